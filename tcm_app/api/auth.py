@@ -1,0 +1,83 @@
+"""API sign-in: exchange username and password for an expiring, revocable bearer token."""
+
+from flask import g, jsonify
+
+from tcm_app.api.blueprint import api_public, api_roles, bp, load_json
+from tcm_app.api.schemas import MeSchema, TokenRequestSchema, TokenSchema
+from tcm_app.common.errors import AuthenticationError
+from tcm_app.extensions import db, limiter
+from tcm_app.models.accounts import Role
+from tcm_app.services.accounts import authenticate, issue_token, revoke_token
+from tcm_app.services.patients import patient_of_user
+from tcm_app.api.serialise import patient_json
+from tcm_app.views.auth import login_limit
+
+
+@bp.route("/auth/token", methods=["POST"])
+@limiter.limit(login_limit)
+@api_public
+def token_create():
+    """Exchange username and password for a bearer token.
+    ---
+    post:
+      summary: Sign in and receive a bearer token
+      security: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: TokenRequestSchema
+      responses:
+        201:
+          description: A new token; send it as `Authorization: Bearer <token>`.
+          content:
+            application/json:
+              schema: TokenSchema
+    """
+    body = load_json(TokenRequestSchema())
+    try:
+        user = authenticate(body["username"], body["password"])
+    except AuthenticationError:
+        db.session.commit()  # keep the failure count and its audit entry
+        raise
+    plain, token = issue_token(user)
+    db.session.commit()
+    data = {"token": plain, "token_type": "Bearer", "expires_at": token.expires_at}
+    return jsonify(TokenSchema().dump(data)), 201
+
+
+@bp.route("/auth/token", methods=["DELETE"])
+@api_roles(*Role)
+def token_revoke():
+    """Revoke the token used for this request.
+    ---
+    delete:
+      summary: Sign out (revoke this token)
+      responses:
+        204:
+          description: Revoked.
+    """
+    revoke_token(g.api_token)
+    db.session.commit()
+    return "", 204
+
+
+@bp.route("/me")
+@api_roles(*Role)
+def me():
+    """Who the token belongs to, and the patients it acts for.
+    ---
+    get:
+      summary: The signed-in user
+      responses:
+        200:
+          content:
+            application/json:
+              schema: MeSchema
+    """
+    user = g.api_token.user
+    patients = []
+    own = patient_of_user(user) if user.role == Role.PATIENT else None
+    if own is not None:
+        patients = [patient_json(p) for p in [own, *own.wards]]
+    return jsonify(MeSchema().dump({"user": user, "patients": patients}))

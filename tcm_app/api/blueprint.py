@@ -1,0 +1,59 @@
+"""The JSON API under /api/v1: bearer tokens only (the session cookie is ignored), JSON errors."""
+
+from functools import wraps
+
+from flask import Blueprint, g, request
+from marshmallow import ValidationError as SchemaError
+
+from tcm_app.common.errors import AuthenticationError, PermissionDeniedError, ValidationError
+from tcm_app.models.types import utcnow
+from tcm_app.services.accounts import resolve_token
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def api_roles(*roles: str):
+    """Require a valid bearer token whose user has one of `roles`; 401 or 403 otherwise."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            plain = bearer_token()
+            token = resolve_token(plain) if plain else None
+            if token is None:
+                raise AuthenticationError("a valid bearer token is required", "unauthenticated")
+            if token.user.role not in roles:
+                raise PermissionDeniedError("your role may not use this endpoint")
+            token.last_used_at = utcnow()
+            g.api_token = token
+            g._login_user = token.user  # Flask-Login's current_user for this request only
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = frozenset(roles)
+        return wrapped
+
+    return decorate
+
+
+def api_public(view):
+    view.allowed_roles = frozenset({"anonymous"})
+    return view
+
+
+def load_json(schema, required: bool = True) -> dict:
+    """Validate the JSON body against a marshmallow schema; 422 with per-field messages."""
+    body = request.get_json(silent=True)
+    if body is None and not required and not request.get_data():
+        body = {}
+    if not isinstance(body, dict):
+        raise ValidationError("the body must be a JSON object", "invalid_json")
+    try:
+        return schema.load(body)
+    except SchemaError as exc:
+        raise ValidationError("the request body is invalid", "invalid", exc.messages) from exc

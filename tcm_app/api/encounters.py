@@ -1,0 +1,321 @@
+"""Encounter endpoints: list, request, read, documents, and the treating doctor's actions."""
+
+from datetime import date
+
+from flask import g, jsonify, request
+from tcm_app.api.blueprint import api_roles, bp, load_json
+from tcm_app.api.schemas import (
+    DiagnosisSchema,
+    EligibilityRequestSchema,
+    EncounterCreateSchema,
+    NotesRequestSchema,
+    TerminationRequestSchema,
+    VersionSchema,
+)
+from tcm_app.api.serialise import encounter_json, patient_json
+from tcm_app.common.errors import ValidationError
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role, User
+from tcm_app.models.encounters import Encounter
+from tcm_app.services import access, documents, encounters
+
+VIEWERS = (Role.PATIENT, Role.DOCTOR, Role.CLINIC)
+
+
+def user():
+    return g.api_token.user
+
+
+def answer(encounter, status=200):
+    db.session.commit()
+    return jsonify(encounter_json(encounter)), status
+
+
+@bp.route("/encounters")
+@api_roles(*VIEWERS)
+def encounters_list():
+    """Encounters visible to the caller, newest first (at most 200).
+    ---
+    get:
+      summary: List my encounters
+      responses:
+        200:
+          content:
+            application/json:
+              schema: EncounterListSchema
+    """
+    rows = db.session.scalars(
+        access.encounters_query(user()).order_by(Encounter.id.desc()).limit(200)).all()
+    return jsonify({"items": [encounter_json(e) for e in rows]})
+
+
+@bp.route("/encounters", methods=["POST"])
+@api_roles(Role.PATIENT)
+def encounter_create():
+    """Request an online follow-up visit or consultation for myself or a child in my care.
+    ---
+    post:
+      summary: Request an online visit
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: EncounterCreateSchema
+      responses:
+        201:
+          content:
+            application/json:
+              schema: EncounterSchema
+    """
+    body = load_json(EncounterCreateSchema())
+    patient = access.visible_patient(user(), body["patient_id"])
+    doctor = db.session.get(User, body["doctor_id"])
+    if doctor is None:
+        raise ValidationError("unknown doctor", fields={"doctor_id": ["unknown"]})
+    encounter = encounters.request_encounter(user(), patient, doctor, body["kind"],
+                                             body["chief_complaint"], date.today())
+    return answer(encounter, 201)
+
+
+@bp.route("/encounters/<int:encounter_id>")
+@api_roles(*VIEWERS)
+def encounter_get(encounter_id: int):
+    """One encounter with diagnoses, documents and why prescribing is blocked.
+    ---
+    get:
+      summary: Read an encounter
+      parameters:
+        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
+      responses:
+        200:
+          content:
+            application/json:
+              schema: EncounterSchema
+    """
+    encounter = access.visible_encounter(user(), encounter_id)
+    if user().role != Role.PATIENT:
+        access.visible_patient(user(), encounter.patient_id)  # audits the record view
+    return answer(encounter)
+
+
+@bp.route("/patients/<int:patient_id>")
+@api_roles(*VIEWERS)
+def patient_get(patient_id: int):
+    """A patient record in the caller's scope (identifiers masked).
+    ---
+    get:
+      summary: Read a patient
+      parameters:
+        - {in: path, name: patient_id, required: true, schema: {type: integer}}
+      responses:
+        200:
+          content:
+            application/json:
+              schema: PatientSchema
+    """
+    patient = access.visible_patient(user(), patient_id)
+    db.session.commit()
+    return jsonify(patient_json(patient))
+
+
+@bp.route("/encounters/<int:encounter_id>/documents", methods=["POST"])
+@api_roles(Role.PATIENT)
+def document_create(encounter_id: int):
+    """Upload a record of the prior in-person diagnosis (PDF, JPEG or PNG).
+    ---
+    post:
+      summary: Upload a prior-diagnosis document
+      parameters:
+        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [file, doc_type]
+              properties:
+                file: {type: string, format: binary}
+                doc_type:
+                  type: string
+                  enum: [outpatient_record, inpatient_record, discharge_summary, diagnosis_certificate]
+                issued_on: {type: string, format: date}
+      responses:
+        201:
+          content:
+            application/json:
+              schema: EncounterSchema
+    """
+    encounter = access.visible_encounter(user(), encounter_id)
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationError("attach the file as multipart field 'file'", fields={"file": ["required"]})
+    documents.add_document(encounter, user(), request.form.get("doc_type", ""), upload.filename,
+                           upload.read(), _date_field("issued_on"))
+    return answer(encounter, 201)
+
+
+def _date_field(name: str) -> date | None:
+    raw = request.form.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationError("dates are YYYY-MM-DD", fields={name: ["format"]}) from exc
+
+
+def _doctor_action(encounter_id: int, schema):
+    return access.visible_encounter(user(), encounter_id), load_json(schema)
+
+
+@bp.route("/encounters/<int:encounter_id>/start", methods=["POST"])
+@api_roles(Role.DOCTOR)
+def encounter_start(encounter_id: int):
+    """Start the visit (requested → in progress).
+    ---
+    post:
+      summary: Start an encounter
+      parameters:
+        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
+      requestBody:
+        content:
+          application/json:
+            schema: VersionSchema
+      responses:
+        200:
+          content:
+            application/json:
+              schema: EncounterSchema
+    """
+    encounter = access.visible_encounter(user(), encounter_id)
+    version = load_json(VersionSchema(), required=False)["version"]
+    encounters.start_encounter(encounter, user(), version)
+    return answer(encounter)
+
+
+@bp.route("/encounters/<int:encounter_id>/eligibility", methods=["POST"])
+@api_roles(Role.DOCTOR)
+def encounter_eligibility(encounter_id: int):
+    """Record the doctor's follow-up eligibility decision (复诊条件).
+    ---
+    post:
+      summary: Decide follow-up eligibility
+      parameters:
+        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: EligibilityRequestSchema
+      responses:
+        200:
+          content:
+            application/json:
+              schema: EncounterSchema
+    """
+    encounter, body = _doctor_action(encounter_id, EligibilityRequestSchema())
+    encounters.decide_eligibility(encounter, user(), body["decision"], body["reason"], body["version"])
+    return answer(encounter)
+
+
+@bp.route("/encounters/<int:encounter_id>/notes", methods=["PUT"])
+@api_roles(Role.DOCTOR)
+def encounter_notes(encounter_id: int):
+    """Replace the four-examination notes (望闻问切).
+    ---
+    put:
+      summary: Save four-examination notes
+      parameters:
+        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: NotesRequestSchema
+      responses:
+        200:
+          content:
+            application/json:
+              schema: EncounterSchema
+    """
+    encounter, body = _doctor_action(encounter_id, NotesRequestSchema())
+    encounters.record_four_exam_notes(encounter, user(), body, body["version"])
+    return answer(encounter)
+
+
+@bp.route("/encounters/<int:encounter_id>/diagnoses", methods=["POST"])
+@api_roles(Role.DOCTOR)
+def encounter_diagnosis(encounter_id: int):
+    """Add a TCM diagnosis: disease + syndrome, with GB/T 15657-2021 codes where known.
+    ---
+    post:
+      summary: Record a diagnosis
+      parameters:
+        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: DiagnosisSchema
+      responses:
+        201:
+          content:
+            application/json:
+              schema: EncounterSchema
+    """
+    encounter, body = _doctor_action(encounter_id, DiagnosisSchema())
+    encounters.record_diagnosis(encounter, user(), body["disease_name"], body["syndrome_name"],
+                                body["disease_code"] or "", body["syndrome_code"] or "",
+                                body["treatment_method"], body["is_primary"])
+    return answer(encounter, 201)
+
+
+@bp.route("/encounters/<int:encounter_id>/termination", methods=["POST"])
+@api_roles(Role.DOCTOR)
+def encounter_terminate(encounter_id: int):
+    """Terminate online care with a reason; prescribing locks.
+    ---
+    post:
+      summary: Terminate an online encounter
+      parameters:
+        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: TerminationRequestSchema
+      responses:
+        200:
+          content:
+            application/json:
+              schema: EncounterSchema
+    """
+    encounter, body = _doctor_action(encounter_id, TerminationRequestSchema())
+    encounters.terminate_encounter(encounter, user(), body["reason"], body["note"], body["version"])
+    return answer(encounter)
+
+
+@bp.route("/encounters/<int:encounter_id>/complete", methods=["POST"])
+@api_roles(Role.DOCTOR)
+def encounter_complete(encounter_id: int):
+    """Complete the visit (needs a diagnosis).
+    ---
+    post:
+      summary: Complete an encounter
+      parameters:
+        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
+      requestBody:
+        content:
+          application/json:
+            schema: VersionSchema
+      responses:
+        200:
+          content:
+            application/json:
+              schema: EncounterSchema
+    """
+    encounter = access.visible_encounter(user(), encounter_id)
+    version = load_json(VersionSchema(), required=False)["version"]
+    encounters.complete_encounter(encounter, user(), version)
+    return answer(encounter)

@@ -1,0 +1,59 @@
+"""The OpenAPI 3 document, built by apispec from the route docstrings and marshmallow schemas."""
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec_webframeworks.flask import FlaskPlugin
+from flask import current_app, jsonify
+
+from tcm_app.api.blueprint import api_public, bp
+
+ERROR_STATUSES = {
+    "400": "Malformed request.",
+    "401": "Missing, expired or revoked bearer token.",
+    "403": "The caller's role may not do this.",
+    "404": "Not found, or not in the caller's scope.",
+    "409": "Conflicts with the current state (stale version, closed visit).",
+    "422": "Validation failed; `error.fields` names the fields.",
+    "429": "Too many attempts.",
+}
+
+
+def build_spec(app) -> dict:
+    spec = APISpec(
+        title="tcm-hospital API", version="1", openapi_version="3.0.3",
+        plugins=[FlaskPlugin(), MarshmallowPlugin()],
+        info={"description": "TCM internet hospital: accounts, patients, encounters."},
+        servers=[{"url": "/"}],
+    )
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.options["security"] = [{"bearer": []}]
+    from tcm_app.api.schemas import ErrorSchema
+
+    spec.components.schema("Error", schema=ErrorSchema)
+    for name, view in app.view_functions.items():
+        if name.startswith("api.") and view.__doc__ and "---" in view.__doc__:
+            spec.path(view=view, app=app)
+    document = spec.to_dict()
+    document["security"] = [{"bearer": []}]
+    add_error_responses(document)
+    return document
+
+
+def add_error_responses(document: dict) -> None:
+    """Every operation may answer with the common JSON error body."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_STATUSES.items():
+                responses.setdefault(status, {
+                    "description": description,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                })
+            for response in responses.values():
+                response.setdefault("description", "OK")
+
+
+@bp.route("/openapi.json")
+@api_public
+def openapi_document():
+    return jsonify(build_spec(current_app))

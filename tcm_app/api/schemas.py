@@ -1,0 +1,143 @@
+"""Request and response shapes of the API; they validate input and feed the OpenAPI document."""
+
+from marshmallow import Schema, fields, validate
+
+from tcm_app.common.online_care import Eligibility, EncounterKind, TerminationReason
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.Raw())
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+class TokenRequestSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(1, 64))
+    password = fields.String(required=True, validate=validate.Length(1, 128), load_only=True)
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+
+
+class UserSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    role = fields.String()
+    full_name = fields.String()
+
+
+class DepartmentSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    name_en = fields.String()
+
+
+class DoctorSchema(Schema):
+    id = fields.Integer()
+    full_name = fields.String()
+    title = fields.String()
+    department = fields.Nested(DepartmentSchema)
+    online_enabled = fields.Boolean()
+
+
+class PatientSchema(Schema):
+    id = fields.Integer()
+    legal_name = fields.String()
+    id_number_masked = fields.String()
+    birth_date = fields.Date()
+    sex = fields.String()
+    phone_masked = fields.String()
+    pregnancy_status = fields.String()
+    pregnancy_updated_on = fields.Date(allow_none=True)
+    guardian_id = fields.Integer(allow_none=True)
+
+
+class MeSchema(Schema):
+    user = fields.Nested(UserSchema)
+    patients = fields.List(fields.Nested(PatientSchema))
+
+
+class DiagnosisSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    disease_name = fields.String(required=True, validate=validate.Length(1, 64))
+    disease_code = fields.String(load_default="", allow_none=True, validate=validate.Length(max=24))
+    syndrome_name = fields.String(required=True, validate=validate.Length(1, 64))
+    syndrome_code = fields.String(load_default="", allow_none=True, validate=validate.Length(max=24))
+    treatment_method = fields.String(load_default="", validate=validate.Length(max=64))
+    is_primary = fields.Boolean(load_default=True)
+
+
+class DocumentSchema(Schema):
+    id = fields.Integer()
+    doc_type = fields.String()
+    issued_on = fields.Date(allow_none=True)
+    content_type = fields.String()
+    size_bytes = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = fields.DateTime()
+
+
+class EncounterSchema(Schema):
+    id = fields.Integer()
+    version = fields.Integer()
+    patient_id = fields.Integer()
+    doctor_id = fields.Integer()
+    department_id = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+    scheduled_on = fields.Date()
+    chief_complaint = fields.String()
+    eligibility = fields.String()
+    eligibility_reason = fields.String(allow_none=True)
+    guardian_present = fields.Boolean()
+    termination_reason = fields.String(allow_none=True)
+    termination_note = fields.String(allow_none=True)
+    inspection_note = fields.String()
+    listening_note = fields.String()
+    inquiry_note = fields.String()
+    palpation_note = fields.String()
+    diagnoses = fields.List(fields.Nested(DiagnosisSchema))
+    documents = fields.List(fields.Nested(DocumentSchema))
+    prescribing_blockers = fields.List(fields.String())
+
+
+class EncounterListSchema(Schema):
+    items = fields.List(fields.Nested(EncounterSchema))
+
+
+class EncounterCreateSchema(Schema):
+    patient_id = fields.Integer(required=True)
+    doctor_id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(
+        [EncounterKind.ONLINE_FOLLOWUP.value, EncounterKind.ONLINE_CONSULTATION.value]))
+    chief_complaint = fields.String(required=True, validate=validate.Length(1, 2000))
+
+
+class VersionSchema(Schema):
+    version = fields.Integer(load_default=None, allow_none=True)
+
+
+class EligibilityRequestSchema(VersionSchema):
+    decision = fields.String(required=True, validate=validate.OneOf(
+        [Eligibility.ELIGIBLE.value, Eligibility.NOT_ELIGIBLE.value]))
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class NotesRequestSchema(VersionSchema):
+    inspection_note = fields.String(load_default="", validate=validate.Length(max=4000))
+    listening_note = fields.String(load_default="", validate=validate.Length(max=4000))
+    inquiry_note = fields.String(load_default="", validate=validate.Length(max=4000))
+    palpation_note = fields.String(load_default="", validate=validate.Length(max=4000))
+
+
+class TerminationRequestSchema(VersionSchema):
+    reason = fields.String(required=True, validate=validate.OneOf([r.value for r in TerminationReason]))
+    note = fields.String(required=True, validate=validate.Length(1, 2000))

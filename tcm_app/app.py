@@ -1,0 +1,136 @@
+"""The application factory: create_app(test_config=None) -> register extensions, views, errors, CLI."""
+
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from tcm_app.config import load_config
+from tcm_app.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_commands(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_template_helpers(app: Flask) -> None:
+    from zoneinfo import ZoneInfo
+
+    from tcm_app.common.masking import mask_address, mask_phone
+    from tcm_app.views.labels import label
+
+    clinic_zone = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
+
+    def localdt(value) -> str:
+        return value.astimezone(clinic_zone).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    app.jinja_env.globals["label"] = label
+    app.jinja_env.filters.update(mask_phone=mask_phone, mask_address=mask_address, localdt=localdt)
+
+
+def register_extensions(app: Flask) -> None:
+    from tcm_app.models import accounts, audit, encounters, patients  # noqa: F401  (metadata)
+    from tcm_app.services.accounts import load_session_user
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(ROOT / "tcm_app" / "translations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_session_user)
+    celery_init_app(app)
+
+
+def select_locale() -> str:
+    """?lang= (remembered in the session), then the user's choice, then Simplified Chinese."""
+    supported = {"zh_Hans_CN", "en"}
+    asked = request.args.get("lang")
+    if asked in supported:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in supported:
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.preferred_locale in supported:
+        return current_user.preferred_locale
+    return "zh_Hans_CN"
+
+
+@event.listens_for(Engine, "connect")
+def register_sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys, wait on locks, and let SQLAlchemy issue BEGIN itself."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def begin_immediate_on_sqlite(conn):
+    """Take SQLite's write lock at BEGIN, so transactions queue instead of failing mid-way and
+    the audit chain's tail cannot be read by two writers at once."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def register_blueprints(app: Flask) -> None:
+    # Importing the route modules attaches their views to the blueprints.
+    from tcm_app.api import auth, encounters, openapi, reference  # noqa: F401
+    from tcm_app.api.blueprint import bp as api_bp
+    from tcm_app.views import admin, patients, workbench  # noqa: F401
+    from tcm_app.views import auth as auth_views  # noqa: F401
+    from tcm_app.views import encounters as encounter_views  # noqa: F401
+    from tcm_app.views.blueprint import auth_bp, core_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(core_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
+
+
+def register_errors(app: Flask) -> None:
+    from tcm_app.views.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from tcm_app.cli import register_cli
+
+    register_cli(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def add_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        return response

@@ -1,0 +1,45 @@
+"""The error family every layer raises; views and the API turn each into a clear 4xx answer.
+
+Pure: standard library only.
+"""
+
+
+class TCMError(Exception):
+    """Base of all expected refusals. `code` is stable for API clients; `message` is for people."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, code: str | None = None, fields: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.fields = fields or {}
+
+
+class ValidationError(TCMError):
+    status = 422
+    code = "invalid"
+
+
+class NotFoundError(TCMError):
+    status = 404
+    code = "not_found"
+
+
+class PermissionDeniedError(TCMError):
+    status = 403
+    code = "forbidden"
+
+
+class ConflictError(TCMError):
+    """The object changed underneath the request, or its state forbids the action."""
+
+    status = 409
+    code = "conflict"
+
+
+class AuthenticationError(TCMError):
+    status = 401
+    code = "unauthenticated"

@@ -1,0 +1,177 @@
+"""Configuration: defaults, then instance/config.py, then TCM_* environment; validated at start.
+
+The embedded default (SQLite in instance/, Celery in-process) needs no settings at all. A
+production deployment (TCM_ENV=production) must name its PostgreSQL database, Redis broker and
+secrets; a missing or unsafe value stops start-up with a message that says what to set.
+"""
+
+import base64
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+ENV_PREFIX = "TCM_"
+DEV_SECRET_FILE = "secret_key"
+DEV_FIELD_KEY_FILE = "field_key"
+MIN_SECRET_LENGTH = 32
+KNOWN_UNSAFE_SECRETS = {"dev", "secret", "changeme", "change-me", "tcm-demo", "development"}
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe; the message names the TCM_* variable to fix."""
+
+
+def default_config(instance_path: str) -> dict:
+    """The embedded defaults: everything local, nothing to install or configure."""
+    return {
+        "ENV_NAME": "development",
+        "SECRET_KEY": None,
+        "FIELD_ENCRYPTION_KEY": None,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'tcm.db'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "CELERY": {
+            "broker_url": "memory://",
+            "result_backend": "cache+memory://",
+            "task_always_eager": True,
+            "task_eager_propagates": True,
+            "task_ignore_result": True,
+            "task_serializer": "json",
+            "accept_content": ["json"],
+        },
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_RATE_LIMIT": "10 per minute",
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCKOUT_MINUTES": 15,
+        "API_TOKEN_HOURS": 12,
+        "UPLOAD_FOLDER": str(Path(instance_path) / "uploads"),
+        "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "SESSION_COOKIE_NAME": "tcm_session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": ["zh_Hans_CN", "en"],
+        "HOSPITAL_NAME": "中医互联网医院",
+    }
+
+
+# Environment variables and how each one is read. Values not listed here are ignored so that a
+# typo cannot silently inject an unknown key.
+ENV_SETTINGS = {
+    "ENV": ("ENV_NAME", str),
+    "SECRET_KEY": ("SECRET_KEY", str),
+    "FIELD_KEY": ("FIELD_ENCRYPTION_KEY", str),
+    "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", str),
+    "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
+    "UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
+    "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", json.loads),
+    "HOSPITAL_NAME": ("HOSPITAL_NAME", str),
+    "API_TOKEN_HOURS": ("API_TOKEN_HOURS", int),
+}
+
+
+def load_config(app, test_config: dict | None) -> None:
+    """Fill app.config in order: defaults, instance/config.py, TCM_* environment, test mapping."""
+    app.config.from_mapping(default_config(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        apply_environment(app.config, os.environ)
+    else:
+        app.config.from_mapping(test_config)
+    if app.config["ENV_NAME"] == "production":
+        app.config["SESSION_COOKIE_SECURE"] = app.config.get("SESSION_COOKIE_SECURE") or True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+        validate_production(app.config)
+    else:
+        fill_development_secrets(app.config, Path(app.instance_path))
+
+
+def apply_environment(config, environ) -> None:
+    """Copy recognised TCM_* variables into the config, including the Celery broker."""
+    for suffix, (key, parse) in ENV_SETTINGS.items():
+        raw = environ.get(ENV_PREFIX + suffix)
+        if raw is None or raw == "":
+            continue
+        try:
+            config[key] = parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{ENV_PREFIX}{suffix} has an invalid value: {exc}") from exc
+    broker = environ.get(ENV_PREFIX + "CELERY_BROKER_URL")
+    if broker:
+        celery = dict(config["CELERY"])
+        celery.update(
+            broker_url=broker,
+            result_backend=environ.get(ENV_PREFIX + "CELERY_RESULT_BACKEND", broker),
+            task_always_eager=False,
+        )
+        config["CELERY"] = celery
+
+
+def validate_production(config) -> None:
+    """Refuse to start production on settings that are missing or unsafe."""
+    problems = []
+    secret = config.get("SECRET_KEY") or ""
+    if len(secret) < MIN_SECRET_LENGTH or secret.lower() in KNOWN_UNSAFE_SECRETS:
+        problems.append(
+            f"TCM_SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "
+            'characters (python -c "import secrets; print(secrets.token_urlsafe(48))")'
+        )
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        problems.append(
+            "TCM_DATABASE_URL must point to PostgreSQL "
+            "(postgresql+psycopg://user:password@host:5432/tcm); SQLite is for the embedded demo"
+        )
+    if config["CELERY"].get("task_always_eager") or not str(
+        config["CELERY"].get("broker_url", "")
+    ).startswith(("redis://", "rediss://")):
+        problems.append("TCM_CELERY_BROKER_URL must point to Redis (redis://host:6379/0)")
+    if not is_valid_fernet_key(config.get("FIELD_ENCRYPTION_KEY")):
+        problems.append(
+            "TCM_FIELD_KEY must be a Fernet key for personal identifiers at rest "
+            '(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")'
+        )
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        problems.append(
+            "TCM_RATELIMIT_STORAGE_URL must point to Redis so that login limits hold across workers"
+        )
+    if problems:
+        raise ConfigError("Production settings refused:\n  - " + "\n  - ".join(problems))
+
+
+def is_valid_fernet_key(value) -> bool:
+    if not value:
+        return False
+    try:
+        return len(base64.urlsafe_b64decode(value)) == 32
+    except (ValueError, TypeError):
+        return False
+
+
+def fill_development_secrets(config, instance: Path) -> None:
+    """Development and demo: keep generated secrets in instance/ so they survive restarts."""
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = read_or_create(instance / DEV_SECRET_FILE, secrets.token_urlsafe(48))
+    if not config.get("FIELD_ENCRYPTION_KEY"):
+        config["FIELD_ENCRYPTION_KEY"] = read_or_create(
+            instance / DEV_FIELD_KEY_FILE, Fernet.generate_key().decode()
+        )
+
+
+def read_or_create(path: Path, new_value: str) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new_value)
+    path.chmod(0o600)
+    return new_value

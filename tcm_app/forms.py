@@ -1,0 +1,135 @@
+"""Page forms (Flask-WTF, CSRF on). Field rules that need the database live in the services."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
+
+from tcm_app.common.online_care import Eligibility, TerminationReason
+from tcm_app.models.accounts import DoctorTitle, Role
+from tcm_app.models.patients import GuardianRelation, PregnancyStatus
+from tcm_app.services.documents import DocumentType
+from tcm_app.views.labels import label_choices
+
+PHONE = Regexp(r"^1\d{10}$", message=_l("Enter an 11-digit mobile number."))
+ID_NUMBER = Regexp(r"^\d{17}[\dXx]$", message=_l("An ID number has 17 digits and a final digit or X."))
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+
+
+class RegisterForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=128)])
+    confirm = PasswordField(_l("Repeat password"),
+                            validators=[EqualTo("password", message=_l("Passwords differ."))])
+    legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=64)])
+    id_number = StringField(_l("Resident ID number"), validators=[DataRequired(), ID_NUMBER])
+    phone = StringField(_l("Mobile phone"), validators=[DataRequired(), PHONE])
+
+
+class WardForm(FlaskForm):
+    legal_name = StringField(_l("Child's legal name"), validators=[DataRequired(), Length(max=64)])
+    id_number = StringField(_l("Child's resident ID number"), validators=[DataRequired(), ID_NUMBER])
+    relation = SelectField(_l("Relation"), choices=label_choices(GuardianRelation))
+
+
+class PregnancyForm(FlaskForm):
+    patient_id = HiddenField(validators=[DataRequired()])
+    pregnancy_status = SelectField(_l("Pregnancy status"), choices=label_choices(PregnancyStatus))
+
+
+class AddressForm(FlaskForm):
+    recipient = StringField(_l("Recipient"), validators=[DataRequired(), Length(max=64)])
+    phone = StringField(_l("Mobile phone"), validators=[DataRequired(), PHONE])
+    region = StringField(_l("Province / city / district"), validators=[DataRequired(), Length(max=128)])
+    detail = StringField(_l("Street address"), validators=[DataRequired(), Length(max=200)])
+    make_default = BooleanField(_l("Use as default"))
+
+
+class VisitRequestForm(FlaskForm):
+    patient_id = SelectField(_l("Patient"), coerce=int)
+    kind = SelectField(_l("Visit type"), choices=[])
+    doctor_id = SelectField(_l("Doctor"), coerce=int)
+    chief_complaint = TextAreaField(_l("What is troubling you"),
+                                    validators=[DataRequired(), Length(max=2000)])
+
+
+class DeskVisitForm(FlaskForm):
+    id_number = StringField(_l("Patient's resident ID number"), validators=[DataRequired(), ID_NUMBER])
+    doctor_id = SelectField(_l("Doctor"), coerce=int)
+    scheduled_on = DateField(_l("Date"), validators=[DataRequired()])
+    chief_complaint = TextAreaField(_l("Chief complaint"), validators=[Length(max=2000)])
+
+
+class VersionedForm(FlaskForm):
+    """Carries the encounter version so a stale or repeated submit is refused."""
+
+    version = HiddenField(validators=[DataRequired()])
+
+
+class DocumentForm(FlaskForm):
+    doc_type = SelectField(_l("Document type"), choices=label_choices(DocumentType))
+    issued_on = DateField(_l("Date on the document"), validators=[Optional()])
+    file = FileField(_l("File (PDF, JPEG or PNG)"), validators=[FileRequired()])
+
+
+class EligibilityForm(VersionedForm):
+    decision = SelectField(_l("Decision"), choices=label_choices(Eligibility, skip=("undecided",)))
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
+
+
+class NotesForm(VersionedForm):
+    inspection_note = TextAreaField(_l("Inspection (望)"), validators=[Length(max=4000)])
+    listening_note = TextAreaField(_l("Listening and smelling (闻)"), validators=[Length(max=4000)])
+    inquiry_note = TextAreaField(_l("Inquiry (问)"), validators=[Length(max=4000)])
+    palpation_note = TextAreaField(_l("Palpation (切)"), validators=[Length(max=4000)])
+
+
+class DiagnosisForm(FlaskForm):
+    disease_name = StringField(_l("Disease (病)"), validators=[DataRequired(), Length(max=64)])
+    disease_code = StringField(_l("Disease code"), validators=[Optional(), Length(max=24)])
+    syndrome_name = StringField(_l("Syndrome (证)"), validators=[DataRequired(), Length(max=64)])
+    syndrome_code = StringField(_l("Syndrome code"), validators=[Optional(), Length(max=24)])
+    treatment_method = StringField(_l("Treatment method (治法)"), validators=[Length(max=64)])
+    is_primary = BooleanField(_l("Main diagnosis"), default=True)
+
+
+class TerminateForm(VersionedForm):
+    reason = SelectField(_l("Reason"), choices=label_choices(TerminationReason))
+    note = TextAreaField(_l("Explanation for the patient"), validators=[DataRequired(), Length(max=2000)])
+
+
+class GuardianForm(FlaskForm):
+    present = BooleanField(_l("Guardian is present"))
+
+
+class StaffForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=64)])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=8, max=128)])
+    role = SelectField(_l("Role"), choices=label_choices(Role, skip=("patient",)))
+    licence_number = StringField(_l("Licence number"), validators=[Optional(), Length(max=32)])
+    title = SelectField(_l("Title"), choices=label_choices(DoctorTitle))
+    department_code = SelectField(_l("Department"), choices=[])
+    years_independent_practice = IntegerField(_l("Years of independent practice"),
+                                              validators=[Optional(), NumberRange(0, 70)])
+    online_enabled = BooleanField(_l("Enabled for online care"))
+
+
+class ConfirmForm(FlaskForm):
+    """A bare POST with CSRF protection (start, complete, cancel, activate ...)."""
+
+    version = HiddenField()

@@ -1,0 +1,121 @@
+"""Accounts, roles, departments, staff profiles and API tokens."""
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tcm_app.extensions import db
+from tcm_app.models.types import EncryptedString, UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    PATIENT = "patient"
+    DOCTOR = "doctor"
+    PHARMACIST = "pharmacist"
+    DECOCTION = "decoction"
+    CLINIC = "clinic"
+    ADMIN = "admin"
+
+
+STAFF_ROLES = frozenset(Role) - {Role.PATIENT}
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), index=True)
+    full_name: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(EncryptedString)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_login_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Rotated on password change or deactivation so that every open session ends.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    preferred_locale: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    doctor_profile: Mapped["DoctorProfile | None"] = relationship(
+        back_populates="user", foreign_keys="DoctorProfile.user_id"
+    )
+    pharmacist_profile: Mapped["PharmacistProfile | None"] = relationship(back_populates="user")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+class Department(db.Model):
+    """A clinical department, mirroring the clinic's offline departments (科室)."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class DoctorTitle(StrEnum):
+    CHIEF = "chief"  # 主任医师
+    ASSOCIATE_CHIEF = "associate_chief"  # 副主任医师
+    ATTENDING = "attending"  # 主治医师
+    RESIDENT = "resident"  # 医师
+
+
+class DoctorProfile(db.Model):
+    __tablename__ = "doctor_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    licence_number: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(32))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    years_independent_practice: Mapped[int] = mapped_column(Integer)
+    online_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped[User] = relationship(back_populates="doctor_profile", foreign_keys=[user_id])
+    department: Mapped[Department] = relationship()
+
+
+class PharmacistProfile(db.Model):
+    __tablename__ = "pharmacist_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    licence_number: Mapped[str] = mapped_column(String(32), unique=True)
+
+    user: Mapped[User] = relationship(back_populates="pharmacist_profile")
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its digest is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,62 @@
+"""Who may see which patient and encounter. Out-of-scope objects look exactly like missing ones."""
+
+from sqlalchemy import Select, or_, select
+
+from tcm_app.common.errors import NotFoundError
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role, User
+from tcm_app.models.encounters import Encounter
+from tcm_app.models.patients import Patient
+from tcm_app.services.audit import record_audit
+
+
+def own_patient_ids(user: User) -> list[int]:
+    """A patient account acts for itself and for the minors in its care."""
+    me = db.session.scalar(select(Patient.id).where(Patient.user_id == user.id))
+    if me is None:
+        return []
+    wards = db.session.scalars(select(Patient.id).where(Patient.guardian_id == me)).all()
+    return [me, *wards]
+
+
+def encounters_query(user: User) -> Select:
+    """Encounters the user may see: a patient's own and wards', a doctor's own, the front desk's all."""
+    query = select(Encounter)
+    if user.role == Role.PATIENT:
+        return query.where(Encounter.patient_id.in_(own_patient_ids(user)))
+    if user.role == Role.DOCTOR:
+        return query.where(Encounter.doctor_id == user.id)
+    if user.role == Role.CLINIC:
+        return query
+    return query.where(False)
+
+
+def visible_encounter(user: User, encounter_id: int) -> Encounter:
+    encounter = db.session.scalar(encounters_query(user).where(Encounter.id == encounter_id))
+    if encounter is None:
+        raise NotFoundError("encounter not found")
+    return encounter
+
+
+def patients_query(user: User) -> Select:
+    """Patients a user may open: own and wards; a doctor's patients; every patient for the desk."""
+    query = select(Patient)
+    if user.role == Role.PATIENT:
+        return query.where(Patient.id.in_(own_patient_ids(user)))
+    if user.role == Role.DOCTOR:
+        seen = select(Encounter.patient_id).where(Encounter.doctor_id == user.id)
+        guardians = select(Encounter.guardian_id).where(Encounter.doctor_id == user.id)
+        return query.where(or_(Patient.id.in_(seen), Patient.id.in_(guardians)))
+    if user.role == Role.CLINIC:
+        return query
+    return query.where(False)
+
+
+def visible_patient(user: User, patient_id: int) -> Patient:
+    """Fetch a patient in scope; staff views of a record are audited."""
+    patient = db.session.scalar(patients_query(user).where(Patient.id == patient_id))
+    if patient is None:
+        raise NotFoundError("patient not found")
+    if user.role != Role.PATIENT:
+        record_audit("patient.view", "patient", patient.id, "staff opened patient record", actor=user)
+    return patient

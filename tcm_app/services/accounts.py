@@ -1,0 +1,222 @@
+"""Accounts: sign-in with lock-out, staff creation by an admin, API bearer tokens."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tcm_app.common.errors import AuthenticationError, ConflictError, ValidationError
+from tcm_app.common.online_care import may_enable_online
+from tcm_app.common.passwords import password_problems
+from tcm_app.extensions import db
+from tcm_app.models.accounts import (
+    STAFF_ROLES,
+    ApiToken,
+    Department,
+    DoctorProfile,
+    DoctorTitle,
+    PharmacistProfile,
+    Role,
+    User,
+    new_session_token,
+)
+from tcm_app.models.types import utcnow
+from tcm_app.services.audit import record_audit
+
+# A hash to compare against when the username does not exist, so timing does not reveal it.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-0")
+
+
+def normalise_username(username: str) -> str:
+    return (username or "").strip().lower()
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == normalise_username(username)))
+
+
+def authenticate(username: str, password: str) -> User:
+    """Check a password, counting failures; lock the account after LOGIN_MAX_FAILURES in a row.
+
+    Raises AuthenticationError (code invalid_credentials or account_locked). Audits every outcome.
+    """
+    user = find_user(username)
+    now = utcnow()
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        record_audit("auth.login_failed", "user", "-", f"unknown username {username[:64]!r}")
+        raise AuthenticationError("invalid username or password", "invalid_credentials")
+    if user.locked_until and user.locked_until > now:
+        record_audit("auth.login_refused", "user", user.id, "account locked", actor=user)
+        raise AuthenticationError("account locked after repeated failures", "account_locked")
+    if not user.active or not check_password_hash(user.password_hash, password or ""):
+        _count_failure(user, now)
+        raise AuthenticationError("invalid username or password", "invalid_credentials")
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.last_login_at = now
+    record_audit("auth.login", "user", user.id, "signed in", actor=user)
+    return user
+
+
+def _count_failure(user: User, now) -> None:
+    user.failed_login_count += 1
+    summary = f"wrong password ({user.failed_login_count} in a row)"
+    if user.failed_login_count >= current_app.config["LOGIN_MAX_FAILURES"]:
+        minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
+        user.locked_until = now + timedelta(minutes=minutes)
+        user.failed_login_count = 0
+        summary += f"; locked for {minutes} minutes"
+    record_audit("auth.login_failed", "user", user.id, summary, actor=user)
+    db.session.flush()
+
+
+def check_new_password(password: str, username: str) -> None:
+    problems = password_problems(password, username)
+    if problems:
+        raise ValidationError("password is too weak", "weak_password", {"password": problems})
+
+
+def new_user(username: str, password: str, role: Role, full_name: str, actor=None) -> User:
+    """Create an account after checking the name is free and the password is strong."""
+    username = normalise_username(username)
+    if not username or len(username) > 64:
+        raise ValidationError("username is required", fields={"username": ["required"]})
+    if find_user(username):
+        raise ConflictError("username already taken", "username_taken")
+    check_new_password(password, username)
+    user = User(
+        username=username,
+        password_hash=generate_password_hash(password),
+        role=role,
+        full_name=full_name.strip(),
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_staff(username, password, role, full_name, actor=None, **profile) -> User:
+    """An admin creates a staff account; doctors and pharmacists also get their profile."""
+    role = Role(role)
+    if role not in STAFF_ROLES:
+        raise ValidationError("staff role required", "invalid_role", {"role": ["invalid"]})
+    user = new_user(username, password, role, full_name, actor)
+    if role == Role.DOCTOR:
+        add_doctor_profile(user, **profile)
+    elif role == Role.PHARMACIST:
+        _require(profile, "licence_number")
+        db.session.add(PharmacistProfile(user=user, licence_number=profile["licence_number"]))
+    record_audit("user.create", "user", user.id, f"created {role} account {user.username}",
+                 {"role": role}, actor=actor)
+    db.session.flush()
+    return user
+
+
+def add_doctor_profile(user, licence_number, title, department_code, years_independent_practice,
+                       online_enabled=False) -> DoctorProfile:
+    department = db.session.scalar(select(Department).where(Department.code == department_code))
+    if department is None:
+        raise ValidationError("unknown department", fields={"department": ["unknown"]})
+    if online_enabled and not may_enable_online(years_independent_practice):
+        raise ValidationError(
+            "online care needs at least 3 years of independent practice",
+            "online_practice_years",
+            {"online_enabled": ["min_years"]},
+        )
+    profile = DoctorProfile(
+        user=user,
+        licence_number=licence_number,
+        title=DoctorTitle(title),
+        department=department,
+        years_independent_practice=years_independent_practice,
+        online_enabled=online_enabled,
+    )
+    db.session.add(profile)
+    return profile
+
+
+def _require(values: dict, *keys) -> None:
+    missing = [k for k in keys if not values.get(k)]
+    if missing:
+        raise ValidationError("missing fields", fields={k: ["required"] for k in missing})
+
+
+def set_online_enabled(doctor: User, enabled: bool, actor) -> None:
+    profile = doctor.doctor_profile
+    if enabled and not may_enable_online(profile.years_independent_practice):
+        raise ValidationError(
+            "online care needs at least 3 years of independent practice", "online_practice_years"
+        )
+    profile.online_enabled = enabled
+    record_audit("doctor.online_enabled", "user", doctor.id, f"online care {'on' if enabled else 'off'}",
+                 actor=actor)
+
+
+def set_active(user: User, active: bool, actor) -> None:
+    """Deactivating ends every session and token at once; accounts are never deleted."""
+    user.active = active
+    user.session_token = new_session_token()
+    if not active:
+        revoke_all_tokens(user)
+    record_audit("user.set_active", "user", user.id, "activated" if active else "deactivated",
+                 actor=actor)
+
+
+def change_password(user: User, new_password: str, actor) -> None:
+    check_new_password(new_password, user.username)
+    user.password_hash = generate_password_hash(new_password)
+    user.session_token = new_session_token()
+    revoke_all_tokens(user)
+    record_audit("user.password", "user", user.id, "password changed", actor=actor)
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login loader: the id carries the session token so rotation ends old sessions."""
+    user_id, _, token = (session_id or "").partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User) -> tuple[str, ApiToken]:
+    """A new bearer token; the plain value is returned once and only its digest is stored."""
+    plain = secrets.token_urlsafe(32)
+    hours = current_app.config["API_TOKEN_HOURS"]
+    token = ApiToken(user=user, token_digest=_token_digest(plain),
+                     expires_at=utcnow() + timedelta(hours=hours))
+    db.session.add(token)
+    db.session.flush()
+    record_audit("auth.token_issued", "api_token", token.id, "API token issued", actor=user)
+    return plain, token
+
+
+def resolve_token(plain: str) -> ApiToken | None:
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_digest == _token_digest(plain)))
+    if token is None or token.revoked_at or token.expires_at <= utcnow() or not token.user.active:
+        return None
+    return token
+
+
+def revoke_token(token: ApiToken) -> None:
+    token.revoked_at = utcnow()
+    record_audit("auth.token_revoked", "api_token", token.id, "API token revoked", actor=token.user)
+
+
+def revoke_all_tokens(user: User) -> None:
+    now = utcnow()
+    for token in db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ):
+        token.revoked_at = now

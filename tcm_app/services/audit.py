@@ -1,0 +1,76 @@
+"""Appending to and verifying the audit log; the chain rules live in common/audit_chain.py."""
+
+import json
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import select, text
+
+from tcm_app.common.audit_chain import GENESIS_HASH, ChainEntry, ChainReport, entry_digest, verify_chain
+from tcm_app.extensions import db
+from tcm_app.models.audit import AuditEntry
+from tcm_app.models.types import utcnow
+
+# Any constant works; it names the one lock that serialises appends on PostgreSQL.
+AUDIT_TAIL_LOCK = 7_421_001
+
+
+def record_audit(action: str, obj_type: str, obj_id, summary: str, details: dict | None = None,
+                 actor=None) -> AuditEntry:
+    """Append one entry (actor, time, object, summary) to the chain and flush it."""
+    actor = actor if actor is not None else _current_actor()
+    _lock_tail()
+    prev = db.session.scalar(
+        select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+    ) or GENESIS_HASH
+    entry = AuditEntry(
+        occurred_at=utcnow(),
+        actor_id=actor.id if actor else None,
+        actor_label=actor.username if actor else "system",
+        action=action,
+        object_type=obj_type,
+        object_id=str(obj_id),
+        summary=summary,
+        details=json.dumps(details or {}, sort_keys=True, ensure_ascii=False, default=str),
+        remote_addr=(request.remote_addr or "") if has_request_context() else "",
+        prev_hash=prev,
+    )
+    entry.entry_hash = entry_digest(prev, entry.chain_content())
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def _current_actor():
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+def _lock_tail() -> None:
+    """PostgreSQL: hold a transaction lock so concurrent appends queue up instead of forking.
+
+    SQLite needs none: its transactions begin IMMEDIATE (see register_sqlite_pragmas).
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_TAIL_LOCK})
+
+
+def verify_audit_chain(batch: int = 2000) -> ChainReport:
+    """Recompute every hash in insertion order, streaming in batches."""
+    return verify_chain(_chain_entries(batch))
+
+
+def _chain_entries(batch: int):
+    last_id = 0
+    while True:
+        rows = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield ChainEntry(row.id, row.chain_content(), row.prev_hash, row.entry_hash)
+        last_id = rows[-1].id
+        for row in rows:
+            db.session.expunge(row)

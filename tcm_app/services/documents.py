@@ -1,0 +1,166 @@
+"""Prior-diagnosis documents: validate uploads, strip their metadata, store them, serve them back.
+
+Accepted: PDF, JPEG and PNG up to UPLOAD_MAX_BYTES. Images are decoded and re-encoded (which
+drops EXIF, GPS and camera data); PDFs are parsed and rewritten page by page without the document
+information dictionary, XMP metadata, scripts or attachments.
+"""
+
+import hashlib
+import io
+import os
+import uuid
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+import cv2
+import numpy as np
+from flask import current_app
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+
+from tcm_app.common.errors import ConflictError, ValidationError
+from tcm_app.common.online_care import OPEN_STATUSES
+from tcm_app.extensions import db
+from tcm_app.models.encounters import MEDICAL_RECORD_RETENTION_YEARS, ClinicalDocument, Encounter
+from tcm_app.services.audit import record_audit
+
+MAX_IMAGE_SIDE = 12000
+MAX_PDF_PAGES = 200
+
+
+class DocumentType(StrEnum):
+    OUTPATIENT_RECORD = "outpatient_record"  # 门诊病历
+    INPATIENT_RECORD = "inpatient_record"  # 住院病历
+    DISCHARGE_SUMMARY = "discharge_summary"  # 出院小结
+    DIAGNOSIS_CERTIFICATE = "diagnosis_certificate"  # 诊断证明
+
+
+def _refuse(message: str, code: str) -> ValidationError:
+    return ValidationError(message, code, {"file": [code]})
+
+
+def sniff_kind(data: bytes) -> str:
+    """The real file type from its first bytes; the name and the browser's claim are not trusted."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    raise _refuse("only PDF, JPEG or PNG files are accepted", "unsupported_type")
+
+
+def clean_image(data: bytes, kind: str) -> bytes:
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        raise _refuse("the image cannot be read", "unreadable_image")
+    if max(image.shape[:2]) > MAX_IMAGE_SIDE:
+        raise _refuse("the image is too large", "image_too_large")
+    if kind == "jpeg":
+        ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    else:
+        ok, encoded = cv2.imencode(".png", image)
+    if not ok:
+        raise _refuse("the image cannot be read", "unreadable_image")
+    return encoded.tobytes()
+
+
+def clean_pdf(data: bytes) -> bytes:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise _refuse("password-protected PDFs cannot be read", "encrypted_pdf")
+        if not 0 < len(reader.pages) <= MAX_PDF_PAGES:
+            raise _refuse("the PDF has no pages or too many", "pdf_pages")
+        writer = PdfWriter()
+        for page in reader.pages:
+            for key in ("/Metadata", "/AA"):
+                page.pop(key, None)
+            writer.add_page(page)
+        out = io.BytesIO()
+        writer.write(out)
+    except ValidationError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise _refuse("the PDF is damaged or not a PDF", "unreadable_pdf") from exc
+    return out.getvalue()
+
+
+CONTENT_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+EXTENSIONS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
+
+
+def sanitise_upload(data: bytes) -> tuple[str, bytes]:
+    """Validate size and type, then return (kind, cleaned bytes)."""
+    if not data:
+        raise _refuse("the file is empty", "empty_file")
+    if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
+        raise _refuse("the file is larger than allowed", "file_too_large")
+    kind = sniff_kind(data)
+    return kind, clean_pdf(data) if kind == "pdf" else clean_image(data, kind)
+
+
+def add_document(encounter: Encounter, actor, doc_type: str, original_name: str, data: bytes,
+                 issued_on: date | None = None) -> ClinicalDocument:
+    """Store a cleaned prior-diagnosis document on an open visit; nothing stays half-written."""
+    if encounter.status not in OPEN_STATUSES:
+        raise ConflictError("this visit is closed", "encounter_closed")
+    try:
+        doc_type = DocumentType(doc_type)
+    except ValueError as exc:
+        raise ValidationError("unknown document type", fields={"doc_type": ["invalid"]}) from exc
+    if issued_on and issued_on > date.today():
+        raise ValidationError("the document date is in the future", fields={"issued_on": ["future"]})
+    kind, cleaned = sanitise_upload(data)
+    storage_key = f"{uuid.uuid4().hex}{EXTENSIONS[kind]}"
+    path = _write_file(storage_key, cleaned)
+    try:
+        document = ClinicalDocument(
+            encounter=encounter, patient_id=encounter.patient_id, doc_type=doc_type,
+            issued_on=issued_on, original_name=(original_name or "upload")[-255:],
+            content_type=CONTENT_TYPES[kind], size_bytes=len(cleaned),
+            sha256=hashlib.sha256(cleaned).hexdigest(), storage_key=storage_key,
+            uploaded_by_id=actor.id, retain_until=_retention_date(),
+        )
+        db.session.add(document)
+        db.session.flush()
+        record_audit("document.upload", "encounter", encounter.id,
+                     f"{doc_type} uploaded ({len(cleaned)} bytes)",
+                     {"document_id": document.id, "sha256": document.sha256}, actor=actor)
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return document
+
+
+def _retention_date() -> date:
+    today = date.today()
+    try:
+        return today.replace(year=today.year + MEDICAL_RECORD_RETENTION_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + MEDICAL_RECORD_RETENTION_YEARS, day=28)
+
+
+def _storage_root() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+def _write_file(storage_key: str, data: bytes) -> Path:
+    root = _storage_root()
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / storage_key
+    temp = root / f".{storage_key}.part"
+    temp.write_bytes(data)
+    os.replace(temp, final)
+    return final
+
+
+def read_document(document: ClinicalDocument, actor) -> bytes:
+    """The stored bytes, checked against the recorded digest; every read is audited."""
+    data = (_storage_root() / document.storage_key).read_bytes()
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        raise ConflictError("the stored file does not match its digest", "document_corrupt")
+    record_audit("document.view", "encounter", document.encounter_id,
+                 f"document {document.id} opened", {"document_id": document.id}, actor=actor)
+    return data

@@ -1,0 +1,101 @@
+"""Administration: staff accounts (created only here or by CLI), online-care switch, audit log."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from tcm_app.common.errors import NotFoundError, TCMError
+from tcm_app.extensions import db
+from tcm_app.forms import StaffForm
+from tcm_app.models.accounts import Department, Role, User
+from tcm_app.models.audit import AuditEntry
+from tcm_app.services import accounts
+from tcm_app.services.audit import verify_audit_chain
+from tcm_app.views.blueprint import core_bp
+from tcm_app.views.guards import roles_required
+from tcm_app.views.helpers import apply_errors, flash_error
+
+
+def staff_form() -> StaffForm:
+    form = StaffForm()
+    form.department_code.choices = [
+        (d.code, d.name) for d in db.session.scalars(
+            select(Department).where(Department.active.is_(True)).order_by(Department.code))
+    ]
+    return form
+
+
+def render_users(form, status=200):
+    users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+    return render_template("admin/users.html", users=users, form=form), status
+
+
+@core_bp.route("/admin/users", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def admin_users():
+    form = staff_form()
+    if not form.validate_on_submit():
+        return render_users(form, 400 if form.errors else 200)
+    profile = {}
+    if form.role.data == Role.DOCTOR:
+        profile = dict(licence_number=form.licence_number.data, title=form.title.data,
+                       department_code=form.department_code.data,
+                       years_independent_practice=form.years_independent_practice.data or 0,
+                       online_enabled=form.online_enabled.data)
+    elif form.role.data == Role.PHARMACIST:
+        profile = dict(licence_number=form.licence_number.data)
+    try:
+        accounts.create_staff(form.username.data, form.password.data, form.role.data,
+                              form.full_name.data, current_user, **profile)
+    except TCMError as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return render_users(form, exc.status)
+    db.session.commit()
+    flash(_("Account created."))
+    return redirect(url_for("core.admin_users"))
+
+
+def user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("user not found")
+    return user
+
+
+@core_bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
+@roles_required(Role.ADMIN)
+def admin_user_toggle(user_id: int):
+    user = user_or_404(user_id)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for("core.admin_users"))
+    accounts.set_active(user, not user.active, current_user)
+    db.session.commit()
+    flash(_("Account updated."))
+    return redirect(url_for("core.admin_users"))
+
+
+@core_bp.route("/admin/users/<int:user_id>/online", methods=["POST"])
+@roles_required(Role.ADMIN)
+def admin_doctor_online(user_id: int):
+    user = user_or_404(user_id)
+    if user.doctor_profile is None:
+        raise NotFoundError("not a doctor")
+    try:
+        accounts.set_online_enabled(user, not user.doctor_profile.online_enabled, current_user)
+    except TCMError as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return render_users(staff_form(), exc.status)
+    db.session.commit()
+    flash(_("Online care setting updated."))
+    return redirect(url_for("core.admin_users"))
+
+
+@core_bp.route("/admin/audit")
+@roles_required(Role.ADMIN)
+def admin_audit():
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200)).all()
+    return render_template("admin/audit.html", entries=entries, report=verify_audit_chain())

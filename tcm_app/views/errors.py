@@ -1,0 +1,66 @@
+"""Turning refusals into answers: JSON {"error": {"code", "message"}} under /api, pages elsewhere."""
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from tcm_app.common.errors import TCMError
+from tcm_app.extensions import db
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    if wants_json():
+        body = {"error": {"code": code, "message": message}}
+        if fields:
+            body["error"]["fields"] = fields
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, code=code, message=message), status
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(TCMError)
+    def tcm_error(exc: TCMError):
+        db.session.rollback()
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        db.session.rollback()
+        message = _("The form expired or was not sent by this site. Reload the page and try again.")
+        return error_response(400, "csrf", message)
+
+    @app.errorhandler(StaleDataError)
+    def stale(exc):
+        db.session.rollback()
+        return error_response(409, "stale", _("The record changed meanwhile. Reload and try again."))
+
+    @app.errorhandler(IntegrityError)
+    def integrity(exc):
+        db.session.rollback()
+        return error_response(409, "conflict", _("This conflicts with data that already exists."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        db.session.rollback()
+        code = (exc.name or "error").lower().replace(" ", "_").replace("'", "")
+        message = http_messages().get(exc.code) or exc.description or exc.name
+        return error_response(exc.code or 500, code, message)
+
+
+def http_messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood."),
+        401: _("Sign in first."),
+        403: _("Your role is not allowed to do this."),
+        404: _("Not found, or not yours to see."),
+        405: _("This method is not allowed here."),
+        413: _("The upload is larger than allowed."),
+        429: _("Too many attempts. Wait a minute and try again."),
+    }

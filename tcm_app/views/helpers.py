@@ -1,0 +1,23 @@
+"""Small helpers shared by the page views."""
+
+from flask import flash
+
+from tcm_app.common.errors import TCMError
+from tcm_app.views.labels import error_message
+
+
+def apply_errors(form, exc: TCMError) -> None:
+    """Show a service refusal on the form: per field where it names one, else on the form."""
+    placed = False
+    for name, codes in exc.fields.items():
+        field = getattr(form, name, None)
+        if field is None:
+            continue
+        field.errors = list(field.errors) + [error_message(code, code) for code in codes]
+        placed = True
+    if not placed or exc.code not in exc.fields:
+        form.form_errors.append(error_message(exc.code, exc.message))
+
+
+def flash_error(exc: TCMError) -> None:
+    flash(error_message(exc.code, exc.message), "error")

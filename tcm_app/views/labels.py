@@ -1,0 +1,125 @@
+"""Human labels (translated) for the stable codes stored in the database and sent by the API."""
+
+from flask_babel import lazy_gettext as _l
+
+LABELS = {
+    # roles
+    "patient": _l("Patient"),
+    "doctor": _l("Doctor"),
+    "pharmacist": _l("Pharmacist"),
+    "decoction": _l("Decoction staff"),
+    "clinic": _l("Clinic staff"),
+    "admin": _l("Administrator"),
+    # encounter kinds and statuses
+    "online_followup": _l("Online follow-up visit"),
+    "online_consultation": _l("Online consultation"),
+    "in_person": _l("In-person visit"),
+    "requested": _l("Requested"),
+    "in_progress": _l("In progress"),
+    "completed": _l("Completed"),
+    "terminated": _l("Terminated"),
+    "cancelled": _l("Cancelled"),
+    # eligibility
+    "undecided": _l("Not yet decided"),
+    "eligible": _l("Eligible for online follow-up"),
+    "not_eligible": _l("Not eligible"),
+    # termination reasons
+    "condition_changed": _l("Condition has changed"),
+    "first_visit": _l("Judged to be a first visit"),
+    "unsuitable_online": _l("Not suitable for online care"),
+    # documents
+    "outpatient_record": _l("Outpatient record"),
+    "inpatient_record": _l("Inpatient record"),
+    "discharge_summary": _l("Discharge summary"),
+    "diagnosis_certificate": _l("Diagnosis certificate"),
+    # pregnancy
+    "unknown": _l("Unknown"),
+    "not_pregnant": _l("Not pregnant"),
+    "pregnant": _l("Pregnant"),
+    "breastfeeding": _l("Breastfeeding"),
+    "not_applicable": _l("Not applicable"),
+    # guardians, sex, titles
+    "parent": _l("Parent"),
+    "legal_guardian": _l("Legal guardian"),
+    "male": _l("Male"),
+    "female": _l("Female"),
+    "chief": _l("Chief physician"),
+    "associate_chief": _l("Associate chief physician"),
+    "attending": _l("Attending physician"),
+    "resident": _l("Resident physician"),
+    # prescribing blockers
+    "encounter_not_open": _l("The visit is closed."),
+    "consultation_cannot_prescribe": _l("A consultation gives advice only; no prescription."),
+    "doctor_not_enabled_online": _l("The doctor is not enabled for online care."),
+    "no_prior_diagnosis_document": _l("No record of a prior in-person diagnosis is attached."),
+    "eligibility_undecided": _l("The doctor has not yet decided follow-up eligibility."),
+    "guardian_required": _l("A child under 6 needs the guardian present."),
+}
+
+
+def label(code) -> str:
+    return str(LABELS.get(str(code), code))
+
+
+def label_choices(enum_cls, skip=()) -> list[tuple[str, object]]:
+    return [(m.value, LABELS.get(m.value, m.value)) for m in enum_cls if m.value not in skip]
+
+
+ERROR_MESSAGES = {
+    # whole-form refusals
+    "invalid_id_number": _l("The resident ID number is not valid."),
+    "id_number_registered": _l("This ID number is already registered."),
+    "username_taken": _l("This username is taken."),
+    "weak_password": _l("The password is too weak."),
+    "minor_needs_guardian": _l("A minor is registered by a guardian from the guardian's account."),
+    "not_a_minor": _l("Only children under 18 can be added as dependants."),
+    "invalid_phone": _l("Enter an 11-digit mobile number."),
+    "unsupported_type": _l("Only PDF, JPEG or PNG files are accepted."),
+    "file_too_large": _l("The file is larger than allowed."),
+    "empty_file": _l("The file is empty."),
+    "unreadable_image": _l("The image cannot be read."),
+    "image_too_large": _l("The image is too large."),
+    "unreadable_pdf": _l("The PDF is damaged or not a PDF."),
+    "encrypted_pdf": _l("Password-protected PDFs cannot be read."),
+    "pdf_pages": _l("The PDF has no pages or too many."),
+    "stale": _l("The record changed meanwhile. Reload and try again."),
+    "encounter_closed": _l("This visit is closed."),
+    "already_started": _l("The visit has already started."),
+    "not_started": _l("Start the visit first."),
+    "not_cancellable": _l("Only a visit that has not started can be cancelled."),
+    "not_terminated": _l("Only a terminated online visit leads to this booking."),
+    "reason_required": _l("Give the reason."),
+    "note_required": _l("Write an explanation for the patient."),
+    "no_guardian": _l("No guardian is linked to this patient."),
+    "diagnosis_required": _l("Record a diagnosis before completing the visit."),
+    "online_practice_years": _l("Online care needs at least 3 years of independent practice."),
+    "doctor_not_online": _l("This doctor does not see patients online."),
+    "decision_required": _l("Choose a decision."),
+    "not_a_followup": _l("Eligibility is decided for online follow-up visits only."),
+    "not_online": _l("Only online visits can be terminated."),
+    "unknown_diagnosis": _l("No such diagnosis on this visit."),
+    "invalid_role": _l("Choose a staff role."),
+    "patient_not_found": _l("No patient is registered with this ID number."),
+    # field-level codes
+    "required": _l("This field is required."),
+    "format": _l("The format is not valid."),
+    "region": _l("The first digits are not a known region."),
+    "birth_date": _l("The birth date in the number is impossible."),
+    "check_digit": _l("The check digit does not match."),
+    "too_short": _l("At least 8 characters."),
+    "too_long": _l("Too long."),
+    "needs_letter": _l("Include a letter."),
+    "needs_digit": _l("Include a digit."),
+    "contains_username": _l("Must not contain the username."),
+    "invalid": _l("Not a valid choice."),
+    "unknown": _l("Unknown value."),
+    "future": _l("The date is in the future."),
+    "minor": _l("A minor is registered by a guardian from the guardian's account."),
+    "adult": _l("Only children under 18 can be added as dependants."),
+    "min_years": _l("Online care needs at least 3 years of independent practice."),
+}
+
+
+def error_message(code: str, fallback: str = "") -> str:
+    message = ERROR_MESSAGES.get(code) or LABELS.get(code)
+    return str(message) if message is not None else fallback

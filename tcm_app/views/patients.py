@@ -1,0 +1,141 @@
+"""Patient pages: home (my visits, my family, addresses, pregnancy), visit requests, staff patient view."""
+
+from datetime import date
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from tcm_app.common.errors import NotFoundError, TCMError
+from tcm_app.common.online_care import EncounterKind
+from tcm_app.extensions import db
+from tcm_app.forms import AddressForm, PregnancyForm, VisitRequestForm, WardForm
+from tcm_app.models.accounts import DoctorProfile, Role, User
+from tcm_app.models.encounters import Encounter
+from tcm_app.services import access, encounters, patients
+from tcm_app.views.blueprint import core_bp
+from tcm_app.views.guards import roles_required
+from tcm_app.views.helpers import apply_errors
+from tcm_app.views.labels import label
+
+
+def my_patient():
+    patient = patients.patient_of_user(current_user)
+    if patient is None:
+        raise NotFoundError("no patient record for this account")
+    return patient
+
+
+def render_home(status=200, **forms):
+    me = my_patient()
+    family = [me, *me.wards]
+    visits = db.session.scalars(
+        access.encounters_query(current_user).order_by(Encounter.id.desc())
+    ).all()
+    forms.setdefault("ward_form", WardForm())
+    forms.setdefault("address_form", AddressForm())
+    return render_template("core/patient/home.html", me=me, family=family, visits=visits,
+                           pregnancy_form=PregnancyForm(), **forms), status
+
+
+@core_bp.route("/me")
+@roles_required(Role.PATIENT)
+def patient_home():
+    return render_home()
+
+
+@core_bp.route("/me/wards", methods=["POST"])
+@roles_required(Role.PATIENT)
+def ward_add():
+    form = WardForm()
+    if not form.validate_on_submit():
+        return render_home(400, ward_form=form)
+    try:
+        patients.add_ward(my_patient(), form.legal_name.data, form.id_number.data,
+                          form.relation.data, current_user)
+    except TCMError as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return render_home(exc.status, ward_form=form)
+    db.session.commit()
+    flash(_("Family member added."))
+    return redirect(url_for("core.patient_home"))
+
+
+@core_bp.route("/me/addresses", methods=["POST"])
+@roles_required(Role.PATIENT)
+def address_add():
+    form = AddressForm()
+    if not form.validate_on_submit():
+        return render_home(400, address_form=form)
+    patients.add_address(my_patient(), form.recipient.data, form.phone.data, form.region.data,
+                         form.detail.data, form.make_default.data, current_user)
+    db.session.commit()
+    flash(_("Address saved."))
+    return redirect(url_for("core.patient_home"))
+
+
+@core_bp.route("/me/pregnancy", methods=["POST"])
+@roles_required(Role.PATIENT)
+def pregnancy_update():
+    form = PregnancyForm()
+    if not form.validate_on_submit() or not form.patient_id.data.isdigit():
+        return render_home(400)
+    patient = access.visible_patient(current_user, int(form.patient_id.data))
+    patients.set_pregnancy_status(patient, form.pregnancy_status.data, current_user)
+    db.session.commit()
+    flash(_("Pregnancy status updated."))
+    return redirect(url_for("core.patient_home"))
+
+
+def online_doctor_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(User, DoctorProfile).join(DoctorProfile, DoctorProfile.user_id == User.id)
+        .where(DoctorProfile.online_enabled.is_(True), User.active.is_(True)).order_by(User.full_name)
+    ).all()
+    return [(u.id, f"{u.full_name} · {p.department.name} · {label(p.title)}") for u, p in rows]
+
+
+def visit_request_form() -> VisitRequestForm:
+    form = VisitRequestForm()
+    me = my_patient()
+    form.patient_id.choices = [(p.id, p.legal_name) for p in [me, *me.wards]]
+    form.kind.choices = [(k.value, label(k.value)) for k in
+                         (EncounterKind.ONLINE_FOLLOWUP, EncounterKind.ONLINE_CONSULTATION)]
+    form.doctor_id.choices = online_doctor_choices()
+    return form
+
+
+@core_bp.route("/me/visits/new", methods=["GET", "POST"])
+@roles_required(Role.PATIENT)
+def encounter_request():
+    form = visit_request_form()
+    if form.validate_on_submit():
+        patient = access.visible_patient(current_user, form.patient_id.data)
+        doctor = db.session.get(User, form.doctor_id.data)
+        try:
+            encounter = encounters.request_encounter(current_user, patient, doctor, form.kind.data,
+                                                     form.chief_complaint.data, date.today())
+        except TCMError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+            return render_template("core/patient/request.html", form=form), exc.status
+        db.session.commit()
+        flash(_("Visit requested. Upload your records of the prior diagnosis below."))
+        return redirect(url_for("core.encounter_view", encounter_id=encounter.id))
+    status = 400 if form.errors else 200
+    return render_template("core/patient/request.html", form=form), status
+
+
+@core_bp.route("/patients/<int:patient_id>")
+@roles_required(Role.DOCTOR, Role.CLINIC)
+def patient_view(patient_id: int):
+    patient = access.visible_patient(current_user, patient_id)
+    visits = db.session.scalars(
+        access.encounters_query(current_user).where(Encounter.patient_id == patient.id)
+        .order_by(Encounter.id.desc())
+    ).all()
+    db.session.commit()  # the audit entry for opening the record
+    return render_template("core/patients/view.html", patient=patient, visits=visits,
+                           age=patients.patient_age(patient))

@@ -1,0 +1,95 @@
+"""Landing pages per role: the doctor's workbench, the clinic desk, and the other staff homes."""
+
+from datetime import date
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from tcm_app.common.errors import TCMError
+from tcm_app.common.online_care import OPEN_STATUSES, EncounterKind
+from tcm_app.extensions import db
+from tcm_app.forms import DeskVisitForm
+from tcm_app.models.accounts import DoctorProfile, Role, User
+from tcm_app.models.encounters import Encounter
+from tcm_app.services import access, encounters, patients
+from tcm_app.views.blueprint import core_bp
+from tcm_app.views.guards import roles_required
+from tcm_app.views.helpers import apply_errors
+
+HOME_BY_ROLE = {
+    Role.PATIENT: "core.patient_home",
+    Role.DOCTOR: "core.workbench",
+    Role.CLINIC: "core.desk",
+    Role.ADMIN: "core.admin_users",
+    Role.PHARMACIST: "core.staff_home",
+    Role.DECOCTION: "core.staff_home",
+}
+
+
+@core_bp.route("/")
+@roles_required(*Role)
+def index():
+    return redirect(url_for(HOME_BY_ROLE[Role(current_user.role)]))
+
+
+@core_bp.route("/workbench")
+@roles_required(Role.DOCTOR)
+def workbench():
+    """Today's encounters plus every open request still waiting for this doctor."""
+    today = date.today()
+    rows = db.session.scalars(
+        access.encounters_query(current_user)
+        .where(or_(Encounter.scheduled_on == today, Encounter.status.in_(OPEN_STATUSES)))
+        .order_by(Encounter.scheduled_on, Encounter.id)
+    ).all()
+    return render_template("core/workbench.html", encounters=rows, today=today,
+                           profile=current_user.doctor_profile)
+
+
+@core_bp.route("/staff")
+@roles_required(Role.PHARMACIST, Role.DECOCTION)
+def staff_home():
+    return render_template("core/staff_home.html")
+
+
+def desk_form() -> DeskVisitForm:
+    form = DeskVisitForm()
+    doctors = db.session.execute(
+        select(User, DoctorProfile).join(DoctorProfile, DoctorProfile.user_id == User.id)
+        .where(User.active.is_(True)).order_by(User.full_name)
+    ).all()
+    form.doctor_id.choices = [(u.id, f"{u.full_name} · {p.department.name}") for u, p in doctors]
+    if form.scheduled_on.data is None:
+        form.scheduled_on.data = date.today()
+    return form
+
+
+def render_desk(form, status=200):
+    rows = db.session.scalars(
+        access.encounters_query(current_user).where(Encounter.scheduled_on >= date.today())
+        .order_by(Encounter.scheduled_on, Encounter.id).limit(200)
+    ).all()
+    return render_template("core/desk.html", encounters=rows, form=form), status
+
+
+@core_bp.route("/desk", methods=["GET", "POST"])
+@roles_required(Role.CLINIC)
+def desk():
+    """The clinic desk registers in-person visits and sees upcoming ones."""
+    form = desk_form()
+    if not form.validate_on_submit():
+        return render_desk(form, 400 if form.errors else 200)
+    try:
+        patient = patients.find_by_id_number(form.id_number.data)
+        encounters.request_encounter(current_user, patient, db.session.get(User, form.doctor_id.data),
+                                     EncounterKind.IN_PERSON, form.chief_complaint.data,
+                                     form.scheduled_on.data)
+    except TCMError as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return render_desk(form, exc.status)
+    db.session.commit()
+    flash(_("In-person visit registered."))
+    return redirect(url_for("core.desk"))
