@@ -15,14 +15,14 @@ from tcm_app.services.audit import verify_audit_chain
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
+from tcm_app.views.labels import choices
 
 
 def staff_form() -> StaffForm:
     form = StaffForm()
-    form.department_code.choices = [
+    form.department_code.choices = choices(
         (d.code, d.name) for d in db.session.scalars(
-            select(Department).where(Department.active.is_(True)).order_by(Department.code))
-    ]
+            select(Department).where(Department.active.is_(True)).order_by(Department.code)))
     return form
 
 

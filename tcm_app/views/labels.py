@@ -1,6 +1,7 @@
 """Human labels (translated) for the stable codes stored in the database and sent by the API."""
 
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 LABELS = {
     # roles
@@ -61,8 +62,13 @@ def label(code) -> str:
     return str(LABELS.get(str(code), code))
 
 
-def label_choices(enum_cls, skip=()) -> list[tuple[str, object]]:
-    return [(m.value, LABELS.get(m.value, m.value)) for m in enum_cls if m.value not in skip]
+def choices(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, text) for value, text in pairs]
+
+
+def label_choices(enum_cls, skip=()) -> list[SelectChoice]:
+    return choices((m.value, LABELS.get(m.value, m.value)) for m in enum_cls if m.value not in skip)
 
 
 ERROR_MESSAGES = {

@@ -17,7 +17,7 @@ from tcm_app.services import access, encounters, patients
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors
-from tcm_app.views.labels import label
+from tcm_app.views.labels import choices, label
 
 
 def my_patient():
@@ -100,10 +100,10 @@ def online_doctor_choices() -> list[tuple[int, str]]:
 def visit_request_form() -> VisitRequestForm:
     form = VisitRequestForm()
     me = my_patient()
-    form.patient_id.choices = [(p.id, p.legal_name) for p in [me, *me.wards]]
-    form.kind.choices = [(k.value, label(k.value)) for k in
-                         (EncounterKind.ONLINE_FOLLOWUP, EncounterKind.ONLINE_CONSULTATION)]
-    form.doctor_id.choices = online_doctor_choices()
+    form.patient_id.choices = choices((p.id, p.legal_name) for p in [me, *me.wards])
+    form.kind.choices = choices((k.value, label(k.value)) for k in
+                                (EncounterKind.ONLINE_FOLLOWUP, EncounterKind.ONLINE_CONSULTATION))
+    form.doctor_id.choices = choices(online_doctor_choices())
     return form
 
 

@@ -17,6 +17,7 @@ from tcm_app.services import access, encounters, patients
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors
+from tcm_app.views.labels import choices
 
 HOME_BY_ROLE = {
     Role.PATIENT: "core.patient_home",
@@ -60,7 +61,7 @@ def desk_form() -> DeskVisitForm:
         select(User, DoctorProfile).join(DoctorProfile, DoctorProfile.user_id == User.id)
         .where(User.active.is_(True)).order_by(User.full_name)
     ).all()
-    form.doctor_id.choices = [(u.id, f"{u.full_name} · {p.department.name}") for u, p in doctors]
+    form.doctor_id.choices = choices((u.id, f"{u.full_name} · {p.department.name}") for u, p in doctors)
     if form.scheduled_on.data is None:
         form.scheduled_on.data = date.today()
     return form

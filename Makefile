@@ -1,0 +1,55 @@
+# Two commands matter: `make run` (set up and serve with demo data) and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+FLASK  := $(VENV)/bin/flask --app tcm_app.app
+PORT   ?= 5000
+PYTHON ?= python3
+
+.PHONY: install install-test run test test-sqlite test-postgres bench lint translations
+
+$(VENV)/bin/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install -q -e ".[test]"
+	touch $@
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -q -d tcm_app/translations
+
+install: $(VENV)/.installed translations
+	scripts/system-deps.sh run
+
+install-test: install $(VENV)/.installed-test
+	scripts/system-deps.sh test
+
+run: install
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo "Serving on http://127.0.0.1:$(PORT)  (demo accounts: demo-patient ... demo-admin, password tcm-demo)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# The whole suite on SQLite, then every database test again on a throwaway PostgreSQL.
+test: install-test
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	$(VENV)/bin/pytest
+
+test-postgres:
+	scripts/with-postgres.sh $(VENV)/bin/pytest
+
+bench: install-test
+	$(PY) benchmarks/run.py
+
+lint: install-test
+	$(VENV)/bin/ruff check tcm_app herbs diagnosis decoction treatments tests benchmarks

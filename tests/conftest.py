@@ -1,0 +1,108 @@
+"""Fixtures: an app on a fresh, migrated database per test (SQLite, or PostgreSQL when
+TCM_TEST_PG_URL is set) and its clients. The create_* factories are in tests/factories.py."""
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from cryptography.fernet import Fernet
+from flask_migrate import upgrade
+
+from tcm_app.app import create_app
+from tcm_app.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("TCM_TEST_PG_URL")
+FIELD_KEY = Fernet.generate_key().decode()
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the PostgreSQL pass, run again exactly the tests that touch the database."""
+    if PG_URL:
+        items[:] = [item for item in items if "app" in getattr(item, "fixturenames", ())]
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"
+
+
+def base_config(database_url: str, tmp: Path, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-" + "x" * 40,
+        "FIELD_ENCRYPTION_KEY": FIELD_KEY,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_FOLDER": str(tmp / "uploads"),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    }
+    config.update(overrides)
+    return config
+
+
+def migrate_to(database_url: str, tmp: Path) -> None:
+    app = create_app(base_config(database_url, tmp))
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory):
+    """Migrate once; each test then gets its own copy (a file copy, or CREATE DATABASE TEMPLATE)."""
+    tmp = tmp_path_factory.mktemp("template")
+    if PG_URL:
+        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql("DROP DATABASE IF EXISTS tcm_template")
+            conn.exec_driver_sql("CREATE DATABASE tcm_template")
+        migrate_to(PG_URL.rsplit("/", 1)[0] + "/tcm_template", tmp)
+        yield admin
+        admin.dispose()
+    else:
+        path = tmp / "template.db"
+        migrate_to(f"sqlite:///{path}", tmp)
+        yield path
+
+
+@pytest.fixture
+def database_url(template_database, tmp_path):
+    if PG_URL:
+        name = f"tcm_t_{uuid.uuid4().hex[:12]}"
+        with template_database.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE tcm_template")
+        yield PG_URL.rsplit("/", 1)[0] + "/" + name
+        with template_database.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    else:
+        path = tmp_path / "test.db"
+        shutil.copyfile(template_database, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def config_overrides():
+    """Override in a test module to change settings (e.g. enable CSRF or rate limits)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, tmp_path, config_overrides):
+    app = create_app(base_config(database_url, tmp_path, **config_overrides))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

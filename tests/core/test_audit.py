@@ -1,0 +1,83 @@
+"""The audit log is append-only (ORM and database triggers) and its hash chain shows tampering."""
+
+import pytest
+import sqlalchemy as sa
+
+from tcm_app.extensions import db
+from tcm_app.models.audit import AuditEntry, AuditLogIsAppendOnlyError
+from tcm_app.services.audit import record_audit, verify_audit_chain
+from tcm_app.services import documents, encounters
+from tests.factories import create_encounter, png_bytes
+
+
+def test_actions_append_chained_entries(app):
+    create_encounter()
+    record_audit("test.action", "thing", 1, "first")
+    db.session.commit()
+    entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [e.action for e in entries][-2:] == ["encounter.request", "test.action"]
+    assert all(b.prev_hash == a.entry_hash for a, b in zip(entries, entries[1:], strict=False))
+    assert verify_audit_chain().intact
+
+
+def test_orm_refuses_to_update_or_delete_entries(app):
+    entry = record_audit("test.action", "thing", 1, "original")
+    db.session.commit()
+    entry.summary = "changed"
+    with pytest.raises(AuditLogIsAppendOnlyError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.get(AuditEntry, entry.id))
+    with pytest.raises(AuditLogIsAppendOnlyError):
+        db.session.commit()
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_entries SET summary = 'forged'",
+    "DELETE FROM audit_entries",
+], ids=["raw-update-refused-by-trigger", "raw-delete-refused-by-trigger"])
+def test_database_refuses_raw_changes(app, statement):
+    record_audit("test.action", "thing", 1, "original")
+    db.session.commit()
+    with pytest.raises(sa.exc.DatabaseError):
+        db.session.execute(sa.text(statement))
+        db.session.commit()
+    db.session.rollback()
+    assert db.session.scalar(sa.select(AuditEntry.summary)) == "original"
+
+
+@pytest.mark.parametrize("table", ["patients", "encounters", "clinical_documents", "encounter_diagnoses"])
+def test_medical_records_are_never_hard_deleted(app, table):
+    encounter = create_encounter()
+    documents.add_document(encounter, encounter.patient.user, "outpatient_record", "r.png", png_bytes())
+    encounters.start_encounter(encounter, encounter.doctor)
+    encounters.record_diagnosis(encounter, encounter.doctor, "胃脘痛", "脾胃虚寒证")
+    db.session.commit()
+    assert db.session.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() >= 1
+    with pytest.raises(sa.exc.DatabaseError):
+        db.session.execute(sa.text(f"DELETE FROM {table}"))
+        db.session.commit()
+    db.session.rollback()
+
+
+def _bypass_triggers_and_forge():
+    """What an attacker with database access could do: drop the guard, then edit a row."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        db.session.execute(sa.text("ALTER TABLE audit_entries DISABLE TRIGGER USER"))
+    else:
+        db.session.execute(sa.text("DROP TRIGGER audit_entries_no_update"))
+    db.session.execute(sa.text("UPDATE audit_entries SET summary = 'forged' WHERE id = :id"),
+                       {"id": db.session.scalar(sa.select(sa.func.min(AuditEntry.id)))})
+    db.session.commit()
+
+
+def test_verify_command_finds_tampering(app, runner):
+    for n in range(3):
+        record_audit("test.action", "thing", n, f"entry {n}")
+    db.session.commit()
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    _bypass_triggers_and_forge()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert "BROKEN at entry" in result.output

@@ -1,0 +1,68 @@
+"""Start-up configuration: embedded defaults work with nothing set; production refuses unsafe settings."""
+
+import pytest
+from cryptography.fernet import Fernet
+
+from tcm_app.app import create_app
+from tcm_app.config import ConfigError, apply_environment, default_config
+
+pytestmark = pytest.mark.pure
+
+SAFE = {
+    "ENV_NAME": "production",
+    "SECRET_KEY": "s" * 48,
+    "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+    "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://tcm:pw@db:5432/tcm",
+    "CELERY": {"broker_url": "redis://127.0.0.1:6379/0", "task_always_eager": False},
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/1",
+}
+
+
+def test_safe_production_settings_start():
+    app = create_app(dict(SAFE))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+@pytest.mark.parametrize(
+    ("change", "variable"),
+    [
+        pytest.param({"SECRET_KEY": None}, "TCM_SECRET_KEY", id="missing-secret-key-stops-start"),
+        pytest.param({"SECRET_KEY": "dev"}, "TCM_SECRET_KEY", id="weak-secret-key-stops-start"),
+        pytest.param({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}, "TCM_DATABASE_URL",
+                     id="sqlite-in-production-stops-start"),
+        pytest.param({"CELERY": {"broker_url": "memory://", "task_always_eager": True}},
+                     "TCM_CELERY_BROKER_URL", id="in-process-celery-in-production-stops-start"),
+        pytest.param({"FIELD_ENCRYPTION_KEY": "not-a-key"}, "TCM_FIELD_KEY",
+                     id="bad-field-key-stops-start"),
+        pytest.param({"RATELIMIT_STORAGE_URI": "memory://"}, "TCM_RATELIMIT_STORAGE_URL",
+                     id="per-process-rate-limits-in-production-stop-start"),
+    ],
+)
+def test_unsafe_production_setting_stops_start_with_a_clear_message(change, variable):
+    with pytest.raises(ConfigError) as exc:
+        create_app({**SAFE, **change})
+    assert variable in str(exc.value)
+
+
+def test_environment_variables_override_defaults(tmp_path):
+    config = default_config(str(tmp_path))
+    apply_environment(config, {"TCM_DATABASE_URL": "postgresql+psycopg://x/y",
+                               "TCM_CELERY_BROKER_URL": "redis://h:6379/0",
+                               "TCM_UPLOAD_MAX_BYTES": "2048", "TCM_UNKNOWN": "ignored"})
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://x/y"
+    assert config["CELERY"]["broker_url"] == "redis://h:6379/0"
+    assert config["CELERY"]["task_always_eager"] is False
+    assert config["UPLOAD_MAX_BYTES"] == 2048
+
+
+def test_malformed_number_in_environment_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="TCM_UPLOAD_MAX_BYTES"):
+        apply_environment(default_config(str(tmp_path)), {"TCM_UPLOAD_MAX_BYTES": "ten"})
+
+
+def test_embedded_defaults_need_no_settings(tmp_path, monkeypatch):
+    monkeypatch.setattr("flask.Flask.instance_path", str(tmp_path), raising=False)
+    config = default_config(str(tmp_path))
+    assert config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert config["CELERY"]["task_always_eager"] is True

@@ -1,0 +1,138 @@
+"""Every route against every role: allowed roles get through, the others are refused
+(pages: login redirect or 403; API: 401 or 403), and nothing answers with a 500."""
+
+import re
+
+import pytest
+
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role
+from tcm_app.services import documents, encounters
+from tests.factories import (
+    bearer,
+    create_doctor,
+    create_encounter,
+    create_patient,
+    create_pharmacist,
+    create_user,
+    login,
+    png_bytes,
+)
+
+ROLES = ["anonymous", *[role.value for role in Role]]
+# Run last: they end the session or the token that the other requests use.
+ENDS_SESSION = {"auth.logout", "api.token_revoke"}
+
+
+@pytest.fixture
+def world(app):
+    doctor = create_doctor(username="matrix-doctor")
+    patient = create_patient()
+    encounter = create_encounter(patient=patient, doctor=doctor)
+    document = documents.add_document(encounter, patient.user, "outpatient_record", "r.png", png_bytes())
+    encounters.start_encounter(encounter, doctor)
+    diagnosis = encounters.record_diagnosis(encounter, doctor, "胃脘痛", "脾胃虚寒证")
+    users = {
+        "patient": patient.user, "doctor": doctor, "pharmacist": create_pharmacist(),
+        "decoction": create_user(Role.DECOCTION), "clinic": create_user(Role.CLINIC),
+        "admin": create_user(Role.ADMIN),
+    }
+    target = create_user(Role.CLINIC, username="matrix-target")
+    db.session.commit()
+    ids = {"encounter_id": encounter.id, "patient_id": patient.id, "document_id": document.id,
+           "diagnosis_id": diagnosis.id, "user_id": target.id}
+    return users, ids
+
+
+def routes(app):
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((rule, method))
+    return sorted(found, key=lambda item: item[0].endpoint in ENDS_SESSION)
+
+
+def fill(rule, ids) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), rule.rule)
+
+
+def test_every_route_declares_who_may_use_it(app):
+    undeclared = [name for name, view in app.view_functions.items()
+                  if name != "static" and not hasattr(view, "allowed_roles")]
+    assert not undeclared
+
+
+def refusal_expected(endpoint: str, role: str) -> set[int]:
+    api = endpoint.startswith("api.")
+    if role == "anonymous":
+        return {401} if api else {302}
+    return {403}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_matrix(app, world, role):
+    users, ids = world
+    client = app.test_client()
+    headers = {}
+    if role != "anonymous":
+        login(client, users[role])
+        headers = bearer(users[role])
+    failures = []
+    for rule, method in routes(app):
+        view = app.view_functions[rule.endpoint]
+        url = fill(rule, ids)
+        api = rule.endpoint.startswith("api.")
+        response = client.open(url, method=method, headers=headers if api else {},
+                               json={} if api and method != "GET" else None)
+        status = response.status_code
+        allowed = role in view.allowed_roles or "anonymous" in view.allowed_roles
+        if status >= 500:
+            failures.append(f"{method} {url}: {status}")
+        elif allowed and status in {401, 403}:
+            failures.append(f"{method} {url}: allowed role got {status}")
+        elif not allowed and status not in refusal_expected(rule.endpoint, role):
+            failures.append(f"{method} {url}: refused role got {status}")
+        elif not allowed and status == 302 and "/login" not in response.headers["Location"]:
+            failures.append(f"{method} {url}: redirected to {response.headers['Location']}")
+    assert not failures, "\n".join(failures)
+
+
+def test_matrix_covers_every_role_on_patient_data(app):
+    """The matrix above only means something if patient data routes really are restricted."""
+    restricted = {name: view.allowed_roles for name, view in app.view_functions.items()
+                  if name in {"core.encounter_view", "core.document_view", "api.encounter_get",
+                              "core.patient_view", "core.admin_users"}}
+    assert "pharmacist" not in restricted["core.encounter_view"]
+    assert "admin" not in restricted["core.document_view"]
+    assert "decoction" not in restricted["api.encounter_get"]
+    assert "patient" not in restricted["core.patient_view"]
+    assert restricted["core.admin_users"] == {"admin"}
+
+
+@pytest.mark.parametrize("path", [
+    "/encounters/{encounter_id}",
+    "/encounters/{encounter_id}/documents/{document_id}",
+    "/api/v1/encounters/{encounter_id}",
+    "/api/v1/patients/{patient_id}",
+])
+def test_another_patients_record_is_not_found(app, world, path):
+    users, ids = world
+    stranger = create_patient(name="李四")
+    db.session.commit()
+    client = app.test_client()
+    login(client, stranger.user)
+    url = path.format(**ids)
+    headers = bearer(stranger.user) if url.startswith("/api/") else {}
+    assert client.get(url, headers=headers).status_code == 404
+
+
+def test_another_doctors_encounter_is_not_found(app, world):
+    users, ids = world
+    other = create_doctor(username="other-doctor")
+    db.session.commit()
+    client = app.test_client()
+    login(client, other)
+    assert client.get(f"/encounters/{ids['encounter_id']}").status_code == 404
+    assert client.post(f"/encounters/{ids['encounter_id']}/start", data={"version": "1"}).status_code == 404

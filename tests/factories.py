@@ -1,0 +1,109 @@
+"""Factories for the core rows, and small valid upload files. Tests import from here."""
+
+import uuid
+from datetime import date
+
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from tcm_app.common.resident_id import build_resident_id, parse_resident_id
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Department, DoctorProfile, PharmacistProfile, Role, User
+from tcm_app.services import encounters as encounter_service
+from tcm_app.services import patients as patient_service
+from tcm_app.services.accounts import issue_token
+
+PASSWORD = "Passw0rd-test"
+# Hashing the same password once keeps the suite fast without weakening what is tested.
+PASSWORD_HASH = generate_password_hash(PASSWORD)
+
+def create_department(code="tcm_internal", name="中医内科", name_en="Internal Medicine"):
+    department = db.session.scalar(sa.select(Department).where(Department.code == code))
+    if department is None:
+        department = Department(code=code, name=name, name_en=name_en)
+        db.session.add(department)
+        db.session.flush()
+    return department
+
+
+def create_user(role=Role.PATIENT, username=None, full_name="测试用户"):
+    user = User(username=username or f"{role}-{uuid.uuid4().hex[:8]}", role=role,
+                full_name=full_name, password_hash=PASSWORD_HASH)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_doctor(online=True, years=10, department=None, username=None):
+    doctor = create_user(Role.DOCTOR, username, "张医生")
+    db.session.add(DoctorProfile(
+        user=doctor, licence_number=f"L{uuid.uuid4().hex[:10]}", title="attending",
+        department=department or create_department(), years_independent_practice=years,
+        online_enabled=online))
+    db.session.flush()
+    return doctor
+
+
+def create_pharmacist(username=None):
+    user = create_user(Role.PHARMACIST, username, "李药师")
+    db.session.add(PharmacistProfile(user=user, licence_number=f"P{uuid.uuid4().hex[:10]}"))
+    db.session.flush()
+    return user
+
+
+_sequence = iter(range(10, 10_000))
+
+
+def create_patient(birth=date(1985, 6, 1), sex="female", with_account=True, guardian=None,
+                   name="王丽"):
+    number = build_resident_id("110105", birth, next(_sequence), sex)
+    patient = patient_service.create_patient_record(name, parse_resident_id(number, date.today()),
+                                                    "13812345678")
+    if with_account:
+        patient.user = create_user(Role.PATIENT, full_name=name)
+    patient.guardian = guardian
+    db.session.flush()
+    return patient
+
+
+def create_encounter(patient=None, doctor=None, kind="online_followup", actor=None,
+                     scheduled_on=None):
+    patient = patient or create_patient()
+    doctor = doctor or create_doctor()
+    actor = actor or patient.user or (patient.guardian.user if patient.guardian else doctor)
+    return encounter_service.request_encounter(actor, patient, doctor, kind, "胃脘隐痛",
+                                               scheduled_on or date.today())
+
+
+def bearer(user) -> dict:
+    plain, _ = issue_token(user)
+    db.session.commit()
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def login(client, user, password=PASSWORD):
+    response = client.post("/login", data={"username": user.username, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+# Tiny valid files for upload tests.
+def png_bytes(width=40, height=30) -> bytes:
+    import cv2
+    import numpy as np
+
+    return cv2.imencode(".png", np.full((height, width, 3), 200, np.uint8))[1].tobytes()
+
+
+def pdf_bytes(metadata: dict | None = None) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if metadata:
+        writer.add_metadata(metadata)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,0 +1,98 @@
+"""The pure/shell rule (ARCHITECTURE.md): pure modules import only the standard library,
+numpy/cv2, their own package's pure modules and tcm_app.common; package __init__ files stay empty."""
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.pure
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("tcm_app", "herbs", "diagnosis", "decoction", "treatments")
+SHELL_NAMES = {"views", "forms", "models", "services", "tasks", "api", "cli", "__init__"}
+# The hospital core's framework modules: the factory, settings, extensions and PDF rendering.
+CORE_SHELL = {"app", "config", "extensions", "worker", "pdf"}
+IMAGE_LIBRARIES = {"numpy", "cv2"}
+
+
+def is_shell(path: Path) -> bool:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    if any(part in SHELL_NAMES for part in parts):
+        return True
+    return parts[0] == "tcm_app" and len(parts) == 2 and parts[1] in CORE_SHELL
+
+
+def python_files():
+    for package in PACKAGES:
+        yield from sorted((ROOT / package).rglob("*.py"))
+
+
+def pure_modules():
+    return [path for path in python_files() if not is_shell(path)]
+
+
+def imported_modules(path: Path) -> list[tuple[str, int]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                found.append((_resolve_relative(path, node), node.lineno))
+            else:
+                found.append((node.module or "", node.lineno))
+    return found
+
+
+def _resolve_relative(path: Path, node: ast.ImportFrom) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts[: -node.level])
+    return ".".join(parts + ([node.module] if node.module else []))
+
+
+def allowed(importer: Path, module: str) -> bool:
+    top = module.split(".")[0]
+    if top in sys.stdlib_module_names or top in IMAGE_LIBRARIES:
+        return True
+    if module == "tcm_app.common" or module.startswith("tcm_app.common."):
+        return True
+    own_package = importer.relative_to(ROOT).parts[0]
+    if top == own_package:
+        target = ROOT / Path(*module.split("."))
+        return not is_shell(target.with_suffix(".py")) and not is_shell(target / "x.py")
+    return False
+
+
+def test_there_are_pure_modules_to_check():
+    names = {path.stem for path in pure_modules()}
+    assert {"resident_id", "online_care", "audit_chain"} <= names
+
+
+@pytest.mark.parametrize("path", pure_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_pure_module_imports_no_framework(path):
+    breaches = [f"line {line}: {module}" for module, line in imported_modules(path)
+                if not allowed(path, module)]
+    assert not breaches, f"{path.relative_to(ROOT)} is pure but imports: {breaches}"
+
+
+def test_domain_package_inits_stay_empty():
+    inits = [ROOT / package / "__init__.py" for package in PACKAGES[1:]]
+    inits += sorted((ROOT / "tcm_app").rglob("__init__.py"))
+    not_empty = [str(p.relative_to(ROOT)) for p in inits if p.read_text().strip()]
+    assert not not_empty
+
+
+def test_the_checker_catches_a_breach(tmp_path):
+    """Guard the guard: a pure module importing flask is reported."""
+    fake = ROOT / "herbs" / "safety.py"
+    assert not is_shell(fake)
+    assert not allowed(fake, "flask")
+    assert not allowed(fake, "sqlalchemy.orm")
+    assert not allowed(fake, "tcm_app.services.audit")
+    assert not allowed(fake, "diagnosis.tongue")
+    assert not allowed(fake, "herbs.models")
+    assert allowed(fake, "herbs.dosage")
+    assert allowed(fake, "tcm_app.common.errors")
+    assert allowed(fake, "numpy")
