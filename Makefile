@@ -22,7 +22,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile -q -d tcm_app/translations
+	$(VENV)/bin/pybabel compile -d tcm_app/translations
 
 install: $(VENV)/.installed translations
 	scripts/system-deps.sh run

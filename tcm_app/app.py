@@ -26,13 +26,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     register_security_headers(app)
     register_template_helpers(app)
+    register_locale_memory(app)
     return app
+
+
+def register_locale_memory(app: Flask) -> None:
+    """Remember ?lang= for the session on every request, even one that translates nothing."""
+
+    @app.before_request
+    def remember_language():
+        asked = request.args.get("lang")
+        if asked in {"zh_Hans_CN", "en"}:
+            session["lang"] = asked
 
 
 def register_template_helpers(app: Flask) -> None:
     from zoneinfo import ZoneInfo
 
+    from flask_babel import get_locale
+
     from tcm_app.common.masking import mask_address, mask_phone
+    from tcm_app.services.patients import patient_age
     from tcm_app.views.labels import label
 
     clinic_zone = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
@@ -40,7 +54,7 @@ def register_template_helpers(app: Flask) -> None:
     def localdt(value) -> str:
         return value.astimezone(clinic_zone).strftime("%Y-%m-%d %H:%M") if value else ""
 
-    app.jinja_env.globals["label"] = label
+    app.jinja_env.globals.update(label=label, get_locale=get_locale, patient_age=patient_age)
     app.jinja_env.filters.update(mask_phone=mask_phone, mask_address=mask_address, localdt=localdt)
 
 
@@ -67,7 +81,6 @@ def select_locale() -> str:
     supported = {"zh_Hans_CN", "en"}
     asked = request.args.get("lang")
     if asked in supported:
-        session["lang"] = asked
         return asked
     if session.get("lang") in supported:
         return session["lang"]

@@ -3,13 +3,13 @@
 from flask import g, jsonify
 
 from tcm_app.api.blueprint import api_public, api_roles, bp, load_json
-from tcm_app.api.schemas import MeSchema, TokenRequestSchema, TokenSchema
+from tcm_app.api.schemas import TokenRequestSchema, TokenSchema, UserSchema
+from tcm_app.api.serialise import patient_json
 from tcm_app.common.errors import AuthenticationError
 from tcm_app.extensions import db, limiter
 from tcm_app.models.accounts import Role
 from tcm_app.services.accounts import authenticate, issue_token, revoke_token
 from tcm_app.services.patients import patient_of_user
-from tcm_app.api.serialise import patient_json
 from tcm_app.views.auth import login_limit
 
 
@@ -29,7 +29,7 @@ def token_create():
             schema: TokenRequestSchema
       responses:
         201:
-          description: A new token; send it as `Authorization: Bearer <token>`.
+          description: "A new token; send it as `Authorization: Bearer <token>`."
           content:
             application/json:
               schema: TokenSchema
@@ -80,4 +80,4 @@ def me():
     own = patient_of_user(user) if user.role == Role.PATIENT else None
     if own is not None:
         patients = [patient_json(p) for p in [own, *own.wards]]
-    return jsonify(MeSchema().dump({"user": user, "patients": patients}))
+    return jsonify({"user": UserSchema().dump(user), "patients": patients})

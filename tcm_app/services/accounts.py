@@ -119,9 +119,11 @@ def create_staff(username, password, role, full_name, actor=None, **profile) -> 
 
 def add_doctor_profile(user, licence_number, title, department_code, years_independent_practice,
                        online_enabled=False) -> DoctorProfile:
+    _require({"licence_number": licence_number, "department_code": department_code},
+             "licence_number", "department_code")
     department = db.session.scalar(select(Department).where(Department.code == department_code))
     if department is None:
-        raise ValidationError("unknown department", fields={"department": ["unknown"]})
+        raise ValidationError("unknown department", fields={"department_code": ["unknown"]})
     if online_enabled and not may_enable_online(years_independent_practice):
         raise ValidationError(
             "online care needs at least 3 years of independent practice",

@@ -37,10 +37,10 @@ def request_encounter(actor: User, patient: Patient, doctor: User, kind: str,
     kind = EncounterKind(kind)
     profile = doctor.doctor_profile if doctor.role == Role.DOCTOR else None
     if profile is None or not doctor.active:
-        raise ValidationError("choose an active doctor", fields={"doctor": ["invalid"]})
+        raise ValidationError("choose an active doctor", fields={"doctor_id": ["invalid"]})
     if kind in ONLINE_KINDS and not profile.online_enabled:
         raise ValidationError("this doctor does not see patients online", "doctor_not_online",
-                              {"doctor": ["not_online"]})
+                              {"doctor_id": ["doctor_not_online"]})
     if actor.role == Role.PATIENT and kind == EncounterKind.IN_PERSON:
         raise PermissionDeniedError("in-person visits are registered at the clinic desk")
     encounter = Encounter(
@@ -167,9 +167,11 @@ def record_diagnosis(encounter: Encounter, doctor: User, disease_name: str, synd
     return diagnosis
 
 
-def retire_diagnosis(encounter: Encounter, doctor: User, diagnosis_id: int) -> None:
+def retire_diagnosis(encounter: Encounter, doctor: User, diagnosis_id: int,
+                     expected_version=None) -> None:
     """Corrections retire a diagnosis; medical records are never deleted."""
     _require_treating_doctor(encounter, doctor)
+    _check_version(encounter, expected_version)
     diagnosis = next((d for d in encounter.active_diagnoses if d.id == diagnosis_id), None)
     if diagnosis is None:
         raise ValidationError("no such diagnosis on this visit", "unknown_diagnosis")

@@ -29,6 +29,7 @@ def encounter_forms(encounter, posted=None) -> dict:
     forms = {
         "document_form": DocumentForm(formdata=None),
         "eligibility_form": EligibilityForm(formdata=None, version=encounter.version,
+                                            decision=encounter.eligibility,
                                             reason=encounter.eligibility_reason),
         "notes_form": NotesForm(formdata=None, obj=encounter, version=encounter.version),
         "diagnosis_form": DiagnosisForm(formdata=None),
@@ -160,7 +161,7 @@ def encounter_diagnosis_add(encounter_id: int):
 def encounter_diagnosis_retire(encounter_id: int, diagnosis_id: int):
     return run_encounter_action(
         encounter_id, "action_form", VersionedForm(),
-        lambda e, f, v: encounters.retire_diagnosis(e, current_user, diagnosis_id),
+        lambda e, f, v: encounters.retire_diagnosis(e, current_user, diagnosis_id, v),
         _("Diagnosis withdrawn."))
 
 

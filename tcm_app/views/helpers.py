@@ -15,7 +15,7 @@ def apply_errors(form, exc: TCMError) -> None:
             continue
         field.errors = list(field.errors) + [error_message(code, code) for code in codes]
         placed = True
-    if not placed or exc.code not in exc.fields:
+    if not placed:
         form.form_errors.append(error_message(exc.code, exc.message))
 
 

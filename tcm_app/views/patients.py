@@ -16,7 +16,7 @@ from tcm_app.models.encounters import Encounter
 from tcm_app.services import access, encounters, patients
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.guards import roles_required
-from tcm_app.views.helpers import apply_errors
+from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.labels import choices, label
 
 
@@ -81,9 +81,15 @@ def address_add():
 def pregnancy_update():
     form = PregnancyForm()
     if not form.validate_on_submit() or not form.patient_id.data.isdigit():
+        flash(_("Choose a pregnancy status."), "error")
         return render_home(400)
     patient = access.visible_patient(current_user, int(form.patient_id.data))
-    patients.set_pregnancy_status(patient, form.pregnancy_status.data, current_user)
+    try:
+        patients.set_pregnancy_status(patient, form.pregnancy_status.data, current_user)
+    except TCMError as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return render_home(exc.status)
     db.session.commit()
     flash(_("Pregnancy status updated."))
     return redirect(url_for("core.patient_home"))
