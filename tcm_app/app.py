@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask, request, session
+from werkzeug.routing import IntegerConverter
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -13,6 +14,13 @@ from tcm_app.extensions import babel, celery_init_app, csrf, db, limiter, login_
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """Path ids stay within the 32-bit integer columns, so a huge id is a 404, never a 500."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -20,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     load_config(app, test_config)
+    app.url_map.converters["int"] = DatabaseIdConverter
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)

@@ -43,7 +43,9 @@ def token_create():
     plain, token = issue_token(user)
     db.session.commit()
     data = {"token": plain, "token_type": "Bearer", "expires_at": token.expires_at}
-    return jsonify(TokenSchema().dump(data)), 201
+    response = jsonify(TokenSchema().dump(data))
+    response.headers["Cache-Control"] = "no-store"  # RFC 6749 §5.1: credentials are not cached
+    return response, 201
 
 
 @bp.route("/auth/token", methods=["DELETE"])

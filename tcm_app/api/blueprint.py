@@ -6,6 +6,7 @@ from flask import Blueprint, g, request
 from marshmallow import ValidationError as SchemaError
 
 from tcm_app.common.errors import AuthenticationError, PermissionDeniedError, ValidationError
+from tcm_app.extensions import db
 from tcm_app.models.types import utcnow
 from tcm_app.services.accounts import resolve_token
 
@@ -31,6 +32,7 @@ def api_roles(*roles: str):
             if token.user.role not in roles:
                 raise PermissionDeniedError("your role may not use this endpoint")
             token.last_used_at = utcnow()
+            db.session.commit()  # its own unit of work, before the view's
             g.api_token = token
             g._login_user = token.user  # Flask-Login's current_user for this request only
             return view(*args, **kwargs)

@@ -8,6 +8,7 @@ from tcm_app.api.schemas import (
     DiagnosisSchema,
     EligibilityRequestSchema,
     EncounterCreateSchema,
+    GuardianRequestSchema,
     NotesRequestSchema,
     TerminationRequestSchema,
     VersionSchema,
@@ -269,6 +270,31 @@ def encounter_diagnosis(encounter_id: int):
                                 body["disease_code"] or "", body["syndrome_code"] or "",
                                 body["treatment_method"], body["is_primary"])
     return answer(encounter, 201)
+
+
+@bp.route("/encounters/<int:encounter_id>/guardian", methods=["POST"])
+@api_roles(Role.DOCTOR)
+def encounter_guardian(encounter_id: int):
+    """Record whether the guardian is present (a child under 6 is seen online only with one).
+    ---
+    post:
+      summary: Record guardian presence
+      parameters:
+        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: GuardianRequestSchema
+      responses:
+        200:
+          content:
+            application/json:
+              schema: EncounterSchema
+    """
+    encounter, body = _doctor_action(encounter_id, GuardianRequestSchema())
+    encounters.set_guardian_present(encounter, user(), body["present"])
+    return answer(encounter)
 
 
 @bp.route("/encounters/<int:encounter_id>/termination", methods=["POST"])

@@ -4,6 +4,8 @@ from marshmallow import Schema, fields, validate
 
 from tcm_app.common.online_care import Eligibility, EncounterKind, TerminationReason
 
+DATABASE_ID = validate.Range(min=1, max=2**31 - 1)
+
 
 class ErrorBodySchema(Schema):
     code = fields.String(required=True)
@@ -114,15 +116,16 @@ class EncounterListSchema(Schema):
 
 
 class EncounterCreateSchema(Schema):
-    patient_id = fields.Integer(required=True)
-    doctor_id = fields.Integer(required=True)
+    patient_id = fields.Integer(required=True, strict=True, validate=DATABASE_ID)
+    doctor_id = fields.Integer(required=True, strict=True, validate=DATABASE_ID)
     kind = fields.String(required=True, validate=validate.OneOf(
         [EncounterKind.ONLINE_FOLLOWUP.value, EncounterKind.ONLINE_CONSULTATION.value]))
     chief_complaint = fields.String(required=True, validate=validate.Length(1, 2000))
 
 
 class VersionSchema(Schema):
-    version = fields.Integer(load_default=None, allow_none=True)
+    version = fields.Integer(load_default=None, allow_none=True, strict=True,
+                             validate=validate.Range(min=0, max=2**31 - 1))
 
 
 class EligibilityRequestSchema(VersionSchema):
@@ -136,6 +139,10 @@ class NotesRequestSchema(VersionSchema):
     listening_note = fields.String(load_default="", validate=validate.Length(max=4000))
     inquiry_note = fields.String(load_default="", validate=validate.Length(max=4000))
     palpation_note = fields.String(load_default="", validate=validate.Length(max=4000))
+
+
+class GuardianRequestSchema(Schema):
+    present = fields.Boolean(required=True)
 
 
 class TerminationRequestSchema(VersionSchema):

@@ -2,7 +2,7 @@
 
 import json
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import select, text
 
@@ -42,7 +42,13 @@ def record_audit(action: str, obj_type: str, obj_id, summary: str, details: dict
 
 
 def _current_actor():
-    if has_request_context() and current_user and current_user.is_authenticated:
+    """The signed-in user; on the API only the bearer token counts, never a browser session."""
+    if not has_request_context():
+        return None
+    if request.path.startswith("/api/"):
+        token = g.get("api_token")
+        return token.user if token is not None else None
+    if current_user and current_user.is_authenticated:
         return current_user._get_current_object()
     return None
 

@@ -43,6 +43,9 @@ def request_encounter(actor: User, patient: Patient, doctor: User, kind: str,
                               {"doctor_id": ["doctor_not_online"]})
     if actor.role == Role.PATIENT and kind == EncounterKind.IN_PERSON:
         raise PermissionDeniedError("in-person visits are registered at the clinic desk")
+    if kind in ONLINE_KINDS and not (chief_complaint or "").strip():
+        raise ValidationError("describe what troubles the patient", "complaint_required",
+                              {"chief_complaint": ["required"]})
     encounter = Encounter(
         patient=patient, doctor=doctor, department_id=profile.department_id, kind=kind,
         chief_complaint=(chief_complaint or "").strip()[:NOTE_MAX_CHARS], requested_by_id=actor.id,

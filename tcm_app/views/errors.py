@@ -20,7 +20,10 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
         body = {"error": {"code": code, "message": message}}
         if fields:
             body["error"]["fields"] = fields
-        return jsonify(body), status
+        response = jsonify(body)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="tcm-hospital"'
+        return response, status
     return render_template("errors/error.html", status=status, code=code, message=message), status
 
 

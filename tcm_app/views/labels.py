@@ -95,6 +95,7 @@ ERROR_MESSAGES = {
     "not_cancellable": _l("Only a visit that has not started can be cancelled."),
     "not_terminated": _l("Only a terminated online visit leads to this booking."),
     "reason_required": _l("Give the reason."),
+    "complaint_required": _l("Describe what is troubling the patient."),
     "note_required": _l("Write an explanation for the patient."),
     "no_guardian": _l("No guardian is linked to this patient."),
     "diagnosis_required": _l("Record a diagnosis before completing the visit."),
