@@ -32,18 +32,26 @@ def timed(fn, repeat: int) -> list[float]:
 
 
 def report(name: str, samples: list[float], unit="ms") -> None:
-    print(f"{name:<48} median {statistics.median(samples):8.2f} {unit}   "
-          f"p95 {sorted(samples)[int(len(samples) * 0.95) - 1]:8.2f} {unit}   n={len(samples)}")
+    print(
+        f"{name:<48} median {statistics.median(samples):8.2f} {unit}   "
+        f"p95 {sorted(samples)[int(len(samples) * 0.95) - 1]:8.2f} {unit}   n={len(samples)}"
+    )
 
 
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="tcm-bench-"))
     url = os.environ.get("TCM_BENCH_DATABASE_URL", f"sqlite:///{tmp / 'bench.db'}")
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "b" * 48, "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-        "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(tmp / "uploads"),
-        "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "b" * 48,
+            "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "UPLOAD_FOLDER": str(tmp / "uploads"),
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         print(f"database: {db.engine.url.get_backend_name()}")
@@ -64,15 +72,26 @@ def main() -> None:
         db.session.commit()
         doctor, patient_user = encounter.doctor, encounter.patient.user
         client = app.test_client()
-        report("POST /api/v1/auth/token (scrypt check)", timed(lambda: client.post(
-            "/api/v1/auth/token", json={"username": doctor.username, "password": PASSWORD}), 30))
+        report(
+            "POST /api/v1/auth/token (scrypt check)",
+            timed(
+                lambda: client.post(
+                    "/api/v1/auth/token", json={"username": doctor.username, "password": PASSWORD}
+                ),
+                30,
+            ),
+        )
         headers = bearer(doctor)
-        report("GET /api/v1/encounters/<id> (doctor)", timed(
-            lambda: client.get(f"/api/v1/encounters/{encounter.id}", headers=headers), 200))
+        report(
+            "GET /api/v1/encounters/<id> (doctor)",
+            timed(lambda: client.get(f"/api/v1/encounters/{encounter.id}", headers=headers), 200),
+        )
         login(client, doctor)
         report("GET /workbench page (doctor)", timed(lambda: client.get("/workbench"), 200))
-        report("GET /encounters/<id> page (doctor)", timed(
-            lambda: client.get(f"/encounters/{encounter.id}"), 200))
+        report(
+            "GET /encounters/<id> page (doctor)",
+            timed(lambda: client.get(f"/encounters/{encounter.id}"), 200),
+        )
         patient_client = app.test_client()
         login(patient_client, patient_user)
         report("GET /me page (patient)", timed(lambda: patient_client.get("/me"), 200))

@@ -1,12 +1,12 @@
-"""The application factory: create_app(test_config=None) -> register extensions, views, errors, CLI."""
+"""The application factory: create_app(test_config=None) wires extensions, views, CLI."""
 
 from pathlib import Path
 
 from flask import Flask, request, session
-from werkzeug.routing import IntegerConverter
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from tcm_app.config import load_config
 from tcm_app.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
@@ -76,8 +76,11 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(ROOT / "tcm_app" / "translations"))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "tcm_app" / "translations"),
+    )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
@@ -93,7 +96,11 @@ def select_locale() -> str:
         return asked
     if session.get("lang") in supported:
         return session["lang"]
-    if current_user and current_user.is_authenticated and current_user.preferred_locale in supported:
+    if (
+        current_user
+        and current_user.is_authenticated
+        and current_user.preferred_locale in supported
+    ):
         return current_user.preferred_locale
     return "zh_Hans_CN"
 

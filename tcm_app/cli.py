@@ -29,7 +29,9 @@ def users_cli():
 @users_cli.command("create-staff")
 @click.option("--username", required=True)
 @click.option("--full-name", required=True)
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role if r != Role.PATIENT]))
+@click.option(
+    "--role", required=True, type=click.Choice([r.value for r in Role if r != Role.PATIENT])
+)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--licence-number", default="")
 @click.option("--title", default="attending")
@@ -44,7 +46,9 @@ def create_staff_command(username, full_name, role, password, **profile):
         user = accounts.create_staff(username, password, role, full_name, None, **profile)
     except TCMError as exc:
         db.session.rollback()
-        raise click.ClickException(f"{exc.message} {json.dumps(exc.fields, ensure_ascii=False)}") from exc
+        raise click.ClickException(
+            f"{exc.message} {json.dumps(exc.fields, ensure_ascii=False)}"
+        ) from exc
     db.session.commit()
     click.echo(f"created {role} {user.username} (id {user.id})")
 
@@ -69,7 +73,9 @@ def add_department_command(code, name, name_en):
 @departments_cli.command("list")
 def list_departments_command():
     for dept in db.session.scalars(select(Department).order_by(Department.code)):
-        click.echo(f"{dept.code}\t{dept.name}\t{dept.name_en}\t{'active' if dept.active else 'inactive'}")
+        click.echo(
+            f"{dept.code}\t{dept.name}\t{dept.name_en}\t{'active' if dept.active else 'inactive'}"
+        )
 
 
 @click.group("audit", help="The append-only audit log.")
@@ -84,8 +90,11 @@ def verify_command():
     if report.intact:
         click.echo(f"audit chain intact: {report.checked} entries verified")
         return
-    click.echo(f"audit chain BROKEN at entry {report.first_broken_id}: {report.problem} "
-               f"({report.checked} entries before it verified)", err=True)
+    click.echo(
+        f"audit chain BROKEN at entry {report.first_broken_id}: {report.problem} "
+        f"({report.checked} entries before it verified)",
+        err=True,
+    )
     sys.exit(1)
 
 
@@ -98,7 +107,9 @@ def seed_demo_command(if_empty):
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("seed-demo refuses to run against a production configuration")
     if not inspect(db.engine).has_table("users"):
-        raise click.ClickException("the database has no tables; run `flask --app tcm_app.app db upgrade`")
+        raise click.ClickException(
+            "the database has no tables; run `flask --app tcm_app.app db upgrade`"
+        )
     if db.session.scalar(select(User.id).limit(1)) is not None:
         if if_empty:
             click.echo("database already has accounts; demo data not added")

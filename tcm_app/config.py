@@ -139,7 +139,8 @@ def validate_production(config) -> None:
     if not is_valid_fernet_key(config.get("FIELD_ENCRYPTION_KEY")):
         problems.append(
             "TCM_FIELD_KEY must be a Fernet key for personal identifiers at rest "
-            '(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")'
+            '(python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())")'
         )
     if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
         problems.append(

@@ -1,4 +1,4 @@
-"""Flask extensions, created unbound here and bound to the app in create_app (Flask docs pattern)."""
+"""Flask extensions, created unbound here and bound in create_app (the Flask docs pattern)."""
 
 from celery import Celery, Task
 from flask import Flask

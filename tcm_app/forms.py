@@ -22,7 +22,9 @@ from tcm_app.services.documents import DocumentType
 from tcm_app.views.labels import label_choices
 
 PHONE = Regexp(r"^1\d{10}$", message=_l("Enter an 11-digit mobile number."))
-ID_NUMBER = Regexp(r"^\d{17}[\dXx]$", message=_l("An ID number has 17 digits and a final digit or X."))
+ID_NUMBER = Regexp(
+    r"^\d{17}[\dXx]$", message=_l("An ID number has 17 digits and a final digit or X.")
+)
 
 
 class LoginForm(FlaskForm):
@@ -33,8 +35,9 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=128)])
-    confirm = PasswordField(_l("Repeat password"),
-                            validators=[EqualTo("password", message=_l("Passwords differ."))])
+    confirm = PasswordField(
+        _l("Repeat password"), validators=[EqualTo("password", message=_l("Passwords differ."))]
+    )
     legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=64)])
     id_number = StringField(_l("Resident ID number"), validators=[DataRequired(), ID_NUMBER])
     phone = StringField(_l("Mobile phone"), validators=[DataRequired(), PHONE])
@@ -42,7 +45,9 @@ class RegisterForm(FlaskForm):
 
 class WardForm(FlaskForm):
     legal_name = StringField(_l("Child's legal name"), validators=[DataRequired(), Length(max=64)])
-    id_number = StringField(_l("Child's resident ID number"), validators=[DataRequired(), ID_NUMBER])
+    id_number = StringField(
+        _l("Child's resident ID number"), validators=[DataRequired(), ID_NUMBER]
+    )
     relation = SelectField(_l("Relation"), choices=label_choices(GuardianRelation))
 
 
@@ -54,7 +59,9 @@ class PregnancyForm(FlaskForm):
 class AddressForm(FlaskForm):
     recipient = StringField(_l("Recipient"), validators=[DataRequired(), Length(max=64)])
     phone = StringField(_l("Mobile phone"), validators=[DataRequired(), PHONE])
-    region = StringField(_l("Province / city / district"), validators=[DataRequired(), Length(max=128)])
+    region = StringField(
+        _l("Province / city / district"), validators=[DataRequired(), Length(max=128)]
+    )
     detail = StringField(_l("Street address"), validators=[DataRequired(), Length(max=200)])
     make_default = BooleanField(_l("Use as default"))
 
@@ -63,12 +70,15 @@ class VisitRequestForm(FlaskForm):
     patient_id = SelectField(_l("Patient"), coerce=int)
     kind = SelectField(_l("Visit type"), choices=[])
     doctor_id = SelectField(_l("Doctor"), coerce=int)
-    chief_complaint = TextAreaField(_l("What is troubling you"),
-                                    validators=[DataRequired(), Length(max=2000)])
+    chief_complaint = TextAreaField(
+        _l("What is troubling you"), validators=[DataRequired(), Length(max=2000)]
+    )
 
 
 class DeskVisitForm(FlaskForm):
-    id_number = StringField(_l("Patient's resident ID number"), validators=[DataRequired(), ID_NUMBER])
+    id_number = StringField(
+        _l("Patient's resident ID number"), validators=[DataRequired(), ID_NUMBER]
+    )
     doctor_id = SelectField(_l("Doctor"), coerce=int)
     scheduled_on = DateField(_l("Date"), validators=[DataRequired()])
     chief_complaint = TextAreaField(_l("Chief complaint"), validators=[Length(max=2000)])
@@ -109,7 +119,9 @@ class DiagnosisForm(FlaskForm):
 
 class TerminateForm(VersionedForm):
     reason = SelectField(_l("Reason"), choices=label_choices(TerminationReason))
-    note = TextAreaField(_l("Explanation for the patient"), validators=[DataRequired(), Length(max=2000)])
+    note = TextAreaField(
+        _l("Explanation for the patient"), validators=[DataRequired(), Length(max=2000)]
+    )
 
 
 class GuardianForm(FlaskForm):
@@ -119,13 +131,16 @@ class GuardianForm(FlaskForm):
 class StaffForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=64)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=64)])
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=8, max=128)])
+    password = PasswordField(
+        _l("Initial password"), validators=[DataRequired(), Length(min=8, max=128)]
+    )
     role = SelectField(_l("Role"), choices=label_choices(Role, skip=("patient",)))
     licence_number = StringField(_l("Licence number"), validators=[Optional(), Length(max=32)])
     title = SelectField(_l("Title"), choices=label_choices(DoctorTitle))
     department_code = SelectField(_l("Department"), choices=[])
-    years_independent_practice = IntegerField(_l("Years of independent practice"),
-                                              validators=[Optional(), NumberRange(0, 70)])
+    years_independent_practice = IntegerField(
+        _l("Years of independent practice"), validators=[Optional(), NumberRange(0, 70)]
+    )
     online_enabled = BooleanField(_l("Enabled for online care"))
 
 

@@ -1,4 +1,4 @@
-"""Celery worker entry point: celery -A tcm_app.worker worker (production uses TCM_CELERY_BROKER_URL)."""
+"""Celery worker entry: celery -A tcm_app.worker worker (production: TCM_CELERY_BROKER_URL)."""
 
 from tcm_app.app import create_app
 

@@ -17,6 +17,7 @@ PASSWORD = "Passw0rd-test"
 # Hashing the same password once keeps the suite fast without weakening what is tested.
 PASSWORD_HASH = generate_password_hash(PASSWORD)
 
+
 def create_department(code="tcm_internal", name="中医内科", name_en="Internal Medicine"):
     department = db.session.scalar(sa.select(Department).where(Department.code == code))
     if department is None:
@@ -27,8 +28,12 @@ def create_department(code="tcm_internal", name="中医内科", name_en="Interna
 
 
 def create_user(role=Role.PATIENT, username=None, full_name="测试用户"):
-    user = User(username=username or f"{role}-{uuid.uuid4().hex[:8]}", role=role,
-                full_name=full_name, password_hash=PASSWORD_HASH)
+    user = User(
+        username=username or f"{role}-{uuid.uuid4().hex[:8]}",
+        role=role,
+        full_name=full_name,
+        password_hash=PASSWORD_HASH,
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -36,10 +41,16 @@ def create_user(role=Role.PATIENT, username=None, full_name="测试用户"):
 
 def create_doctor(online=True, years=10, department=None, username=None):
     doctor = create_user(Role.DOCTOR, username, "张医生")
-    db.session.add(DoctorProfile(
-        user=doctor, licence_number=f"L{uuid.uuid4().hex[:10]}", title="attending",
-        department=department or create_department(), years_independent_practice=years,
-        online_enabled=online))
+    db.session.add(
+        DoctorProfile(
+            user=doctor,
+            licence_number=f"L{uuid.uuid4().hex[:10]}",
+            title="attending",
+            department=department or create_department(),
+            years_independent_practice=years,
+            online_enabled=online,
+        )
+    )
     db.session.flush()
     return doctor
 
@@ -54,11 +65,13 @@ def create_pharmacist(username=None):
 _sequence = iter(range(10, 10_000))
 
 
-def create_patient(birth=date(1985, 6, 1), sex="female", with_account=True, guardian=None,
-                   name="王丽"):
+def create_patient(
+    birth=date(1985, 6, 1), sex="female", with_account=True, guardian=None, name="王丽"
+):
     number = build_resident_id("110105", birth, next(_sequence), sex)
-    patient = patient_service.create_patient_record(name, parse_resident_id(number, date.today()),
-                                                    "13812345678")
+    patient = patient_service.create_patient_record(
+        name, parse_resident_id(number, date.today()), "13812345678"
+    )
     if with_account:
         patient.user = create_user(Role.PATIENT, full_name=name)
     patient.guardian = guardian
@@ -66,13 +79,15 @@ def create_patient(birth=date(1985, 6, 1), sex="female", with_account=True, guar
     return patient
 
 
-def create_encounter(patient=None, doctor=None, kind="online_followup", actor=None,
-                     scheduled_on=None):
+def create_encounter(
+    patient=None, doctor=None, kind="online_followup", actor=None, scheduled_on=None
+):
     patient = patient or create_patient()
     doctor = doctor or create_doctor()
     actor = actor or patient.user or (patient.guardian.user if patient.guardian else doctor)
-    return encounter_service.request_encounter(actor, patient, doctor, kind, "胃脘隐痛",
-                                               scheduled_on or date.today())
+    return encounter_service.request_encounter(
+        actor, patient, doctor, kind, "胃脘隐痛", scheduled_on or date.today()
+    )
 
 
 def bearer(user) -> dict:

@@ -1,5 +1,5 @@
 """The pure/shell rule (ARCHITECTURE.md): pure modules import only the standard library,
-numpy/cv2, their own package's pure modules and tcm_app.common; package __init__ files stay empty."""
+numpy/cv2, own package's pure modules and tcm_app.common; package __init__ files are empty."""
 
 import ast
 import sys
@@ -72,8 +72,11 @@ def test_there_are_pure_modules_to_check():
 
 @pytest.mark.parametrize("path", pure_modules(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_pure_module_imports_no_framework(path):
-    breaches = [f"line {line}: {module}" for module, line in imported_modules(path)
-                if not allowed(path, module)]
+    breaches = [
+        f"line {line}: {module}"
+        for module, line in imported_modules(path)
+        if not allowed(path, module)
+    ]
     assert not breaches, f"{path.relative_to(ROOT)} is pure but imports: {breaches}"
 
 

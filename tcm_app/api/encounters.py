@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask import g, jsonify, request
+
 from tcm_app.api.blueprint import api_roles, bp, load_json
 from tcm_app.api.schemas import (
     DiagnosisSchema,
@@ -46,7 +47,8 @@ def encounters_list():
               schema: EncounterListSchema
     """
     rows = db.session.scalars(
-        access.encounters_query(user()).order_by(Encounter.id.desc()).limit(200)).all()
+        access.encounters_query(user()).order_by(Encounter.id.desc()).limit(200)
+    ).all()
     return jsonify({"items": [encounter_json(e) for e in rows]})
 
 
@@ -73,8 +75,9 @@ def encounter_create():
     doctor = db.session.get(User, body["doctor_id"])
     if doctor is None:
         raise ValidationError("unknown doctor", fields={"doctor_id": ["unknown"]})
-    encounter = encounters.request_encounter(user(), patient, doctor, body["kind"],
-                                             body["chief_complaint"], date.today())
+    encounter = encounters.request_encounter(
+        user(), patient, doctor, body["kind"], body["chief_complaint"], date.today()
+    )
     return answer(encounter, 201)
 
 
@@ -139,7 +142,11 @@ def document_create(encounter_id: int):
                 file: {type: string, format: binary}
                 doc_type:
                   type: string
-                  enum: [outpatient_record, inpatient_record, discharge_summary, diagnosis_certificate]
+                  enum:
+                    - outpatient_record
+                    - inpatient_record
+                    - discharge_summary
+                    - diagnosis_certificate
                 issued_on: {type: string, format: date}
       responses:
         201:
@@ -150,9 +157,17 @@ def document_create(encounter_id: int):
     encounter = access.visible_encounter(user(), encounter_id)
     upload = request.files.get("file")
     if upload is None:
-        raise ValidationError("attach the file as multipart field 'file'", fields={"file": ["required"]})
-    documents.add_document(encounter, user(), request.form.get("doc_type", ""), upload.filename,
-                           upload.read(), _date_field("issued_on"))
+        raise ValidationError(
+            "attach the file as multipart field 'file'", fields={"file": ["required"]}
+        )
+    documents.add_document(
+        encounter,
+        user(),
+        request.form.get("doc_type", ""),
+        upload.filename,
+        upload.read(),
+        _date_field("issued_on"),
+    )
     return answer(encounter, 201)
 
 
@@ -216,7 +231,9 @@ def encounter_eligibility(encounter_id: int):
               schema: EncounterSchema
     """
     encounter, body = _doctor_action(encounter_id, EligibilityRequestSchema())
-    encounters.decide_eligibility(encounter, user(), body["decision"], body["reason"], body["version"])
+    encounters.decide_eligibility(
+        encounter, user(), body["decision"], body["reason"], body["version"]
+    )
     return answer(encounter)
 
 
@@ -266,9 +283,16 @@ def encounter_diagnosis(encounter_id: int):
               schema: EncounterSchema
     """
     encounter, body = _doctor_action(encounter_id, DiagnosisSchema())
-    encounters.record_diagnosis(encounter, user(), body["disease_name"], body["syndrome_name"],
-                                body["disease_code"] or "", body["syndrome_code"] or "",
-                                body["treatment_method"], body["is_primary"])
+    encounters.record_diagnosis(
+        encounter,
+        user(),
+        body["disease_name"],
+        body["syndrome_name"],
+        body["disease_code"] or "",
+        body["syndrome_code"] or "",
+        body["treatment_method"],
+        body["is_primary"],
+    )
     return answer(encounter, 201)
 
 

@@ -20,7 +20,9 @@ ERROR_STATUSES = {
 
 def build_spec(app) -> dict:
     spec = APISpec(
-        title="tcm-hospital API", version="1", openapi_version="3.0.3",
+        title="tcm-hospital API",
+        version="1",
+        openapi_version="3.0.3",
         plugins=[FlaskPlugin(), MarshmallowPlugin()],
         info={"description": "TCM internet hospital: accounts, patients, encounters."},
         servers=[{"url": "/"}],
@@ -45,10 +47,15 @@ def add_error_responses(document: dict) -> None:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for status, description in ERROR_STATUSES.items():
-                responses.setdefault(status, {
-                    "description": description,
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                })
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    },
+                )
             for response in responses.values():
                 response.setdefault("description", "OK")
 

@@ -28,7 +28,8 @@ def departments_list():
                     items: DepartmentSchema
     """
     rows = db.session.scalars(
-        select(Department).where(Department.active.is_(True)).order_by(Department.code)).all()
+        select(Department).where(Department.active.is_(True)).order_by(Department.code)
+    ).all()
     return jsonify({"items": DepartmentSchema(many=True).dump(rows)})
 
 
@@ -53,16 +54,25 @@ def doctors_list():
                     type: array
                     items: DoctorSchema
     """
-    query = (select(User, DoctorProfile).join(DoctorProfile, DoctorProfile.user_id == User.id)
-             .join(Department, Department.id == DoctorProfile.department_id)
-             .where(User.active.is_(True)).order_by(User.full_name))
+    query = (
+        select(User, DoctorProfile)
+        .join(DoctorProfile, DoctorProfile.user_id == User.id)
+        .join(Department, Department.id == DoctorProfile.department_id)
+        .where(User.active.is_(True))
+        .order_by(User.full_name)
+    )
     if request.args.get("online") == "1":
         query = query.where(DoctorProfile.online_enabled.is_(True))
     if request.args.get("department"):
         query = query.where(Department.code == request.args["department"])
     items = [
-        {"id": u.id, "full_name": u.full_name, "title": p.title, "department": p.department,
-         "online_enabled": p.online_enabled}
+        {
+            "id": u.id,
+            "full_name": u.full_name,
+            "title": p.title,
+            "department": p.department,
+            "online_enabled": p.online_enabled,
+        }
         for u, p in db.session.execute(query).all()
     ]
     return jsonify({"items": DoctorSchema(many=True).dump(items)})

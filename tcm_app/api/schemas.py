@@ -72,7 +72,9 @@ class DiagnosisSchema(Schema):
     disease_name = fields.String(required=True, validate=validate.Length(1, 64))
     disease_code = fields.String(load_default="", allow_none=True, validate=validate.Length(max=24))
     syndrome_name = fields.String(required=True, validate=validate.Length(1, 64))
-    syndrome_code = fields.String(load_default="", allow_none=True, validate=validate.Length(max=24))
+    syndrome_code = fields.String(
+        load_default="", allow_none=True, validate=validate.Length(max=24)
+    )
     treatment_method = fields.String(load_default="", validate=validate.Length(max=64))
     is_primary = fields.Boolean(load_default=True)
 
@@ -118,19 +120,29 @@ class EncounterListSchema(Schema):
 class EncounterCreateSchema(Schema):
     patient_id = fields.Integer(required=True, strict=True, validate=DATABASE_ID)
     doctor_id = fields.Integer(required=True, strict=True, validate=DATABASE_ID)
-    kind = fields.String(required=True, validate=validate.OneOf(
-        [EncounterKind.ONLINE_FOLLOWUP.value, EncounterKind.ONLINE_CONSULTATION.value]))
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            [EncounterKind.ONLINE_FOLLOWUP.value, EncounterKind.ONLINE_CONSULTATION.value]
+        ),
+    )
     chief_complaint = fields.String(required=True, validate=validate.Length(1, 2000))
 
 
 class VersionSchema(Schema):
-    version = fields.Integer(load_default=None, allow_none=True, strict=True,
-                             validate=validate.Range(min=0, max=2**31 - 1))
+    version = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=0, max=2**31 - 1),
+    )
 
 
 class EligibilityRequestSchema(VersionSchema):
-    decision = fields.String(required=True, validate=validate.OneOf(
-        [Eligibility.ELIGIBLE.value, Eligibility.NOT_ELIGIBLE.value]))
+    decision = fields.String(
+        required=True,
+        validate=validate.OneOf([Eligibility.ELIGIBLE.value, Eligibility.NOT_ELIGIBLE.value]),
+    )
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
@@ -146,5 +158,7 @@ class GuardianRequestSchema(Schema):
 
 
 class TerminationRequestSchema(VersionSchema):
-    reason = fields.String(required=True, validate=validate.OneOf([r.value for r in TerminationReason]))
+    reason = fields.String(
+        required=True, validate=validate.OneOf([r.value for r in TerminationReason])
+    )
     note = fields.String(required=True, validate=validate.Length(1, 2000))

@@ -1,4 +1,4 @@
-"""The audit log's hash chain (全程留痕): each entry's hash covers its content and the previous hash.
+"""The audit log's hash chain (全程留痕): each hash covers the entry and the previous hash.
 
 Pure: standard library only. Changing, removing or reordering any stored entry changes a digest
 that a later entry has already committed to, so `verify_chain` finds the first broken link.

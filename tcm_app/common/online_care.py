@@ -1,7 +1,8 @@
 """Rules of online care (互联网诊疗) that gate prescribing and online work.
 
 Pure: standard library only. Sources: 《互联网诊疗管理办法（试行）》 (2018) and
-《互联网诊疗监管细则（试行）》 (2022): online care only for follow-up visits (复诊) with records of a
+《互联网诊疗监管细则（试行）》 (2022): online care only for follow-up visits (复诊) with
+records of a
 clear prior diagnosis that the treating doctor keeps and judges; the doctor stops online care when
 the condition changes, the visit is a first visit or online care is unsuitable; children under 6
 are seen online only with a guardian present.

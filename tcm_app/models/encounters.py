@@ -1,6 +1,7 @@
 """Encounters (visits), their TCM diagnoses and the prior-diagnosis documents behind them."""
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -34,7 +35,7 @@ class Encounter(db.Model):
     eligibility_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     eligibility_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    # The four examinations (四诊): inspection 望, listening and smelling 闻, inquiry 问, palpation 切.
+    # The four examinations (四诊): inspection 望, listening/smelling 闻, inquiry 问, palpation 切.
     inspection_note: Mapped[str] = mapped_column(Text, default="")
     listening_note: Mapped[str] = mapped_column(Text, default="")
     inquiry_note: Mapped[str] = mapped_column(Text, default="")
@@ -51,7 +52,7 @@ class Encounter(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Guarded updates: a double click or a stale form cannot apply a state change twice.
     version: Mapped[int] = mapped_column(Integer, nullable=False)
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     patient = relationship("Patient", foreign_keys=[patient_id])
     guardian = relationship("Patient", foreign_keys=[guardian_id])
@@ -97,7 +98,7 @@ class EncounterDiagnosis(db.Model):
 
 
 class ClinicalDocument(db.Model):
-    """An uploaded record of a prior in-person diagnosis (门诊病历, 住院病历, 出院小结, 诊断证明)."""
+    """A record of a prior in-person diagnosis (门诊病历, 住院病历, 出院小结, 诊断证明)."""
 
     __tablename__ = "clinical_documents"
 

@@ -20,7 +20,7 @@ def own_patient_ids(user: User) -> list[int]:
 
 
 def encounters_query(user: User) -> Select:
-    """Encounters the user may see: a patient's own and wards', a doctor's own, the front desk's all."""
+    """Encounters a user may see: a patient's own and wards', a doctor's own, all for the desk."""
     query = select(Encounter)
     if user.role == Role.PATIENT:
         return query.where(Encounter.patient_id.in_(own_patient_ids(user)))
@@ -58,5 +58,7 @@ def visible_patient(user: User, patient_id: int) -> Patient:
     if patient is None:
         raise NotFoundError("patient not found")
     if user.role != Role.PATIENT:
-        record_audit("patient.view", "patient", patient.id, "staff opened patient record", actor=user)
+        record_audit(
+            "patient.view", "patient", patient.id, "staff opened patient record", actor=user
+        )
     return patient

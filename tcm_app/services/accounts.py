@@ -111,16 +111,26 @@ def create_staff(username, password, role, full_name, actor=None, **profile) -> 
     elif role == Role.PHARMACIST:
         _require(profile, "licence_number")
         db.session.add(PharmacistProfile(user=user, licence_number=profile["licence_number"]))
-    record_audit("user.create", "user", user.id, f"created {role} account {user.username}",
-                 {"role": role}, actor=actor)
+    record_audit(
+        "user.create",
+        "user",
+        user.id,
+        f"created {role} account {user.username}",
+        {"role": role},
+        actor=actor,
+    )
     db.session.flush()
     return user
 
 
-def add_doctor_profile(user, licence_number, title, department_code, years_independent_practice,
-                       online_enabled=False) -> DoctorProfile:
-    _require({"licence_number": licence_number, "department_code": department_code},
-             "licence_number", "department_code")
+def add_doctor_profile(
+    user, licence_number, title, department_code, years_independent_practice, online_enabled=False
+) -> DoctorProfile:
+    _require(
+        {"licence_number": licence_number, "department_code": department_code},
+        "licence_number",
+        "department_code",
+    )
     department = db.session.scalar(select(Department).where(Department.code == department_code))
     if department is None:
         raise ValidationError("unknown department", fields={"department_code": ["unknown"]})
@@ -155,8 +165,13 @@ def set_online_enabled(doctor: User, enabled: bool, actor) -> None:
             "online care needs at least 3 years of independent practice", "online_practice_years"
         )
     profile.online_enabled = enabled
-    record_audit("doctor.online_enabled", "user", doctor.id, f"online care {'on' if enabled else 'off'}",
-                 actor=actor)
+    record_audit(
+        "doctor.online_enabled",
+        "user",
+        doctor.id,
+        f"online care {'on' if enabled else 'off'}",
+        actor=actor,
+    )
 
 
 def set_active(user: User, active: bool, actor) -> None:
@@ -165,8 +180,9 @@ def set_active(user: User, active: bool, actor) -> None:
     user.session_token = new_session_token()
     if not active:
         revoke_all_tokens(user)
-    record_audit("user.set_active", "user", user.id, "activated" if active else "deactivated",
-                 actor=actor)
+    record_audit(
+        "user.set_active", "user", user.id, "activated" if active else "deactivated", actor=actor
+    )
 
 
 def change_password(user: User, new_password: str, actor) -> None:
@@ -196,8 +212,9 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     """A new bearer token; the plain value is returned once and only its digest is stored."""
     plain = secrets.token_urlsafe(32)
     hours = current_app.config["API_TOKEN_HOURS"]
-    token = ApiToken(user=user, token_digest=_token_digest(plain),
-                     expires_at=utcnow() + timedelta(hours=hours))
+    token = ApiToken(
+        user=user, token_digest=_token_digest(plain), expires_at=utcnow() + timedelta(hours=hours)
+    )
     db.session.add(token)
     db.session.flush()
     record_audit("auth.token_issued", "api_token", token.id, "API token issued", actor=user)

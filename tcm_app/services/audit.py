@@ -6,7 +6,13 @@ from flask import g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import select, text
 
-from tcm_app.common.audit_chain import GENESIS_HASH, ChainEntry, ChainReport, entry_digest, verify_chain
+from tcm_app.common.audit_chain import (
+    GENESIS_HASH,
+    ChainEntry,
+    ChainReport,
+    entry_digest,
+    verify_chain,
+)
 from tcm_app.extensions import db
 from tcm_app.models.audit import AuditEntry
 from tcm_app.models.types import utcnow
@@ -15,14 +21,16 @@ from tcm_app.models.types import utcnow
 AUDIT_TAIL_LOCK = 7_421_001
 
 
-def record_audit(action: str, obj_type: str, obj_id, summary: str, details: dict | None = None,
-                 actor=None) -> AuditEntry:
+def record_audit(
+    action: str, obj_type: str, obj_id, summary: str, details: dict | None = None, actor=None
+) -> AuditEntry:
     """Append one entry (actor, time, object, summary) to the chain and flush it."""
     actor = actor if actor is not None else _current_actor()
     _lock_tail()
-    prev = db.session.scalar(
-        select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-    ) or GENESIS_HASH
+    prev = (
+        db.session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
+        or GENESIS_HASH
+    )
     entry = AuditEntry(
         occurred_at=utcnow(),
         actor_id=actor.id if actor else None,

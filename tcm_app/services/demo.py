@@ -37,17 +37,29 @@ STAFF = [
 
 def _account(username: str, role: Role, full_name: str) -> User:
     # The demo password is deliberately simple and bypasses the policy; never in production.
-    user = User(username=username, role=role, full_name=full_name,
-                password_hash=generate_password_hash(DEMO_PASSWORD))
+    user = User(
+        username=username,
+        role=role,
+        full_name=full_name,
+        password_hash=generate_password_hash(DEMO_PASSWORD),
+    )
     db.session.add(user)
     return user
 
 
 def _demo_record_image() -> bytes:
     image = np.full((900, 700, 3), 255, np.uint8)
-    for row, text in enumerate(["OUTPATIENT RECORD (DEMO)", "Diagnosis: epigastric pain",
-                                "Pattern: spleen-stomach deficiency cold", "Signed: Dr. Zhang"]):
-        cv2.putText(image, text, (40, 120 + 80 * row), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (40, 40, 40), 2)
+    for row, text in enumerate(
+        [
+            "OUTPATIENT RECORD (DEMO)",
+            "Diagnosis: epigastric pain",
+            "Pattern: spleen-stomach deficiency cold",
+            "Signed: Dr. Zhang",
+        ]
+    ):
+        cv2.putText(
+            image, text, (40, 120 + 80 * row), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (40, 40, 40), 2
+        )
     return cv2.imencode(".png", image)[1].tobytes()
 
 
@@ -55,43 +67,87 @@ def seed_demo() -> str:
     """Create the demo world; the caller commits. Refuses a production configuration."""
     if current_app.config["ENV_NAME"] == "production":
         raise RuntimeError("demo data is never created in production")
-    departments = {code: Department(code=code, name=name, name_en=en) for code, name, en in DEPARTMENTS}
+    departments = {
+        code: Department(code=code, name=name, name_en=en) for code, name, en in DEPARTMENTS
+    }
     db.session.add_all(departments.values())
     staff = {username: _account(username, role, name) for username, role, name in STAFF}
-    db.session.add(DoctorProfile(user=staff["demo-doctor"], licence_number="110440100012345",
-                                 title="associate_chief", department=departments["spleen_stomach"],
-                                 years_independent_practice=12, online_enabled=True))
+    db.session.add(
+        DoctorProfile(
+            user=staff["demo-doctor"],
+            licence_number="110440100012345",
+            title="associate_chief",
+            department=departments["spleen_stomach"],
+            years_independent_practice=12,
+            online_enabled=True,
+        )
+    )
     db.session.add(PharmacistProfile(user=staff["demo-pharmacist"], licence_number="YS-2019-0321"))
     db.session.flush()
 
     today = date.today()
     mother_user = _account("demo-patient", Role.PATIENT, "王丽")
     mother = patients.create_patient_record(
-        "王丽", parse_resident_id(build_resident_id("110105", date(1988, 3, 14), 21, "female"), today),
-        "13812345678")
+        "王丽",
+        parse_resident_id(build_resident_id("110105", date(1988, 3, 14), 21, "female"), today),
+        "13812345678",
+    )
     mother.user = mother_user
     db.session.flush()
     patients.set_pregnancy_status(mother, PregnancyStatus.NOT_PREGNANT, mother_user)
-    patients.add_address(mother, "王丽", "13812345678", "北京市 朝阳区", "望京街道 阜通东大街 6 号院 3 号楼 1201",
-                         True, mother_user)
-    child_id = build_resident_id("110105", today.replace(year=today.year - 4) - timedelta(days=40), 33, "male")
+    patients.add_address(
+        mother,
+        "王丽",
+        "13812345678",
+        "北京市 朝阳区",
+        "望京街道 阜通东大街 6 号院 3 号楼 1201",
+        True,
+        mother_user,
+    )
+    child_id = build_resident_id(
+        "110105", today.replace(year=today.year - 4) - timedelta(days=40), 33, "male"
+    )
     child = patients.add_ward(mother, "王小宝", child_id, GuardianRelation.PARENT, mother_user)
 
     doctor = staff["demo-doctor"]
-    earlier = encounters.request_encounter(staff["demo-clinic"], mother, doctor, "in_person",
-                                           "胃脘隐痛两月，喜温喜按", today - timedelta(days=30))
+    earlier = encounters.request_encounter(
+        staff["demo-clinic"],
+        mother,
+        doctor,
+        "in_person",
+        "胃脘隐痛两月，喜温喜按",
+        today - timedelta(days=30),
+    )
     encounters.start_encounter(earlier, doctor)
-    encounters.record_four_exam_notes(earlier, doctor, {
-        "inspection_note": "面色萎黄，舌淡苔白", "inquiry_note": "胃脘隐痛，食冷加重，大便溏",
-        "palpation_note": "脉沉细"})
-    encounters.record_diagnosis(earlier, doctor, "胃脘痛", "脾胃虚寒证", treatment_method="温中健脾")
+    encounters.record_four_exam_notes(
+        earlier,
+        doctor,
+        {
+            "inspection_note": "面色萎黄，舌淡苔白",
+            "inquiry_note": "胃脘隐痛，食冷加重，大便溏",
+            "palpation_note": "脉沉细",
+        },
+    )
+    encounters.record_diagnosis(
+        earlier, doctor, "胃脘痛", "脾胃虚寒证", treatment_method="温中健脾"
+    )
     encounters.complete_encounter(earlier, doctor)
 
-    followup = encounters.request_encounter(mother_user, mother, doctor, "online_followup",
-                                            "服药后胃痛减轻，希望复诊续方", today)
-    documents.add_document(followup, mother_user, "outpatient_record", "门诊病历.png",
-                           _demo_record_image(), today - timedelta(days=30))
-    encounters.request_encounter(mother_user, child, doctor, "online_consultation",
-                                 "孩子食欲差两周，想咨询饮食调理", today)
-    return ("demo data created: 8 departments, accounts demo-patient, demo-doctor, demo-pharmacist, "
-            f"demo-decoction, demo-clinic, demo-admin (password {DEMO_PASSWORD})")
+    followup = encounters.request_encounter(
+        mother_user, mother, doctor, "online_followup", "服药后胃痛减轻，希望复诊续方", today
+    )
+    documents.add_document(
+        followup,
+        mother_user,
+        "outpatient_record",
+        "门诊病历.png",
+        _demo_record_image(),
+        today - timedelta(days=30),
+    )
+    encounters.request_encounter(
+        mother_user, child, doctor, "online_consultation", "孩子食欲差两周，想咨询饮食调理", today
+    )
+    return (
+        "demo data created: 8 departments, accounts demo-patient, demo-doctor, demo-pharmacist, "
+        f"demo-decoction, demo-clinic, demo-admin (password {DEMO_PASSWORD})"
+    )

@@ -101,8 +101,14 @@ def sanitise_upload(data: bytes) -> tuple[str, bytes]:
     return kind, clean_pdf(data) if kind == "pdf" else clean_image(data, kind)
 
 
-def add_document(encounter: Encounter, actor, doc_type: str, original_name: str, data: bytes,
-                 issued_on: date | None = None) -> ClinicalDocument:
+def add_document(
+    encounter: Encounter,
+    actor,
+    doc_type: str,
+    original_name: str,
+    data: bytes,
+    issued_on: date | None = None,
+) -> ClinicalDocument:
     """Store a cleaned prior-diagnosis document on an open visit; nothing stays half-written."""
     if encounter.status not in OPEN_STATUSES:
         raise ConflictError("this visit is closed", "encounter_closed")
@@ -111,23 +117,36 @@ def add_document(encounter: Encounter, actor, doc_type: str, original_name: str,
     except ValueError as exc:
         raise ValidationError("unknown document type", fields={"doc_type": ["invalid"]}) from exc
     if issued_on and issued_on > date.today():
-        raise ValidationError("the document date is in the future", fields={"issued_on": ["future"]})
+        raise ValidationError(
+            "the document date is in the future", fields={"issued_on": ["future"]}
+        )
     kind, cleaned = sanitise_upload(data)
     storage_key = f"{uuid.uuid4().hex}{EXTENSIONS[kind]}"
     path = _write_file(storage_key, cleaned)
     try:
         document = ClinicalDocument(
-            encounter=encounter, patient_id=encounter.patient_id, doc_type=doc_type,
-            issued_on=issued_on, original_name=(original_name or "upload")[-255:],
-            content_type=CONTENT_TYPES[kind], size_bytes=len(cleaned),
-            sha256=hashlib.sha256(cleaned).hexdigest(), storage_key=storage_key,
-            uploaded_by_id=actor.id, retain_until=_retention_date(),
+            encounter=encounter,
+            patient_id=encounter.patient_id,
+            doc_type=doc_type,
+            issued_on=issued_on,
+            original_name=(original_name or "upload")[-255:],
+            content_type=CONTENT_TYPES[kind],
+            size_bytes=len(cleaned),
+            sha256=hashlib.sha256(cleaned).hexdigest(),
+            storage_key=storage_key,
+            uploaded_by_id=actor.id,
+            retain_until=_retention_date(),
         )
         db.session.add(document)
         db.session.flush()
-        record_audit("document.upload", "encounter", encounter.id,
-                     f"{doc_type} uploaded ({len(cleaned)} bytes)",
-                     {"document_id": document.id, "sha256": document.sha256}, actor=actor)
+        record_audit(
+            "document.upload",
+            "encounter",
+            encounter.id,
+            f"{doc_type} uploaded ({len(cleaned)} bytes)",
+            {"document_id": document.id, "sha256": document.sha256},
+            actor=actor,
+        )
     except Exception:
         path.unlink(missing_ok=True)
         raise
@@ -161,6 +180,12 @@ def read_document(document: ClinicalDocument, actor) -> bytes:
     data = (_storage_root() / document.storage_key).read_bytes()
     if hashlib.sha256(data).hexdigest() != document.sha256:
         raise ConflictError("the stored file does not match its digest", "document_corrupt")
-    record_audit("document.view", "encounter", document.encounter_id,
-                 f"document {document.id} opened", {"document_id": document.id}, actor=actor)
+    record_audit(
+        "document.view",
+        "encounter",
+        document.encounter_id,
+        f"document {document.id} opened",
+        {"document_id": document.id},
+        actor=actor,
+    )
     return data

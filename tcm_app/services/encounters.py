@@ -1,4 +1,4 @@
-"""Encounters: request, start, eligibility decision, diagnosis, four-examination notes, termination."""
+"""Encounters: request, start, eligibility, diagnosis, four-examination notes, termination."""
 
 from datetime import date
 
@@ -31,30 +31,47 @@ FOUR_EXAM_FIELDS = ("inspection_note", "listening_note", "inquiry_note", "palpat
 NOTE_MAX_CHARS = 4000
 
 
-def request_encounter(actor: User, patient: Patient, doctor: User, kind: str,
-                      chief_complaint: str, scheduled_on: date) -> Encounter:
+def request_encounter(
+    actor: User, patient: Patient, doctor: User, kind: str, chief_complaint: str, scheduled_on: date
+) -> Encounter:
     """Open a visit request. Online visits need a doctor enabled for online care."""
     kind = EncounterKind(kind)
     profile = doctor.doctor_profile if doctor.role == Role.DOCTOR else None
     if profile is None or not doctor.active:
         raise ValidationError("choose an active doctor", fields={"doctor_id": ["invalid"]})
     if kind in ONLINE_KINDS and not profile.online_enabled:
-        raise ValidationError("this doctor does not see patients online", "doctor_not_online",
-                              {"doctor_id": ["doctor_not_online"]})
+        raise ValidationError(
+            "this doctor does not see patients online",
+            "doctor_not_online",
+            {"doctor_id": ["doctor_not_online"]},
+        )
     if actor.role == Role.PATIENT and kind == EncounterKind.IN_PERSON:
         raise PermissionDeniedError("in-person visits are registered at the clinic desk")
     if kind in ONLINE_KINDS and not (chief_complaint or "").strip():
-        raise ValidationError("describe what troubles the patient", "complaint_required",
-                              {"chief_complaint": ["required"]})
+        raise ValidationError(
+            "describe what troubles the patient",
+            "complaint_required",
+            {"chief_complaint": ["required"]},
+        )
     encounter = Encounter(
-        patient=patient, doctor=doctor, department_id=profile.department_id, kind=kind,
-        chief_complaint=(chief_complaint or "").strip()[:NOTE_MAX_CHARS], requested_by_id=actor.id,
-        scheduled_on=scheduled_on, guardian_id=patient.guardian_id,
+        patient=patient,
+        doctor=doctor,
+        department_id=profile.department_id,
+        kind=kind,
+        chief_complaint=(chief_complaint or "").strip()[:NOTE_MAX_CHARS],
+        requested_by_id=actor.id,
+        scheduled_on=scheduled_on,
+        guardian_id=patient.guardian_id,
     )
     db.session.add(encounter)
     db.session.flush()
-    record_audit("encounter.request", "encounter", encounter.id,
-                 f"{kind} requested for patient {patient.id} with doctor {doctor.id}", actor=actor)
+    record_audit(
+        "encounter.request",
+        "encounter",
+        encounter.id,
+        f"{kind} requested for patient {patient.id} with doctor {doctor.id}",
+        actor=actor,
+    )
     return encounter
 
 
@@ -70,12 +87,23 @@ def _require_treating_doctor(encounter: Encounter, doctor: User, *, open_require
         raise ConflictError("this visit is closed", "encounter_closed")
 
 
-def _set_status(encounter: Encounter, new_status: EncounterStatus, actor: User, summary: str,
-                details: dict | None = None) -> None:
+def _set_status(
+    encounter: Encounter,
+    new_status: EncounterStatus,
+    actor: User,
+    summary: str,
+    details: dict | None = None,
+) -> None:
     before = encounter.status
     encounter.status = new_status
-    record_audit("encounter.status", "encounter", encounter.id, summary,
-                 {"before": before, "after": new_status, **(details or {})}, actor=actor)
+    record_audit(
+        "encounter.status",
+        "encounter",
+        encounter.id,
+        summary,
+        {"before": before, "after": new_status, **(details or {})},
+        actor=actor,
+    )
 
 
 def start_encounter(encounter: Encounter, doctor: User, expected_version=None) -> None:
@@ -87,27 +115,36 @@ def start_encounter(encounter: Encounter, doctor: User, expected_version=None) -
     _set_status(encounter, EncounterStatus.IN_PROGRESS, doctor, "doctor started the visit")
 
 
-def decide_eligibility(encounter: Encounter, doctor: User, decision: str, reason: str,
-                       expected_version=None) -> None:
+def decide_eligibility(
+    encounter: Encounter, doctor: User, decision: str, reason: str, expected_version=None
+) -> None:
     """The treating doctor judges whether the follow-up meets the revisit rules (复诊条件)."""
     _require_treating_doctor(encounter, doctor)
     _check_version(encounter, expected_version)
     decision = Eligibility(decision)
-    problem = eligibility_problem(EncounterKind(encounter.kind), decision,
-                                  len(encounter.active_documents))
+    problem = eligibility_problem(
+        EncounterKind(encounter.kind), decision, len(encounter.active_documents)
+    )
     if problem:
         raise ValidationError(f"eligibility cannot be recorded: {problem}", problem)
     reason = (reason or "").strip()
     if decision == Eligibility.NOT_ELIGIBLE and not reason:
-        raise ValidationError("give the reason the visit is not eligible", "reason_required",
-                              {"reason": ["required"]})
+        raise ValidationError(
+            "give the reason the visit is not eligible", "reason_required", {"reason": ["required"]}
+        )
     before = encounter.eligibility
     encounter.eligibility = decision
     encounter.eligibility_reason = reason[:NOTE_MAX_CHARS]
     encounter.eligibility_decided_by_id = doctor.id
     encounter.eligibility_decided_at = utcnow()
-    record_audit("encounter.eligibility", "encounter", encounter.id, f"eligibility {decision}",
-                 {"before": before, "after": decision, "reason": reason}, actor=doctor)
+    record_audit(
+        "encounter.eligibility",
+        "encounter",
+        encounter.id,
+        f"eligibility {decision}",
+        {"before": before, "after": decision, "reason": reason},
+        actor=doctor,
+    )
 
 
 def set_guardian_present(encounter: Encounter, doctor: User, present: bool) -> None:
@@ -115,8 +152,13 @@ def set_guardian_present(encounter: Encounter, doctor: User, present: bool) -> N
     if present and encounter.guardian_id is None:
         raise ValidationError("no guardian is linked to this patient", "no_guardian")
     encounter.guardian_present = present
-    record_audit("encounter.guardian_present", "encounter", encounter.id,
-                 f"guardian present: {present}", actor=doctor)
+    record_audit(
+        "encounter.guardian_present",
+        "encounter",
+        encounter.id,
+        f"guardian present: {present}",
+        actor=doctor,
+    )
 
 
 def record_four_exam_notes(encounter: Encounter, doctor: User, notes: dict, expected_version=None):
@@ -132,13 +174,26 @@ def record_four_exam_notes(encounter: Encounter, doctor: User, notes: dict, expe
             changes[field] = {"before": getattr(encounter, field), "after": new}
             setattr(encounter, field, new)
     if changes:
-        record_audit("encounter.notes", "encounter", encounter.id,
-                     f"four-examination notes changed: {', '.join(changes)}", changes, actor=doctor)
+        record_audit(
+            "encounter.notes",
+            "encounter",
+            encounter.id,
+            f"four-examination notes changed: {', '.join(changes)}",
+            changes,
+            actor=doctor,
+        )
 
 
-def record_diagnosis(encounter: Encounter, doctor: User, disease_name: str, syndrome_name: str,
-                     disease_code: str = "", syndrome_code: str = "", treatment_method: str = "",
-                     is_primary: bool = True) -> EncounterDiagnosis:
+def record_diagnosis(
+    encounter: Encounter,
+    doctor: User,
+    disease_name: str,
+    syndrome_name: str,
+    disease_code: str = "",
+    syndrome_code: str = "",
+    treatment_method: str = "",
+    is_primary: bool = True,
+) -> EncounterDiagnosis:
     """Disease + syndrome (病 + 证); codes are checked against GB/T 15657 shape or looked up."""
     _require_treating_doctor(encounter, doctor)
     disease_name, syndrome_name = (disease_name or "").strip(), (syndrome_name or "").strip()
@@ -148,7 +203,9 @@ def record_diagnosis(encounter: Encounter, doctor: User, disease_name: str, synd
     if not syndrome_name:
         errors["syndrome_name"] = ["required"]
     disease_code = (disease_code or "").strip().upper() or lexicon.code_for("disease", disease_name)
-    syndrome_code = (syndrome_code or "").strip().upper() or lexicon.code_for("syndrome", syndrome_name)
+    syndrome_code = (syndrome_code or "").strip().upper() or lexicon.code_for(
+        "syndrome", syndrome_name
+    )
     if disease_code and not diagnosis_codes.is_disease_code(disease_code):
         errors["disease_code"] = ["format"]
     if syndrome_code and not diagnosis_codes.is_syndrome_code(syndrome_code):
@@ -156,22 +213,35 @@ def record_diagnosis(encounter: Encounter, doctor: User, disease_name: str, synd
     if errors:
         raise ValidationError("diagnosis incomplete or malformed", fields=errors)
     diagnosis = EncounterDiagnosis(
-        encounter=encounter, disease_name=disease_name, disease_code=disease_code or None,
-        syndrome_name=syndrome_name, syndrome_code=syndrome_code or None,
-        treatment_method=(treatment_method or "").strip()[:64], is_primary=is_primary,
+        encounter=encounter,
+        disease_name=disease_name,
+        disease_code=disease_code or None,
+        syndrome_name=syndrome_name,
+        syndrome_code=syndrome_code or None,
+        treatment_method=(treatment_method or "").strip()[:64],
+        is_primary=is_primary,
         recorded_by_id=doctor.id,
     )
     db.session.add(diagnosis)
     db.session.flush()
-    record_audit("encounter.diagnosis", "encounter", encounter.id,
-                 f"diagnosis {disease_name}/{syndrome_name}",
-                 {"diagnosis_id": diagnosis.id, "disease_code": disease_code,
-                  "syndrome_code": syndrome_code}, actor=doctor)
+    record_audit(
+        "encounter.diagnosis",
+        "encounter",
+        encounter.id,
+        f"diagnosis {disease_name}/{syndrome_name}",
+        {
+            "diagnosis_id": diagnosis.id,
+            "disease_code": disease_code,
+            "syndrome_code": syndrome_code,
+        },
+        actor=doctor,
+    )
     return diagnosis
 
 
-def retire_diagnosis(encounter: Encounter, doctor: User, diagnosis_id: int,
-                     expected_version=None) -> None:
+def retire_diagnosis(
+    encounter: Encounter, doctor: User, diagnosis_id: int, expected_version=None
+) -> None:
     """Corrections retire a diagnosis; medical records are never deleted."""
     _require_treating_doctor(encounter, doctor)
     _check_version(encounter, expected_version)
@@ -179,13 +249,19 @@ def retire_diagnosis(encounter: Encounter, doctor: User, diagnosis_id: int,
     if diagnosis is None:
         raise ValidationError("no such diagnosis on this visit", "unknown_diagnosis")
     diagnosis.retired_at = utcnow()
-    record_audit("encounter.diagnosis_retired", "encounter", encounter.id,
-                 f"diagnosis {diagnosis.id} retired", actor=doctor)
+    record_audit(
+        "encounter.diagnosis_retired",
+        "encounter",
+        encounter.id,
+        f"diagnosis {diagnosis.id} retired",
+        actor=doctor,
+    )
 
 
-def terminate_encounter(encounter: Encounter, doctor: User, reason: str, note: str,
-                        expected_version=None) -> None:
-    """Stop online care (终止互联网诊疗): prescribing locks and the patient is offered a clinic visit."""
+def terminate_encounter(
+    encounter: Encounter, doctor: User, reason: str, note: str, expected_version=None
+) -> None:
+    """Stop online care (终止互联网诊疗): prescribing locks; a clinic visit is offered."""
     _require_treating_doctor(encounter, doctor)
     _check_version(encounter, expected_version)
     if encounter.kind not in ONLINE_KINDS:
@@ -193,14 +269,20 @@ def terminate_encounter(encounter: Encounter, doctor: User, reason: str, note: s
     reason = TerminationReason(reason)
     note = (note or "").strip()
     if not note:
-        raise ValidationError("explain the termination to the patient", "note_required",
-                              {"note": ["required"]})
+        raise ValidationError(
+            "explain the termination to the patient", "note_required", {"note": ["required"]}
+        )
     encounter.termination_reason = reason
     encounter.termination_note = note[:NOTE_MAX_CHARS]
     encounter.terminated_at = utcnow()
     encounter.terminated_by_id = doctor.id
-    _set_status(encounter, EncounterStatus.TERMINATED, doctor, f"online care terminated: {reason}",
-                {"reason": reason, "note": note})
+    _set_status(
+        encounter,
+        EncounterStatus.TERMINATED,
+        doctor,
+        f"online care terminated: {reason}",
+        {"reason": reason, "note": note},
+    )
 
 
 def complete_encounter(encounter: Encounter, doctor: User, expected_version=None) -> None:
@@ -209,7 +291,9 @@ def complete_encounter(encounter: Encounter, doctor: User, expected_version=None
     if encounter.status != EncounterStatus.IN_PROGRESS:
         raise ConflictError("start the visit before completing it", "not_started")
     if not encounter.active_diagnoses:
-        raise ValidationError("record a diagnosis before completing the visit", "diagnosis_required")
+        raise ValidationError(
+            "record a diagnosis before completing the visit", "diagnosis_required"
+        )
     encounter.completed_at = utcnow()
     _set_status(encounter, EncounterStatus.COMPLETED, doctor, "visit completed")
 
@@ -224,21 +308,34 @@ def cancel_encounter(encounter: Encounter, actor: User, expected_version=None) -
 def request_in_person_after_termination(encounter: Encounter, actor: User) -> Encounter:
     """The next step after termination: an in-person visit request with the same doctor."""
     if encounter.status != EncounterStatus.TERMINATED:
-        raise ConflictError("only a terminated online visit leads to this booking", "not_terminated")
-    existing = db.session.scalar(select(Encounter).where(Encounter.follows_encounter_id == encounter.id))
+        raise ConflictError(
+            "only a terminated online visit leads to this booking", "not_terminated"
+        )
+    existing = db.session.scalar(
+        select(Encounter).where(Encounter.follows_encounter_id == encounter.id)
+    )
     if existing is not None:
         return existing
     follow_up = Encounter(
-        patient_id=encounter.patient_id, doctor_id=encounter.doctor_id,
-        department_id=encounter.department_id, kind=EncounterKind.IN_PERSON,
-        chief_complaint=encounter.chief_complaint, requested_by_id=actor.id,
-        scheduled_on=date.today(), guardian_id=encounter.guardian_id,
+        patient_id=encounter.patient_id,
+        doctor_id=encounter.doctor_id,
+        department_id=encounter.department_id,
+        kind=EncounterKind.IN_PERSON,
+        chief_complaint=encounter.chief_complaint,
+        requested_by_id=actor.id,
+        scheduled_on=date.today(),
+        guardian_id=encounter.guardian_id,
         follows_encounter_id=encounter.id,
     )
     db.session.add(follow_up)
     db.session.flush()
-    record_audit("encounter.request", "encounter", follow_up.id,
-                 f"in-person visit requested after terminated visit {encounter.id}", actor=actor)
+    record_audit(
+        "encounter.request",
+        "encounter",
+        follow_up.id,
+        f"in-person visit requested after terminated visit {encounter.id}",
+        actor=actor,
+    )
     return follow_up
 
 

@@ -25,9 +25,12 @@ def checked_resident_id(raw: str) -> ResidentId:
     try:
         resident = parse_resident_id(raw, today())
     except InvalidResidentIdError as exc:
-        raise ValidationError(f"invalid resident ID: {exc}", "invalid_id_number",
-                              {"id_number": [exc.code]}) from exc
-    if db.session.scalar(select(Patient.id).where(Patient.id_number_digest == blind_index(resident.number))):
+        raise ValidationError(
+            f"invalid resident ID: {exc}", "invalid_id_number", {"id_number": [exc.code]}
+        ) from exc
+    if db.session.scalar(
+        select(Patient.id).where(Patient.id_number_digest == blind_index(resident.number))
+    ):
         raise ConflictError("this ID number is already registered", "id_number_registered")
     return resident
 
@@ -43,7 +46,9 @@ def create_patient_record(legal_name: str, resident: ResidentId, phone: str | No
         birth_date=resident.birth_date,
         sex=resident.sex,
         phone=phone or None,
-        pregnancy_status=PregnancyStatus.NOT_APPLICABLE if resident.sex == "male" else PregnancyStatus.UNKNOWN,
+        pregnancy_status=PregnancyStatus.NOT_APPLICABLE
+        if resident.sex == "male"
+        else PregnancyStatus.UNKNOWN,
     )
     db.session.add(patient)
     return patient
@@ -53,8 +58,9 @@ def register_patient(username, password, legal_name, id_number, phone) -> Patien
     """A patient registers themself under their real name (实名); adults only."""
     resident = checked_resident_id(id_number)
     if age_on(resident.birth_date, today()) < ADULT_AGE:
-        raise ValidationError("a minor is registered by a guardian", "minor_needs_guardian",
-                              {"id_number": ["minor"]})
+        raise ValidationError(
+            "a minor is registered by a guardian", "minor_needs_guardian", {"id_number": ["minor"]}
+        )
     _check_phone(phone)
     user = new_user(username, password, Role.PATIENT, legal_name)
     patient = create_patient_record(legal_name, resident, phone)
@@ -68,34 +74,50 @@ def add_ward(guardian: Patient, legal_name, id_number, relation, actor) -> Patie
     """A guardian adds a minor in their care; the child is reached through the guardian."""
     resident = checked_resident_id(id_number)
     if age_on(resident.birth_date, today()) >= ADULT_AGE:
-        raise ValidationError("only minors can be added as dependants", "not_a_minor",
-                              {"id_number": ["adult"]})
+        raise ValidationError(
+            "only minors can be added as dependants", "not_a_minor", {"id_number": ["adult"]}
+        )
     ward = create_patient_record(legal_name, resident, None)
     ward.guardian = guardian
     ward.guardian_relation = GuardianRelation(relation)
     db.session.flush()
-    record_audit("patient.add_ward", "patient", ward.id,
-                 f"minor added under guardian patient {guardian.id}", actor=actor)
+    record_audit(
+        "patient.add_ward",
+        "patient",
+        ward.id,
+        f"minor added under guardian patient {guardian.id}",
+        actor=actor,
+    )
     return ward
 
 
 def _check_phone(phone: str | None) -> None:
     if phone and not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
-        raise ValidationError("phone must be an 11-digit mobile number", "invalid_phone",
-                              {"phone": ["invalid"]})
+        raise ValidationError(
+            "phone must be an 11-digit mobile number", "invalid_phone", {"phone": ["invalid"]}
+        )
 
 
 def set_pregnancy_status(patient: Patient, status: str, actor) -> None:
     """Record pregnancy status with today's date; prescribing and treatments read it."""
     status = PregnancyStatus(status)
     if patient.sex == "male" and status != PregnancyStatus.NOT_APPLICABLE:
-        raise ValidationError("pregnancy status does not apply", "not_applicable",
-                              {"pregnancy_status": ["not_applicable"]})
+        raise ValidationError(
+            "pregnancy status does not apply",
+            "not_applicable",
+            {"pregnancy_status": ["not_applicable"]},
+        )
     before = patient.pregnancy_status
     patient.pregnancy_status = status
     patient.pregnancy_updated_on = today()
-    record_audit("patient.pregnancy", "patient", patient.id, f"pregnancy {before} -> {status}",
-                 {"before": before, "after": status}, actor=actor)
+    record_audit(
+        "patient.pregnancy",
+        "patient",
+        patient.id,
+        f"pregnancy {before} -> {status}",
+        {"before": before, "after": status},
+        actor=actor,
+    )
 
 
 def add_address(patient: Patient, recipient, phone, region, detail, make_default, actor) -> Address:
@@ -106,8 +128,14 @@ def add_address(patient: Patient, recipient, phone, region, detail, make_default
     if make_default or not patient.addresses:
         for existing in patient.addresses:
             existing.is_default = False
-    address = Address(patient=patient, recipient=recipient.strip(), phone=phone, region=region.strip(),
-                      detail=detail.strip(), is_default=make_default or not patient.addresses)
+    address = Address(
+        patient=patient,
+        recipient=recipient.strip(),
+        phone=phone,
+        region=region.strip(),
+        detail=detail.strip(),
+        is_default=make_default or not patient.addresses,
+    )
     db.session.add(address)
     db.session.flush()
     record_audit("patient.address_add", "patient", patient.id, "address added", actor=actor)
@@ -117,10 +145,15 @@ def add_address(patient: Patient, recipient, phone, region, detail, make_default
 def find_by_id_number(raw: str) -> Patient:
     """Exact lookup through the blind index; the number itself is never compared in plain text."""
     number = (raw or "").strip().upper()
-    patient = db.session.scalar(select(Patient).where(Patient.id_number_digest == blind_index(number)))
+    patient = db.session.scalar(
+        select(Patient).where(Patient.id_number_digest == blind_index(number))
+    )
     if patient is None:
-        raise NotFoundError("no patient with this ID number", "patient_not_found",
-                            {"id_number": ["patient_not_found"]})
+        raise NotFoundError(
+            "no patient with this ID number",
+            "patient_not_found",
+            {"id_number": ["patient_not_found"]},
+        )
     return patient
 
 

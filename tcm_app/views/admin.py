@@ -21,8 +21,11 @@ from tcm_app.views.labels import choices
 def staff_form() -> StaffForm:
     form = StaffForm()
     form.department_code.choices = choices(
-        (d.code, d.name) for d in db.session.scalars(
-            select(Department).where(Department.active.is_(True)).order_by(Department.code)))
+        (d.code, d.name)
+        for d in db.session.scalars(
+            select(Department).where(Department.active.is_(True)).order_by(Department.code)
+        )
+    )
     return form
 
 
@@ -39,15 +42,24 @@ def admin_users():
         return render_users(form, 400 if form.errors else 200)
     profile = {}
     if form.role.data == Role.DOCTOR:
-        profile = dict(licence_number=form.licence_number.data, title=form.title.data,
-                       department_code=form.department_code.data,
-                       years_independent_practice=form.years_independent_practice.data or 0,
-                       online_enabled=form.online_enabled.data)
+        profile = dict(
+            licence_number=form.licence_number.data,
+            title=form.title.data,
+            department_code=form.department_code.data,
+            years_independent_practice=form.years_independent_practice.data or 0,
+            online_enabled=form.online_enabled.data,
+        )
     elif form.role.data == Role.PHARMACIST:
         profile = dict(licence_number=form.licence_number.data)
     try:
-        accounts.create_staff(form.username.data, form.password.data, form.role.data,
-                              form.full_name.data, current_user, **profile)
+        accounts.create_staff(
+            form.username.data,
+            form.password.data,
+            form.role.data,
+            form.full_name.data,
+            current_user,
+            **profile,
+        )
     except TCMError as exc:
         db.session.rollback()
         apply_errors(form, exc)

@@ -32,8 +32,11 @@ def login():
             user = authenticate(form.username.data, form.password.data)
         except AuthenticationError as exc:
             db.session.commit()  # keep the failure count and its audit entry
-            message = (_("Account locked after repeated failures. Try again later.")
-                       if exc.code == "account_locked" else _("Wrong username or password."))
+            message = (
+                _("Account locked after repeated failures. Try again later.")
+                if exc.code == "account_locked"
+                else _("Wrong username or password.")
+            )
             form.password.errors.append(message)
             return render_template("auth/login.html", form=form), 401
         db.session.commit()
@@ -58,8 +61,13 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            patient = register_patient(form.username.data, form.password.data, form.legal_name.data,
-                                       form.id_number.data, form.phone.data)
+            patient = register_patient(
+                form.username.data,
+                form.password.data,
+                form.legal_name.data,
+                form.id_number.data,
+                form.phone.data,
+            )
         except TCMError as exc:
             db.session.rollback()
             apply_errors(form, exc)

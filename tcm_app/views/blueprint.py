@@ -1,4 +1,4 @@
-"""The core blueprints. View modules attach routes to them; app.register_blueprints imports those."""
+"""The core blueprints. View modules attach routes to them; the factory imports them."""
 
 from flask import Blueprint
 

@@ -28,9 +28,12 @@ VIEWERS = (Role.PATIENT, Role.DOCTOR, Role.CLINIC)
 def encounter_forms(encounter, posted=None) -> dict:
     forms = {
         "document_form": DocumentForm(formdata=None),
-        "eligibility_form": EligibilityForm(formdata=None, version=encounter.version,
-                                            decision=encounter.eligibility,
-                                            reason=encounter.eligibility_reason),
+        "eligibility_form": EligibilityForm(
+            formdata=None,
+            version=encounter.version,
+            decision=encounter.eligibility,
+            reason=encounter.eligibility_reason,
+        ),
         "notes_form": NotesForm(formdata=None, obj=encounter, version=encounter.version),
         "diagnosis_form": DiagnosisForm(formdata=None),
         "terminate_form": TerminateForm(formdata=None, version=encounter.version),
@@ -43,9 +46,11 @@ def encounter_forms(encounter, posted=None) -> dict:
 
 def render_encounter(encounter, status=200, **posted):
     return render_template(
-        "core/encounters/view.html", encounter=encounter,
+        "core/encounters/view.html",
+        encounter=encounter,
         blockers=encounters.prescribing_status(encounter),
-        age=patient_age(encounter.patient), guardian_needed=encounters.guardian_needed(encounter),
+        age=patient_age(encounter.patient),
+        guardian_needed=encounters.guardian_needed(encounter),
         **encounter_forms(encounter, posted),
     ), status
 
@@ -65,7 +70,9 @@ def run_encounter_action(encounter_id, form_name, form, action, done_message):
     encounter = access.visible_encounter(current_user, encounter_id)
     if not form.validate_on_submit():
         return render_encounter(encounter, 400, **{form_name: form})
-    version = int(form.version.data) if getattr(form, "version", None) and form.version.data else None
+    version = (
+        int(form.version.data) if getattr(form, "version", None) and form.version.data else None
+    )
     try:
         action(encounter, form, version)
     except TCMError as exc:
@@ -83,11 +90,18 @@ def run_encounter_action(encounter_id, form_name, form, action, done_message):
 def document_upload(encounter_id: int):
     def action(encounter, form, _version):
         upload = form.file.data
-        documents.add_document(encounter, current_user, form.doc_type.data, upload.filename,
-                               upload.read(), form.issued_on.data)
+        documents.add_document(
+            encounter,
+            current_user,
+            form.doc_type.data,
+            upload.filename,
+            upload.read(),
+            form.issued_on.data,
+        )
 
-    return run_encounter_action(encounter_id, "document_form", DocumentForm(), action,
-                                _("Document uploaded."))
+    return run_encounter_action(
+        encounter_id, "document_form", DocumentForm(), action, _("Document uploaded.")
+    )
 
 
 @core_bp.route("/encounters/<int:encounter_id>/documents/<int:document_id>")
@@ -110,36 +124,50 @@ def document_view(encounter_id: int, document_id: int):
 @roles_required(Role.DOCTOR)
 def encounter_start(encounter_id: int):
     return run_encounter_action(
-        encounter_id, "action_form", VersionedForm(),
-        lambda e, f, v: encounters.start_encounter(e, current_user, v), _("Visit started."))
+        encounter_id,
+        "action_form",
+        VersionedForm(),
+        lambda e, f, v: encounters.start_encounter(e, current_user, v),
+        _("Visit started."),
+    )
 
 
 @core_bp.route("/encounters/<int:encounter_id>/eligibility", methods=["POST"])
 @roles_required(Role.DOCTOR)
 def encounter_eligibility(encounter_id: int):
     return run_encounter_action(
-        encounter_id, "eligibility_form", EligibilityForm(),
-        lambda e, f, v: encounters.decide_eligibility(e, current_user, f.decision.data,
-                                                      f.reason.data, v),
-        _("Eligibility decision recorded."))
+        encounter_id,
+        "eligibility_form",
+        EligibilityForm(),
+        lambda e, f, v: encounters.decide_eligibility(
+            e, current_user, f.decision.data, f.reason.data, v
+        ),
+        _("Eligibility decision recorded."),
+    )
 
 
 @core_bp.route("/encounters/<int:encounter_id>/guardian", methods=["POST"])
 @roles_required(Role.DOCTOR)
 def encounter_guardian(encounter_id: int):
     return run_encounter_action(
-        encounter_id, "guardian_form", GuardianForm(),
+        encounter_id,
+        "guardian_form",
+        GuardianForm(),
         lambda e, f, v: encounters.set_guardian_present(e, current_user, f.present.data),
-        _("Guardian presence recorded."))
+        _("Guardian presence recorded."),
+    )
 
 
 @core_bp.route("/encounters/<int:encounter_id>/notes", methods=["POST"])
 @roles_required(Role.DOCTOR)
 def encounter_notes(encounter_id: int):
     return run_encounter_action(
-        encounter_id, "notes_form", NotesForm(),
+        encounter_id,
+        "notes_form",
+        NotesForm(),
         lambda e, f, v: encounters.record_four_exam_notes(e, current_user, f.data, v),
-        _("Four-examination notes saved."))
+        _("Four-examination notes saved."),
+    )
 
 
 @core_bp.route("/encounters/<int:encounter_id>/diagnoses", methods=["POST"])
@@ -147,48 +175,71 @@ def encounter_notes(encounter_id: int):
 def encounter_diagnosis_add(encounter_id: int):
     def action(encounter, form, _version):
         encounters.record_diagnosis(
-            encounter, current_user, form.disease_name.data, form.syndrome_name.data,
-            form.disease_code.data, form.syndrome_code.data, form.treatment_method.data,
-            form.is_primary.data)
+            encounter,
+            current_user,
+            form.disease_name.data,
+            form.syndrome_name.data,
+            form.disease_code.data,
+            form.syndrome_code.data,
+            form.treatment_method.data,
+            form.is_primary.data,
+        )
 
-    return run_encounter_action(encounter_id, "diagnosis_form", DiagnosisForm(), action,
-                                _("Diagnosis recorded."))
+    return run_encounter_action(
+        encounter_id, "diagnosis_form", DiagnosisForm(), action, _("Diagnosis recorded.")
+    )
 
 
-@core_bp.route("/encounters/<int:encounter_id>/diagnoses/<int:diagnosis_id>/retire",
-               methods=["POST"])
+@core_bp.route(
+    "/encounters/<int:encounter_id>/diagnoses/<int:diagnosis_id>/retire", methods=["POST"]
+)
 @roles_required(Role.DOCTOR)
 def encounter_diagnosis_retire(encounter_id: int, diagnosis_id: int):
     return run_encounter_action(
-        encounter_id, "action_form", VersionedForm(),
+        encounter_id,
+        "action_form",
+        VersionedForm(),
         lambda e, f, v: encounters.retire_diagnosis(e, current_user, diagnosis_id, v),
-        _("Diagnosis withdrawn."))
+        _("Diagnosis withdrawn."),
+    )
 
 
 @core_bp.route("/encounters/<int:encounter_id>/terminate", methods=["POST"])
 @roles_required(Role.DOCTOR)
 def encounter_terminate(encounter_id: int):
     return run_encounter_action(
-        encounter_id, "terminate_form", TerminateForm(),
-        lambda e, f, v: encounters.terminate_encounter(e, current_user, f.reason.data,
-                                                       f.note.data, v),
-        _("Online care terminated. The patient is offered an in-person visit."))
+        encounter_id,
+        "terminate_form",
+        TerminateForm(),
+        lambda e, f, v: encounters.terminate_encounter(
+            e, current_user, f.reason.data, f.note.data, v
+        ),
+        _("Online care terminated. The patient is offered an in-person visit."),
+    )
 
 
 @core_bp.route("/encounters/<int:encounter_id>/complete", methods=["POST"])
 @roles_required(Role.DOCTOR)
 def encounter_complete(encounter_id: int):
     return run_encounter_action(
-        encounter_id, "action_form", VersionedForm(),
-        lambda e, f, v: encounters.complete_encounter(e, current_user, v), _("Visit completed."))
+        encounter_id,
+        "action_form",
+        VersionedForm(),
+        lambda e, f, v: encounters.complete_encounter(e, current_user, v),
+        _("Visit completed."),
+    )
 
 
 @core_bp.route("/encounters/<int:encounter_id>/cancel", methods=["POST"])
 @roles_required(Role.PATIENT)
 def encounter_cancel(encounter_id: int):
     return run_encounter_action(
-        encounter_id, "action_form", VersionedForm(),
-        lambda e, f, v: encounters.cancel_encounter(e, current_user, v), _("Visit cancelled."))
+        encounter_id,
+        "action_form",
+        VersionedForm(),
+        lambda e, f, v: encounters.cancel_encounter(e, current_user, v),
+        _("Visit cancelled."),
+    )
 
 
 @core_bp.route("/encounters/<int:encounter_id>/book-in-person", methods=["POST"])

@@ -1,4 +1,4 @@
-"""Turning refusals into answers: JSON {"error": {"code", "message"}} under /api, pages elsewhere."""
+"""Refusals as answers: JSON {"error": {"code", "message"}} under /api, pages elsewhere."""
 
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
@@ -42,7 +42,9 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(StaleDataError)
     def stale(exc):
         db.session.rollback()
-        return error_response(409, "stale", _("The record changed meanwhile. Reload and try again."))
+        return error_response(
+            409, "stale", _("The record changed meanwhile. Reload and try again.")
+        )
 
     @app.errorhandler(IntegrityError)
     def integrity(exc):

@@ -1,4 +1,4 @@
-"""Patient pages: home (my visits, my family, addresses, pregnancy), visit requests, staff patient view."""
+"""Patient pages: home (visits, family, addresses, pregnancy), visit requests, staff view."""
 
 from datetime import date
 
@@ -35,8 +35,14 @@ def render_home(status=200, **forms):
     ).all()
     forms.setdefault("ward_form", WardForm())
     forms.setdefault("address_form", AddressForm())
-    return render_template("core/patient/home.html", me=me, family=family, visits=visits,
-                           pregnancy_form=PregnancyForm(), **forms), status
+    return render_template(
+        "core/patient/home.html",
+        me=me,
+        family=family,
+        visits=visits,
+        pregnancy_form=PregnancyForm(),
+        **forms,
+    ), status
 
 
 @core_bp.route("/me")
@@ -52,8 +58,13 @@ def ward_add():
     if not form.validate_on_submit():
         return render_home(400, ward_form=form)
     try:
-        patients.add_ward(my_patient(), form.legal_name.data, form.id_number.data,
-                          form.relation.data, current_user)
+        patients.add_ward(
+            my_patient(),
+            form.legal_name.data,
+            form.id_number.data,
+            form.relation.data,
+            current_user,
+        )
     except TCMError as exc:
         db.session.rollback()
         apply_errors(form, exc)
@@ -69,8 +80,15 @@ def address_add():
     form = AddressForm()
     if not form.validate_on_submit():
         return render_home(400, address_form=form)
-    patients.add_address(my_patient(), form.recipient.data, form.phone.data, form.region.data,
-                         form.detail.data, form.make_default.data, current_user)
+    patients.add_address(
+        my_patient(),
+        form.recipient.data,
+        form.phone.data,
+        form.region.data,
+        form.detail.data,
+        form.make_default.data,
+        current_user,
+    )
     db.session.commit()
     flash(_("Address saved."))
     return redirect(url_for("core.patient_home"))
@@ -97,8 +115,10 @@ def pregnancy_update():
 
 def online_doctor_choices() -> list[tuple[int, str]]:
     rows = db.session.execute(
-        select(User, DoctorProfile).join(DoctorProfile, DoctorProfile.user_id == User.id)
-        .where(DoctorProfile.online_enabled.is_(True), User.active.is_(True)).order_by(User.full_name)
+        select(User, DoctorProfile)
+        .join(DoctorProfile, DoctorProfile.user_id == User.id)
+        .where(DoctorProfile.online_enabled.is_(True), User.active.is_(True))
+        .order_by(User.full_name)
     ).all()
     return [(u.id, f"{u.full_name} · {p.department.name} · {label(p.title)}") for u, p in rows]
 
@@ -107,8 +127,10 @@ def visit_request_form() -> VisitRequestForm:
     form = VisitRequestForm()
     me = my_patient()
     form.patient_id.choices = choices((p.id, p.legal_name) for p in [me, *me.wards])
-    form.kind.choices = choices((k.value, label(k.value)) for k in
-                                (EncounterKind.ONLINE_FOLLOWUP, EncounterKind.ONLINE_CONSULTATION))
+    form.kind.choices = choices(
+        (k.value, label(k.value))
+        for k in (EncounterKind.ONLINE_FOLLOWUP, EncounterKind.ONLINE_CONSULTATION)
+    )
     form.doctor_id.choices = choices(online_doctor_choices())
     return form
 
@@ -121,8 +143,14 @@ def encounter_request():
         patient = access.visible_patient(current_user, form.patient_id.data)
         doctor = db.session.get(User, form.doctor_id.data)
         try:
-            encounter = encounters.request_encounter(current_user, patient, doctor, form.kind.data,
-                                                     form.chief_complaint.data, date.today())
+            encounter = encounters.request_encounter(
+                current_user,
+                patient,
+                doctor,
+                form.kind.data,
+                form.chief_complaint.data,
+                date.today(),
+            )
         except TCMError as exc:
             db.session.rollback()
             apply_errors(form, exc)
@@ -139,9 +167,11 @@ def encounter_request():
 def patient_view(patient_id: int):
     patient = access.visible_patient(current_user, patient_id)
     visits = db.session.scalars(
-        access.encounters_query(current_user).where(Encounter.patient_id == patient.id)
+        access.encounters_query(current_user)
+        .where(Encounter.patient_id == patient.id)
         .order_by(Encounter.id.desc())
     ).all()
     db.session.commit()  # the audit entry for opening the record
-    return render_template("core/patients/view.html", patient=patient, visits=visits,
-                           age=patients.patient_age(patient))
+    return render_template(
+        "core/patients/view.html", patient=patient, visits=visits, age=patients.patient_age(patient)
+    )

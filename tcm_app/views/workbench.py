@@ -45,8 +45,9 @@ def workbench():
         .where(or_(Encounter.scheduled_on == today, Encounter.status.in_(OPEN_STATUSES)))
         .order_by(Encounter.scheduled_on, Encounter.id)
     ).all()
-    return render_template("core/workbench.html", encounters=rows, today=today,
-                           profile=current_user.doctor_profile)
+    return render_template(
+        "core/workbench.html", encounters=rows, today=today, profile=current_user.doctor_profile
+    )
 
 
 @core_bp.route("/staff")
@@ -58,10 +59,14 @@ def staff_home():
 def desk_form() -> DeskVisitForm:
     form = DeskVisitForm()
     doctors = db.session.execute(
-        select(User, DoctorProfile).join(DoctorProfile, DoctorProfile.user_id == User.id)
-        .where(User.active.is_(True)).order_by(User.full_name)
+        select(User, DoctorProfile)
+        .join(DoctorProfile, DoctorProfile.user_id == User.id)
+        .where(User.active.is_(True))
+        .order_by(User.full_name)
     ).all()
-    form.doctor_id.choices = choices((u.id, f"{u.full_name} · {p.department.name}") for u, p in doctors)
+    form.doctor_id.choices = choices(
+        (u.id, f"{u.full_name} · {p.department.name}") for u, p in doctors
+    )
     if form.scheduled_on.data is None:
         form.scheduled_on.data = date.today()
     return form
@@ -69,8 +74,10 @@ def desk_form() -> DeskVisitForm:
 
 def render_desk(form, status=200):
     rows = db.session.scalars(
-        access.encounters_query(current_user).where(Encounter.scheduled_on >= date.today())
-        .order_by(Encounter.scheduled_on, Encounter.id).limit(200)
+        access.encounters_query(current_user)
+        .where(Encounter.scheduled_on >= date.today())
+        .order_by(Encounter.scheduled_on, Encounter.id)
+        .limit(200)
     ).all()
     return render_template("core/desk.html", encounters=rows, form=form), status
 
@@ -84,9 +91,14 @@ def desk():
         return render_desk(form, 400 if form.errors else 200)
     try:
         patient = patients.find_by_id_number(form.id_number.data)
-        encounters.request_encounter(current_user, patient, db.session.get(User, form.doctor_id.data),
-                                     EncounterKind.IN_PERSON, form.chief_complaint.data,
-                                     form.scheduled_on.data)
+        encounters.request_encounter(
+            current_user,
+            patient,
+            db.session.get(User, form.doctor_id.data),
+            EncounterKind.IN_PERSON,
+            form.chief_complaint.data,
+            form.scheduled_on.data,
+        )
     except TCMError as exc:
         db.session.rollback()
         apply_errors(form, exc)

@@ -12,8 +12,16 @@ from tcm_app.extensions import db
 from tests.factories import PASSWORD, create_doctor, create_patient, png_bytes
 
 CHROMIUM = shutil.which("chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by make test")
 
@@ -44,8 +52,9 @@ def phone_page():
         browser.close()
 
 
-def test_patient_requests_followup_and_uploads_record_on_a_phone(app, live_server, phone_page,
-                                                                    tmp_path):
+def test_patient_requests_followup_and_uploads_record_on_a_phone(
+    app, live_server, phone_page, tmp_path
+):
     create_doctor(username="dr-zhang")
     patient = create_patient(name="王丽")
     username = patient.user.username
@@ -87,7 +96,8 @@ def test_forged_form_without_csrf_token_is_refused(app, live_server, phone_page)
     db.session.commit()
     db.session.remove()
     page = phone_page
-    response = page.request.post(f"{live_server}/login",
-                                 form={"username": username, "password": PASSWORD})
+    response = page.request.post(
+        f"{live_server}/login", form={"username": username, "password": PASSWORD}
+    )
     assert response.status == 400
     assert "表单" in response.text()

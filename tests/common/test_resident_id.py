@@ -20,9 +20,13 @@ TODAY = date(2026, 11, 23)
 @pytest.mark.parametrize(
     ("number", "birth", "sex"),
     [
-        pytest.param("11010519491231002X", date(1949, 12, 31), "female", id="standard-example-check-X"),
+        pytest.param(
+            "11010519491231002X", date(1949, 12, 31), "female", id="standard-example-check-X"
+        ),
         pytest.param("440524198001010013", date(1980, 1, 1), "male", id="odd-17th-digit-is-male"),
-        pytest.param("11010519491231002x", date(1949, 12, 31), "female", id="lower-case-x-accepted"),
+        pytest.param(
+            "11010519491231002x", date(1949, 12, 31), "female", id="lower-case-x-accepted"
+        ),
     ],
 )
 def test_valid_numbers_give_birth_date_and_sex(number, birth, sex):
@@ -67,7 +71,9 @@ def test_mask_shows_first_four_and_last_four():
 @pytest.mark.parametrize(
     ("birth", "day", "age"),
     [
-        pytest.param(date(2020, 11, 24), date(2026, 11, 23), 5, id="day-before-sixth-birthday-is-5"),
+        pytest.param(
+            date(2020, 11, 24), date(2026, 11, 23), 5, id="day-before-sixth-birthday-is-5"
+        ),
         pytest.param(date(2020, 11, 23), date(2026, 11, 23), 6, id="on-sixth-birthday-is-6"),
         pytest.param(date(2000, 2, 29), date(2026, 2, 28), 25, id="leap-day-birthday-not-yet"),
     ],

@@ -1,12 +1,14 @@
 """The audit log is append-only (ORM and database triggers) and its hash chain shows tampering."""
 
+import itertools
+
 import pytest
 import sqlalchemy as sa
 
 from tcm_app.extensions import db
 from tcm_app.models.audit import AuditEntry, AuditLogIsAppendOnlyError
-from tcm_app.services.audit import record_audit, verify_audit_chain
 from tcm_app.services import documents, encounters
+from tcm_app.services.audit import record_audit, verify_audit_chain
 from tests.factories import create_encounter, png_bytes
 
 
@@ -16,7 +18,7 @@ def test_actions_append_chained_entries(app):
     db.session.commit()
     entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [e.action for e in entries][-2:] == ["encounter.request", "test.action"]
-    assert all(b.prev_hash == a.entry_hash for a, b in zip(entries, entries[1:], strict=False))
+    assert all(b.prev_hash == a.entry_hash for a, b in itertools.pairwise(entries))
     assert verify_audit_chain().intact
 
 
@@ -32,10 +34,14 @@ def test_orm_refuses_to_update_or_delete_entries(app):
         db.session.commit()
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_entries SET summary = 'forged'",
-    "DELETE FROM audit_entries",
-], ids=["raw-update-refused-by-trigger", "raw-delete-refused-by-trigger"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_entries SET summary = 'forged'",
+        "DELETE FROM audit_entries",
+    ],
+    ids=["raw-update-refused-by-trigger", "raw-delete-refused-by-trigger"],
+)
 def test_database_refuses_raw_changes(app, statement):
     record_audit("test.action", "thing", 1, "original")
     db.session.commit()
@@ -46,10 +52,14 @@ def test_database_refuses_raw_changes(app, statement):
     assert db.session.scalar(sa.select(AuditEntry.summary)) == "original"
 
 
-@pytest.mark.parametrize("table", ["patients", "encounters", "clinical_documents", "encounter_diagnoses"])
+@pytest.mark.parametrize(
+    "table", ["patients", "encounters", "clinical_documents", "encounter_diagnoses"]
+)
 def test_medical_records_are_never_hard_deleted(app, table):
     encounter = create_encounter()
-    documents.add_document(encounter, encounter.patient.user, "outpatient_record", "r.png", png_bytes())
+    documents.add_document(
+        encounter, encounter.patient.user, "outpatient_record", "r.png", png_bytes()
+    )
     encounters.start_encounter(encounter, encounter.doctor)
     encounters.record_diagnosis(encounter, encounter.doctor, "胃脘痛", "脾胃虚寒证")
     db.session.commit()
@@ -67,8 +77,10 @@ def _bypass_triggers_and_forge():
         db.session.execute(sa.text("ALTER TABLE audit_entries DISABLE TRIGGER USER"))
     else:
         db.session.execute(sa.text("DROP TRIGGER audit_entries_no_update"))
-    db.session.execute(sa.text("UPDATE audit_entries SET summary = 'forged' WHERE id = :id"),
-                       {"id": db.session.scalar(sa.select(sa.func.min(AuditEntry.id)))})
+    db.session.execute(
+        sa.text("UPDATE audit_entries SET summary = 'forged' WHERE id = :id"),
+        {"id": db.session.scalar(sa.select(sa.func.min(AuditEntry.id)))},
+    )
     db.session.commit()
 
 

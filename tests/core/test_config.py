@@ -1,4 +1,4 @@
-"""Start-up configuration: embedded defaults work with nothing set; production refuses unsafe settings."""
+"""Start-up configuration: defaults need nothing set; production refuses unsafe settings."""
 
 import pytest
 from cryptography.fernet import Fernet
@@ -29,14 +29,24 @@ def test_safe_production_settings_start():
     [
         pytest.param({"SECRET_KEY": None}, "TCM_SECRET_KEY", id="missing-secret-key-stops-start"),
         pytest.param({"SECRET_KEY": "dev"}, "TCM_SECRET_KEY", id="weak-secret-key-stops-start"),
-        pytest.param({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}, "TCM_DATABASE_URL",
-                     id="sqlite-in-production-stops-start"),
-        pytest.param({"CELERY": {"broker_url": "memory://", "task_always_eager": True}},
-                     "TCM_CELERY_BROKER_URL", id="in-process-celery-in-production-stops-start"),
-        pytest.param({"FIELD_ENCRYPTION_KEY": "not-a-key"}, "TCM_FIELD_KEY",
-                     id="bad-field-key-stops-start"),
-        pytest.param({"RATELIMIT_STORAGE_URI": "memory://"}, "TCM_RATELIMIT_STORAGE_URL",
-                     id="per-process-rate-limits-in-production-stop-start"),
+        pytest.param(
+            {"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"},
+            "TCM_DATABASE_URL",
+            id="sqlite-in-production-stops-start",
+        ),
+        pytest.param(
+            {"CELERY": {"broker_url": "memory://", "task_always_eager": True}},
+            "TCM_CELERY_BROKER_URL",
+            id="in-process-celery-in-production-stops-start",
+        ),
+        pytest.param(
+            {"FIELD_ENCRYPTION_KEY": "not-a-key"}, "TCM_FIELD_KEY", id="bad-field-key-stops-start"
+        ),
+        pytest.param(
+            {"RATELIMIT_STORAGE_URI": "memory://"},
+            "TCM_RATELIMIT_STORAGE_URL",
+            id="per-process-rate-limits-in-production-stop-start",
+        ),
     ],
 )
 def test_unsafe_production_setting_stops_start_with_a_clear_message(change, variable):
@@ -47,9 +57,15 @@ def test_unsafe_production_setting_stops_start_with_a_clear_message(change, vari
 
 def test_environment_variables_override_defaults(tmp_path):
     config = default_config(str(tmp_path))
-    apply_environment(config, {"TCM_DATABASE_URL": "postgresql+psycopg://x/y",
-                               "TCM_CELERY_BROKER_URL": "redis://h:6379/0",
-                               "TCM_UPLOAD_MAX_BYTES": "2048", "TCM_UNKNOWN": "ignored"})
+    apply_environment(
+        config,
+        {
+            "TCM_DATABASE_URL": "postgresql+psycopg://x/y",
+            "TCM_CELERY_BROKER_URL": "redis://h:6379/0",
+            "TCM_UPLOAD_MAX_BYTES": "2048",
+            "TCM_UNKNOWN": "ignored",
+        },
+    )
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://x/y"
     assert config["CELERY"]["broker_url"] == "redis://h:6379/0"
     assert config["CELERY"]["task_always_eager"] is False

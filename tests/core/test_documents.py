@@ -1,4 +1,4 @@
-"""Prior-diagnosis uploads: only real PDFs and images, size-limited, metadata stripped, never half-written."""
+"""Uploads: real PDFs and images only, size-limited, metadata stripped, no half-writes."""
 
 import io
 import os
@@ -61,10 +61,12 @@ def test_pdf_is_rewritten_without_document_metadata(app):
         pytest.param(b"", "empty_file", id="empty-file-refused"),
         pytest.param(b"hello, I am plain text", "unsupported_type", id="text-file-refused"),
         pytest.param(b"MZ\x90\x00" + b"\x00" * 100, "unsupported_type", id="executable-refused"),
-        pytest.param(b"\xff\xd8\xff\xe0 not really a jpeg", "unreadable_image",
-                     id="fake-jpeg-header-refused"),
-        pytest.param(b"%PDF-1.7\n garbage without structure", "unreadable_pdf",
-                     id="broken-pdf-refused"),
+        pytest.param(
+            b"\xff\xd8\xff\xe0 not really a jpeg", "unreadable_image", id="fake-jpeg-header-refused"
+        ),
+        pytest.param(
+            b"%PDF-1.7\n garbage without structure", "unreadable_pdf", id="broken-pdf-refused"
+        ),
     ],
 )
 def test_bad_uploads_are_refused_and_nothing_is_written(app, data, code):

@@ -14,14 +14,18 @@ from tests.factories import create_doctor, create_encounter, create_patient, png
 
 
 def upload(encounter):
-    documents.add_document(encounter, encounter.patient.user, "discharge_summary", "d.png", png_bytes())
+    documents.add_document(
+        encounter, encounter.patient.user, "discharge_summary", "d.png", png_bytes()
+    )
 
 
 def test_followup_prescribing_opens_only_after_proof_and_decision(app):
     encounter = create_encounter()
     doctor = encounter.doctor
     assert encounters.prescribing_status(encounter) == (
-        "no_prior_diagnosis_document", "eligibility_undecided")
+        "no_prior_diagnosis_document",
+        "eligibility_undecided",
+    )
     encounters.start_encounter(encounter, doctor)
     with pytest.raises(ValidationError) as exc:
         encounters.decide_eligibility(encounter, doctor, "eligible", "")
@@ -60,14 +64,20 @@ def test_termination_locks_prescribing_and_offers_in_person_booking(app):
         encounters.record_diagnosis(encounter, doctor, "胃脘痛", "脾胃虚寒证")
     follow_up = encounters.request_in_person_after_termination(encounter, encounter.patient.user)
     assert (follow_up.kind, follow_up.status, follow_up.follows_encounter_id) == (
-        "in_person", "requested", encounter.id)
+        "in_person",
+        "requested",
+        encounter.id,
+    )
     again = encounters.request_in_person_after_termination(encounter, encounter.patient.user)
     assert again.id == follow_up.id  # a second click books nothing more
 
 
-@pytest.mark.parametrize(("reason", "note", "code"), [
-    pytest.param("first_visit", "", "note_required", id="termination-needs-an-explanation"),
-])
+@pytest.mark.parametrize(
+    ("reason", "note", "code"),
+    [
+        pytest.param("first_visit", "", "note_required", id="termination-needs-an-explanation"),
+    ],
+)
 def test_termination_needs_reason_and_note(app, reason, note, code):
     encounter = create_encounter()
     with pytest.raises(ValidationError) as exc:
@@ -107,8 +117,12 @@ def test_concurrent_writer_loses_with_stale_data_error(app):
     encounter = create_encounter()
     db.session.commit()
     # Another writer moves the row on behind this session's back (plain SQL, no ORM sync).
-    db.session.execute(sa.text("UPDATE encounters SET status = 'in_progress', version = version + 1 "
-                               "WHERE id = :id"), {"id": encounter.id})
+    db.session.execute(
+        sa.text(
+            "UPDATE encounters SET status = 'in_progress', version = version + 1 WHERE id = :id"
+        ),
+        {"id": encounter.id},
+    )
     encounter.chief_complaint = "changed by a stale writer"
     with pytest.raises(sa.orm.exc.StaleDataError):
         db.session.flush()
@@ -141,11 +155,14 @@ def test_diagnosis_codes(app, disease, disease_code, expected_code, error_field)
     encounter = create_encounter()
     if error_field:
         with pytest.raises(ValidationError) as exc:
-            encounters.record_diagnosis(encounter, encounter.doctor, disease, "风寒束表证", disease_code)
+            encounters.record_diagnosis(
+                encounter, encounter.doctor, disease, "风寒束表证", disease_code
+            )
         assert error_field in exc.value.fields
         return
-    diagnosis = encounters.record_diagnosis(encounter, encounter.doctor, disease, "风寒束表证",
-                                            disease_code)
+    diagnosis = encounters.record_diagnosis(
+        encounter, encounter.doctor, disease, "风寒束表证", disease_code
+    )
     assert diagnosis.disease_code == expected_code
 
 
@@ -160,18 +177,27 @@ def test_note_changes_keep_the_previous_text_in_the_audit_log(app):
     encounter = create_encounter()
     encounters.record_four_exam_notes(encounter, encounter.doctor, {"inspection_note": "舌淡苔白"})
     encounters.record_four_exam_notes(encounter, encounter.doctor, {"inspection_note": "舌红少苔"})
-    last = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "encounter.notes")
-                              .order_by(AuditEntry.id.desc())).first()
+    last = db.session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.action == "encounter.notes")
+        .order_by(AuditEntry.id.desc())
+    ).first()
     assert "舌淡苔白" in last.details and "舌红少苔" in last.details
 
 
 def test_child_under_six_needs_guardian_present_before_prescribing(app):
     guardian = create_patient()
-    child = create_patient(birth=date.today() - timedelta(days=4 * 365), sex="male",
-                           with_account=False, guardian=guardian, name="王小宝")
+    child = create_patient(
+        birth=date.today() - timedelta(days=4 * 365),
+        sex="male",
+        with_account=False,
+        guardian=guardian,
+        name="王小宝",
+    )
     encounter = create_encounter(patient=child, actor=guardian.user)
-    upload_by_guardian = documents.add_document(encounter, guardian.user, "outpatient_record",
-                                                "r.png", png_bytes())
+    upload_by_guardian = documents.add_document(
+        encounter, guardian.user, "outpatient_record", "r.png", png_bytes()
+    )
     assert upload_by_guardian.patient_id == child.id
     encounters.decide_eligibility(encounter, encounter.doctor, "eligible", "")
     assert encounters.prescribing_status(encounter) == ("guardian_required",)

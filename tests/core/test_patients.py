@@ -20,7 +20,11 @@ def register(id_number=ADULT_ID, username="wangli", phone="13912345678"):
 
 def test_registration_derives_birth_date_and_sex(app):
     patient = register()
-    assert (patient.birth_date, patient.sex, patient.user.role) == (date(1980, 5, 17), "female", "patient")
+    assert (patient.birth_date, patient.sex, patient.user.role) == (
+        date(1980, 5, 17),
+        "female",
+        "patient",
+    )
     assert patient.masked_id_number == ADULT_ID[:4] + "*" * 10 + ADULT_ID[-4:]
 
 
@@ -29,14 +33,20 @@ def test_identifiers_are_encrypted_at_rest(app):
     db.session.commit()
     row = db.session.execute(sa.text("SELECT id_number, phone FROM patients")).one()
     assert ADULT_ID not in row.id_number and "13912345678" not in row.phone
-    assert db.session.scalar(sa.select(sa.text("id_number_digest")).select_from(sa.text("patients"))) != ADULT_ID
+    assert (
+        db.session.scalar(sa.select(sa.text("id_number_digest")).select_from(sa.text("patients")))
+        != ADULT_ID
+    )
 
 
 @pytest.mark.parametrize(
     ("id_number", "field_code"),
     [
-        pytest.param(ADULT_ID[:-1] + ("0" if ADULT_ID[-1] != "0" else "1"), "check_digit",
-                     id="wrong-check-digit-refused"),
+        pytest.param(
+            ADULT_ID[:-1] + ("0" if ADULT_ID[-1] != "0" else "1"),
+            "check_digit",
+            id="wrong-check-digit-refused",
+        ),
         pytest.param("110105198013170012", "birth_date", id="impossible-birth-date-refused"),
         pytest.param("12345", "format", id="short-number-refused"),
     ],
@@ -64,14 +74,23 @@ def test_guardian_adds_a_child_who_has_no_login(app):
     guardian = register()
     child_id = build_resident_id("110105", date.today() - timedelta(days=3 * 365), 5, "male")
     child = patients.add_ward(guardian, "王小宝", child_id, "parent", guardian.user)
-    assert (child.guardian_id, child.user_id, child.guardian_relation) == (guardian.id, None, "parent")
+    assert (child.guardian_id, child.user_id, child.guardian_relation) == (
+        guardian.id,
+        None,
+        "parent",
+    )
 
 
 def test_adult_cannot_be_added_as_a_child(app):
     guardian = register()
     with pytest.raises(ValidationError):
-        patients.add_ward(guardian, "成年人", build_resident_id("110105", date(1990, 1, 1), 7, "male"),
-                          "parent", guardian.user)
+        patients.add_ward(
+            guardian,
+            "成年人",
+            build_resident_id("110105", date(1990, 1, 1), 7, "male"),
+            "parent",
+            guardian.user,
+        )
 
 
 def test_pregnancy_status_is_dated(app):
@@ -89,8 +108,12 @@ def test_pregnancy_does_not_apply_to_men(app):
 
 def test_addresses_keep_one_default_and_encrypt_the_street(app):
     patient = create_patient()
-    first = patients.add_address(patient, "王丽", "13812345678", "北京市 朝阳区", "阜通东大街6号", False, patient.user)
-    second = patients.add_address(patient, "王丽", "13812345678", "北京市 海淀区", "中关村大街1号", True, patient.user)
+    first = patients.add_address(
+        patient, "王丽", "13812345678", "北京市 朝阳区", "阜通东大街6号", False, patient.user
+    )
+    second = patients.add_address(
+        patient, "王丽", "13812345678", "北京市 海淀区", "中关村大街1号", True, patient.user
+    )
     assert (first.is_default, second.is_default) == (False, True)
     db.session.commit()
     stored = db.session.execute(sa.text("SELECT detail FROM addresses")).scalars().all()

@@ -29,18 +29,28 @@ def world(app):
     doctor = create_doctor(username="matrix-doctor")
     patient = create_patient()
     encounter = create_encounter(patient=patient, doctor=doctor)
-    document = documents.add_document(encounter, patient.user, "outpatient_record", "r.png", png_bytes())
+    document = documents.add_document(
+        encounter, patient.user, "outpatient_record", "r.png", png_bytes()
+    )
     encounters.start_encounter(encounter, doctor)
     diagnosis = encounters.record_diagnosis(encounter, doctor, "胃脘痛", "脾胃虚寒证")
     users = {
-        "patient": patient.user, "doctor": doctor, "pharmacist": create_pharmacist(),
-        "decoction": create_user(Role.DECOCTION), "clinic": create_user(Role.CLINIC),
+        "patient": patient.user,
+        "doctor": doctor,
+        "pharmacist": create_pharmacist(),
+        "decoction": create_user(Role.DECOCTION),
+        "clinic": create_user(Role.CLINIC),
         "admin": create_user(Role.ADMIN),
     }
     target = create_user(Role.CLINIC, username="matrix-target")
     db.session.commit()
-    ids = {"encounter_id": encounter.id, "patient_id": patient.id, "document_id": document.id,
-           "diagnosis_id": diagnosis.id, "user_id": target.id}
+    ids = {
+        "encounter_id": encounter.id,
+        "patient_id": patient.id,
+        "document_id": document.id,
+        "diagnosis_id": diagnosis.id,
+        "user_id": target.id,
+    }
     return users, ids
 
 
@@ -59,8 +69,11 @@ def fill(rule, ids) -> str:
 
 
 def test_every_route_declares_who_may_use_it(app):
-    undeclared = [name for name, view in app.view_functions.items()
-                  if name != "static" and not hasattr(view, "allowed_roles")]
+    undeclared = [
+        name
+        for name, view in app.view_functions.items()
+        if name != "static" and not hasattr(view, "allowed_roles")
+    ]
     assert not undeclared
 
 
@@ -84,8 +97,12 @@ def test_role_matrix(app, world, role):
         view = app.view_functions[rule.endpoint]
         url = fill(rule, ids)
         api = rule.endpoint.startswith("api.")
-        response = client.open(url, method=method, headers=headers if api else {},
-                               json={} if api and method != "GET" else None)
+        response = client.open(
+            url,
+            method=method,
+            headers=headers if api else {},
+            json={} if api and method != "GET" else None,
+        )
         status = response.status_code
         allowed = role in view.allowed_roles or "anonymous" in view.allowed_roles
         if status >= 500:
@@ -101,9 +118,18 @@ def test_role_matrix(app, world, role):
 
 def test_matrix_covers_every_role_on_patient_data(app):
     """The matrix above only means something if patient data routes really are restricted."""
-    restricted = {name: view.allowed_roles for name, view in app.view_functions.items()
-                  if name in {"core.encounter_view", "core.document_view", "api.encounter_get",
-                              "core.patient_view", "core.admin_users"}}
+    restricted = {
+        name: view.allowed_roles
+        for name, view in app.view_functions.items()
+        if name
+        in {
+            "core.encounter_view",
+            "core.document_view",
+            "api.encounter_get",
+            "core.patient_view",
+            "core.admin_users",
+        }
+    }
     assert "pharmacist" not in restricted["core.encounter_view"]
     assert "admin" not in restricted["core.document_view"]
     assert "decoction" not in restricted["api.encounter_get"]
@@ -111,14 +137,17 @@ def test_matrix_covers_every_role_on_patient_data(app):
     assert restricted["core.admin_users"] == {"admin"}
 
 
-@pytest.mark.parametrize("path", [
-    "/encounters/{encounter_id}",
-    "/encounters/{encounter_id}/documents/{document_id}",
-    "/api/v1/encounters/{encounter_id}",
-    "/api/v1/patients/{patient_id}",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/encounters/{encounter_id}",
+        "/encounters/{encounter_id}/documents/{document_id}",
+        "/api/v1/encounters/{encounter_id}",
+        "/api/v1/patients/{patient_id}",
+    ],
+)
 def test_another_patients_record_is_not_found(app, world, path):
-    users, ids = world
+    _users, ids = world
     stranger = create_patient(name="李四")
     db.session.commit()
     client = app.test_client()
@@ -129,10 +158,13 @@ def test_another_patients_record_is_not_found(app, world, path):
 
 
 def test_another_doctors_encounter_is_not_found(app, world):
-    users, ids = world
+    _users, ids = world
     other = create_doctor(username="other-doctor")
     db.session.commit()
     client = app.test_client()
     login(client, other)
     assert client.get(f"/encounters/{ids['encounter_id']}").status_code == 404
-    assert client.post(f"/encounters/{ids['encounter_id']}/start", data={"version": "1"}).status_code == 404
+    assert (
+        client.post(f"/encounters/{ids['encounter_id']}/start", data={"version": "1"}).status_code
+        == 404
+    )
