@@ -1,6 +1,7 @@
 """Fixtures: an app on a fresh, migrated database per test (SQLite, or PostgreSQL when
 TCM_TEST_PG_URL is set) and its clients. The create_* factories are in tests/factories.py."""
 
+import contextvars
 import os
 import shutil
 import uuid
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from tcm_app.app import create_app
@@ -89,9 +91,19 @@ def config_overrides():
     return {}
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs as a real one would: in its own app context, database session and `g`,
+    after the test's own work is committed (as its separate transaction would have been)."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url, tmp_path, config_overrides):
     app = create_app(base_config(database_url, tmp_path, **config_overrides))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
