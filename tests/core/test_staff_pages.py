@@ -1,0 +1,149 @@
+"""Staff pages: the admin creates staff, the desk registers visits, the doctor works a visit."""
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role, User
+from tcm_app.models.audit import AuditEntry
+from tcm_app.models.encounters import Encounter
+from tcm_app.services import documents
+from tests.factories import (
+    create_department,
+    create_doctor,
+    create_encounter,
+    create_patient,
+    create_user,
+    login,
+    png_bytes,
+)
+
+
+@pytest.fixture
+def admin_client(app, client):
+    create_department()
+    login(client, create_user(Role.ADMIN))
+    return client
+
+
+def staff_form(**changes):
+    form = {
+        "username": "dr-li",
+        "full_name": "李医生",
+        "password": "Li-2024-pass",
+        "role": "doctor",
+        "licence_number": "110440100099",
+        "title": "attending",
+        "department_code": "tcm_internal",
+        "years_independent_practice": "5",
+        "online_enabled": "y",
+    }
+    form.update(changes)
+    return form
+
+
+def test_admin_creates_a_doctor_enabled_for_online_care(admin_client):
+    assert admin_client.post("/admin/users", data=staff_form()).status_code == 302
+    doctor = db.session.scalar(sa.select(User).where(User.username == "dr-li"))
+    assert doctor.doctor_profile.online_enabled and doctor.role == "doctor"
+
+
+def test_doctor_with_under_three_years_cannot_go_online(admin_client):
+    response = admin_client.post("/admin/users", data=staff_form(years_independent_practice="2"))
+    assert response.status_code == 422
+    assert "3 年" in response.get_data(as_text=True) or "3年" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(User).where(User.username == "dr-li")) is None
+
+
+def test_doctor_needs_a_licence_number(admin_client):
+    response = admin_client.post("/admin/users", data=staff_form(licence_number=""))
+    assert response.status_code == 422
+    assert db.session.scalar(sa.select(User).where(User.username == "dr-li")) is None
+
+
+def test_admin_cannot_create_patients(admin_client):
+    response = admin_client.post("/admin/users", data=staff_form(role="patient"))
+    assert response.status_code == 400
+
+
+def test_online_switch_refused_for_junior_doctor(admin_client):
+    junior = create_doctor(online=False, years=1)
+    response = admin_client.post(f"/admin/users/{junior.id}/online")
+    assert response.status_code == 422
+    db.session.refresh(junior.doctor_profile)
+    assert junior.doctor_profile.online_enabled is False
+
+
+def test_admin_sees_the_audit_log_with_the_chain_state(admin_client):
+    page = admin_client.get("/admin/audit").get_data(as_text=True)
+    assert "auth.login" in page
+
+
+def test_desk_registers_an_in_person_visit_by_id_number(app, client):
+    doctor = create_doctor()
+    patient = create_patient()
+    login(client, create_user(Role.CLINIC))
+    response = client.post(
+        "/desk",
+        data={
+            "id_number": patient.id_number,
+            "doctor_id": doctor.id,
+            "scheduled_on": date.today().isoformat(),
+            "chief_complaint": "针灸复诊",
+        },
+    )
+    assert response.status_code == 302
+    encounter = db.session.scalar(sa.select(Encounter))
+    assert (encounter.kind, encounter.patient_id) == ("in_person", patient.id)
+
+
+def test_desk_with_an_unregistered_id_number_shows_a_form_error(app, client):
+    doctor = create_doctor()
+    login(client, create_user(Role.CLINIC))
+    response = client.post(
+        "/desk",
+        data={
+            "id_number": "11010519491231002X",
+            "doctor_id": doctor.id,
+            "scheduled_on": date.today().isoformat(),
+        },
+    )
+    assert response.status_code == 404
+    assert "未找到" in response.get_data(as_text=True) or "没有" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Encounter.id))) == 0
+
+
+def test_doctor_works_an_online_followup_through_the_page(app, client):
+    encounter = create_encounter()
+    documents.add_document(
+        encounter, encounter.patient.user, "outpatient_record", "r.png", png_bytes()
+    )
+    doctor = encounter.doctor
+    login(client, doctor)
+    base = f"/encounters/{encounter.id}"
+    assert client.post(f"{base}/start", data={"version": "1"}).status_code == 302
+    db.session.refresh(encounter)
+    version = str(encounter.version)
+    response = client.post(
+        f"{base}/eligibility",
+        data={"version": version, "decision": "eligible", "reason": "门诊病历明确诊断"},
+    )
+    assert response.status_code == 302
+    page = client.get(base).get_data(as_text=True)
+    assert "可以开具处方" in page or "可开具处方" in page
+    stale = client.post(
+        f"{base}/terminate", data={"version": version, "reason": "first_visit", "note": "请到门诊"}
+    )
+    assert stale.status_code == 409
+    db.session.refresh(encounter)
+    assert encounter.status == "in_progress"
+
+
+def test_staff_opening_a_patient_record_is_audited(app, client):
+    encounter = create_encounter()
+    login(client, encounter.doctor)
+    assert client.get(f"/patients/{encounter.patient_id}").status_code == 200
+    views = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "patient.view"))
+    assert [v.object_id for v in views] == [str(encounter.patient_id)]
