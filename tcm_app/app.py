@@ -68,6 +68,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from tcm_app import tasks  # noqa: F401  (registers the core tasks)
     from tcm_app.models import accounts, audit, encounters, patients  # noqa: F401  (metadata)
     from tcm_app.services.accounts import load_session_user
 
