@@ -294,6 +294,9 @@ def complete_encounter(encounter: Encounter, doctor: User, expected_version=None
         raise ValidationError(
             "record a diagnosis before completing the visit", "diagnosis_required"
         )
+    if guardian_needed(encounter) and not encounter.guardian_present:
+        # A child under 6 is seen online only with the guardian present: no visit without one.
+        raise ValidationError("record that the guardian is present", "guardian_required")
     encounter.completed_at = utcnow()
     _set_status(encounter, EncounterStatus.COMPLETED, doctor, "visit completed")
 

@@ -209,3 +209,23 @@ def test_guardian_presence_needs_a_linked_guardian(app):
     encounter = create_encounter()
     with pytest.raises(ValidationError):
         encounters.set_guardian_present(encounter, encounter.doctor, True)
+
+
+def test_online_visit_of_a_young_child_cannot_close_without_the_guardian(app):
+    guardian = create_patient()
+    child = create_patient(
+        birth=date.today() - timedelta(days=3 * 365),
+        sex="female",
+        with_account=False,
+        guardian=guardian,
+        name="王小妹",
+    )
+    encounter = create_encounter(patient=child, actor=guardian.user, kind="online_consultation")
+    encounters.start_encounter(encounter, encounter.doctor)
+    encounters.record_diagnosis(encounter, encounter.doctor, "积滞", "脾虚食积证")
+    with pytest.raises(ValidationError) as exc:
+        encounters.complete_encounter(encounter, encounter.doctor)
+    assert exc.value.code == "guardian_required"
+    encounters.set_guardian_present(encounter, encounter.doctor, True)
+    encounters.complete_encounter(encounter, encounter.doctor)
+    assert encounter.status == "completed"
