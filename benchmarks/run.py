@@ -19,15 +19,17 @@ sys.path.insert(0, str(ROOT))
 from tcm_app.app import create_app  # noqa: E402
 from tcm_app.extensions import db  # noqa: E402
 from tcm_app.services.audit import record_audit, verify_audit_chain  # noqa: E402
-from tests.factories import PASSWORD, bearer, create_encounter, login  # noqa: E402
+from tests.factories import PASSWORD, IsolatedClient, bearer, create_encounter, login  # noqa: E402
 
 
-def timed(fn, repeat: int) -> list[float]:
+def timed(fn, repeat: int, expect_status: int | None = None) -> list[float]:
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
-        fn()
+        result = fn()
         samples.append((time.perf_counter() - start) * 1000)
+        if expect_status is not None:
+            assert result.status_code == expect_status, result.status_code
     return samples
 
 
@@ -52,6 +54,7 @@ def main() -> None:
             "RATELIMIT_ENABLED": False,
         }
     )
+    app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         print(f"database: {db.engine.url.get_backend_name()}")
@@ -84,17 +87,19 @@ def main() -> None:
         headers = bearer(doctor)
         report(
             "GET /api/v1/encounters/<id> (doctor)",
-            timed(lambda: client.get(f"/api/v1/encounters/{encounter.id}", headers=headers), 200),
+            timed(
+                lambda: client.get(f"/api/v1/encounters/{encounter.id}", headers=headers), 200, 200
+            ),
         )
         login(client, doctor)
-        report("GET /workbench page (doctor)", timed(lambda: client.get("/workbench"), 200))
+        report("GET /workbench page (doctor)", timed(lambda: client.get("/workbench"), 200, 200))
         report(
             "GET /encounters/<id> page (doctor)",
-            timed(lambda: client.get(f"/encounters/{encounter.id}"), 200),
+            timed(lambda: client.get(f"/encounters/{encounter.id}"), 200, 200),
         )
         patient_client = app.test_client()
         login(patient_client, patient_user)
-        report("GET /me page (patient)", timed(lambda: patient_client.get("/me"), 200))
+        report("GET /me page (patient)", timed(lambda: patient_client.get("/me"), 200, 200))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,6 @@
 """Fixtures: an app on a fresh, migrated database per test (SQLite, or PostgreSQL when
 TCM_TEST_PG_URL is set) and its clients. The create_* factories are in tests/factories.py."""
 
-import contextvars
 import os
 import shutil
 import uuid
@@ -10,11 +9,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
-from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from tcm_app.app import create_app
 from tcm_app.extensions import db
+from tests.factories import IsolatedClient
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("TCM_TEST_PG_URL")
@@ -89,15 +88,6 @@ def database_url(template_database, tmp_path):
 def config_overrides():
     """Override in a test module to change settings (e.g. enable CSRF or rate limits)."""
     return {}
-
-
-class IsolatedClient(FlaskClient):
-    """Each request runs as a real one would: in its own app context, database session and `g`,
-    after the test's own work is committed (as its separate transaction would have been)."""
-
-    def open(self, *args, **kwargs):
-        db.session.commit()
-        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture

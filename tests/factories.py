@@ -1,9 +1,11 @@
 """Factories for the core rows, and small valid upload files. Tests import from here."""
 
+import contextvars
 import uuid
 from datetime import date
 
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from tcm_app.common.resident_id import build_resident_id, parse_resident_id
@@ -122,3 +124,12 @@ def pdf_bytes(metadata: dict | None = None) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs as a real one would: in its own app context, database session and `g`,
+    after the test's own work is committed (as its separate transaction would have been)."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
