@@ -50,6 +50,7 @@ test-postgres:
 
 bench: install-test
 	$(PY) benchmarks/run.py
+	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py'
 
 lint: install-test
 	$(VENV)/bin/ruff check tcm_app herbs diagnosis decoction treatments tests benchmarks

@@ -93,3 +93,30 @@ def test_verify_command_finds_tampering(app, runner):
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert "BROKEN at entry" in result.output
+
+
+def test_concurrent_writers_never_fork_the_chain(app):
+    """Eight threads, each its own session and transaction, append at once; the chain stays one."""
+    import threading
+
+    errors = []
+
+    def writer(n):
+        try:
+            with app.app_context():
+                for k in range(10):
+                    record_audit("test.concurrent", "thread", n, f"entry {k}")
+                    db.session.commit()
+        except Exception as exc:  # surfaced by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    db.session.commit()
+    db.session.remove()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    report = verify_audit_chain()
+    assert report.intact and report.checked == 80
