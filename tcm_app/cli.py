@@ -106,7 +106,7 @@ def seed_demo_command(if_empty):
 
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("seed-demo refuses to run against a production configuration")
-    if not inspect(db.engine).has_table("users"):
+    if not inspect(db.session.connection()).has_table("users"):
         raise click.ClickException(
             "the database has no tables; run `flask --app tcm_app.app db upgrade`"
         )
