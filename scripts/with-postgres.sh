@@ -16,7 +16,6 @@
 #   TMPDIR             where the temp dir is created (default /tmp).
 #
 # Fsync, synchronous_commit and full_page_writes are off: the data is disposable.
-# Composes with with-redis.sh:  scripts/with-postgres.sh scripts/with-redis.sh pytest
 #
 # Note: once the traps are set this script uses no $(...) command substitution.
 # bash 5.2 (Debian 12) can spin forever at 100% CPU, or fail to parse the trap,
