@@ -88,8 +88,6 @@ def encounter_get(encounter_id: int):
     ---
     get:
       summary: Read an encounter
-      parameters:
-        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
       responses:
         200:
           content:
@@ -109,8 +107,6 @@ def patient_get(patient_id: int):
     ---
     get:
       summary: Read a patient
-      parameters:
-        - {in: path, name: patient_id, required: true, schema: {type: integer}}
       responses:
         200:
           content:
@@ -129,8 +125,6 @@ def document_create(encounter_id: int):
     ---
     post:
       summary: Upload a prior-diagnosis document
-      parameters:
-        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
       requestBody:
         required: true
         content:
@@ -192,8 +186,6 @@ def encounter_start(encounter_id: int):
     ---
     post:
       summary: Start an encounter
-      parameters:
-        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
       requestBody:
         content:
           application/json:
@@ -217,8 +209,6 @@ def encounter_eligibility(encounter_id: int):
     ---
     post:
       summary: Decide follow-up eligibility
-      parameters:
-        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
       requestBody:
         required: true
         content:
@@ -244,8 +234,6 @@ def encounter_notes(encounter_id: int):
     ---
     put:
       summary: Save four-examination notes
-      parameters:
-        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
       requestBody:
         required: true
         content:
@@ -269,8 +257,6 @@ def encounter_diagnosis(encounter_id: int):
     ---
     post:
       summary: Record a diagnosis
-      parameters:
-        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
       requestBody:
         required: true
         content:
@@ -303,8 +289,6 @@ def encounter_guardian(encounter_id: int):
     ---
     post:
       summary: Record guardian presence
-      parameters:
-        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
       requestBody:
         required: true
         content:
@@ -328,8 +312,6 @@ def encounter_terminate(encounter_id: int):
     ---
     post:
       summary: Terminate an online encounter
-      parameters:
-        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
       requestBody:
         required: true
         content:
@@ -353,8 +335,6 @@ def encounter_complete(encounter_id: int):
     ---
     post:
       summary: Complete an encounter
-      parameters:
-        - {in: path, name: encounter_id, required: true, schema: {type: integer}}
       requestBody:
         content:
           application/json:

@@ -1,5 +1,7 @@
 """The OpenAPI 3 document, built by apispec from the route docstrings and marshmallow schemas."""
 
+import re
+
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec_webframeworks.flask import FlaskPlugin
@@ -37,8 +39,26 @@ def build_spec(app) -> dict:
             spec.path(view=view, app=app)
     document = spec.to_dict()
     document["security"] = [{"bearer": []}]
+    add_path_parameters(document)
     add_error_responses(document)
     return document
+
+
+def add_path_parameters(document: dict) -> None:
+    """Declare every {id} of a path once, as a positive integer, instead of in each docstring."""
+    for path, operations in document["paths"].items():
+        for name in re.findall(r"{(\w+)}", path):
+            for operation in operations.values():
+                parameters = operation.setdefault("parameters", [])
+                if not any(p.get("in") == "path" and p.get("name") == name for p in parameters):
+                    parameters.append(
+                        {
+                            "in": "path",
+                            "name": name,
+                            "required": True,
+                            "schema": {"type": "integer", "minimum": 1},
+                        }
+                    )
 
 
 def add_error_responses(document: dict) -> None:
