@@ -30,7 +30,7 @@ def user():
 
 def answer(encounter, status=200):
     db.session.commit()
-    return jsonify(encounter_json(encounter)), status
+    return jsonify(encounter_json(encounter, user().role)), status
 
 
 @bp.route("/encounters")
@@ -49,7 +49,7 @@ def encounters_list():
     rows = db.session.scalars(
         access.encounters_query(user()).order_by(Encounter.id.desc()).limit(200)
     ).all()
-    return jsonify({"items": [encounter_json(e) for e in rows]})
+    return jsonify({"items": [encounter_json(e, user().role) for e in rows]})
 
 
 @bp.route("/encounters", methods=["POST"])

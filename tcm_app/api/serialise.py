@@ -1,6 +1,7 @@
 """Rows to plain dicts for the API (personal identifiers masked, blockers computed)."""
 
 from tcm_app.api.schemas import EncounterSchema, PatientSchema
+from tcm_app.models.accounts import Role
 from tcm_app.services.encounters import prescribing_status
 
 
@@ -20,7 +21,23 @@ def patient_json(patient) -> dict:
     )
 
 
-def encounter_json(encounter) -> dict:
+# What the clinic desk does not see: it schedules visits, it does not read the medical record.
+CLINICAL_FIELDS = (
+    "eligibility_reason",
+    "inspection_note",
+    "listening_note",
+    "inquiry_note",
+    "palpation_note",
+    "diagnoses",
+    "documents",
+    "termination_note",
+)
+
+
+def encounter_json(encounter, role: str) -> dict:
+    """An encounter for the API; the clinic role gets the administrative fields only."""
+    if role == Role.CLINIC:
+        return EncounterSchema(exclude=CLINICAL_FIELDS).dump(encounter)
     data = EncounterSchema().dump(encounter)
     data["diagnoses"] = [
         d

@@ -105,7 +105,7 @@ def document_upload(encounter_id: int):
 
 
 @core_bp.route("/encounters/<int:encounter_id>/documents/<int:document_id>")
-@roles_required(*VIEWERS)
+@roles_required(Role.PATIENT, Role.DOCTOR)
 def document_view(encounter_id: int, document_id: int):
     encounter = access.visible_encounter(current_user, encounter_id)
     document = next((d for d in encounter.documents if d.id == document_id), None)
