@@ -13,7 +13,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
+from wtforms.widgets import HiddenInput
 
 from tcm_app.common.online_care import Eligibility, TerminationReason
 from tcm_app.models.accounts import DoctorTitle, Role
@@ -87,7 +96,9 @@ class DeskVisitForm(FlaskForm):
 class VersionedForm(FlaskForm):
     """Carries the encounter version so a stale or repeated submit is refused."""
 
-    version = HiddenField(validators=[DataRequired()])
+    version = IntegerField(
+        widget=HiddenInput(), validators=[InputRequired(), NumberRange(0, 2**31 - 1)]
+    )
 
 
 class DocumentForm(FlaskForm):
@@ -142,9 +153,3 @@ class StaffForm(FlaskForm):
         _l("Years of independent practice"), validators=[Optional(), NumberRange(0, 70)]
     )
     online_enabled = BooleanField(_l("Enabled for online care"))
-
-
-class ConfirmForm(FlaskForm):
-    """A bare POST with CSRF protection (start, complete, cancel, activate ...)."""
-
-    version = HiddenField()

@@ -70,9 +70,7 @@ def run_encounter_action(encounter_id, form_name, form, action, done_message):
     encounter = access.visible_encounter(current_user, encounter_id)
     if not form.validate_on_submit():
         return render_encounter(encounter, 400, **{form_name: form})
-    version = (
-        int(form.version.data) if getattr(form, "version", None) and form.version.data else None
-    )
+    version = form.version.data if isinstance(form, VersionedForm) else None
     try:
         action(encounter, form, version)
     except TCMError as exc:

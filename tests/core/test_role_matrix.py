@@ -168,3 +168,43 @@ def test_another_doctors_encounter_is_not_found(app, world):
         client.post(f"/encounters/{ids['encounter_id']}/start", data={"version": "1"}).status_code
         == 404
     )
+
+
+GARBAGE = {
+    "version": "abc",
+    "decision": "maybe",
+    "reason": "x" * 5000,
+    "note": "\x00",
+    "disease_name": "感" * 300,
+    "disease_code": "A" * 40,
+    "syndrome_name": "",
+    "present": "perhaps",
+    "patient_id": "-1",
+    "doctor_id": "99999999999999999999",
+    "kind": "teleport",
+    "id_number": "1" * 40,
+    "scheduled_on": "2026-13-45",
+    "pregnancy_status": "both",
+    "years_independent_practice": "-5",
+    "role": "root",
+    "issued_on": "yesterday",
+    "doc_type": "selfie",
+    "username": "",
+    "password": "p",
+}
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_garbage_form_input_is_refused_without_a_server_error(app, world, role):
+    """Every page POST, fed nonsense by a role that may use it, answers 4xx, never 500."""
+    users, ids = world
+    client = app.test_client()
+    login(client, users[role])
+    for rule, method in routes(app):
+        view = app.view_functions[rule.endpoint]
+        if method != "POST" or rule.endpoint.startswith("api.") or role not in view.allowed_roles:
+            continue
+        if rule.endpoint in ENDS_SESSION:
+            continue
+        status = client.post(fill(rule, ids), data=GARBAGE).status_code
+        assert status < 500, f"POST {fill(rule, ids)} as {role}: {status}"
