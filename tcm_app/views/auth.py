@@ -18,6 +18,13 @@ from tcm_app.views.helpers import apply_errors
 ALL_ROLES = tuple(Role)
 
 
+def safe_next(target: str | None) -> str | None:
+    """Follow ?next= only to a path on this site, never to another host (open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
 def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
@@ -41,7 +48,7 @@ def login():
             return render_template("auth/login.html", form=form), 401
         db.session.commit()
         login_user(user)
-        return redirect(url_for("core.index"))
+        return redirect(safe_next(request.args.get("next")) or url_for("core.index"))
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 

@@ -131,3 +131,23 @@ def test_login_page_is_rate_limited(app, client, config_overrides):
         for _ in range(4)
     ]
     assert statuses[:3] == [401, 401, 401] and statuses[3] == 429
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        pytest.param("/workbench", "/workbench", id="next-path-on-this-site-followed"),
+        pytest.param("https://evil.example/", "/", id="other-host-ignored"),
+        pytest.param("//evil.example/x", "/", id="protocol-relative-host-ignored"),
+        pytest.param("/\\evil.example", "/", id="backslash-trick-ignored"),
+    ],
+)
+def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(app, client, next_url, lands_on):
+    user = create_user(Role.DOCTOR)
+    response = client.post(
+        "/login",
+        query_string={"next": next_url},
+        data={"username": user.username, "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == lands_on
