@@ -9,6 +9,7 @@ from tcm_app.common.errors import AuthenticationError, PermissionDeniedError, Va
 from tcm_app.extensions import db
 from tcm_app.models.types import utcnow
 from tcm_app.services.accounts import resolve_token
+from tcm_app.views.guards import PUBLIC
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -44,7 +45,7 @@ def api_roles(*roles: str):
 
 
 def api_public(view):
-    view.allowed_roles = frozenset({"anonymous"})
+    view.allowed_roles = PUBLIC
     return view
 
 
