@@ -36,7 +36,32 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_security_headers(app)
     register_template_helpers(app)
     register_locale_memory(app)
+    register_input_guard(app)
     return app
+
+
+def register_input_guard(app: Flask) -> None:
+    """Refuse NUL characters and broken Unicode anywhere in a request before a view sees it:
+    PostgreSQL cannot store the one and UTF-8 cannot encode the other (a 500 otherwise)."""
+    from tcm_app.common.errors import ValidationError
+    from tcm_app.common.text import is_storable, unstorable_paths
+
+    @app.before_request
+    def refuse_unstorable_text():
+        fields = [
+            *request.args.items(multi=True),
+            *request.form.items(multi=True),
+            *((k, f.filename) for k, f in request.files.items(multi=True)),
+        ]
+        bad = [str(k) for k, v in fields if not is_storable(f"{k or ''}{v or ''}")]
+        if request.is_json:
+            bad += unstorable_paths(request.get_json(silent=True))
+        if bad:
+            raise ValidationError(
+                "the request contains characters that cannot be stored",
+                "invalid_characters",
+                {name: ["invalid_characters"] for name in bad},
+            )
 
 
 def register_locale_memory(app: Flask) -> None:

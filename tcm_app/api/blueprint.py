@@ -52,7 +52,7 @@ def api_public(view):
 def load_json(schema, required: bool = True) -> dict:
     """Validate the JSON body against a marshmallow schema; 422 with per-field messages."""
     body = request.get_json(silent=True)
-    if body is None and not required and not request.get_data():
+    if body is None and not required and not request.content_length:
         body = {}
     if not isinstance(body, dict):
         raise ValidationError("the body must be a JSON object", "invalid_json")

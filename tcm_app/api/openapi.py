@@ -56,7 +56,7 @@ def add_path_parameters(document: dict) -> None:
                             "in": "path",
                             "name": name,
                             "required": True,
-                            "schema": {"type": "integer", "minimum": 1},
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
                         }
                     )
 

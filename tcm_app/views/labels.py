@@ -106,6 +106,7 @@ ERROR_MESSAGES = {
     "not_online": _l("Only online visits can be terminated."),
     "unknown_diagnosis": _l("No such diagnosis on this visit."),
     "invalid_role": _l("Choose a staff role."),
+    "invalid_characters": _l("The text contains characters that cannot be stored."),
     "patient_not_found": _l("No patient is registered with this ID number."),
     # field-level codes
     "required": _l("This field is required."),

@@ -147,3 +147,15 @@ def test_staff_opening_a_patient_record_is_audited(app, client):
     assert client.get(f"/patients/{encounter.patient_id}").status_code == 200
     views = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "patient.view"))
     assert [v.object_id for v in views] == [str(encounter.patient_id)]
+
+
+def test_nul_character_in_a_page_form_is_refused_on_every_database(app, client):
+    encounter = create_encounter()
+    login(client, encounter.doctor)
+    response = client.post(
+        f"/encounters/{encounter.id}/notes",
+        data={"version": str(encounter.version), "inquiry_note": "纳差\x00"},
+    )
+    assert response.status_code == 422
+    db.session.refresh(encounter)
+    assert encounter.inquiry_note == ""

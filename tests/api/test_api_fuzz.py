@@ -1,0 +1,278 @@
+"""Property-based fuzzing of the JSON API from its own OpenAPI document (schemathesis).
+
+The promise under test: whatever a client sends, the API answers with a 2xx or with a 4xx JSON
+error {"error": {"code", "message"}}, never with a 500. For each role, and without a token, cases
+for every operation of /api/v1/openapi.json are generated, valid and invalid ones, operation after
+operation; the visits (several, in different states) move on as the run goes. Path and body ids
+mostly point at real rows (and sign-in at real accounts), so that validation and the services
+behind it run, not only the 404 of an unknown id; some JSON strings get a character that a client
+can send but a database cannot store. Every 2xx body is checked against its documented schema.
+
+Problems are collected, not raised: the test reports one example per (operation, cause), each
+with a curl line, at the end. The run is deterministic: derandomize=True, and a fixed seed per
+role and operation so that roles do not all get the same inputs. TCM_FUZZ_EXAMPLES=200 explores
+further (minutes instead of seconds).
+"""
+
+import json
+import os
+import traceback
+import zlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+from schemathesis.checks import response_schema_conformance
+from schemathesis.errors import FailureGroup
+
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role, User
+from tcm_app.services import encounters as encounter_service
+from tests.api.helpers import API
+from tests.factories import (
+    PASSWORD,
+    bearer,
+    create_doctor,
+    create_encounter,
+    create_patient,
+    create_pharmacist,
+    create_user,
+    pdf_bytes,
+    png_bytes,
+)
+
+# Hypothesis examples per operation and role (the test prints how many each operation got).
+EXAMPLES_PER_OPERATION = int(os.environ.get("TCM_FUZZ_EXAMPLES", "20"))
+ROLES = ("anonymous", "patient", "doctor", "clinic", "pharmacist")
+TOKEN_PATH = f"{API}/auth/token"
+ROOT = Path(__file__).resolve().parents[2]
+# NUL: PostgreSQL text cannot hold it. A lone surrogate ("\ud800" in JSON): not encodable as UTF-8.
+# The generator keeps to encodable text and rarely puts NUL in an otherwise valid body.
+TROUBLEMAKERS = ("\x00", "\ud800", "\udfff")
+
+
+@dataclass
+class World:
+    """Plain ids and names (no ORM rows: they expire at every commit the client makes)."""
+
+    users: dict[str, int]
+    usernames: list[str]
+    patient_ids: list[int]
+    doctor_ids: list[int]
+    encounter_ids: list[int]
+    headers: dict[str, dict]
+
+
+def build_world() -> World:
+    """A doctor enabled online with visits in several states, a patient with a child in her care,
+    another doctor's patient, a doctor not online, a clinic-desk user and a pharmacist."""
+    doctor = create_doctor(online=True)
+    other_doctor = create_doctor(online=True)
+    offline_doctor = create_doctor(online=False)
+    patient = create_patient()
+    child = create_patient(
+        birth=date.today() - timedelta(days=3 * 365),
+        sex="male",
+        with_account=False,
+        guardian=patient,
+        name="王小明",
+    )
+    stranger = create_patient(name="赵敏")
+    requested = create_encounter(patient=patient, doctor=doctor)
+    started = create_encounter(patient=patient, doctor=doctor, kind="online_consultation")
+    encounter_service.start_encounter(started, doctor)
+    diagnosed = create_encounter(patient=patient, doctor=doctor)
+    encounter_service.start_encounter(diagnosed, doctor)
+    encounter_service.record_diagnosis(diagnosed, doctor, "胃痛", "脾胃虚寒证")
+    for_child = create_encounter(patient=child, doctor=doctor, actor=patient.user)
+    elsewhere = create_encounter(patient=stranger, doctor=other_doctor)
+    accounts = {
+        "patient": patient.user,
+        "doctor": doctor,
+        "clinic": create_user(Role.CLINIC),
+        "pharmacist": create_pharmacist(),
+    }
+    db.session.commit()
+    return World(
+        users={role: user.id for role, user in accounts.items()},
+        usernames=sorted(user.username for user in accounts.values()),
+        patient_ids=[patient.id, child.id, stranger.id],
+        doctor_ids=[doctor.id, other_doctor.id, offline_doctor.id],
+        encounter_ids=[e.id for e in (requested, started, diagnosed, for_child, elsewhere)],
+        headers={role: bearer(user) for role, user in accounts.items()},
+    )
+
+
+def pick(data, choices, label: str):
+    """One of `choices` three times in four, else None (keep what was generated)."""
+    if data.draw(st.integers(0, 3), label=f"use real {label}"):
+        return data.draw(st.sampled_from(choices), label=label)
+    return None
+
+
+def anchor(case, data, world: World) -> None:
+    """Point generated ids at real rows and credentials at real accounts, mostly.
+
+    Wrong passwords may lock these accounts: their tokens stay valid, sign-in answers 401.
+    """
+    for name, choices in (("encounter_id", world.encounter_ids), ("patient_id", world.patient_ids)):
+        if name in case.path_parameters and (real := pick(data, choices, name)) is not None:
+            case.path_parameters[name] = real
+    body = case.body
+    if not isinstance(body, dict):
+        return
+    for name, choices in (("patient_id", world.patient_ids), ("doctor_id", world.doctor_ids)):
+        if name in body and (real := pick(data, choices, f"body {name}")) is not None:
+            body[name] = real
+    is_sign_in = case.path == TOKEN_PATH and "username" in body
+    if is_sign_in and (username := pick(data, world.usernames, "username")) is not None:
+        body["username"] = username
+        body["password"] = pick(data, [PASSWORD], "password") or body.get("password", "")
+    if "file" in body and (real := pick(data, [png_bytes(), pdf_bytes()], "file")) is not None:
+        body["file"] = real
+    texts = sorted(name for name, value in body.items() if isinstance(value, str))
+    if case.media_type == "application/json" and texts and data.draw(st.integers(0, 2)) == 0:
+        name = data.draw(st.sampled_from(texts), label="troublesome field")
+        body[name] = body[name][:-1] + data.draw(st.sampled_from(TROUBLEMAKERS), label="char")
+
+
+def error_body_problem(response) -> str | None:
+    """Why a 4xx answer is not the documented JSON error, or None."""
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        kind = ",".join(response.headers.get("content-type", []))
+        return f"{response.status_code}, not JSON ({kind}): {response.content[:200]!r}"
+    error = body.get("error") if isinstance(body, dict) else None
+    if not (
+        isinstance(error, dict)
+        and isinstance(error.get("code"), str)
+        and isinstance(error.get("message"), str)
+    ):
+        return f"{response.status_code} without error.code and error.message: {body!r:.300}"
+    return None
+
+
+def app_frame(exc: BaseException) -> str:
+    """The innermost traceback line in our own code, to tell causes apart."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [
+        f
+        for f in frames
+        if f.filename.startswith(str(ROOT))
+        and not f.filename.startswith((str(ROOT / ".venv"), str(ROOT / "tests")))
+    ]
+    if not ours:  # e.g. the test client refused to send the request: not the app's fault
+        return f"outside the app, {frames[-1].filename}:{frames[-1].lineno}"
+    return f"{Path(ours[-1].filename).relative_to(ROOT)}:{ours[-1].lineno} in {ours[-1].name}"
+
+
+def curl(case, headers: dict | None) -> str:
+    try:
+        return case.as_curl_command(headers=headers)
+    except Exception as exc:  # a reproduction line is a courtesy; never hide the real problem
+        return f"(no curl line: {exc!r}) {case!r:.500}"
+
+
+@dataclass
+class Outcome:
+    counts: dict[str, int] = field(default_factory=dict)
+    statuses: dict[int, int] = field(default_factory=dict)
+    problems: dict[tuple, str] = field(default_factory=dict)
+
+    def count(self, label: str, status: int) -> None:
+        self.counts[label] = self.counts.get(label, 0) + 1
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+
+    def problem(self, key: tuple, text: str) -> None:
+        self.problems.setdefault(key, text)
+
+
+def run_case(case, client, world: World, role: str, outcome: Outcome) -> None:
+    label = case.operation.label
+    headers = None
+    if role != "anonymous" and label == f"DELETE {TOKEN_PATH}":
+        # Revoking the role's own token would turn the rest of the run into 401s.
+        headers = bearer(db.session.get(User, world.users[role]))
+    try:
+        response = case.call(session=client, headers=headers)
+    except Exception as exc:  # an exception the app lets escape is a 500 for the client
+        outcome.count(label, 500)
+        where = app_frame(exc)
+        first_line = (str(exc).splitlines() or [""])[0][:200]
+        outcome.problem(
+            (label, type(exc).__name__, where),
+            f"500 {label} [{role}]: {type(exc).__name__}: {first_line}\n"
+            f"    at {where}\n    {curl(case, headers)}",
+        )
+        return
+    status = response.status_code
+    outcome.count(label, status)
+    reproduce = f"\n    {curl(case, headers)}"
+    if status >= 500:
+        outcome.problem((label, status), f"{status} {label} [{role}]" + reproduce)
+    elif status >= 400:
+        if problem := error_body_problem(response):
+            outcome.problem((label, "error body"), f"{label} [{role}]: {problem}" + reproduce)
+    elif status < 300:
+        try:
+            case.validate_response(response, checks=[response_schema_conformance])
+        except FailureGroup as exc:
+            outcome.problem((label, "schema", status), f"{status} {label} [{role}]:\n{exc}")
+
+
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],  # problems are collected, not raised: no shrinking
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
+
+
+def fuzz_operation(operation, client, world: World, role: str, outcome: Outcome) -> None:
+    """EXAMPLES_PER_OPERATION cases (fewer when there are not that many different ones)."""
+    strategies = [
+        operation.as_strategy(generation_mode=mode, headers=world.headers.get(role))
+        for mode in schemathesis.GenerationMode
+    ]
+
+    @FUZZ_SETTINGS
+    @seed(zlib.crc32(f"{role} {operation.label}".encode()))  # fixed, but differs per role
+    @given(case=st.one_of(strategies), data=st.data())
+    def fuzz(case, data):
+        anchor(case, data, world)
+        run_case(case, client, world, role, outcome)
+
+    fuzz()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_fuzzed_requests_get_4xx_json_errors_never_500(app, client, role):
+    world = build_world()
+    # Explicit config (no schemathesis.toml discovery); curl lines keep the test credentials.
+    config = schemathesis.Config.from_dict({"output": {"sanitization": {"enabled": False}}})
+    schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", app, config=config)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    outcome = Outcome()
+    for operation in operations:
+        fuzz_operation(operation, client, world, role, outcome)
+
+    statuses = dict(sorted(outcome.statuses.items()))
+    print(f"\n[{role}] {sum(outcome.counts.values())} cases, by status {statuses}")
+    for label, count in sorted(outcome.counts.items()):
+        print(f"  {count:4d}  {label}")
+    assert set(outcome.counts) == {operation.label for operation in operations}
+    if outcome.problems:
+        report = "\n\n".join(outcome.problems.values())
+        pytest.fail(f"{len(outcome.problems)} problem(s) as {role}:\n\n{report}", pytrace=False)
