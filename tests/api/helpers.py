@@ -40,12 +40,13 @@ def issue(user) -> tuple[dict, ApiToken]:
 
 
 def forget_uncommitted() -> None:
-    """Drop what the last request flushed but did not commit, as the end of a real request would.
-
-    The test client shares the test's app context, so a request and the test share one session:
-    without this, a test could see a change that the app never committed.
-    """
+    """Read afresh: end this session's transaction and expire what it holds, so that the test
+    sees only what the requests (each in its own session) committed."""
     db.session.rollback()
+
+
+def url(encounter, action: str = "") -> str:
+    return f"{API}/encounters/{encounter.id}{'/' + action if action else ''}"
 
 
 def audit_entries(action: str, object_id=None) -> list[AuditEntry]:

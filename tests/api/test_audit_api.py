@@ -5,28 +5,8 @@ import pytest
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services.audit import verify_audit_chain
-from tests.api.helpers import API, audit_entries, issue, upload
-from tests.factories import PASSWORD, create_doctor, create_encounter, create_patient, create_user
-
-
-@pytest.fixture
-def doctor(app):
-    return create_doctor()
-
-
-@pytest.fixture
-def encounter(app, doctor):
-    return create_encounter(patient=create_patient(name="王丽"), doctor=doctor)
-
-
-@pytest.fixture
-def doctor_headers(doctor):
-    headers, _ = issue(doctor)
-    return headers
-
-
-def url(encounter, action):
-    return f"{API}/encounters/{encounter.id}/{action}"
+from tests.api.helpers import API, audit_entries, issue, upload, url
+from tests.factories import PASSWORD, create_user
 
 
 @pytest.mark.parametrize(

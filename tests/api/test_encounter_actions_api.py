@@ -4,34 +4,18 @@ import pytest
 
 from tcm_app.extensions import db
 from tcm_app.models.encounters import Encounter
-from tests.api.helpers import API, api_error, forget_uncommitted, issue, upload
-from tests.factories import create_doctor, create_encounter, create_patient
+from tests.api.helpers import api_error, forget_uncommitted, issue, upload, url
+from tests.factories import create_doctor, create_encounter
 
-
-@pytest.fixture
-def doctor(app):
-    return create_doctor(online=True)
-
-
-@pytest.fixture
-def encounter(app, doctor):
-    return create_encounter(patient=create_patient(name="王丽"), doctor=doctor)
-
-
-@pytest.fixture
-def doctor_headers(doctor):
-    headers, _ = issue(doctor)
-    return headers
-
-
-@pytest.fixture
-def patient_headers(encounter):
-    headers, _ = issue(encounter.patient.user)
-    return headers
-
-
-def url(encounter, action=""):
-    return f"{API}/encounters/{encounter.id}{'/' + action if action else ''}"
+# Every change the treating doctor can make to a visit, with a body that would be accepted.
+DOCTOR_ACTIONS = [
+    ("post", "eligibility", {"decision": "not_eligible", "reason": "病历不符"}),
+    ("put", "notes", {"inquiry_note": "纳差"}),
+    ("post", "diagnoses", {"disease_name": "胃痛", "syndrome_name": "脾胃虚寒证"}),
+    ("post", "termination", {"reason": "condition_changed", "note": "请线下就诊"}),
+    ("post", "start", {}),
+    ("post", "complete", {}),
+]
 
 
 def read(client, headers, encounter) -> dict:
@@ -173,17 +157,7 @@ def test_termination_reason_must_be_known(app, client, encounter, doctor_headers
     assert "reason" in error.get("fields", {})
 
 
-@pytest.mark.parametrize(
-    ("method", "action", "body"),
-    [
-        ("post", "eligibility", {"decision": "not_eligible", "reason": "太晚"}),
-        ("put", "notes", {"inquiry_note": "纳差"}),
-        ("post", "diagnoses", {"disease_name": "胃痛", "syndrome_name": "脾胃虚寒证"}),
-        ("post", "termination", {"reason": "condition_changed", "note": "again"}),
-        ("post", "start", {}),
-        ("post", "complete", {}),
-    ],
-)
+@pytest.mark.parametrize(("method", "action", "body"), DOCTOR_ACTIONS)
 def test_terminated_encounter_refuses_further_changes(
     app, client, encounter, doctor_headers, method, action, body
 ):
@@ -375,17 +349,7 @@ def test_start_refuses_a_body_that_is_not_json(app, client, encounter, doctor_he
 # --- who may act ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("method", "action", "body"),
-    [
-        ("post", "eligibility", {"decision": "not_eligible", "reason": "x"}),
-        ("put", "notes", {"inquiry_note": "纳差"}),
-        ("post", "diagnoses", {"disease_name": "胃痛", "syndrome_name": "脾胃虚寒证"}),
-        ("post", "termination", {"reason": "first_visit", "note": "x"}),
-        ("post", "start", {}),
-        ("post", "complete", {}),
-    ],
-)
+@pytest.mark.parametrize(("method", "action", "body"), DOCTOR_ACTIONS)
 def test_other_doctor_cannot_act_on_the_encounter(app, client, encounter, method, action, body):
     other_headers, _ = issue(create_doctor())
     response = getattr(client, method)(url(encounter, action), headers=other_headers, json=body)
@@ -394,17 +358,7 @@ def test_other_doctor_cannot_act_on_the_encounter(app, client, encounter, method
     assert db.session.get(Encounter, encounter.id).status == "requested"
 
 
-@pytest.mark.parametrize(
-    ("method", "action", "body"),
-    [
-        ("post", "eligibility", {"decision": "not_eligible", "reason": "x"}),
-        ("put", "notes", {"inquiry_note": "纳差"}),
-        ("post", "diagnoses", {"disease_name": "胃痛", "syndrome_name": "脾胃虚寒证"}),
-        ("post", "termination", {"reason": "first_visit", "note": "x"}),
-        ("post", "start", {}),
-        ("post", "complete", {}),
-    ],
-)
+@pytest.mark.parametrize(("method", "action", "body"), DOCTOR_ACTIONS)
 def test_patient_cannot_act_as_the_doctor(
     app, client, encounter, patient_headers, method, action, body
 ):

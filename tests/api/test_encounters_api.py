@@ -29,11 +29,6 @@ def four_years_ago() -> date:
 
 
 @pytest.fixture
-def doctor(app):
-    return create_doctor(online=True)
-
-
-@pytest.fixture
 def patient(app):
     return create_patient(name="王丽")
 
