@@ -2,7 +2,7 @@
 
 import contextvars
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask.testing import FlaskClient
@@ -79,6 +79,12 @@ def create_patient(
     patient.guardian = guardian
     db.session.flush()
     return patient
+
+
+def create_child(guardian, years=4, sex="male", name="王小明"):
+    """A minor in `guardian`'s care, without a login of their own (as add_ward creates them)."""
+    birth = date.today() - timedelta(days=years * 365 + 1)
+    return create_patient(birth=birth, sex=sex, with_account=False, guardian=guardian, name=name)
 
 
 def create_encounter(

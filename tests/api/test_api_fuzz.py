@@ -19,7 +19,6 @@ import os
 import traceback
 import zlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -36,6 +35,7 @@ from tests.api.helpers import API
 from tests.factories import (
     PASSWORD,
     bearer,
+    create_child,
     create_doctor,
     create_encounter,
     create_patient,
@@ -74,13 +74,7 @@ def build_world() -> World:
     other_doctor = create_doctor(online=True)
     offline_doctor = create_doctor(online=False)
     patient = create_patient()
-    child = create_patient(
-        birth=date.today() - timedelta(days=3 * 365),
-        sex="male",
-        with_account=False,
-        guardian=patient,
-        name="王小明",
-    )
+    child = create_child(patient, years=3, sex="male", name="王小明")
     stranger = create_patient(name="赵敏")
     requested = create_encounter(patient=patient, doctor=doctor)
     started = create_encounter(patient=patient, doctor=doctor, kind="online_consultation")

@@ -11,7 +11,14 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import ApiToken, Role, User
 from tcm_app.models.types import utcnow
 from tests.api.helpers import API, api_error, audit_entries, forget_uncommitted, issue
-from tests.factories import PASSWORD, create_doctor, create_patient, create_user, login
+from tests.factories import (
+    PASSWORD,
+    create_child,
+    create_doctor,
+    create_patient,
+    create_user,
+    login,
+)
 
 TOKEN_URL = f"{API}/auth/token"
 ME_URL = f"{API}/me"
@@ -81,12 +88,7 @@ def test_bearer_scheme_is_case_insensitive(app, client):
 
 def test_me_of_a_guardian_lists_the_children_in_their_care(app, client):
     guardian = create_patient(name="王丽")
-    child = create_patient(
-        birth=utcnow().date() - timedelta(days=4 * 365),
-        with_account=False,
-        guardian=guardian,
-        name="王小明",
-    )
+    child = create_child(guardian, years=4, name="王小明")
     create_patient(name="陌生人")  # someone else: never listed
     headers, _ = issue(guardian.user)
 

@@ -9,7 +9,7 @@ import pytest
 from tcm_app.extensions import db
 from tcm_app.models.encounters import ClinicalDocument
 from tests.api.helpers import api_error, audit_entries, count_documents, issue, stored_files, upload
-from tests.factories import create_encounter, create_patient, pdf_bytes, png_bytes
+from tests.factories import create_child, create_encounter, create_patient, pdf_bytes, png_bytes
 
 
 @pytest.fixture
@@ -85,12 +85,7 @@ def test_upload_is_audited(app, client, encounter, patient_headers):
 
 def test_guardian_uploads_for_a_child(app, client):
     guardian = create_patient(name="王丽")
-    child = create_patient(
-        birth=date.today() - timedelta(days=4 * 365),
-        with_account=False,
-        guardian=guardian,
-        name="王小明",
-    )
+    child = create_child(guardian, years=4, name="王小明")
     encounter = create_encounter(patient=child)
     headers, _ = issue(guardian.user)
     assert upload(client, headers, encounter.id).status_code == 201

@@ -11,6 +11,7 @@ from tcm_app.models.encounters import Encounter
 from tcm_app.services import encounters as encounter_service
 from tests.api.helpers import API, api_error, audit_entries, issue, request_visit
 from tests.factories import (
+    create_child,
     create_department,
     create_doctor,
     create_encounter,
@@ -178,9 +179,7 @@ def test_consultation_never_allows_prescribing(app, client, doctor, patient):
 
 def test_guardian_requests_a_visit_for_a_young_child(app, client, doctor):
     guardian = create_patient(name="王丽")
-    child = create_patient(
-        birth=four_years_ago(), with_account=False, guardian=guardian, name="王小明"
-    )
+    child = create_child(guardian, years=4, name="王小明")
     headers, _ = issue(guardian.user)
 
     response = request_visit(client, headers, child.id, doctor.id, chief_complaint="咳嗽三天")
@@ -195,9 +194,7 @@ def test_guardian_requests_a_visit_for_a_young_child(app, client, doctor):
 
 def test_guardian_presence_lifts_the_guardian_blocker(app, client, doctor):
     guardian = create_patient(name="王丽")
-    child = create_patient(
-        birth=four_years_ago(), with_account=False, guardian=guardian, name="王小明"
-    )
+    child = create_child(guardian, years=4, name="王小明")
     headers, _ = issue(guardian.user)
     encounter_id = request_visit(client, headers, child.id, doctor.id).get_json()["id"]
 
@@ -213,12 +210,7 @@ def test_guardian_presence_lifts_the_guardian_blocker(app, client, doctor):
 
 def test_a_school_child_needs_no_guardian_present(app, client, doctor):
     guardian = create_patient(name="王丽")
-    child = create_patient(
-        birth=date.today() - timedelta(days=10 * 365),
-        with_account=False,
-        guardian=guardian,
-        name="王小华",
-    )
+    child = create_child(guardian, years=10, name="王小华")
     headers, _ = issue(guardian.user)
     body = request_visit(client, headers, child.id, doctor.id).get_json()
     assert "guardian_required" not in body["prescribing_blockers"]
@@ -226,9 +218,7 @@ def test_a_school_child_needs_no_guardian_present(app, client, doctor):
 
 def test_an_unrelated_adult_cannot_request_for_a_child(app, client, doctor):
     guardian = create_patient(name="王丽")
-    child = create_patient(
-        birth=four_years_ago(), with_account=False, guardian=guardian, name="王小明"
-    )
+    child = create_child(guardian, years=4, name="王小明")
     other = create_patient(name="陌生人")
     headers, _ = issue(other.user)
     api_error(request_visit(client, headers, child.id, doctor.id), 404)
@@ -291,9 +281,7 @@ def test_roles_outside_care_cannot_list_or_read_encounters(app, client, role):
 
 def test_patient_lists_own_and_childrens_encounters_only(app, client, doctor):
     guardian = create_patient(name="王丽")
-    child = create_patient(
-        birth=four_years_ago(), with_account=False, guardian=guardian, name="王小明"
-    )
+    child = create_child(guardian, years=4, name="王小明")
     own = create_encounter(patient=guardian, doctor=doctor)
     childs = create_encounter(patient=child, doctor=doctor)
     create_encounter(patient=create_patient(name="陌生人"), doctor=doctor)

@@ -1,8 +1,6 @@
 """Encounter workflow: follow-up proof and the doctor's decision gate prescribing; termination
 locks it and leads to an in-person booking; stale or repeated actions are refused."""
 
-from datetime import date, timedelta
-
 import pytest
 import sqlalchemy as sa
 
@@ -10,7 +8,7 @@ from tcm_app.common.errors import ConflictError, PermissionDeniedError, Validati
 from tcm_app.extensions import db
 from tcm_app.models.audit import AuditEntry
 from tcm_app.services import documents, encounters
-from tests.factories import create_doctor, create_encounter, create_patient, png_bytes
+from tests.factories import create_child, create_doctor, create_encounter, create_patient, png_bytes
 
 
 def upload(encounter):
@@ -187,13 +185,7 @@ def test_note_changes_keep_the_previous_text_in_the_audit_log(app):
 
 def test_child_under_six_needs_guardian_present_before_prescribing(app):
     guardian = create_patient()
-    child = create_patient(
-        birth=date.today() - timedelta(days=4 * 365),
-        sex="male",
-        with_account=False,
-        guardian=guardian,
-        name="王小宝",
-    )
+    child = create_child(guardian, years=4, sex="male", name="王小宝")
     encounter = create_encounter(patient=child, actor=guardian.user)
     upload_by_guardian = documents.add_document(
         encounter, guardian.user, "outpatient_record", "r.png", png_bytes()
@@ -213,13 +205,7 @@ def test_guardian_presence_needs_a_linked_guardian(app):
 
 def test_online_visit_of_a_young_child_cannot_close_without_the_guardian(app):
     guardian = create_patient()
-    child = create_patient(
-        birth=date.today() - timedelta(days=3 * 365),
-        sex="female",
-        with_account=False,
-        guardian=guardian,
-        name="王小妹",
-    )
+    child = create_child(guardian, years=3, sex="female", name="王小妹")
     encounter = create_encounter(patient=child, actor=guardian.user, kind="online_consultation")
     encounters.start_encounter(encounter, encounter.doctor)
     encounters.record_diagnosis(encounter, encounter.doctor, "积滞", "脾虚食积证")
