@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -70,7 +70,7 @@ def register_locale_memory(app: Flask) -> None:
     @app.before_request
     def remember_language():
         asked = request.args.get("lang")
-        if asked in {"zh_Hans_CN", "en"}:
+        if asked in app.config["LANGUAGES"]:
             session["lang"] = asked
 
 
@@ -116,7 +116,7 @@ def register_extensions(app: Flask) -> None:
 
 def select_locale() -> str:
     """?lang= (remembered in the session), then the user's choice, then Simplified Chinese."""
-    supported = {"zh_Hans_CN", "en"}
+    supported = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
     if asked in supported:
         return asked
@@ -128,7 +128,7 @@ def select_locale() -> str:
         and current_user.preferred_locale in supported
     ):
         return current_user.preferred_locale
-    return "zh_Hans_CN"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 @event.listens_for(Engine, "connect")

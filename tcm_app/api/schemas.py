@@ -108,8 +108,9 @@ class EncounterSchema(Schema):
     listening_note = fields.String()
     inquiry_note = fields.String()
     palpation_note = fields.String()
-    diagnoses = fields.List(fields.Nested(DiagnosisSchema))
-    documents = fields.List(fields.Nested(DocumentSchema))
+    # Retired diagnoses and withdrawn documents stay on record but are not shown.
+    diagnoses = fields.List(fields.Nested(DiagnosisSchema), attribute="active_diagnoses")
+    documents = fields.List(fields.Nested(DocumentSchema), attribute="active_documents")
     prescribing_blockers = fields.List(fields.String())
 
 

@@ -39,15 +39,5 @@ def encounter_json(encounter, role: str) -> dict:
     if role == Role.CLINIC:
         return EncounterSchema(exclude=CLINICAL_FIELDS).dump(encounter)
     data = EncounterSchema().dump(encounter)
-    data["diagnoses"] = [
-        d
-        for d, row in zip(data["diagnoses"], encounter.diagnoses, strict=True)
-        if row.retired_at is None
-    ]
-    data["documents"] = [
-        d
-        for d, row in zip(data["documents"], encounter.documents, strict=True)
-        if row.withdrawn_at is None
-    ]
     data["prescribing_blockers"] = list(prescribing_status(encounter))
     return data

@@ -35,14 +35,9 @@ STAFF = [
 ]
 
 
-def _account(username: str, role: Role, full_name: str) -> User:
+def _account(username: str, role: Role, full_name: str, password_hash: str) -> User:
     # The demo password is deliberately simple and bypasses the policy; never in production.
-    user = User(
-        username=username,
-        role=role,
-        full_name=full_name,
-        password_hash=generate_password_hash(DEMO_PASSWORD),
-    )
+    user = User(username=username, role=role, full_name=full_name, password_hash=password_hash)
     db.session.add(user)
     return user
 
@@ -71,7 +66,8 @@ def seed_demo() -> str:
         code: Department(code=code, name=name, name_en=en) for code, name, en in DEPARTMENTS
     }
     db.session.add_all(departments.values())
-    staff = {username: _account(username, role, name) for username, role, name in STAFF}
+    password_hash = generate_password_hash(DEMO_PASSWORD)  # one scrypt run serves every account
+    staff = {u: _account(u, role, name, password_hash) for u, role, name in STAFF}
     db.session.add(
         DoctorProfile(
             user=staff["demo-doctor"],
@@ -86,7 +82,7 @@ def seed_demo() -> str:
     db.session.flush()
 
     today = date.today()
-    mother_user = _account("demo-patient", Role.PATIENT, "王丽")
+    mother_user = _account("demo-patient", Role.PATIENT, "王丽", password_hash)
     mother = patients.create_patient_record(
         "王丽",
         parse_resident_id(build_resident_id("110105", date(1988, 3, 14), 21, "female"), today),

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tcm_app.common import diagnosis_codes
 from tcm_app.common.errors import ConflictError, PermissionDeniedError, ValidationError
@@ -20,7 +20,7 @@ from tcm_app.common.online_care import (
 )
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
-from tcm_app.models.encounters import ClinicalDocument, Encounter, EncounterDiagnosis
+from tcm_app.models.encounters import Encounter, EncounterDiagnosis
 from tcm_app.models.patients import Patient
 from tcm_app.models.types import utcnow
 from tcm_app.services import lexicon
@@ -80,10 +80,10 @@ def _check_version(encounter: Encounter, expected_version: int | None) -> None:
         raise ConflictError("the visit changed meanwhile; reload and try again", "stale")
 
 
-def _require_treating_doctor(encounter: Encounter, doctor: User, *, open_required=True) -> None:
+def _require_treating_doctor(encounter: Encounter, doctor: User) -> None:
     if doctor.id != encounter.doctor_id:
         raise PermissionDeniedError("only the treating doctor may change this visit")
-    if open_required and encounter.status not in OPEN_STATUSES:
+    if encounter.status not in OPEN_STATUSES:
         raise ConflictError("this visit is closed", "encounter_closed")
 
 
@@ -343,17 +343,12 @@ def request_in_person_after_termination(encounter: Encounter, actor: User) -> En
 
 
 def encounter_facts(encounter: Encounter) -> EncounterFacts:
-    documents = db.session.scalar(
-        select(func.count(ClinicalDocument.id)).where(
-            ClinicalDocument.encounter_id == encounter.id, ClinicalDocument.withdrawn_at.is_(None)
-        )
-    )
     profile = encounter.doctor.doctor_profile
     return EncounterFacts(
         kind=EncounterKind(encounter.kind),
         status=EncounterStatus(encounter.status),
         eligibility=Eligibility(encounter.eligibility),
-        prior_diagnosis_documents=documents,
+        prior_diagnosis_documents=len(encounter.active_documents),
         patient_age=patient_age(encounter.patient),
         guardian_present=encounter.guardian_present,
         doctor_online_enabled=bool(profile and profile.online_enabled),
