@@ -33,8 +33,9 @@ install-test: install $(VENV)/.installed-test
 run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
+	$(FLASK) herbs import
 	$(FLASK) seed-demo --if-empty
-	@echo "Serving on http://127.0.0.1:$(PORT)  (demo accounts: demo-patient ... demo-admin, password tcm-demo)"
+	@echo "Serving on http://127.0.0.1:$(PORT)  (demo accounts: demo-patient ... demo-admin, password tcm-demo; signing password tcm-sign)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite on SQLite, then every database test again on a throwaway PostgreSQL.
@@ -50,6 +51,7 @@ test-postgres:
 
 bench: install-test
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/prescribing.py
 	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py'
 
 lint: install-test

@@ -200,3 +200,39 @@ def _check_unique_names(herbs: list[Herb], problems: CatalogueProblems) -> None:
             if written in owner and owner[written] != herb.code:
                 problems.add(herb.code, f"name {written} also belongs to {owner[written]}")
             owner.setdefault(written, herb.code)
+
+
+def normalise_name(written: str) -> str:
+    """What a doctor typed, as a lookup key: no spaces, half-width letters, lowercase codes."""
+    return "".join(written.split()).translate(_FULL_WIDTH).lower()
+
+
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+class CatalogueIndex:
+    """Resolves any written name (name, alias, processed-form name, code, 生+name) to one herb."""
+
+    def __init__(self, herbs: list[Herb]):
+        self.herbs = tuple(herbs)
+        self.by_code = {herb.code: herb for herb in herbs}
+        self._by_name: dict[str, Herb] = {}
+        for herb in herbs:
+            for written in (herb.name, *herb.aliases, herb.code):
+                self._by_name.setdefault(normalise_name(written), herb)
+        for herb in herbs:
+            # 生甘草, 生黄芪: "raw" written before a base herb's name still means that herb.
+            if herb.base_code is None:
+                self._by_name.setdefault(normalise_name("生" + herb.name), herb)
+
+    def resolve(self, written: str) -> Herb | None:
+        return self._by_name.get(normalise_name(written))
+
+    def root(self, herb: Herb) -> Herb:
+        return self.by_code.get(herb.base_code, herb) if herb.base_code else herb
+
+    def processed_forms(self, herb: Herb) -> list[Herb]:
+        return [other for other in self.herbs if other.base_code == herb.code]
+
+    def __len__(self) -> int:
+        return len(self.herbs)

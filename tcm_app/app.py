@@ -93,6 +93,8 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from herbs import models as herb_models  # noqa: F401  (metadata)
+    from herbs import tasks as herb_tasks  # noqa: F401  (registers the prescription tasks)
     from tcm_app import tasks  # noqa: F401  (registers the core tasks)
     from tcm_app.models import accounts, audit, encounters, patients  # noqa: F401  (metadata)
     from tcm_app.services.accounts import load_session_user
@@ -152,6 +154,8 @@ def begin_immediate_on_sqlite(conn):
 
 def register_blueprints(app: Flask) -> None:
     # Importing the route modules attaches their views to the blueprints.
+    from herbs.api import routes as herb_api  # noqa: F401
+    from herbs.views import bp as herbs_bp
     from tcm_app.api import auth, encounters, openapi, reference  # noqa: F401
     from tcm_app.api.blueprint import bp as api_bp
     from tcm_app.views import admin, patients, workbench  # noqa: F401
@@ -162,6 +166,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(core_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(herbs_bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
 
 

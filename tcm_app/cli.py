@@ -19,6 +19,9 @@ def register_cli(app) -> None:
     app.cli.add_command(departments_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
+    from herbs.cli import herbs_cli
+
+    app.cli.add_command(herbs_cli)
 
 
 @click.group("users", help="Staff accounts (patients register themselves).")

@@ -62,6 +62,10 @@ def default_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ["zh_Hans_CN", "en"],
         "HOSPITAL_NAME": "中医互联网医院",
+        # An approved prescription's validity in days (S004 §1.2.2: usually 3; never more).
+        "PRESCRIPTION_VALID_DAYS": 3,
+        # Public address printed in prescription QR codes (empty: the request's own host).
+        "PUBLIC_BASE_URL": "",
     }
 
 
@@ -78,7 +82,11 @@ ENV_SETTINGS = {
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", json.loads),
     "HOSPITAL_NAME": ("HOSPITAL_NAME", str),
     "API_TOKEN_HOURS": ("API_TOKEN_HOURS", int),
+    "PRESCRIPTION_VALID_DAYS": ("PRESCRIPTION_VALID_DAYS", int),
+    "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
 }
+
+MAX_PRESCRIPTION_VALID_DAYS = 3
 
 
 def load_config(app, test_config: dict | None) -> None:
@@ -95,6 +103,17 @@ def load_config(app, test_config: dict | None) -> None:
         validate_production(app.config)
     else:
         fill_development_secrets(app.config, Path(app.instance_path))
+    validate_everywhere(app.config)
+
+
+def validate_everywhere(config) -> None:
+    """Rules that hold in every environment, demo included."""
+    days = config.get("PRESCRIPTION_VALID_DAYS")
+    if not isinstance(days, int) or not 1 <= days <= MAX_PRESCRIPTION_VALID_DAYS:
+        raise ConfigError(
+            f"TCM_PRESCRIPTION_VALID_DAYS must be 1 to {MAX_PRESCRIPTION_VALID_DAYS} "
+            "(an approved prescription is valid three days at most)"
+        )
 
 
 def apply_environment(config, environ) -> None:

@@ -16,8 +16,10 @@ from tcm_app.services import patients as patient_service
 from tcm_app.services.accounts import issue_token
 
 PASSWORD = "Passw0rd-test"
+SIGNING_PASSWORD = "Sign-0nly-test"
 # Hashing the same password once keeps the suite fast without weakening what is tested.
 PASSWORD_HASH = generate_password_hash(PASSWORD)
+SIGNING_HASH = generate_password_hash(SIGNING_PASSWORD)
 
 
 def create_department(code="tcm_internal", name="中医内科", name_en="Internal Medicine"):
@@ -43,6 +45,7 @@ def create_user(role=Role.PATIENT, username=None, full_name="测试用户"):
 
 def create_doctor(online=True, years=10, department=None, username=None):
     doctor = create_user(Role.DOCTOR, username, "张医生")
+    doctor.signing_password_hash = SIGNING_HASH
     db.session.add(
         DoctorProfile(
             user=doctor,
@@ -59,6 +62,7 @@ def create_doctor(online=True, years=10, department=None, username=None):
 
 def create_pharmacist(username=None):
     user = create_user(Role.PHARMACIST, username, "李药师")
+    user.signing_password_hash = SIGNING_HASH
     db.session.add(PharmacistProfile(user=user, licence_number=f"P{uuid.uuid4().hex[:10]}"))
     db.session.flush()
     return user
@@ -96,6 +100,21 @@ def create_encounter(
     return encounter_service.request_encounter(
         actor, patient, doctor, kind, "胃脘隐痛", scheduled_on or date.today()
     )
+
+
+def create_prescribable_encounter(patient=None, doctor=None):
+    """An online follow-up the doctor has started, with proof, eligibility and a diagnosis."""
+    from tcm_app.services import documents
+
+    encounter = create_encounter(patient=patient, doctor=doctor)
+    doctor = encounter.doctor
+    encounter_service.start_encounter(encounter, doctor)
+    uploader = encounter.patient.user or encounter.patient.guardian.user
+    documents.add_document(encounter, uploader, "discharge_summary", "d.png", png_bytes())
+    encounter_service.decide_eligibility(encounter, doctor, "eligible", "门诊病历明确诊断胃脘痛")
+    encounter_service.record_diagnosis(encounter, doctor, "胃脘痛", "脾胃虚寒证")
+    db.session.flush()
+    return encounter
 
 
 def bearer(user) -> dict:

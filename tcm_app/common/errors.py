@@ -16,6 +16,12 @@ class TCMError(Exception):
         if code:
             self.code = code
         self.fields = fields or {}
+        self.audit: dict | None = None
+
+    def audited(self, action: str, obj_type: str, obj_id) -> "TCMError":
+        """Mark a refusal worth keeping: the answer path rolls back, then logs who tried."""
+        self.audit = {"action": action, "obj_type": obj_type, "obj_id": obj_id}
+        return self
 
 
 class ValidationError(TCMError):

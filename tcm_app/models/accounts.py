@@ -34,6 +34,9 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # A separate secret for electronic signatures (prescriptions, reviews): signing is a personal
+    # act that a borrowed open session must not be able to perform.
+    signing_password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), index=True)
     full_name: Mapped[str] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(EncryptedString)

@@ -8,7 +8,12 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tcm_app.common.errors import AuthenticationError, ConflictError, ValidationError
+from tcm_app.common.errors import (
+    AuthenticationError,
+    ConflictError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from tcm_app.common.online_care import may_enable_online
 from tcm_app.common.passwords import password_problems
 from tcm_app.extensions import db
@@ -239,3 +244,28 @@ def revoke_all_tokens(user: User) -> None:
         select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     ):
         token.revoked_at = now
+
+
+SIGNING_ROLES = frozenset({Role.DOCTOR, Role.PHARMACIST})
+
+
+def set_signing_password(user: User, login_password: str, signing_password: str) -> None:
+    """Set the personal e-signature password; proving the login password first."""
+    if user.role not in SIGNING_ROLES:
+        raise PermissionDeniedError("only doctors and pharmacists sign")
+    if not check_password_hash(user.password_hash, login_password or ""):
+        raise ValidationError("the login password is wrong", "wrong_password")
+    check_new_password(signing_password, user.username)
+    if check_password_hash(user.password_hash, signing_password):
+        raise ValidationError(
+            "the signing password must differ from the login password", "same_as_login"
+        )
+    user.signing_password_hash = generate_password_hash(signing_password)
+    record_audit("account.signing_password", "user", user.id, "signing password set", actor=user)
+
+
+def check_signing_password(user: User, signing_password: str) -> bool:
+    if not user.signing_password_hash:
+        check_password_hash(_DUMMY_HASH, signing_password or "")
+        return False
+    return check_password_hash(user.signing_password_hash, signing_password or "")

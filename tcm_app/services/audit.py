@@ -49,6 +49,19 @@ def record_audit(
     return entry
 
 
+def record_refusal(exc) -> None:
+    """After a refused clinical action was rolled back, keep who tried (全程留痕) and commit."""
+    if not getattr(exc, "audit", None):
+        return
+    db.session.rollback()
+    audit = exc.audit
+    details = {"code": exc.code, "message": exc.message}
+    record_audit(
+        audit["action"] + "_refused", audit["obj_type"], audit["obj_id"], exc.message, details
+    )
+    db.session.commit()
+
+
 def _current_actor():
     """The signed-in user; on the API only the bearer token counts, never a browser session."""
     if not has_request_context():

@@ -13,6 +13,7 @@ from tcm_app.models.accounts import Department, DoctorProfile, PharmacistProfile
 from tcm_app.models.patients import GuardianRelation, PregnancyStatus
 from tcm_app.services import documents, encounters, patients
 
+DEMO_SIGNING_PASSWORD = "tcm-sign"
 DEMO_PASSWORD = "tcm-demo"
 
 DEPARTMENTS = [
@@ -140,10 +141,22 @@ def seed_demo() -> str:
         _demo_record_image(),
         today - timedelta(days=30),
     )
+    # Ready to prescribe: the doctor has started the follow-up, accepted the proof, diagnosed.
+    encounters.start_encounter(followup, doctor)
+    encounters.decide_eligibility(
+        followup, doctor, "eligible", "门诊病历明确诊断胃脘痛（脾胃虚寒证）"
+    )
+    encounters.record_diagnosis(
+        followup, doctor, "胃脘痛", "脾胃虚寒证", treatment_method="温中健脾"
+    )
+    signing_hash = generate_password_hash(DEMO_SIGNING_PASSWORD)
+    for username in ("demo-doctor", "demo-pharmacist"):
+        staff[username].signing_password_hash = signing_hash
     encounters.request_encounter(
         mother_user, child, doctor, "online_consultation", "孩子食欲差两周，想咨询饮食调理", today
     )
     return (
         "demo data created: 8 departments, accounts demo-patient, demo-doctor, demo-pharmacist, "
-        f"demo-decoction, demo-clinic, demo-admin (password {DEMO_PASSWORD})"
+        f"demo-decoction, demo-clinic, demo-admin (password {DEMO_PASSWORD}; "
+        f"signing password of demo-doctor and demo-pharmacist {DEMO_SIGNING_PASSWORD})"
     )

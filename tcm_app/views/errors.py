@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
+from tcm_app.services.audit import record_refusal
 
 
 def wants_json() -> bool:
@@ -31,6 +32,7 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(TCMError)
     def tcm_error(exc: TCMError):
         db.session.rollback()
+        record_refusal(exc)
         return error_response(exc.status, exc.code, exc.message, exc.fields)
 
     @app.errorhandler(CSRFError)

@@ -3,11 +3,13 @@
 from flask import flash
 
 from tcm_app.common.errors import TCMError
+from tcm_app.services.audit import record_refusal
 from tcm_app.views.labels import error_message
 
 
 def apply_errors(form, exc: TCMError) -> None:
     """Show a service refusal on the form: per field where it names one, else on the form."""
+    record_refusal(exc)
     placed = False
     for name, codes in exc.fields.items():
         field = getattr(form, name, None)
@@ -20,4 +22,5 @@ def apply_errors(form, exc: TCMError) -> None:
 
 
 def flash_error(exc: TCMError) -> None:
+    record_refusal(exc)
     flash(error_message(exc.code, exc.message), "error")

@@ -1,0 +1,168 @@
+"""Prescribing figures (make bench): the 20-line safety check in-process, herb search through the
+API test client over the whole catalogue, and a one-page prescription PDF.
+
+Targets (issue 3): check median <= 50 us; search p99 <= 5 ms; PDF median <= 300 ms.
+"""
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+from flask_migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from herbs.models import Prescription  # noqa: E402
+from herbs.safety import HerbLine, PatientFacts, check_formula  # noqa: E402
+from herbs.services import catalogue, documents, formulas, prescriptions  # noqa: E402
+from tcm_app.app import create_app  # noqa: E402
+from tcm_app.extensions import db  # noqa: E402
+from tests.factories import (  # noqa: E402
+    SIGNING_PASSWORD,
+    IsolatedClient,
+    bearer,
+    create_pharmacist,
+    create_prescribable_encounter,
+)
+
+TWENTY_LINES = [
+    ("黄芪", 30),
+    ("党参", 15),
+    ("炒白术", 12),
+    ("茯苓", 15),
+    ("炙甘草", 6),
+    ("当归", 10),
+    ("川芎", 6),
+    ("白芍", 12),
+    ("熟地黄", 15),
+    ("陈皮", 6),
+    ("法半夏", 9),
+    ("木香", 6),
+    ("砂仁", 6),
+    ("山药", 20),
+    ("大枣", 10),
+    ("生姜", 6),
+    ("桂枝", 9),
+    ("丹参", 15),
+    ("酸枣仁", 15),
+    ("远志", 6),
+]
+QUERIES = [
+    "gc",
+    "gancao",
+    "huangqi",
+    "hq",
+    "dh",
+    "当归",
+    "白",
+    "chuanxiong",
+    "fbx",
+    "国老",
+    "sz",
+    "shengdi",
+    "jx",
+    "z",
+    "炙",
+    "fl",
+    "renshen",
+    "bz",
+    "mh",
+    "ds",
+]
+
+
+def percentile(samples, p):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def report(name, samples, unit, target):
+    print(
+        f"{name:<52} median {statistics.median(samples):9.3f} {unit}   "
+        f"p99 {percentile(samples, 99):9.3f} {unit}   n={len(samples)}   target {target}"
+    )
+
+
+def bench_check(cat):
+    lines = [HerbLine(name, grams) for name, grams in TWENTY_LINES]
+    for name, _grams in TWENTY_LINES:
+        assert cat.index.resolve(name), name
+    patient = PatientFacts(pregnant=False, age=45)
+    samples = []
+    for _ in range(20_000):
+        start = time.perf_counter_ns()
+        check_formula(lines, 7, patient, cat.index, cat.rules)
+        samples.append((time.perf_counter_ns() - start) / 1000)
+    report("safety check, 20-line formula (in-process)", samples, "us", "median <= 50 us")
+
+
+def bench_search(app, cat):
+    client = app.test_client()
+    headers = bearer(create_pharmacist())
+    samples = []
+    for _round in range(50):
+        for query in QUERIES:
+            start = time.perf_counter()
+            response = client.get("/api/v1/herbs", query_string={"q": query}, headers=headers)
+            samples.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+    report(f"herb search via API ({len(cat.index)} herbs)", samples, "ms", "p99 <= 5 ms")
+
+
+def bench_pdf():
+    encounter = create_prescribable_encounter()
+    rx = prescriptions.open_draft(encounter, encounter.doctor)
+    prescriptions.save_draft(
+        rx, encounter.doctor, [{"name": n, "dose_g": g} for n, g in TWENTY_LINES], 7, "每日1剂"
+    )
+    prescriptions.sign(rx, encounter.doctor, SIGNING_PASSWORD, {})
+    prescriptions.review(rx, create_pharmacist(), True, "", SIGNING_PASSWORD)
+    db.session.commit()
+    prescription = db.session.get(Prescription, rx.id)
+    with app_request():
+        documents.render_and_store(prescription, "approved", "http://localhost/herbs/verify/x")
+        samples = []
+        for _ in range(20):
+            start = time.perf_counter()
+            documents.render_and_store(prescription, "approved", "http://localhost/herbs/verify/x")
+            samples.append((time.perf_counter() - start) * 1000)
+    report("prescription PDF, one page, 20 herbs (WeasyPrint)", samples, "ms", "median <= 300 ms")
+
+
+def app_request():
+    from flask import current_app
+
+    return current_app.test_request_context("/")
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="tcm-bench-rx-"))
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "b" * 48,
+            "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}",
+            "UPLOAD_FOLDER": str(tmp / "uploads"),
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        catalogue.import_herbs()
+        formulas.import_formulas()
+        db.session.commit()
+        cat = catalogue.current_catalogue()
+        bench_check(cat)
+        bench_search(app, cat)
+        bench_pdf()
+
+
+if __name__ == "__main__":
+    main()

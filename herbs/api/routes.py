@@ -1,0 +1,373 @@
+"""Herb search, formula templates, the safety check and the prescription flow over the API."""
+
+from flask import Response, g, jsonify, request
+
+from herbs import prescribing
+from herbs.api.schemas import (
+    DraftRequestSchema,
+    ReviewRequestSchema,
+    SigningPasswordSchema,
+    SignRequestSchema,
+)
+from herbs.api.serialise import finding_json, herb_json, prescription_json, template_json
+from herbs.models import Prescription
+from herbs.safety import HerbLine, PatientFacts
+from herbs.services import access, formulas, pdf_delivery, prescriptions
+from herbs.services.catalogue import current_catalogue
+from tcm_app.api.blueprint import api_roles, bp, load_json
+from tcm_app.common.errors import NotFoundError, ValidationError
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role
+from tcm_app.services import access as core_access
+from tcm_app.services.accounts import set_signing_password
+
+CATALOGUE_READERS = (Role.DOCTOR, Role.PHARMACIST, Role.DECOCTION, Role.CLINIC, Role.ADMIN)
+PRESCRIBERS = (Role.DOCTOR, Role.PHARMACIST)
+RX_READERS = (Role.DOCTOR, Role.PHARMACIST, Role.PATIENT)
+MAX_RESULTS = 50
+
+
+def user():
+    return g.api_token.user
+
+
+def _limit() -> int:
+    raw = request.args.get("limit", "20")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_RESULTS:
+        raise ValidationError("limit must be 1 to 50", fields={"limit": ["out_of_range"]})
+    return int(raw)
+
+
+@bp.route("/herbs")
+@api_roles(*CATALOGUE_READERS)
+def herbs_search():
+    """Search the herb catalogue by name, alias, pinyin or initials (`gc` finds 甘草), ranked.
+    ---
+    get:
+      summary: Search herbs as the doctor types
+      parameters:
+        - {in: query, name: q, schema: {type: string, maxLength: 32}}
+        - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 50}}
+      responses:
+        200:
+          content:
+            application/json:
+              schema: HerbListSchema
+    """
+    query = request.args.get("q", "")
+    if len(query) > prescribing.MAX_NAME_CHARS:
+        raise ValidationError("the query is too long", fields={"q": ["too_long"]})
+    catalogue = current_catalogue()
+    hits = catalogue.search.search(query, _limit())
+    herbs = [
+        herb_json(
+            catalogue.index.by_code[hit.code], catalogue.records_by_code[hit.code], hit.matched
+        )
+        for hit in hits
+    ]
+    return jsonify({"herbs": herbs})
+
+
+@bp.route("/herbs/<int:herb_id>")
+@api_roles(*CATALOGUE_READERS)
+def herb_detail(herb_id: int):
+    """One herb with its dose range, toxicity, pregnancy class and special method.
+    ---
+    get:
+      summary: Read a herb
+      responses:
+        200:
+          content:
+            application/json:
+              schema: HerbSchema
+    """
+    catalogue = current_catalogue()
+    code = next((c for c, i in catalogue.records_by_code.items() if i == herb_id), None)
+    if code is None:
+        raise NotFoundError("no such herb")
+    return jsonify(herb_json(catalogue.index.by_code[code], herb_id))
+
+
+@bp.route("/formulas")
+@api_roles(*PRESCRIBERS)
+def formulas_list():
+    """Formula templates: the 100 classical formulas (2018) and the clinic's agreed formulas.
+    ---
+    get:
+      summary: Search formula templates
+      parameters:
+        - {in: query, name: q, schema: {type: string, maxLength: 40}}
+        - {in: query, name: kind, schema: {type: string, enum: [classical, agreed]}}
+      responses:
+        200:
+          content:
+            application/json:
+              schema: TemplateListSchema
+    """
+    kind = request.args.get("kind") or None
+    if kind not in (None, "classical", "agreed"):
+        raise ValidationError("kind is classical or agreed", fields={"kind": ["invalid"]})
+    query = request.args.get("q", "")[:40]
+    templates = formulas.search_templates(query, kind, limit=100)
+    return jsonify({"templates": [template_json(t) for t in templates]})
+
+
+@bp.route("/formulas/<int:template_id>")
+@api_roles(*PRESCRIBERS)
+def formula_detail(template_id: int):
+    """One template with its lines (they only pre-fill the editor).
+    ---
+    get:
+      summary: Read a formula template
+      responses:
+        200:
+          content:
+            application/json:
+              schema: TemplateSchema
+    """
+    return jsonify(template_json(formulas.get_template(template_id)))
+
+
+@bp.route("/prescriptions/check", methods=["POST"])
+@api_roles(*PRESCRIBERS)
+def prescription_check():
+    """Run the safety checks on a formula without saving anything.
+    ---
+    post:
+      summary: Check a formula (十八反, 十九畏, pregnancy, toxic herbs, dose, duplicates)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: CheckRequestSchema
+      responses:
+        200:
+          content:
+            application/json:
+              schema: FindingListSchema
+    """
+    lines, packets, patient, errors = prescribing.parse_check_request(request.get_json(silent=True))
+    if errors:
+        raise ValidationError("the formula has errors", "invalid", errors)
+    herb_lines = [HerbLine(line.name, line.dose_g) for line in lines]
+    findings = prescriptions.check(herb_lines, packets, PatientFacts(**patient))
+    return jsonify({"findings": [finding_json(f) for f in findings]})
+
+
+@bp.route("/prescriptions")
+@api_roles(*RX_READERS)
+def prescriptions_list():
+    """Prescriptions visible to the caller; `status=pending_review` is the pharmacist's queue.
+    ---
+    get:
+      summary: List prescriptions (newest first; the review queue oldest first)
+      parameters:
+        - {in: query, name: status, schema: {type: string}}
+      responses:
+        200:
+          content:
+            application/json:
+              schema: PrescriptionListSchema
+    """
+    status = request.args.get("status")
+    if status == "pending_review" and user().role == Role.PHARMACIST:
+        statement = access.review_queue()
+    else:
+        statement = access.prescriptions_query(user()).order_by(Prescription.id.desc())
+        if status:
+            statement = statement.where(Prescription.status == status)
+    rows = db.session.scalars(statement.limit(200)).all()
+    return jsonify({"items": [prescription_json(p) for p in rows]})
+
+
+@bp.route("/encounters/<int:encounter_id>/prescriptions", methods=["POST"])
+@api_roles(Role.DOCTOR)
+def prescription_open(encounter_id: int):
+    """Open the draft prescription of a visit (the same draft if one is open).
+    ---
+    post:
+      summary: Open a draft prescription
+      responses:
+        201:
+          content:
+            application/json:
+              schema: PrescriptionSchema
+    """
+    encounter = core_access.visible_encounter(user(), encounter_id)
+    draft = prescriptions.open_draft(encounter, user())
+    db.session.commit()
+    return jsonify(prescription_json(draft, prescriptions.findings_for(draft))), 201
+
+
+@bp.route("/prescriptions/<int:prescription_id>")
+@api_roles(*RX_READERS)
+def prescription_detail(prescription_id: int):
+    """One prescription (drafts only to their doctor).
+    ---
+    get:
+      summary: Read a prescription
+      responses:
+        200:
+          content:
+            application/json:
+              schema: PrescriptionSchema
+    """
+    prescription = access.visible_prescription(user(), prescription_id)
+    return jsonify(prescription_json(prescription))
+
+
+@bp.route("/prescriptions/<int:prescription_id>", methods=["PUT"])
+@api_roles(Role.DOCTOR)
+def prescription_save(prescription_id: int):
+    """Replace the draft's lines, packets and usage; answers with the findings.
+    ---
+    put:
+      summary: Save a draft
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: DraftRequestSchema
+      responses:
+        200:
+          content:
+            application/json:
+              schema: PrescriptionSchema
+    """
+    body = load_json(DraftRequestSchema())
+    prescription = access.visible_prescription(user(), prescription_id)
+    findings = prescriptions.save_draft(
+        prescription,
+        user(),
+        body["lines"],
+        body["packets"],
+        body["usage"],
+        body.get("version"),
+        body.get("template_id"),
+    )
+    db.session.commit()
+    return jsonify(prescription_json(prescription, findings))
+
+
+@bp.route("/prescriptions/<int:prescription_id>/sign", methods=["POST"])
+@api_roles(Role.DOCTOR)
+def prescription_sign(prescription_id: int):
+    """The doctor signs personally (signing password); flagged findings need a reason each.
+    ---
+    post:
+      summary: Sign and send to pharmacist review
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: SignRequestSchema
+      responses:
+        200:
+          content:
+            application/json:
+              schema: PrescriptionSchema
+    """
+    body = load_json(SignRequestSchema())
+    prescription = access.visible_prescription(user(), prescription_id)
+    prescriptions.sign(
+        prescription, user(), body["signing_password"], body["reasons"], body.get("version")
+    )
+    db.session.commit()
+    return jsonify(prescription_json(prescription))
+
+
+@bp.route("/prescriptions/<int:prescription_id>/review", methods=["POST"])
+@api_roles(Role.PHARMACIST)
+def prescription_review(prescription_id: int):
+    """审方: approve or return to the doctor with a reason (signing password).
+    ---
+    post:
+      summary: Review a prescription
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: ReviewRequestSchema
+      responses:
+        200:
+          content:
+            application/json:
+              schema: PrescriptionSchema
+    """
+    body = load_json(ReviewRequestSchema())
+    prescription = access.visible_prescription(user(), prescription_id)
+    approve = body["decision"] == "approve"
+    prescriptions.review(prescription, user(), approve, body["note"], body["signing_password"])
+    db.session.commit()
+    return jsonify(prescription_json(prescription))
+
+
+@bp.route("/prescriptions/<int:prescription_id>/revise", methods=["POST"])
+@api_roles(Role.DOCTOR)
+def prescription_revise(prescription_id: int):
+    """Start the next version of a returned prescription (the old one is kept).
+    ---
+    post:
+      summary: Revise a returned prescription
+      responses:
+        201:
+          content:
+            application/json:
+              schema: PrescriptionSchema
+    """
+    prescription = access.visible_prescription(user(), prescription_id)
+    draft = prescriptions.revise(prescription, user())
+    db.session.commit()
+    return jsonify(prescription_json(draft, prescriptions.findings_for(draft))), 201
+
+
+@bp.route("/prescriptions/<int:prescription_id>/pdf")
+@api_roles(*RX_READERS)
+def prescription_pdf(prescription_id: int):
+    """The 处方笺 as PDF (rendered by a background task and cached); 202 while it renders.
+    ---
+    get:
+      summary: Download the prescription PDF
+      responses:
+        200:
+          content:
+            application/pdf: {}
+        202:
+          content:
+            application/json: {}
+    """
+    prescription = access.visible_prescription(user(), prescription_id)
+    pdf = pdf_delivery.pdf_or_render(prescription, user())
+    if pdf is None:
+        return jsonify({"status": "rendering"}), 202
+    return _pdf_response(pdf, prescription)
+
+
+def _pdf_response(pdf: bytes, prescription) -> Response:
+    response = Response(pdf, mimetype="application/pdf")
+    name = f"prescription-{prescription.id}-{prescription.revision}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/me/signing-password", methods=["PUT"])
+@api_roles(*PRESCRIBERS)
+def signing_password_set():
+    """Set my e-signature password (proving my login password).
+    ---
+    put:
+      summary: Set my signing password
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: SigningPasswordSchema
+      responses:
+        204:
+          description: set
+    """
+    body = load_json(SigningPasswordSchema())
+    set_signing_password(user(), body["login_password"], body["signing_password"])
+    db.session.commit()
+    return "", 204

@@ -1,0 +1,174 @@
+"""Shapes of the herb and prescription API (validation and the OpenAPI document)."""
+
+from marshmallow import Schema, fields, validate
+
+from herbs import prescribing
+from tcm_app.api.schemas import VersionSchema
+
+
+class HerbSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    pinyin = fields.String()
+    initials = fields.String()
+    latin = fields.String()
+    aliases = fields.List(fields.String())
+    base_code = fields.String(allow_none=True)
+    processing = fields.String(allow_none=True)
+    category = fields.String(allow_none=True)
+    nature = fields.String(allow_none=True)
+    flavours = fields.List(fields.String())
+    meridians = fields.List(fields.String())
+    dose_min_g = fields.Float(allow_none=True)
+    dose_max_g = fields.Float(allow_none=True)
+    toxicity = fields.String(allow_none=True)
+    toxic_28 = fields.Boolean()
+    pregnancy = fields.String(allow_none=True)
+    method = fields.String(allow_none=True)
+    price_per_g = fields.String(metadata={"description": "yuan per gram, decimal string"})
+    in_stock = fields.Boolean()
+    source = fields.String()
+    matched = fields.String(metadata={"description": "the name or alias the query matched"})
+
+
+class HerbListSchema(Schema):
+    herbs = fields.List(fields.Nested(HerbSchema))
+
+
+class FindingSchema(Schema):
+    code = fields.String()
+    severity = fields.String(metadata={"enum": ["block", "double_sign", "warn"]})
+    herbs = fields.List(fields.String())
+    message = fields.String()
+    source = fields.String()
+    lines = fields.List(fields.Integer())
+    key = fields.String()
+
+
+class FindingListSchema(Schema):
+    findings = fields.List(fields.Nested(FindingSchema))
+
+
+class CheckLineSchema(Schema):
+    name = fields.String(required=True)
+    dose_g = fields.Float(required=True)
+
+
+class CheckPatientSchema(Schema):
+    pregnant = fields.Boolean()
+    age = fields.Integer(allow_none=True)
+
+
+class CheckRequestSchema(Schema):
+    herbs = fields.List(fields.Nested(CheckLineSchema), required=True)
+    packets = fields.Integer(validate=validate.Range(1, prescribing.MAX_PACKETS))
+    patient = fields.Nested(CheckPatientSchema)
+
+
+class TemplateLineSchema(Schema):
+    herb = fields.String()
+    herb_id = fields.Integer(allow_none=True)
+    original = fields.String(allow_none=True)
+    dose_g = fields.Float(allow_none=True)
+    method = fields.String(allow_none=True)
+
+
+class TemplateSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    kind = fields.String()
+    number = fields.Integer(allow_none=True)
+    name = fields.String()
+    book = fields.String(allow_none=True)
+    usage = fields.String(allow_none=True)
+    indication = fields.String(allow_none=True)
+    source = fields.String()
+    lines = fields.List(fields.Nested(TemplateLineSchema))
+
+
+class TemplateListSchema(Schema):
+    templates = fields.List(fields.Nested(TemplateSchema))
+
+
+class LineSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, prescribing.MAX_NAME_CHARS))
+    dose_g = fields.Float(required=True)
+    method = fields.String(allow_none=True)
+
+
+class DraftRequestSchema(VersionSchema):
+    lines = fields.List(fields.Nested(LineSchema), required=True)
+    packets = fields.Integer(required=True, strict=True)
+    usage = fields.String(required=True)
+    template_id = fields.Integer(allow_none=True, load_default=None)
+
+
+class SignRequestSchema(VersionSchema):
+    signing_password = fields.String(
+        required=True, load_only=True, validate=validate.Length(1, 128)
+    )
+    reasons = fields.Dict(
+        keys=fields.String(validate=validate.Length(1, 200)),
+        values=fields.String(validate=validate.Length(0, prescribing.MAX_REASON_CHARS)),
+        load_default=dict,
+    )
+
+
+class ReviewRequestSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
+    note = fields.String(load_default="", validate=validate.Length(0, 500))
+    signing_password = fields.String(
+        required=True, load_only=True, validate=validate.Length(1, 128)
+    )
+
+
+class SigningPasswordSchema(Schema):
+    login_password = fields.String(required=True, load_only=True, validate=validate.Length(1, 128))
+    signing_password = fields.String(
+        required=True, load_only=True, validate=validate.Length(1, 128)
+    )
+
+
+class PrescriptionLineSchema(Schema):
+    herb = fields.String()
+    herb_code = fields.String()
+    written_name = fields.String()
+    dose_g = fields.Float()
+    method = fields.String(allow_none=True)
+
+
+class AcknowledgementSchema(Schema):
+    finding_key = fields.String()
+    code = fields.String()
+    reason = fields.String()
+    signed_at = fields.DateTime()
+
+
+class PrescriptionSchema(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    encounter_id = fields.Integer()
+    patient_id = fields.Integer()
+    doctor = fields.String()
+    revision = fields.Integer()
+    previous_id = fields.Integer(allow_none=True)
+    status = fields.String()
+    packets = fields.Integer()
+    usage = fields.String()
+    diagnosis = fields.String(allow_none=True)
+    lines = fields.List(fields.Nested(PrescriptionLineSchema))
+    findings = fields.List(fields.Nested(FindingSchema))
+    acknowledgements = fields.List(fields.Nested(AcknowledgementSchema))
+    signed_at = fields.DateTime(allow_none=True)
+    reviewed_by = fields.String(allow_none=True)
+    reviewed_at = fields.DateTime(allow_none=True)
+    review_note = fields.String(allow_none=True)
+    valid_until = fields.DateTime(allow_none=True)
+    used_at = fields.DateTime(allow_none=True)
+    version = fields.Integer()
+    total_price = fields.String(allow_none=True)
+
+
+class PrescriptionListSchema(Schema):
+    items = fields.List(fields.Nested(PrescriptionSchema))

@@ -1,0 +1,80 @@
+"""Prescribing, review and signing forms (Flask-WTF, CSRF on)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from herbs import prescribing
+from herbs.catalogue import METHODS
+from tcm_app.views.labels import choices
+
+EDITOR_ROWS = 12  # blank rows shown for a new prescription; "more rows" adds six
+
+
+class LineForm(Form):
+    """One editor row; a row with neither name nor grams is ignored."""
+
+    name = StringField(_l("Herb"), validators=[Optional(), Length(max=prescribing.MAX_NAME_CHARS)])
+    dose_g = StringField(_l("Grams"), validators=[Optional(), Length(max=12)])
+    method = SelectField(
+        _l("Special method"),
+        choices=choices([("", "—")] + [(m, m) for m in METHODS]),
+        validators=[Optional()],
+    )
+    from_template = HiddenField()
+    confirmed = BooleanField(_l("Confirmed"))
+
+
+class PrescriptionForm(FlaskForm):
+    lines = FieldList(FormField(LineForm), min_entries=0)
+    packets = IntegerField(
+        _l("Packets"),
+        validators=[InputRequired(), NumberRange(min=1, max=prescribing.MAX_PACKETS)],
+        default=7,
+    )
+    usage = StringField(
+        _l("Usage"),
+        validators=[DataRequired(), Length(max=prescribing.MAX_USAGE_CHARS)],
+        default=prescribing.DEFAULT_USAGE,
+    )
+    template_id = HiddenField()
+    version = HiddenField()
+
+
+class SignForm(FlaskForm):
+    signing_password = PasswordField(
+        _l("Signing password"), validators=[DataRequired(), Length(max=128)]
+    )
+    version = HiddenField()
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=choices([("approve", _l("Approve")), ("reject", _l("Return to the doctor"))]),
+        validators=[DataRequired()],
+    )
+    note = TextAreaField(_l("Note or reason"), validators=[Optional(), Length(max=500)])
+    signing_password = PasswordField(
+        _l("Signing password"), validators=[DataRequired(), Length(max=128)]
+    )
+
+
+class SigningPasswordForm(FlaskForm):
+    login_password = PasswordField(_l("Login password"), validators=[DataRequired()])
+    signing_password = PasswordField(
+        _l("New signing password"), validators=[DataRequired(), Length(min=8, max=128)]
+    )

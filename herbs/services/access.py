@@ -1,0 +1,41 @@
+"""Who may see which prescription. Out-of-scope prescriptions look exactly like missing ones."""
+
+from sqlalchemy import Select, select
+
+from herbs.models import Prescription, PrescriptionStatus
+from tcm_app.common.errors import NotFoundError
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role, User
+from tcm_app.services.access import own_patient_ids
+
+
+def prescriptions_query(user: User) -> Select:
+    """A doctor sees their own; a pharmacist every signed one; a patient their own signed ones
+    (and their children's). Drafts are the doctor's alone."""
+    query = select(Prescription)
+    signed = Prescription.status != PrescriptionStatus.DRAFT
+    if user.role == Role.DOCTOR:
+        return query.where(Prescription.doctor_id == user.id)
+    if user.role == Role.PHARMACIST:
+        return query.where(signed)
+    if user.role == Role.PATIENT:
+        return query.where(Prescription.patient_id.in_(own_patient_ids(user)), signed)
+    return query.where(False)
+
+
+def visible_prescription(user: User, prescription_id: int) -> Prescription:
+    prescription = db.session.scalar(
+        prescriptions_query(user).where(Prescription.id == prescription_id)
+    )
+    if prescription is None:
+        raise NotFoundError("prescription not found")
+    return prescription
+
+
+def review_queue() -> Select:
+    """待审方, oldest signature first."""
+    return (
+        select(Prescription)
+        .where(Prescription.status == PrescriptionStatus.PENDING_REVIEW)
+        .order_by(Prescription.signed_at, Prescription.id)
+    )

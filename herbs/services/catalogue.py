@@ -1,0 +1,167 @@
+"""The herb catalogue in the database: import from the reviewed data files, and the in-memory
+index (names, rules, search) that the safety checker and the search use, rebuilt when it changes."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pypinyin import lazy_pinyin
+from sqlalchemy import func, select
+
+from herbs.catalogue import CatalogueIndex, Herb, parse_documents
+from herbs.models import HerbRecord
+from herbs.safety import RuleBook, build_rule_book
+from herbs.search import SearchEntry, SearchIndex
+from herbs.services.data_files import read_yaml_file, read_yaml_folder
+from tcm_app.common.errors import ValidationError
+from tcm_app.extensions import db
+from tcm_app.services.audit import record_audit
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    index: CatalogueIndex
+    rules: RuleBook
+    search: SearchIndex
+    records_by_code: dict[str, int]  # herb code -> database id
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: int
+    updated: int
+    total: int
+
+
+def import_herbs(documents: dict[str, dict] | None = None) -> ImportReport:
+    """Upsert every herb of the data files by code (idempotent); flushes, the caller commits."""
+    herbs, errors = parse_documents(documents or read_yaml_folder("herbs"))
+    if errors:
+        raise ValidationError("the herb data files have errors:\n" + "\n".join(errors), "bad_data")
+    existing = {record.code: record for record in db.session.scalars(select(HerbRecord))}
+    created = 0
+    for herb in herbs:
+        record = existing.get(herb.code)
+        if record is None:
+            record = HerbRecord(code=herb.code, stock_g=herb.stock_g)
+            db.session.add(record)
+            existing[herb.code] = record
+            created += 1
+        _copy_facts(record, herb)
+    db.session.flush()
+    for herb in herbs:
+        existing[herb.code].base_id = existing[herb.base_code].id if herb.base_code else None
+    db.session.flush()
+    report = ImportReport(created, len(herbs) - created, len(herbs))
+    record_audit("herbs.import", "herb_catalogue", "all", f"{report.total} herbs imported")
+    invalidate()
+    return report
+
+
+def _copy_facts(record: HerbRecord, herb: Herb) -> None:
+    """Catalogue facts follow the data file; live stock is only set when the herb is new."""
+    record.name, record.pinyin, record.initials = herb.name, herb.pinyin, herb.initials
+    record.latin, record.aliases = herb.latin, list(herb.aliases)
+    record.processing, record.category, record.subcategory = (
+        herb.processing,
+        herb.category,
+        herb.subcategory,
+    )
+    record.nature, record.flavours, record.meridians = (
+        herb.nature,
+        list(herb.flavours),
+        list(herb.meridians),
+    )
+    record.dose_min_g = float(herb.dose_min_g) if herb.dose_min_g is not None else None
+    record.dose_max_g = float(herb.dose_max_g) if herb.dose_max_g is not None else None
+    record.dose_note, record.toxicity, record.toxic_28 = (
+        herb.dose_note,
+        herb.toxicity,
+        herb.toxic_28,
+    )
+    record.pregnancy, record.method = herb.pregnancy, herb.method
+    record.price_milliyuan_per_g = int(herb.price_per_g * 1000)
+    record.source, record.edition, record.active = herb.source, herb.edition, True
+
+
+def herb_from_record(record: HerbRecord, base_code: str | None) -> Herb:
+    def decimal(value):
+        return Decimal(str(value)) if value is not None else None
+
+    return Herb(
+        code=record.code,
+        name=record.name,
+        pinyin=record.pinyin,
+        latin=record.latin,
+        aliases=tuple(record.aliases or ()),
+        base_code=base_code,
+        processing=record.processing,
+        category=record.category,
+        subcategory=record.subcategory,
+        nature=record.nature,
+        flavours=tuple(record.flavours or ()),
+        meridians=tuple(record.meridians or ()),
+        dose_min_g=decimal(record.dose_min_g),
+        dose_max_g=decimal(record.dose_max_g),
+        dose_note=record.dose_note,
+        toxicity=record.toxicity,
+        toxic_28=record.toxic_28,
+        pregnancy=record.pregnancy,
+        method=record.method,
+        price_per_g=Decimal(record.price_milliyuan_per_g) / 1000,
+        stock_g=record.stock_g,
+        source=record.source,
+        edition=record.edition,
+    )
+
+
+_cache: dict[str, tuple[tuple, Catalogue]] = {}
+_cache_lock = threading.Lock()
+
+
+def invalidate() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def current_catalogue() -> Catalogue:
+    """The catalogue as plain values, rebuilt only when the herb table changed."""
+    stamp = tuple(
+        db.session.execute(select(func.count(HerbRecord.id), func.max(HerbRecord.updated_at))).one()
+    )
+    key = str(db.engine.url)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached and cached[0] == stamp:
+            return cached[1]
+    catalogue = _build_catalogue()
+    with _cache_lock:
+        _cache[key] = (stamp, catalogue)
+    return catalogue
+
+
+def _build_catalogue() -> Catalogue:
+    records = list(db.session.scalars(select(HerbRecord).where(HerbRecord.active)))
+    codes_by_id = {record.id: record.code for record in records}
+    herbs = [herb_from_record(r, codes_by_id.get(r.base_id)) for r in records]
+    index = CatalogueIndex(herbs)
+    rules, _unresolved = build_rule_book(read_yaml_file("rules.yaml"), index)
+    order = {herb.code: _tie_break(herb) for herb in herbs}
+    search = SearchIndex(_search_entries(herbs), order)
+    return Catalogue(index, rules, search, {r.code: r.id for r in records})
+
+
+def _tie_break(herb: Herb) -> tuple:
+    # Equal ranks: herbs in stock first, base herbs before processed forms, shorter names first.
+    return (herb.stock_g <= 0, herb.base_code is not None, len(herb.name), herb.pinyin)
+
+
+def _search_entries(herbs: list[Herb]) -> list[SearchEntry]:
+    entries = []
+    for herb in herbs:
+        entries.append(SearchEntry(herb.code, herb.name, tuple(herb.pinyin.split()), False))
+        for alias in herb.aliases:
+            entries.append(SearchEntry(herb.code, alias, tuple(lazy_pinyin(alias)), True))
+    return entries

@@ -1,0 +1,36 @@
+"""Who gets the prescription PDF when, and the hand-off to the rendering task."""
+
+from flask import current_app, request, url_for
+
+from herbs.models import PrescriptionStatus
+from herbs.services import documents
+from herbs.services.prescriptions import effective_status
+from tcm_app.common.errors import ConflictError
+from tcm_app.models.accounts import Role
+
+PATIENT_STATES = frozenset(
+    {PrescriptionStatus.APPROVED, PrescriptionStatus.USED, PrescriptionStatus.EXPIRED}
+)
+
+
+def verify_url(prescription) -> str:
+    """The public verification page printed as a QR code (no personal data on it)."""
+    path = url_for("herbs.prescription_verify", token=prescription.verify_token)
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return base.rstrip("/") + path
+
+
+def pdf_or_render(prescription, viewer) -> bytes | None:
+    """The cached PDF for the current state, rendering it first (None while a worker renders)."""
+    from herbs.tasks import render_prescription_pdf
+
+    status = effective_status(prescription)
+    if status not in documents.SIGNED_STATES:
+        raise ConflictError("a draft has no prescription document yet", "not_signed")
+    if viewer.role == Role.PATIENT and status not in PATIENT_STATES:
+        raise ConflictError("the prescription is available after pharmacist review", "not_reviewed")
+    pdf = documents.cached_pdf(prescription, status)
+    if pdf is not None:
+        return pdf
+    render_prescription_pdf.delay(prescription.id, verify_url(prescription))
+    return documents.cached_pdf(prescription, status)

@@ -1,0 +1,398 @@
+"""Prescribing pages: the doctor's editor and signature, the pharmacist's review queue, the
+patient's prescriptions and PDF, and the public verification page behind the QR code."""
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from herbs import prescribing
+from herbs.forms import (
+    PrescriptionForm,
+    ReviewForm,
+    SignForm,
+    SigningPasswordForm,
+)
+from herbs.models import Prescription, PrescriptionStatus
+from herbs.safety import DOUBLE_SIGN, HerbLine, PatientFacts
+from herbs.services import access, formulas, pdf_delivery, prescriptions
+from herbs.services.catalogue import current_catalogue
+from herbs.services.documents import prescription_number
+from tcm_app.common.errors import NotFoundError, TCMError, ValidationError
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role
+from tcm_app.services import access as core_access
+from tcm_app.services.accounts import set_signing_password
+from tcm_app.views.guards import public, roles_required
+from tcm_app.views.helpers import apply_errors, flash_error
+from tcm_app.views.labels import error_message
+
+bp = Blueprint("herbs", __name__, url_prefix="/herbs")
+
+EDITOR_ROWS = 12
+MORE_ROWS = 6
+SEARCH_LIMIT = 12
+
+
+@bp.route("/search")
+@roles_required(Role.DOCTOR, Role.PHARMACIST)
+def herb_search():
+    """Typeahead for the editor (session-authenticated JSON)."""
+    query = request.args.get("q", "")[: prescribing.MAX_NAME_CHARS]
+    catalogue = current_catalogue()
+    herbs = []
+    for hit in catalogue.search.search(query, SEARCH_LIMIT):
+        herb = catalogue.index.by_code[hit.code]
+        herbs.append(
+            {
+                "name": herb.name,
+                "matched": hit.matched,
+                "pinyin": herb.pinyin,
+                "method": herb.method or "",
+                "dose": _dose_range(herb),
+                "in_stock": herb.stock_g > 0,
+            }
+        )
+    return jsonify({"herbs": herbs})
+
+
+def _dose_range(herb) -> str:
+    if herb.dose_min_g is None:
+        return ""
+    return f"{herb.dose_min_g:g}–{herb.dose_max_g:g}g"
+
+
+@bp.route("/check", methods=["POST"])
+@roles_required(Role.DOCTOR, Role.PHARMACIST)
+def live_check():
+    """The editor's live safety check (JSON in, findings out; CSRF header required)."""
+    body = request.get_json(silent=True) or {}
+    patient = _patient_facts_for(body.get("prescription_id"))
+    lines, packets, _patient, errors = prescribing.parse_check_request(
+        {"herbs": body.get("herbs"), "packets": body.get("packets", 1)}
+    )
+    if errors:
+        return jsonify({"findings": [], "errors": errors})
+    herb_lines = [HerbLine(line.name, line.dose_g) for line in lines]
+    findings = prescriptions.check(herb_lines, packets, patient)
+    return jsonify({"findings": [f.as_dict() for f in findings]})
+
+
+def _patient_facts_for(prescription_id) -> PatientFacts:
+    if not isinstance(prescription_id, int):
+        return PatientFacts()
+    prescription = access.visible_prescription(current_user, prescription_id)
+    return prescriptions.patient_facts(prescription.patient)
+
+
+@bp.route("/encounters/<int:encounter_id>/prescriptions", methods=["POST"])
+@roles_required(Role.DOCTOR)
+def prescription_open(encounter_id: int):
+    encounter = core_access.visible_encounter(current_user, encounter_id)
+    try:
+        draft = prescriptions.open_draft(encounter, current_user)
+    except TCMError as exc:
+        flash_error(exc)
+        return redirect(url_for("core.encounter_view", encounter_id=encounter_id))
+    db.session.commit()
+    return redirect(url_for("herbs.prescription_edit", prescription_id=draft.id))
+
+
+@bp.route("/prescriptions/<int:prescription_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.DOCTOR)
+def prescription_edit(prescription_id: int):
+    prescription = access.visible_prescription(current_user, prescription_id)
+    if prescription.status != PrescriptionStatus.DRAFT:
+        return redirect(url_for("herbs.prescription_view", prescription_id=prescription.id))
+    if request.method == "GET":
+        return render_editor(prescription, _form_from_draft(prescription))
+    form = PrescriptionForm()
+    if "more_rows" in request.form:
+        _append_blank_rows(form, MORE_ROWS)
+        return render_editor(prescription, form)
+    if not form.validate():
+        return render_editor(prescription, form, status=422)
+    raw_lines, positions, unconfirmed = _rows(form)
+    if unconfirmed:
+        form.form_errors.append(_("Confirm every line taken from the template."))
+        return render_editor(prescription, form, status=422)
+    try:
+        prescriptions.save_draft(
+            prescription,
+            current_user,
+            raw_lines,
+            form.packets.data,
+            form.usage.data,
+            _int(form.version.data),
+            _int(form.template_id.data),
+        )
+    except TCMError as exc:
+        _place_line_errors(form, exc, positions)
+        return render_editor(prescription, form, status=exc.status)
+    db.session.commit()
+    flash(_("Draft saved. Check the findings, then sign."))
+    return redirect(url_for("herbs.prescription_edit", prescription_id=prescription.id))
+
+
+def _int(value):
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _form_from_draft(prescription) -> PrescriptionForm:
+    template = _requested_template()
+    form = PrescriptionForm(
+        formdata=None,
+        packets=prescription.packets,
+        usage=prescription.usage,
+        version=prescription.lock_version,
+        template_id=template.id if template else prescription.template_id,
+    )
+    if template is not None:
+        form.usage.data = template.usage or form.usage.data
+        for line in template.lines:
+            dose = f"{line.dose_g:g}" if line.dose_g else ""
+            _append_row(form, line.herb_name, dose, line.method, from_template=True)
+    else:
+        for line in prescription.lines:
+            _append_row(form, line.written_name, f"{line.dose_g:g}", line.method)
+    _append_blank_rows(form, max(EDITOR_ROWS - len(form.lines), 2))
+    return form
+
+
+def _requested_template():
+    template_id = request.args.get("template", "")
+    if not template_id.isdigit():
+        return None
+    try:
+        return formulas.get_template(int(template_id))
+    except NotFoundError:
+        return None
+
+
+def _append_row(form, name="", dose="", method=None, from_template=False) -> None:
+    form.lines.append_entry(
+        {
+            "name": name,
+            "dose_g": dose,
+            "method": method or "",
+            "from_template": "1" if from_template else "",
+        }
+    )
+
+
+def _append_blank_rows(form, count: int) -> None:
+    for _i in range(count):
+        _append_row(form)
+
+
+def _rows(form) -> tuple[list[dict], list[int], bool]:
+    """Non-empty rows as service input, their row numbers, and any unconfirmed template row."""
+    raw, positions, unconfirmed = [], [], False
+    for position, entry in enumerate(form.lines.entries):
+        row = entry.form
+        name, dose = (row.name.data or "").strip(), (row.dose_g.data or "").strip()
+        if not name and not dose:
+            continue
+        if row.from_template.data and not row.confirmed.data:
+            unconfirmed = True
+        raw.append({"name": name, "dose_g": dose or None, "method": row.method.data or None})
+        positions.append(position)
+    return raw, positions, unconfirmed
+
+
+def _place_line_errors(form, exc: TCMError, positions: list[int]) -> None:
+    placed = False
+    for key, codes in exc.fields.items():
+        parts = key.split(".")
+        if parts[0] == "lines" and len(parts) == 3 and parts[1].isdigit():
+            row = form.lines.entries[positions[int(parts[1])]].form
+            field = getattr(row, parts[2], None)
+            if field is not None:
+                field.errors = list(field.errors) + [error_message(c, c) for c in codes]
+                placed = True
+    if not placed or any(not key.startswith("lines.") for key in exc.fields):
+        apply_errors(form, exc)
+
+
+def render_editor(prescription, form, status=200):
+    findings = prescriptions.findings_for(prescription)
+    double_sign = [f for f in findings if f.severity == DOUBLE_SIGN]
+    sign_form = SignForm(formdata=None, version=prescription.lock_version)
+    templates = formulas.search_templates(request.args.get("tq", ""), limit=200)
+    return (
+        render_template(
+            "herbs/prescriptions/edit.html",
+            prescription=prescription,
+            number=prescription_number(prescription),
+            form=form,
+            sign_form=sign_form,
+            findings=findings,
+            double_sign=double_sign,
+            templates=templates,
+            blockers=prescriptions.prescribing_status(prescription.encounter),
+            patient_facts=prescriptions.patient_facts(prescription.patient),
+        ),
+        status,
+    )
+
+
+@bp.route("/prescriptions/<int:prescription_id>/sign", methods=["POST"])
+@roles_required(Role.DOCTOR)
+def prescription_sign(prescription_id: int):
+    prescription = access.visible_prescription(current_user, prescription_id)
+    form = SignForm()
+    if not form.validate():
+        flash(_("Enter your signing password."), "error")
+        return redirect(url_for("herbs.prescription_edit", prescription_id=prescription_id))
+    reasons = {
+        key.removeprefix("reason-"): value
+        for key, value in request.form.items()
+        if key.startswith("reason-")
+    }
+    try:
+        prescriptions.sign(
+            prescription, current_user, form.signing_password.data, reasons, _int(form.version.data)
+        )
+    except TCMError as exc:
+        flash_error(exc)
+        return redirect(url_for("herbs.prescription_edit", prescription_id=prescription_id))
+    db.session.commit()
+    flash(_("Signed. The prescription now waits for pharmacist review."))
+    return redirect(url_for("herbs.prescription_view", prescription_id=prescription_id))
+
+
+@bp.route("/prescriptions/<int:prescription_id>")
+@roles_required(Role.DOCTOR, Role.PHARMACIST, Role.PATIENT)
+def prescription_view(prescription_id: int):
+    prescription = access.visible_prescription(current_user, prescription_id)
+    return render_view(prescription, ReviewForm(formdata=None))
+
+
+def render_view(prescription, review_form, status=200):
+    history = _history(prescription)
+    return (
+        render_template(
+            "herbs/prescriptions/view.html",
+            prescription=prescription,
+            number=prescription_number(prescription),
+            status=prescriptions.effective_status(prescription),
+            review_form=review_form,
+            history=history,
+            cost=prescriptions.herb_cost(prescription),
+            intact=prescriptions.content_intact(prescription) if prescription.signed_at else None,
+        ),
+        status,
+    )
+
+
+def _history(prescription) -> list[Prescription]:
+    chain, current = [], prescription.previous
+    while current is not None:
+        chain.append(current)
+        current = current.previous
+    return chain
+
+
+@bp.route("/prescriptions/<int:prescription_id>/review", methods=["POST"])
+@roles_required(Role.PHARMACIST)
+def prescription_review(prescription_id: int):
+    prescription = access.visible_prescription(current_user, prescription_id)
+    form = ReviewForm()
+    if not form.validate():
+        return render_view(prescription, form, status=422)
+    try:
+        prescriptions.review(
+            prescription,
+            current_user,
+            form.decision.data == "approve",
+            form.note.data,
+            form.signing_password.data,
+        )
+    except TCMError as exc:
+        apply_errors(form, exc)
+        return render_view(prescription, form, status=exc.status)
+    db.session.commit()
+    flash(_("Review recorded."))
+    return redirect(url_for("herbs.review_queue"))
+
+
+@bp.route("/prescriptions/<int:prescription_id>/revise", methods=["POST"])
+@roles_required(Role.DOCTOR)
+def prescription_revise(prescription_id: int):
+    prescription = access.visible_prescription(current_user, prescription_id)
+    try:
+        draft = prescriptions.revise(prescription, current_user)
+    except TCMError as exc:
+        flash_error(exc)
+        return redirect(url_for("herbs.prescription_view", prescription_id=prescription_id))
+    db.session.commit()
+    return redirect(url_for("herbs.prescription_edit", prescription_id=draft.id))
+
+
+@bp.route("/prescriptions/<int:prescription_id>/pdf")
+@roles_required(Role.DOCTOR, Role.PHARMACIST, Role.PATIENT)
+def prescription_pdf(prescription_id: int):
+    prescription = access.visible_prescription(current_user, prescription_id)
+    try:
+        pdf = pdf_delivery.pdf_or_render(prescription, current_user)
+    except TCMError as exc:
+        flash_error(exc)
+        return redirect(url_for("herbs.prescription_view", prescription_id=prescription_id))
+    if pdf is None:
+        flash(_("The prescription document is being prepared. Try again in a moment."))
+        return redirect(url_for("herbs.prescription_view", prescription_id=prescription_id))
+    response = Response(pdf, mimetype="application/pdf")
+    name = f"prescription-{prescription.id}-{prescription.revision}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/review")
+@roles_required(Role.PHARMACIST)
+def review_queue():
+    waiting = db.session.scalars(access.review_queue().limit(200)).all()
+    return render_template("herbs/prescriptions/queue.html", waiting=waiting)
+
+
+@bp.route("/mine")
+@roles_required(Role.PATIENT)
+def my_prescriptions():
+    rows = db.session.scalars(
+        access.prescriptions_query(current_user).order_by(Prescription.id.desc()).limit(200)
+    ).all()
+    return render_template("herbs/prescriptions/mine.html", rows=rows)
+
+
+@bp.route("/signing-password", methods=["GET", "POST"])
+@roles_required(Role.DOCTOR, Role.PHARMACIST)
+def signing_password():
+    form = SigningPasswordForm()
+    if form.validate_on_submit():
+        try:
+            set_signing_password(current_user, form.login_password.data, form.signing_password.data)
+        except (TCMError, ValidationError) as exc:
+            apply_errors(form, exc)
+            return render_template("herbs/signing_password.html", form=form), exc.status
+        db.session.commit()
+        flash(_("Your signing password is set."))
+        return redirect(url_for("herbs.signing_password"))
+    status = 422 if form.errors else 200
+    return render_template("herbs/signing_password.html", form=form), status
+
+
+@bp.route("/verify/<token>")
+@public
+def prescription_verify(token: str):
+    """The QR code's page: is this prescription genuine and still valid? No personal data."""
+    prescription = db.session.scalar(
+        db.select(Prescription).where(Prescription.verify_token == token[:64])
+    )
+    if prescription is None or prescription.signed_at is None:
+        raise NotFoundError("no such prescription")
+    return render_template(
+        "herbs/prescriptions/verify.html",
+        prescription=prescription,
+        number=prescription_number(prescription),
+        status=prescriptions.effective_status(prescription),
+        intact=prescriptions.content_intact(prescription),
+    )
