@@ -151,8 +151,11 @@ class Prescription(db.Model):
     doctor = relationship("User", foreign_keys=[doctor_id])
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
     previous = relationship("Prescription", remote_side=[id])
+    # A draft's lines are replaced on each save; once signed they never change (content hash).
     lines: Mapped[list["PrescriptionLine"]] = relationship(
-        order_by="PrescriptionLine.position", back_populates="prescription"
+        order_by="PrescriptionLine.position",
+        back_populates="prescription",
+        cascade="all, delete-orphan",
     )
     acknowledgements: Mapped[list["FindingAcknowledgement"]] = relationship(
         order_by="FindingAcknowledgement.id", back_populates="prescription"

@@ -11,7 +11,7 @@ from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 
 from herbs.catalogue import CatalogueIndex, Herb, parse_documents
-from herbs.models import HerbRecord
+from herbs.models import FormulaTemplateLine, HerbRecord
 from herbs.safety import RuleBook, build_rule_book
 from herbs.search import SearchEntry, SearchIndex
 from herbs.services.data_files import read_yaml_file, read_yaml_folder
@@ -148,14 +148,29 @@ def _build_catalogue() -> Catalogue:
     herbs = [herb_from_record(r, codes_by_id.get(r.base_id)) for r in records]
     index = CatalogueIndex(herbs)
     rules, _unresolved = build_rule_book(read_yaml_file("rules.yaml"), index)
-    order = {herb.code: _tie_break(herb) for herb in herbs}
+    usage = _formula_usage(codes_by_id)
+    order = {herb.code: _tie_break(herb, usage.get(herb.code, 0)) for herb in herbs}
     search = SearchIndex(_search_entries(herbs), order)
     return Catalogue(index, rules, search, {r.code: r.id for r in records})
 
 
-def _tie_break(herb: Herb) -> tuple:
-    # Equal ranks: herbs in stock first, base herbs before processed forms, shorter names first.
-    return (herb.stock_g <= 0, herb.base_code is not None, len(herb.name), herb.pinyin)
+def _tie_break(herb: Herb, formula_count: int) -> tuple:
+    # Equal ranks: herbs in stock first, base herbs before processed forms, then the herbs the
+    # formula templates use most (a fair proxy for what doctors write), shorter names first.
+    return (
+        herb.stock_g <= 0,
+        herb.base_code is not None,
+        -formula_count,
+        len(herb.name),
+        herb.pinyin,
+    )
+
+
+def _formula_usage(codes_by_id: dict[int, str]) -> dict[str, int]:
+    rows = db.session.execute(
+        select(FormulaTemplateLine.herb_id, func.count()).group_by(FormulaTemplateLine.herb_id)
+    )
+    return {codes_by_id[herb_id]: count for herb_id, count in rows if herb_id in codes_by_id}
 
 
 def _search_entries(herbs: list[Herb]) -> list[SearchEntry]:

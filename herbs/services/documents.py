@@ -29,6 +29,14 @@ STATUS_STAMPS = {
     PrescriptionStatus.EXPIRED: "已过期",
 }
 SEX_LABELS = {"male": "男", "female": "女"}
+# What a second signature (双签) was given for, as printed on the prescription.
+ACK_LABELS = {
+    "incompatible_18": "十八反",
+    "incompatible_19": "十九畏",
+    "dose_above_max": "超剂量",
+    "pregnancy_forbidden": "妊娠禁用",
+    "toxic": "毒性药品生用",
+}
 
 
 def prescription_number(prescription) -> str:
@@ -52,8 +60,16 @@ def state_key(prescription, status: str) -> str:
 
 def pdf_context(prescription, status: str, verify_url: str) -> dict:
     patient = prescription.patient
+    countersigned = {
+        herb for ack in prescription.acknowledgements for herb in _ack_herbs(ack.finding_key)
+    }
     lines = [
-        {"name": line.written_name, "grams": f"{line.dose_g:g}", "method": line.method}
+        {
+            "name": line.written_name,
+            "grams": f"{line.dose_g:g}",
+            "method": line.method,
+            "countersigned": line.herb.name in countersigned,
+        }
         for line in prescription.lines
     ]
     rows = [lines[i : i + HERBS_PER_ROW] for i in range(0, len(lines), HERBS_PER_ROW)]
@@ -72,7 +88,12 @@ def pdf_context(prescription, status: str, verify_url: str) -> dict:
         "packets": prescription.packets,
         "usage": prescription.usage,
         "acknowledgements": [
-            {"message": ack.message, "reason": ack.reason, "signed_at": _local(ack.signed_at)}
+            {
+                "what": ACK_LABELS.get(ack.code, ack.code),
+                "herbs": "、".join(_ack_herbs(ack.finding_key)),
+                "reason": ack.reason,
+                "signed_at": _local(ack.signed_at),
+            }
             for ack in prescription.acknowledgements
         ],
         "doctor_name": prescription.doctor.full_name,
@@ -87,6 +108,10 @@ def pdf_context(prescription, status: str, verify_url: str) -> dict:
         "qr": qr_svg(verify_url),
         "content_hash": prescription.content_hash,
     }
+
+
+def _ack_herbs(finding_key: str) -> list[str]:
+    return finding_key.partition(":")[2].split("+")
 
 
 def cached_pdf(prescription, status: str) -> bytes | None:

@@ -5,7 +5,7 @@ from pypinyin import lazy_pinyin
 from sqlalchemy import or_, select
 
 from herbs.models import FormulaKind, FormulaTemplate, FormulaTemplateLine
-from herbs.services.catalogue import current_catalogue
+from herbs.services.catalogue import current_catalogue, invalidate
 from herbs.services.data_files import read_yaml_folder
 from tcm_app.common.errors import NotFoundError, ValidationError
 from tcm_app.extensions import db
@@ -47,6 +47,7 @@ def import_formulas(documents: dict[str, dict] | None = None) -> int:
         )
     db.session.flush()
     record_audit("herbs.import_formulas", "formula_templates", "all", f"{count} templates imported")
+    invalidate()  # search ranking uses how often the templates name each herb
     return count
 
 

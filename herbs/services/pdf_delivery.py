@@ -6,6 +6,7 @@ from herbs.models import PrescriptionStatus
 from herbs.services import documents
 from herbs.services.prescriptions import effective_status
 from tcm_app.common.errors import ConflictError
+from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 
 PATIENT_STATES = frozenset(
@@ -32,5 +33,9 @@ def pdf_or_render(prescription, viewer) -> bytes | None:
     pdf = documents.cached_pdf(prescription, status)
     if pdf is not None:
         return pdf
-    render_prescription_pdf.delay(prescription.id, verify_url(prescription))
+    prescription_id, url = prescription.id, verify_url(prescription)
+    # End this read before the task runs: in the embedded mode it runs here, in its own session,
+    # and SQLite allows one writer at a time (so touch no expired attribute until it is done).
+    db.session.commit()
+    render_prescription_pdf.delay(prescription_id, url)
     return documents.cached_pdf(prescription, status)

@@ -2,54 +2,8 @@
 follow-up, uploads the record of the prior diagnosis, and sees the visit waiting for the doctor.
 CSRF protection is on, as in production."""
 
-import shutil
-import threading
-
-import pytest
-from werkzeug.serving import make_server
-
 from tcm_app.extensions import db
 from tests.factories import PASSWORD, create_doctor, create_patient, png_bytes
-
-CHROMIUM = shutil.which("chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is installed by make test")
-
-
-@pytest.fixture
-def config_overrides():
-    return {"WTF_CSRF_ENABLED": True}
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def phone_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
-        yield page
-        browser.close()
 
 
 def test_patient_requests_followup_and_uploads_record_on_a_phone(

@@ -4,20 +4,33 @@
 import re
 
 import pytest
+import sqlalchemy as sa
 
+from herbs.models import FormulaTemplate
+from herbs.services import prescriptions
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services import documents, encounters
 from tests.factories import (
+    SIGNING_PASSWORD,
     bearer,
     create_doctor,
     create_encounter,
     create_patient,
     create_pharmacist,
+    create_prescribable_encounter,
     create_user,
     login,
     png_bytes,
 )
+
+
+def signed_prescription(encounter):
+    rx = prescriptions.open_draft(encounter, encounter.doctor)
+    prescriptions.save_draft(rx, encounter.doctor, [{"name": "甘草", "dose_g": 6}], 7, "每日1剂")
+    prescriptions.sign(rx, encounter.doctor, SIGNING_PASSWORD, {})
+    return rx
+
 
 ROLES = ["anonymous", *[role.value for role in Role]]
 # Run last: they end the session or the token that the other requests use.
@@ -43,8 +56,15 @@ def world(app):
         "admin": create_user(Role.ADMIN),
     }
     target = create_user(Role.CLINIC, username="matrix-target")
+    second_visit = create_prescribable_encounter(patient=patient, doctor=doctor)
+    prescription = signed_prescription(second_visit)
+    template = db.session.scalar(sa.select(FormulaTemplate).limit(1))
     db.session.commit()
     ids = {
+        "prescription_id": prescription.id,
+        "herb_id": prescription.lines[0].herb_id,
+        "template_id": template.id if template else 1,
+        "token": prescription.verify_token,
         "encounter_id": encounter.id,
         "patient_id": patient.id,
         "document_id": document.id,

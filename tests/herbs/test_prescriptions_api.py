@@ -113,6 +113,15 @@ def test_doctor_pharmacist_patient_flow(client, encounter, doctor_headers, pharm
     ]
 
 
+def test_saving_a_draft_again_replaces_its_lines(client, encounter, doctor_headers):
+    rx = open_draft(client, encounter, doctor_headers)
+    assert save(client, rx, doctor_headers).status_code == 200
+    second = save(client, rx, doctor_headers, [{"name": "黄芪", "dose_g": 15}], packets=5)
+    assert second.status_code == 200, second.get_data(as_text=True)[:300]
+    body = second.get_json()
+    assert [line["herb"] for line in body["lines"]] == ["黄芪"] and body["packets"] == 5
+
+
 def test_opening_twice_returns_the_same_draft(client, encounter, doctor_headers):
     assert (
         open_draft(client, encounter, doctor_headers)["id"]
@@ -310,19 +319,15 @@ def test_tampering_after_signing_is_detected_at_review(
 
 def test_acknowledgements_cannot_be_deleted(app, client, encounter, doctor_headers):
     rx = open_draft(client, encounter, doctor_headers)
-    save(client, rx, doctor_headers, [{"name": "甘草", "dose_g": 15}])
-    key = save(client, rx, doctor_headers, [{"name": "甘草", "dose_g": 15}]).get_json()["findings"][
-        0
-    ]["key"]
-    sign(client, rx, doctor_headers, {key: "病情需要"})
-    with pytest.raises(sa.exc.DatabaseError):
-        db.session.execute(sa.delete(FindingAcknowledgement))
-        db.session.flush()
-    db.session.rollback()
-    with pytest.raises(sa.exc.DatabaseError):
-        db.session.execute(sa.delete(Prescription))
-        db.session.flush()
-    db.session.rollback()
+    saved = save(client, rx, doctor_headers, [{"name": "甘草", "dose_g": 15}])
+    assert saved.status_code == 200, saved.get_data(as_text=True)[:300]
+    key = saved.get_json()["findings"][0]["key"]
+    assert sign(client, rx, doctor_headers, {key: "病情需要"}).status_code == 200
+    for table in (FindingAcknowledgement, Prescription):
+        with pytest.raises(sa.exc.DatabaseError):
+            db.session.execute(sa.delete(table))
+            db.session.flush()
+        db.session.rollback()
 
 
 def test_signing_password_must_differ_from_login(client, app):
