@@ -29,6 +29,17 @@ REQUIRED = ("code", "name", "pinyin", "latin", "source")
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 PINYIN_PATTERN = re.compile(r"^[a-z]+( [a-z]+)*$")  # pypinyin lazy_pinyin: ü is v
 MAX_DOSE_G = 250
+# Column sizes in the database (herbs/models.py): a longer value is a data error, on any backend.
+MAX_LENGTHS = {
+    "name": 32,
+    "latin": 160,
+    "processing": 40,
+    "category": 32,
+    "subcategory": 32,
+    "source": 200,
+    "pinyin": 120,
+}
+MAX_ALIAS_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -167,6 +178,11 @@ def _check_row(where: str, values: dict, problems: CatalogueProblems) -> None:
     for passed, message in checks:
         if not passed:
             problems.add(where, message)
+    for key, limit in MAX_LENGTHS.items():
+        if len(str(values.get(key) or "")) > limit:
+            problems.add(where, f"{key} is longer than {limit} characters")
+    if any(len(alias) > MAX_ALIAS_LENGTH for alias in values.get("aliases") or ()):
+        problems.add(where, f"an alias is longer than {MAX_ALIAS_LENGTH} characters")
 
 
 def _dose_range(where, dose, problems) -> tuple[Decimal | None, Decimal | None]:
@@ -226,7 +242,8 @@ class CatalogueIndex:
                 self._by_name.setdefault(normalise_name("生" + herb.name), herb)
 
     def resolve(self, written: str) -> Herb | None:
-        return self._by_name.get(normalise_name(written))
+        found = self._by_name.get(written)  # most lines are written exactly as catalogued
+        return found if found is not None else self._by_name.get(normalise_name(written))
 
     def root(self, herb: Herb) -> Herb:
         return self.by_code.get(herb.base_code, herb) if herb.base_code else herb

@@ -26,7 +26,7 @@ class HerbRecord(db.Model):
     latin: Mapped[str] = mapped_column(String(160))
     aliases: Mapped[list] = mapped_column(JSON, default=list)
     base_id: Mapped[int | None] = mapped_column(ForeignKey("herbs.id"))
-    processing: Mapped[str | None] = mapped_column(String(16))
+    processing: Mapped[str | None] = mapped_column(String(40))
     category: Mapped[str | None] = mapped_column(String(32))
     subcategory: Mapped[str | None] = mapped_column(String(32))
     nature: Mapped[str | None] = mapped_column(String(8))

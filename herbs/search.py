@@ -23,6 +23,10 @@ class SearchEntry:
     syllables: tuple[str, ...]
     is_alias: bool
 
+    @property
+    def key(self) -> str:
+        return normalise_name(self.text)
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -36,6 +40,7 @@ class SearchIndex:
 
     def __init__(self, entries: list[SearchEntry], order: dict[str, int]):
         self.entries = tuple(entries)
+        self._keys = tuple((entry, entry.key) for entry in entries)  # normalised once
         self.order = order  # tie-break per herb code (base herbs and stocked herbs first)
         self._by_letter: dict[str, list[SearchEntry]] = {}
         for entry in entries:
@@ -55,10 +60,11 @@ class SearchIndex:
         return ranked[:limit]
 
     def _chinese_hits(self, text: str):
-        for entry in self.entries:
-            rank = _chinese_rank(text, entry)
-            if rank is not None:
-                yield Hit(entry.code, rank, entry.text)
+        for entry, key in self._keys:
+            if text not in key:
+                continue
+            rank = _chinese_rank(text, entry, key)
+            yield Hit(entry.code, rank, entry.text)
 
     def _pinyin_hits(self, text: str):
         for entry in self._by_letter.get(text[0], ()):
@@ -69,15 +75,12 @@ class SearchIndex:
             yield Hit(entry.code, rank, entry.text)
 
 
-def _chinese_rank(text: str, entry: SearchEntry) -> int | None:
-    target = normalise_name(entry.text)
+def _chinese_rank(text: str, entry: SearchEntry, target: str) -> int:
     if target == text:
         return EXACT_ALIAS if entry.is_alias else EXACT_NAME
     if target.startswith(text):
         return ALIAS_PREFIX if entry.is_alias else NAME_PREFIX
-    if text in target:
-        return ALIAS_INFIX if entry.is_alias else NAME_INFIX
-    return None
+    return ALIAS_INFIX if entry.is_alias else NAME_INFIX
 
 
 def _syllable_match(query: str, syllables: tuple[str, ...]) -> bool | None:

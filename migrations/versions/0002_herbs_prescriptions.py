@@ -57,7 +57,7 @@ def upgrade():
     sa.Column('latin', sa.String(length=160), nullable=False),
     sa.Column('aliases', sa.JSON(), nullable=False),
     sa.Column('base_id', sa.Integer(), nullable=True),
-    sa.Column('processing', sa.String(length=16), nullable=True),
+    sa.Column('processing', sa.String(length=40), nullable=True),
     sa.Column('category', sa.String(length=32), nullable=True),
     sa.Column('subcategory', sa.String(length=32), nullable=True),
     sa.Column('nature', sa.String(length=8), nullable=True),

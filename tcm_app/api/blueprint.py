@@ -1,5 +1,6 @@
 """The JSON API under /api/v1: bearer tokens only (the session cookie is ignored), JSON errors."""
 
+from datetime import timedelta
 from functools import wraps
 
 from flask import Blueprint, g, request
@@ -12,6 +13,7 @@ from tcm_app.services.accounts import resolve_token
 from tcm_app.views.guards import PUBLIC
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 def bearer_token() -> str | None:
@@ -32,7 +34,11 @@ def api_roles(*roles: str):
                 raise AuthenticationError("a valid bearer token is required", "unauthenticated")
             if token.user.role not in roles:
                 raise PermissionDeniedError("your role may not use this endpoint")
-            token.last_used_at = utcnow()
+            now = utcnow()
+            # Minute precision is enough to see which tokens are in use; writing on every request
+            # would make each read a write transaction (and serialise readers on SQLite).
+            if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+                token.last_used_at = now
             db.session.commit()  # its own unit of work, before the view's
             g.api_token = token
             g._login_user = token.user  # Flask-Login's current_user for this request only
