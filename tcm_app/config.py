@@ -41,6 +41,11 @@ def default_config(instance_path: str) -> dict:
             "task_ignore_result": True,
             "task_serializer": "json",
             "accept_content": ["json"],
+            # `celery -A tcm_app.worker beat` runs these; the embedded demo has no beat.
+            "beat_schedule": {
+                "expire-prescriptions": {"task": "herbs.expire_prescriptions", "schedule": 3600},
+                "verify-audit-chain": {"task": "core.verify_audit_chain", "schedule": 86400},
+            },
         },
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "10 per minute",

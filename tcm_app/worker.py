@@ -1,4 +1,5 @@
-"""Celery worker entry: celery -A tcm_app.worker worker (production: TCM_CELERY_BROKER_URL)."""
+"""Celery entry: `celery -A tcm_app.worker worker` and `celery -A tcm_app.worker beat` (production:
+TCM_CELERY_BROKER_URL). The beat schedule is in the CELERY settings (config.py)."""
 
 from tcm_app.app import create_app
 

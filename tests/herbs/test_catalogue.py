@@ -56,7 +56,11 @@ BAD_ROWS = [
     ("processed form on the toxic list", [GOOD, {**PROCESSED, "toxic_28": True}], "never toxic_28"),
     ("one alias for two herbs", [GOOD, {**PROCESSED, "aliases": ["国老"]}], "also belongs"),
     ("the same code twice", [GOOD, GOOD], "used twice"),
-    ("a value longer than its column", [GOOD, {**PROCESSED, "processing": "炙" * 41}], "longer than"),
+    (
+        "a value longer than its column",
+        [GOOD, {**PROCESSED, "processing": "炙" * 41}],
+        "longer than",
+    ),
 ]
 
 
