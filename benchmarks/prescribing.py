@@ -5,25 +5,16 @@ Targets (issue 3): check median <= 50 us; search p99 <= 5 ms; PDF median <= 300 
 """
 
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from cryptography.fernet import Fernet
-from flask_migrate import upgrade
+from common import bench_app
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from herbs.models import Prescription  # noqa: E402
-from herbs.safety import HerbLine, PatientFacts, check_formula  # noqa: E402
-from herbs.services import catalogue, documents, formulas, prescriptions  # noqa: E402
-from tcm_app.app import create_app  # noqa: E402
-from tcm_app.extensions import db  # noqa: E402
-from tests.factories import (  # noqa: E402
+from herbs.models import Prescription
+from herbs.safety import HerbLine, PatientFacts, check_formula
+from herbs.services import catalogue, documents, formulas, prescriptions
+from tcm_app.extensions import db
+from tests.factories import (
     SIGNING_PASSWORD,
-    IsolatedClient,
     bearer,
     create_pharmacist,
     create_prescribable_encounter,
@@ -140,21 +131,9 @@ def app_request():
 
 
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="tcm-bench-rx-"))
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "b" * 48,
-            "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.db'}",
-            "UPLOAD_FOLDER": str(tmp / "uploads"),
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    app.test_client_class = IsolatedClient
+    app = bench_app("tcm-bench-rx-")
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        print(f"database: {db.engine.url.get_backend_name()}")
         catalogue.import_herbs()
         formulas.import_formulas()
         db.session.commit()

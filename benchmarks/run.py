@@ -3,23 +3,14 @@
 Runs on a throwaway, migrated SQLite database (or TCM_BENCH_DATABASE_URL) and prints medians.
 """
 
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from cryptography.fernet import Fernet
-from flask_migrate import upgrade
+from common import bench_app
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tcm_app.app import create_app  # noqa: E402
-from tcm_app.extensions import db  # noqa: E402
-from tcm_app.services.audit import record_audit, verify_audit_chain  # noqa: E402
-from tests.factories import PASSWORD, IsolatedClient, bearer, create_encounter, login  # noqa: E402
+from tcm_app.extensions import db
+from tcm_app.services.audit import record_audit, verify_audit_chain
+from tests.factories import PASSWORD, bearer, create_encounter, login
 
 
 def timed(fn, repeat: int, expect_status: int | None = None) -> list[float]:
@@ -41,22 +32,8 @@ def report(name: str, samples: list[float], unit="ms") -> None:
 
 
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="tcm-bench-"))
-    url = os.environ.get("TCM_BENCH_DATABASE_URL", f"sqlite:///{tmp / 'bench.db'}")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "b" * 48,
-            "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "SQLALCHEMY_DATABASE_URI": url,
-            "UPLOAD_FOLDER": str(tmp / "uploads"),
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    app.test_client_class = IsolatedClient
+    app = bench_app("tcm-bench-")
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
         print(f"database: {db.engine.url.get_backend_name()}")
 
         def append_and_commit():

@@ -88,11 +88,17 @@ def _patient_facts_for(prescription_id) -> PatientFacts:
 @roles_required(Role.DOCTOR)
 def prescription_open(encounter_id: int):
     encounter = core_access.visible_encounter(current_user, encounter_id)
+    back = url_for("core.encounter_view", encounter_id=encounter_id)
+    return _to_editor(lambda: prescriptions.open_draft(encounter, current_user), back)
+
+
+def _to_editor(make_draft, back_url: str):
+    """Run a service that yields a draft and open it in the editor, or go back with the refusal."""
     try:
-        draft = prescriptions.open_draft(encounter, current_user)
+        draft = make_draft()
     except TCMError as exc:
         flash_error(exc)
-        return redirect(url_for("core.encounter_view", encounter_id=encounter_id))
+        return redirect(back_url)
     db.session.commit()
     return redirect(url_for("herbs.prescription_edit", prescription_id=draft.id))
 
@@ -319,13 +325,8 @@ def prescription_review(prescription_id: int):
 @roles_required(Role.DOCTOR)
 def prescription_revise(prescription_id: int):
     prescription = access.visible_prescription(current_user, prescription_id)
-    try:
-        draft = prescriptions.revise(prescription, current_user)
-    except TCMError as exc:
-        flash_error(exc)
-        return redirect(url_for("herbs.prescription_view", prescription_id=prescription_id))
-    db.session.commit()
-    return redirect(url_for("herbs.prescription_edit", prescription_id=draft.id))
+    back = url_for("herbs.prescription_view", prescription_id=prescription_id)
+    return _to_editor(lambda: prescriptions.revise(prescription, current_user), back)
 
 
 @bp.route("/prescriptions/<int:prescription_id>/pdf")

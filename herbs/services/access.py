@@ -28,7 +28,11 @@ def visible_prescription(user: User, prescription_id: int) -> Prescription:
         prescriptions_query(user).where(Prescription.id == prescription_id)
     )
     if prescription is None:
-        raise NotFoundError("prescription not found")
+        exc = NotFoundError("prescription not found")
+        if db.session.get(Prescription, prescription_id) is not None:
+            # It exists but is not this user's to see: answer as if missing, and keep who tried.
+            exc.audited("prescription.access", "prescription", prescription_id)
+        raise exc
     return prescription
 
 

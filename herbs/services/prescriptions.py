@@ -145,7 +145,11 @@ def save_draft(
             errors.setdefault(f"lines.{position}.name", []).append("unknown_herb")
         resolved.append((line, herb))
     if errors:
-        raise ValidationError("the prescription has errors", "invalid_prescription", errors)
+        raise _refuse(
+            ValidationError("the prescription has errors", "invalid_prescription", errors),
+            "prescription.edit",
+            prescription,
+        )
     prescription.lines.clear()
     db.session.flush()
     for position, (line, herb) in enumerate(resolved):
@@ -194,7 +198,7 @@ def sign(
     if not prescription.lines:
         raise ValidationError("add at least one herb", "lines_required")
     findings = findings_for(prescription)
-    _require_signable(findings, reasons)
+    _require_signable(prescription, findings, reasons)
     now = utcnow()
     for finding in findings:
         if finding.severity == DOUBLE_SIGN:
@@ -244,25 +248,27 @@ def _one_diagnosis(diagnosis) -> str:
     return f"{disease} · {syndrome}"
 
 
-def _require_signable(findings: list[Finding], reasons: dict[str, str]) -> None:
+def _require_signable(prescription, findings: list[Finding], reasons: dict[str, str]) -> None:
     blocking = [f for f in findings if f.severity == BLOCK]
     if blocking:
-        raise ValidationError(
+        exc = ValidationError(
             "；".join(f.message for f in blocking),
             "blocking_findings",
             {"findings": [f.key for f in blocking]},
         )
+        raise _refuse(exc, "prescription.sign", prescription)
     missing = [
         f.key
         for f in findings
         if f.severity == DOUBLE_SIGN and prescribing.reason_problem((reasons or {}).get(f.key))
     ]
     if missing:
-        raise ValidationError(
+        exc = ValidationError(
             "give a reason and sign again for each flagged finding",
             "double_signature_required",
             {"findings": missing},
         )
+        raise _refuse(exc, "prescription.sign", prescription)
 
 
 def signed_content(prescription: Prescription) -> dict:

@@ -180,6 +180,7 @@ def test_bad_drafts_are_refused_and_nothing_is_written(
     assert save(client, rx, doctor_headers).status_code == 200
     error = api_error(save(client, rx, doctor_headers, lines, packets), 422)
     assert field in error["fields"]
+    assert audit_actions(rx["id"])[-1] == "prescription.edit_refused"
     kept = client.get(f"{API}/prescriptions/{rx['id']}", headers=doctor_headers).get_json()
     assert [line["written_name"] for line in kept["lines"]] == [line["name"] for line in SIJUNZI]
 
@@ -192,12 +193,17 @@ def test_wrong_signing_password_is_refused_and_audited(client, encounter, doctor
     assert db.session.get(Prescription, rx["id"]).status == "draft"
 
 
-def test_another_doctor_cannot_sign_or_see_it(client, encounter, doctor_headers):
+def test_another_doctor_cannot_sign_or_see_it_and_is_on_record(client, encounter, doctor_headers):
     rx = open_draft(client, encounter, doctor_headers)
     save(client, rx, doctor_headers)
-    other = bearer(create_doctor())
+    intruder = create_doctor(username="intruder")
+    other = bearer(intruder)
     api_error(sign(client, rx, other), 404)
     api_error(client.get(f"{API}/prescriptions/{rx['id']}", headers=other), 404)
+    tries = db.session.scalars(
+        sa.select(AuditEntry.actor_label).where(AuditEntry.action == "prescription.access_refused")
+    ).all()
+    assert tries == ["intruder", "intruder"]
 
 
 def test_signing_someone_elses_prescription_is_refused_and_audited(
