@@ -35,6 +35,7 @@ class LineForm(Form):
         validators=[Optional()],
     )
     from_template = HiddenField()
+    original = HiddenField()  # the template's ancient amount, shown beside the grams
     confirmed = BooleanField(_l("Confirmed"))
 
 

@@ -156,7 +156,7 @@ def _form_from_draft(prescription) -> PrescriptionForm:
         form.usage.data = template.usage or form.usage.data
         for line in template.lines:
             dose = f"{line.dose_g:g}" if line.dose_g else ""
-            _append_row(form, line.herb_name, dose, line.method, from_template=True)
+            _append_row(form, line.herb_name, dose, line.method, line.original or "", True)
     else:
         for line in prescription.lines:
             _append_row(form, line.written_name, f"{line.dose_g:g}", line.method)
@@ -174,12 +174,13 @@ def _requested_template():
         return None
 
 
-def _append_row(form, name="", dose="", method=None, from_template=False) -> None:
+def _append_row(form, name="", dose="", method=None, original="", from_template=False) -> None:
     form.lines.append_entry(
         {
             "name": name,
             "dose_g": dose,
             "method": method or "",
+            "original": original,
             "from_template": "1" if from_template else "",
         }
     )
@@ -223,7 +224,7 @@ def render_editor(prescription, form, status=200):
     findings = prescriptions.findings_for(prescription)
     double_sign = [f for f in findings if f.severity == DOUBLE_SIGN]
     sign_form = SignForm(formdata=None, version=prescription.lock_version)
-    templates = formulas.search_templates(request.args.get("tq", ""), limit=200)
+    templates = formulas.search_templates(limit=200)
     return (
         render_template(
             "herbs/prescriptions/edit.html",
@@ -234,6 +235,7 @@ def render_editor(prescription, form, status=200):
             findings=findings,
             double_sign=double_sign,
             templates=templates,
+            applied_template=_requested_template(),
             blockers=prescriptions.prescribing_status(prescription.encounter),
             patient_facts=prescriptions.patient_facts(prescription.patient),
         ),
