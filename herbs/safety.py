@@ -48,6 +48,9 @@ class HerbLine:
 class PatientFacts:
     pregnant: bool = False
     age: int | None = None
+    # A woman of child-bearing age whose pregnancy status nobody recorded: forbidden herbs are
+    # flagged so that the doctor asks before prescribing them.
+    pregnancy_unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -248,6 +251,12 @@ def _line_findings(item, packets, patient, fraction, index, rules) -> list[Findi
     herb = item.herb
     if patient.pregnant and herb.pregnancy:
         findings.append(_pregnancy(item, rules))
+    elif patient.pregnancy_unknown and herb.pregnancy == "禁用":
+        message = f"{herb.name}孕妇禁用，患者妊娠状态未记录：请先确认是否妊娠。"
+        source = rules.sources["pregnancy_source"]
+        findings.append(
+            Finding(PREGNANCY_FORBIDDEN, WARN, (herb.name,), message, source, (item.position,))
+        )
     if herb.toxic_28:
         findings += _toxic(item, packets, index, rules)
     findings += _dose(item, fraction, rules)
@@ -267,9 +276,13 @@ def _pregnancy(item: _Resolved, rules: RuleBook) -> Finding:
 def _toxic(item: _Resolved, packets: int, index: CatalogueIndex, rules: RuleBook) -> list[Finding]:
     herb, source, where = item.herb, rules.sources["toxic_source"], (item.position,)
     findings = []
-    limit = TOXIC_DAYS_LIMIT * float(herb.dose_max_g) if herb.dose_max_g else 0.0
     total = item.dose_g * packets
-    if total > limit:
+    if herb.dose_max_g is None:
+        forms = "、".join(form.name for form in index.processed_forms(herb))
+        instead = f"；需内服请改开炮制品（{forms}）" if forms else ""
+        message = f"{herb.name}属医疗用毒性药品，药典未规定其生品内服用量，不得开入汤剂{instead}。"
+        findings.append(Finding(TOXIC, BLOCK, (herb.name,), message, source, where))
+    elif total > (limit := TOXIC_DAYS_LIMIT * float(herb.dose_max_g)):
         message = (
             f"{herb.name}属医疗用毒性药品，每张处方不得超过二日极量"
             f"（{_grams(limit)}），本处方合计{_grams(total)}。"

@@ -157,6 +157,8 @@ class PrescriptionSchema(Schema):
     packets = fields.Integer()
     usage = fields.String()
     diagnosis = fields.String(allow_none=True)
+    patient_age = fields.Integer(allow_none=True, metadata={"description": "at signing"})
+    patient_pregnant = fields.Boolean(allow_none=True, metadata={"description": "at signing"})
     lines = fields.List(fields.Nested(PrescriptionLineSchema))
     findings = fields.List(fields.Nested(FindingSchema))
     acknowledgements = fields.List(fields.Nested(AcknowledgementSchema))

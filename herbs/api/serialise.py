@@ -74,6 +74,8 @@ def prescription_json(prescription, findings=None) -> dict:
         "packets": prescription.packets,
         "usage": prescription.usage,
         "diagnosis": prescription.diagnosis_text,
+        "patient_age": prescription.patient_age,
+        "patient_pregnant": prescription.patient_pregnant,
         "lines": [
             {
                 "herb": line.herb.name,

@@ -39,9 +39,18 @@ from tcm_app.services.patients import patient_age
 S = PrescriptionStatus
 
 
+CHILD_BEARING_AGES = range(12, 56)
+
+
 def patient_facts(patient: Patient) -> PatientFacts:
-    pregnant = patient.pregnancy_status == PregnancyStatus.PREGNANT
-    return PatientFacts(pregnant=pregnant, age=patient_age(patient))
+    age = patient_age(patient)
+    status = patient.pregnancy_status
+    unknown = (
+        patient.sex == "female" and age in CHILD_BEARING_AGES and status == PregnancyStatus.UNKNOWN
+    )
+    return PatientFacts(
+        pregnant=status == PregnancyStatus.PREGNANT, age=age, pregnancy_unknown=unknown
+    )
 
 
 def check(lines: list[HerbLine], packets: int, patient: PatientFacts) -> list[Finding]:

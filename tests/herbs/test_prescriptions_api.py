@@ -12,6 +12,7 @@ from tcm_app.common.errors import ConflictError
 from tcm_app.extensions import db
 from tcm_app.models.audit import AuditEntry
 from tcm_app.models.types import utcnow
+from tcm_app.services.patients import patient_age
 from tests.api.helpers import api_error
 from tests.factories import (
     SIGNING_PASSWORD,
@@ -96,6 +97,7 @@ def audit_actions(prescription_id) -> list[str]:
 def test_doctor_pharmacist_patient_flow(client, encounter, doctor_headers, pharmacist):
     rx = signed_prescription(client, encounter, doctor_headers)
     assert rx["status"] == "pending_review" and rx["diagnosis"].startswith("胃脘痛")
+    assert rx["patient_age"] == patient_age(encounter.patient) and rx["patient_pregnant"] is False
     queue = client.get(f"{API}/prescriptions?status=pending_review", headers=bearer(pharmacist))
     assert [item["id"] for item in queue.get_json()["items"]] == [rx["id"]]
     approved = review(client, rx, bearer(pharmacist)).get_json()

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.pure
 
 ADULT = PatientFacts(pregnant=False, age=40)
 PREGNANT = PatientFacts(pregnant=True, age=30)
+UNKNOWN = PatientFacts(pregnant=False, age=30, pregnancy_unknown=True)
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +91,13 @@ PREGNANCY_CASES = [
     ("桃仁 needs caution in pregnancy", "桃仁", PREGNANT, ("pregnancy_caution", WARN)),
     ("莪术 is fine when not pregnant", "莪术", ADULT, None),
     ("甘草 is fine in pregnancy", "甘草", PREGNANT, None),
+    (
+        "莪术 is flagged when pregnancy was never recorded",
+        "莪术",
+        UNKNOWN,
+        ("pregnancy_forbidden", WARN),
+    ),
+    ("红花 is not flagged when pregnancy was never recorded", "红花", UNKNOWN, None),
 ]
 
 
@@ -110,6 +118,8 @@ TOXIC_CASES = [
     ("生半夏 over the two-day maximum is refused", [("生半夏", 3)], 7, [BLOCK, DOUBLE_SIGN]),
     ("制川乌 (processed) is not on the 28 list", [("制川乌", 3)], 7, []),
     ("雄黄 at its dose for two days", [("雄黄", 0.05)], 2, [WARN]),
+    ("生川乌 has no oral dose: refused", [("生川乌", 1)], 1, [BLOCK, DOUBLE_SIGN]),
+    ("川乌 not written raw still has no oral dose", [("川乌", 1)], 1, [BLOCK, WARN]),
 ]
 
 
@@ -189,3 +199,8 @@ def test_findings_are_ordered_blocking_first_and_carry_a_source(checker):
     findings = checker([("甘草", 15), ("海藻", 10), ("无名草", 3)])
     assert next(f.severity for f in findings) == BLOCK
     assert all(f.message and f.source for f in findings)
+
+
+def test_the_block_for_a_raw_toxic_herb_points_to_its_processed_form(checker):
+    block = next(f for f in checker([("生川乌", 1)], 1) if f.severity == BLOCK)
+    assert "制川乌" in block.message
