@@ -78,6 +78,14 @@ def _require_author(prescription: Prescription, doctor: User, action: str) -> No
         )
 
 
+def _require_own_draft(prescription, doctor, expected_version, action, refusal) -> None:
+    """The author acting on the version they saw, while it is still a draft."""
+    _require_author(prescription, doctor, action)
+    _check_version(prescription, expected_version)
+    if prescription.status != S.DRAFT:
+        raise _refuse(refusal, action, prescription)
+
+
 def _check_version(prescription: Prescription, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != prescription.lock_version:
         raise ConflictError("the prescription changed meanwhile; reload and try again", "stale")
@@ -131,14 +139,8 @@ def save_draft(
     template_id: int | None = None,
 ) -> list[Finding]:
     """Replace the draft's lines; unknown herbs or impossible amounts write nothing."""
-    _require_author(prescription, doctor, "prescription.edit")
-    _check_version(prescription, expected_version)
-    if prescription.status != S.DRAFT:
-        raise _refuse(
-            ConflictError("a signed prescription cannot be edited", "not_a_draft"),
-            "prescription.edit",
-            prescription,
-        )
+    refusal = ConflictError("a signed prescription cannot be edited", "not_a_draft")
+    _require_own_draft(prescription, doctor, expected_version, "prescription.edit", refusal)
     lines, errors = prescribing.parse_lines(raw_lines)
     for field, problem in (
         ("packets", prescribing.packets_problem(packets)),
@@ -188,14 +190,8 @@ def sign(
     expected_version: int | None = None,
 ) -> None:
     """The doctor's personal signature: freezes the content and sends it to pharmacist review."""
-    _require_author(prescription, doctor, "prescription.sign")
-    _check_version(prescription, expected_version)
-    if prescription.status != S.DRAFT:
-        raise _refuse(
-            ConflictError("this prescription is already signed", "already_signed"),
-            "prescription.sign",
-            prescription,
-        )
+    refusal = ConflictError("this prescription is already signed", "already_signed")
+    _require_own_draft(prescription, doctor, expected_version, "prescription.sign", refusal)
     _require_prescribing_allowed(prescription.encounter, "prescription.sign")
     if not check_signing_password(doctor, signing_password):
         raise _refuse(
