@@ -9,7 +9,16 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from tcm_app.config import load_config
-from tcm_app.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
+from tcm_app.extensions import (
+    babel,
+    celery_init_app,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    sock,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,6 +102,8 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from consults import models as consult_models  # noqa: F401  (metadata)
+    from consults.services.hub import make_hub
     from herbs import models as herb_models  # noqa: F401  (metadata)
     from herbs import tasks as herb_tasks  # noqa: F401  (registers the prescription tasks)
     from tcm_app import tasks  # noqa: F401  (registers the core tasks)
@@ -114,6 +125,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_session_user)
     celery_init_app(app)
+    sock.init_app(app)
+    app.extensions["consult_hub"] = make_hub(app.config.get("CONSULT_REDIS_URL"))
 
 
 def select_locale() -> str:
@@ -154,6 +167,7 @@ def begin_immediate_on_sqlite(conn):
 
 def register_blueprints(app: Flask) -> None:
     # Importing the route modules attaches their views to the blueprints.
+    from consults.views import bp as consults_bp
     from herbs.api import routes as herb_api  # noqa: F401
     from herbs.views import bp as herbs_bp
     from tcm_app.api import auth, encounters, openapi, reference  # noqa: F401
@@ -167,6 +181,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(herbs_bp)
+    app.register_blueprint(consults_bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
 
 

@@ -71,6 +71,13 @@ def default_config(instance_path: str) -> dict:
         "PRESCRIPTION_VALID_DAYS": 3,
         # Public address printed in prescription QR codes (empty: the request's own host).
         "PUBLIC_BASE_URL": "",
+        # Video consults: none of these are needed on a local network (host candidates only).
+        "CONSULT_STUN_URLS": [],
+        "CONSULT_TURN_URLS": [],
+        "CONSULT_TURN_SECRET": "",
+        "CONSULT_TURN_TTL": 3600,
+        "CONSULT_REDIS_URL": None,  # set: signaling relays through Redis pub/sub (several processes)
+        "CONSULT_RECORDING_ENABLED": False,
     }
 
 
@@ -89,6 +96,12 @@ ENV_SETTINGS = {
     "API_TOKEN_HOURS": ("API_TOKEN_HOURS", int),
     "PRESCRIPTION_VALID_DAYS": ("PRESCRIPTION_VALID_DAYS", int),
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
+    "CONSULT_STUN_URLS": ("CONSULT_STUN_URLS", json.loads),
+    "CONSULT_TURN_URLS": ("CONSULT_TURN_URLS", json.loads),
+    "CONSULT_TURN_SECRET": ("CONSULT_TURN_SECRET", str),
+    "CONSULT_TURN_TTL": ("CONSULT_TURN_TTL", int),
+    "CONSULT_REDIS_URL": ("CONSULT_REDIS_URL", str),
+    "CONSULT_RECORDING_ENABLED": ("CONSULT_RECORDING_ENABLED", json.loads),
 }
 
 MAX_PRESCRIPTION_VALID_DAYS = 3
@@ -172,6 +185,9 @@ def validate_production(config) -> None:
         )
     if problems:
         raise ConfigError("Production settings refused:\n  - " + "\n  - ".join(problems))
+    if not config.get("CONSULT_REDIS_URL"):
+        # Several server processes: consult signaling relays through the same Redis.
+        config["CONSULT_REDIS_URL"] = config["CELERY"]["broker_url"]
 
 
 def is_valid_fernet_key(value) -> bool:

@@ -7,6 +7,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
+from flask_sock import Sock
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -33,6 +34,8 @@ csrf = CSRFProtect()
 babel = Babel()
 # Limits apply only where a route asks for one (login, token exchange); no global default.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Plain WebSocket routes (consult signaling); they need a threaded server (Werkzeug, gunicorn gthread).
+sock = Sock()
 
 
 def celery_init_app(app: Flask) -> Celery:

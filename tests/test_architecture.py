@@ -10,7 +10,7 @@ import pytest
 pytestmark = pytest.mark.pure
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("tcm_app", "herbs", "diagnosis", "decoction", "treatments")
+PACKAGES = ("tcm_app", "herbs", "consults", "diagnosis", "decoction", "treatments")
 SHELL_NAMES = {"views", "forms", "models", "services", "tasks", "api", "cli", "__init__"}
 # The hospital core's framework modules: the factory, settings, extensions and PDF rendering.
 CORE_SHELL = {"app", "config", "extensions", "worker", "pdf"}

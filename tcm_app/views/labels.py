@@ -77,6 +77,17 @@ LABELS = {
     "double_sign": _l("Reason and second signature"),
     "warn": _l("Warning"),
     "classical": _l("Classical formula"),
+    # consult process events
+    "consult_waiting": _l("Entered the waiting room"),
+    "consult_joined": _l("Joined"),
+    "consult_left": _l("Left"),
+    "consult_call_started": _l("Doctor started the call"),
+    "consult_connected": _l("Connected"),
+    "consult_quality_drop": _l("Connection quality dropped"),
+    "consult_reconnecting": _l("Connection lost"),
+    "consult_reconnected": _l("Reconnected"),
+    "consult_media_error": _l("Camera or microphone unavailable"),
+    "consult_ended": _l("Call ended"),
     "agreed": _l("Agreed formula"),
 }
 
@@ -150,6 +161,10 @@ ERROR_MESSAGES = {
     "prescription_expired": _l("This prescription has expired."),
     "prescription_not_approved": _l("This prescription has not been approved."),
     "not_signed": _l("A draft has no prescription document yet."),
+    "not_participant": _l("You are not a participant of this consult."),
+    "consult_closed": _l("This consult is closed."),
+    "call_ended": _l("The doctor ended this call."),
+    "bad_room_token": _l("The consult link expired. Open the consult page again."),
     "not_reviewed": _l("The prescription is available after pharmacist review."),
     "wrong_password": _l("The login password is wrong."),
     "same_as_login": _l("The signing password must differ from the login password."),

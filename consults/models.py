@@ -1,0 +1,115 @@
+"""Online consult sessions and bookings, and the process records of each video consult (全程留痕):
+call state, events and chat. Process records are kept at least 3 years and never deleted here."""
+
+from datetime import date, datetime, time
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tcm_app.extensions import db
+from tcm_app.models.types import UTCDateTime, utcnow
+
+PROCESS_RECORD_RETENTION_YEARS = 3  # 《互联网诊疗监管细则》: chat, audio and video ≥ 3 years
+
+
+class ConsultSession(db.Model):
+    """A weekly online consult session of a doctor: e.g. Tuesday 09:00-12:00 in 15-minute slots."""
+
+    __tablename__ = "consult_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doctor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    slot_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ConsultException(db.Model):
+    """One day that differs from the weekly sessions: closed, or replacement hours."""
+
+    __tablename__ = "consult_exceptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doctor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    closed: Mapped[bool] = mapped_column(Boolean, default=True)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
+    slot_minutes: Mapped[int | None] = mapped_column(Integer)
+
+
+class ConsultBooking(db.Model):
+    """A booked slot. The database refuses a second active booking of the same doctor and start."""
+
+    __tablename__ = "consult_bookings"
+    __table_args__ = (
+        Index(
+            "uq_consult_bookings_active_slot",
+            "doctor_id",
+            "starts_at",
+            unique=True,
+            sqlite_where=text("status = 'booked'"),
+            postgresql_where=text("status = 'booked'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doctor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id"), unique=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="booked")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    encounter = relationship("Encounter", backref=db.backref("booking", uselist=False))
+
+
+class ConsultCall(db.Model):
+    """The video consult of one encounter: waiting room, start, end and who ended it."""
+
+    __tablename__ = "consult_calls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id"), unique=True)
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    connected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recording_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    encounter = relationship("Encounter", backref=db.backref("call", uselist=False))
+    ended_by = relationship("User")
+
+
+class ConsultEvent(db.Model):
+    """One process event (joined, connected with candidate type, quality drop, ended ...)."""
+
+    __tablename__ = "consult_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor = relationship("User")
+
+
+class ChatMessage(db.Model):
+    """A text or image message of the consult chat (图文问诊), with sender and time."""
+
+    __tablename__ = "consult_chat_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id"), index=True)
+    sender_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    text: Mapped[str] = mapped_column(Text, default="")
+    image_key: Mapped[str | None] = mapped_column(String(64))
+    image_mime: Mapped[str | None] = mapped_column(String(32))
+
+    sender = relationship("User")

@@ -1,0 +1,156 @@
+"""The signaling hub: who is connected to which consult room, and delivery of messages to them.
+
+Embedded default: one process, rooms in memory. Production (several server processes): every
+message goes through Redis pub/sub and each process delivers it to its own sockets; presence is a
+Redis hash per room, so a peer on another process is still seen.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+CHANNEL_PREFIX = "tcm:consult:"
+PRESENCE_PREFIX = "tcm:consult-presence:"
+
+
+@dataclass(eq=False)
+class Connection:
+    """One participant's socket. Sends are serialised: the relay thread and the handler share it."""
+
+    ws: object
+    room: int
+    user: dict  # {"id", "role", "name"}
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    closed: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def send(self, message: dict) -> bool:
+        if self.closed:
+            return False
+        text = json.dumps(message, ensure_ascii=False)
+        with self._lock:
+            try:
+                self.ws.send(text)
+                return True
+            except Exception:  # a dead socket: the handler's loop notices and cleans up
+                self.closed = True
+                return False
+
+    def close(self) -> None:
+        self.closed = True
+        try:
+            self.ws.close()
+        except Exception:  # already closed by the other side
+            pass
+
+
+class LocalHub:
+    """Rooms of this process only."""
+
+    def __init__(self):
+        self._rooms: dict[int, dict[str, Connection]] = {}
+        self._lock = threading.Lock()
+
+    def join(self, conn: Connection) -> list[Connection]:
+        """Add a connection; an older connection of the same user in the room is replaced."""
+        with self._lock:
+            room = self._rooms.setdefault(conn.room, {})
+            replaced = [c for c in room.values() if c.user["id"] == conn.user["id"]]
+            for old in replaced:
+                room.pop(old.id, None)
+            room[conn.id] = conn
+        for old in replaced:
+            old.send({"type": "error", "code": "replaced", "message": "opened elsewhere"})
+            old.close()
+        return replaced
+
+    def leave(self, conn: Connection) -> bool:
+        """Remove a connection; False if it had already been replaced."""
+        with self._lock:
+            room = self._rooms.get(conn.room, {})
+            present = room.pop(conn.id, None) is not None
+            if not room:
+                self._rooms.pop(conn.room, None)
+        return present
+
+    def peers(self, room: int, exclude: str | None = None) -> list[dict]:
+        with self._lock:
+            return [c.user for c in self._rooms.get(room, {}).values() if c.id != exclude]
+
+    def publish(self, room: int, message: dict, exclude: str | None = None) -> None:
+        self.deliver(room, message, exclude)
+
+    def deliver(self, room: int, message: dict, exclude: str | None = None) -> None:
+        with self._lock:
+            targets = [c for c in self._rooms.get(room, {}).values() if c.id != exclude]
+        for conn in targets:
+            conn.send(message)
+
+    def close_room(self, room: int) -> None:
+        with self._lock:
+            targets = list(self._rooms.get(room, {}).values())
+        for conn in targets:
+            conn.close()
+
+    def connection_count(self) -> int:
+        with self._lock:
+            return sum(len(room) for room in self._rooms.values())
+
+
+class RedisHub(LocalHub):
+    """Across processes: publish through Redis; a listener thread delivers to local sockets."""
+
+    def __init__(self, url: str):
+        import redis
+
+        super().__init__()
+        self._redis = redis.Redis.from_url(url)
+        self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        self._pubsub.psubscribe(**{CHANNEL_PREFIX + "*": self._on_message})
+        self._thread = self._pubsub.run_in_thread(sleep_time=0.01, daemon=True)
+
+    def _on_message(self, item) -> None:
+        try:
+            envelope = json.loads(item["data"])
+            room = int(item["channel"].decode().removeprefix(CHANNEL_PREFIX))
+            self.deliver(room, envelope["message"], envelope.get("exclude"))
+        except (ValueError, KeyError) as exc:
+            log.warning("dropped a malformed relay message: %s", exc)
+
+    def join(self, conn: Connection) -> list[Connection]:
+        replaced = super().join(conn)
+        key = PRESENCE_PREFIX + str(conn.room)
+        for old in replaced:
+            self._redis.hdel(key, old.id)
+        self._redis.hset(key, conn.id, json.dumps(conn.user))
+        self._redis.expire(key, 24 * 3600)
+        return replaced
+
+    def leave(self, conn: Connection) -> bool:
+        present = super().leave(conn)
+        self._redis.hdel(PRESENCE_PREFIX + str(conn.room), conn.id)
+        return present
+
+    def peers(self, room: int, exclude: str | None = None) -> list[dict]:
+        entries = self._redis.hgetall(PRESENCE_PREFIX + str(room))
+        return [json.loads(user) for conn_id, user in entries.items() if conn_id.decode() != exclude]
+
+    def publish(self, room: int, message: dict, exclude: str | None = None) -> None:
+        envelope = json.dumps({"message": message, "exclude": exclude}, ensure_ascii=False)
+        self._redis.publish(CHANNEL_PREFIX + str(room), envelope)
+
+    def close_room(self, room: int) -> None:
+        super().close_room(room)
+        self._redis.delete(PRESENCE_PREFIX + str(room))
+
+    def stop(self) -> None:
+        self._thread.stop()
+
+
+def make_hub(redis_url: str | None) -> LocalHub:
+    return RedisHub(redis_url) if redis_url else LocalHub()
