@@ -12,7 +12,7 @@ RELAYED = frozenset({"offer", "answer", "ice"})
 TYPES = RELAYED | {"chat", "event", "hangup", "ping"}
 
 
-class MessageRefused(Exception):
+class MessageRefusedError(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
@@ -20,17 +20,17 @@ class MessageRefused(Exception):
 
 
 def parse_frame(raw) -> dict:
-    """A client frame as a dict with a known type and well-formed fields; MessageRefused otherwise."""
+    """A client frame as a dict of a known type with well-formed fields, or MessageRefusedError."""
     if isinstance(raw, bytes):
-        raise MessageRefused("invalid", "binary frames are not accepted")
+        raise MessageRefusedError("invalid", "binary frames are not accepted")
     if len(raw.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
-        raise MessageRefused("too_large", "the message is too large")
+        raise MessageRefusedError("too_large", "the message is too large")
     try:
         message = json.loads(raw)
     except ValueError as exc:
-        raise MessageRefused("invalid", "the message is not JSON") from exc
+        raise MessageRefusedError("invalid", "the message is not JSON") from exc
     if not isinstance(message, dict) or message.get("type") not in TYPES:
-        raise MessageRefused("invalid", "unknown message type")
+        raise MessageRefusedError("invalid", "unknown message type")
     _check_fields(message)
     return message
 
@@ -40,18 +40,23 @@ def _check_fields(message: dict) -> None:
     if kind in ("offer", "answer"):
         sdp = message.get("sdp")
         if not isinstance(sdp, str) or not sdp or len(sdp) > MAX_SDP_CHARS:
-            raise MessageRefused("invalid", "an offer or answer needs its SDP")
+            raise MessageRefusedError("invalid", "an offer or answer needs its SDP")
     elif kind == "ice":
         candidate = message.get("candidate")
         if candidate is not None and not isinstance(candidate, dict):
-            raise MessageRefused("invalid", "an ICE candidate must be an object or null")
+            raise MessageRefusedError("invalid", "an ICE candidate must be an object or null")
     elif kind == "chat":
         text = message.get("text")
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_CHAT_CHARS:
-            raise MessageRefused("invalid", f"a chat message has 1 to {MAX_CHAT_CHARS} characters")
-    elif kind == "event":
-        if message.get("name") not in EVENT_NAMES or not isinstance(message.get("detail", {}), dict):
-            raise MessageRefused("invalid", "unknown event")
+            raise MessageRefusedError(
+                "invalid", f"a chat message has 1 to {MAX_CHAT_CHARS} characters"
+            )
+    elif kind == "event" and not _good_event(message):
+        raise MessageRefusedError("invalid", "unknown event")
+
+
+def _good_event(message: dict) -> bool:
+    return message.get("name") in EVENT_NAMES and isinstance(message.get("detail", {}), dict)
 
 
 @dataclass

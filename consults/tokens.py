@@ -10,7 +10,7 @@ from dataclasses import dataclass
 ROOM_TOKEN_SECONDS = 120  # long enough to open the socket, short enough that a leak is harmless
 
 
-class TokenRefused(Exception):
+class TokenRefusedError(Exception):
     """A token that is forged, expired, malformed or for another room; `code` says which."""
 
     def __init__(self, code: str):
@@ -45,21 +45,21 @@ def issue_room_token(secret: bytes, encounter_id: int, user_id: int, now: int) -
 
 
 def verify_room_token(secret: bytes, token: str, encounter_id: int, now: int) -> RoomGrant:
-    """The grant inside a valid token for this room; TokenRefused otherwise."""
+    """The grant inside a valid token for this room; TokenRefusedError otherwise."""
     body, dot, mac = (token or "").partition(".")
     if not dot or len(token) > 512:
-        raise TokenRefused("malformed")
+        raise TokenRefusedError("malformed")
     if not hmac.compare_digest(mac, _mac(secret, body)):
-        raise TokenRefused("forged")
+        raise TokenRefusedError("forged")
     try:
         payload = json.loads(_unb64(body))
         grant = RoomGrant(int(payload["e"]), int(payload["u"]), int(payload["x"]))
     except (ValueError, KeyError, TypeError) as exc:
-        raise TokenRefused("malformed") from exc
+        raise TokenRefusedError("malformed") from exc
     if grant.expires_at < now:
-        raise TokenRefused("expired")
+        raise TokenRefusedError("expired")
     if grant.encounter_id != encounter_id:
-        raise TokenRefused("wrong_room")
+        raise TokenRefusedError("wrong_room")
     return grant
 
 

@@ -45,9 +45,9 @@ def consult_helpers() -> dict:
 @bp.before_request
 def websocket_only():
     """The socket endpoint answers a plain HTTP request with a clear 400, not a crash."""
-    if request.endpoint == "consults.consult_socket":
-        if request.headers.get("Upgrade", "").lower() != "websocket":
-            abort(400)
+    upgrade = request.headers.get("Upgrade", "").lower()
+    if request.endpoint == "consults.consult_socket" and upgrade != "websocket":
+        abort(400)
 
 
 def _encounter(encounter_id: int):
@@ -100,7 +100,9 @@ def call_end(encounter_id: int):
     encounter = _encounter(encounter_id)
     calls.end_call(encounter, current_user)
     db.session.commit()
-    signaling.hub().publish(encounter_id, {"type": "hangup", "by": signaling.user_json(current_user)})
+    signaling.hub().publish(
+        encounter_id, {"type": "hangup", "by": signaling.user_json(current_user)}
+    )
     flash(_("The video consult has ended."))
     return redirect(url_for("core.encounter_view", encounter_id=encounter_id))
 

@@ -49,9 +49,9 @@ def call_of(encounter: Encounter) -> ConsultCall:
 def require_joinable(encounter: Encounter, user: User, action: str = "consult.join") -> None:
     """Only its participants join an open online visit whose call has not ended."""
     if user.id not in participant_ids(encounter):
-        raise PermissionDeniedError("you are not a participant of this consult", "not_participant").audited(
-            action, "encounter", encounter.id
-        )
+        raise PermissionDeniedError(
+            "you are not a participant of this consult", "not_participant"
+        ).audited(action, "encounter", encounter.id)
     if encounter.kind not in ONLINE_KINDS or encounter.status not in OPEN_STATUSES:
         raise ConflictError("this consult is closed", "consult_closed").audited(
             action, "encounter", encounter.id
@@ -76,7 +76,7 @@ def admit(encounter_id: int, token: str) -> tuple[Encounter, User]:
     """The encounter and user behind a room token, if they may still join; raises otherwise."""
     try:
         grant = tokens.verify_room_token(_secret(), token, encounter_id, int(time.time()))
-    except tokens.TokenRefused as exc:
+    except tokens.TokenRefusedError as exc:
         raise PermissionDeniedError(f"room token refused: {exc.code}", "bad_room_token").audited(
             "consult.join", "encounter", encounter_id
         ) from exc
@@ -97,16 +97,24 @@ def ice_servers(user: User) -> list[dict]:
             config["CONSULT_TURN_SECRET"], user.id, int(time.time()), config["CONSULT_TURN_TTL"]
         )
         servers.append(
-            {"urls": list(config["CONSULT_TURN_URLS"]), "username": username, "credential": password}
+            {
+                "urls": list(config["CONSULT_TURN_URLS"]),
+                "username": username,
+                "credential": password,
+            }
         )
     return servers
 
 
 def record_event(encounter_id: int, user_id: int | None, name: str, detail: dict | None = None):
-    event = ConsultEvent(encounter_id=encounter_id, actor_id=user_id, name=name, detail=detail or {})
+    event = ConsultEvent(
+        encounter_id=encounter_id, actor_id=user_id, name=name, detail=detail or {}
+    )
     db.session.add(event)
     if name == "connected":
-        call = db.session.scalar(select(ConsultCall).where(ConsultCall.encounter_id == encounter_id))
+        call = db.session.scalar(
+            select(ConsultCall).where(ConsultCall.encounter_id == encounter_id)
+        )
         if call is not None and call.connected_at is None:
             call.connected_at = event.occurred_at = utcnow()
     db.session.flush()

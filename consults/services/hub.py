@@ -7,6 +7,7 @@ Redis hash per room, so a peer on another process is still seen.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -43,10 +44,8 @@ class Connection:
 
     def close(self) -> None:
         self.closed = True
-        try:
+        with contextlib.suppress(Exception):  # already closed by the other side
             self.ws.close()
-        except Exception:  # already closed by the other side
-            pass
 
 
 class LocalHub:
@@ -138,7 +137,9 @@ class RedisHub(LocalHub):
 
     def peers(self, room: int, exclude: str | None = None) -> list[dict]:
         entries = self._redis.hgetall(PRESENCE_PREFIX + str(room))
-        return [json.loads(user) for conn_id, user in entries.items() if conn_id.decode() != exclude]
+        return [
+            json.loads(user) for conn_id, user in entries.items() if conn_id.decode() != exclude
+        ]
 
     def publish(self, room: int, message: dict, exclude: str | None = None) -> None:
         envelope = json.dumps({"message": message, "exclude": exclude}, ensure_ascii=False)

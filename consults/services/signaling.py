@@ -93,8 +93,10 @@ def _loop(conn: Connection, encounter, user) -> None:
         try:
             message = signal_rules.parse_frame(raw)
             if not limits[signal_rules.limit_for(message["type"])].allow(time.monotonic()):
-                raise signal_rules.MessageRefused("rate_limited", "too many messages; slow down")
-        except signal_rules.MessageRefused as exc:
+                raise signal_rules.MessageRefusedError(
+                    "rate_limited", "too many messages; slow down"
+                )
+        except signal_rules.MessageRefusedError as exc:
             conn.send({"type": "error", "code": exc.code, "message": exc.message})
             continue
         if _handle(conn, encounter, user, message) == "stop":

@@ -2,6 +2,7 @@
 to the user), SDP/ICE are relayed, chat is stored and delivered both ways, bad frames and floods are
 refused without disturbing the call, and hanging up ends it for everybody."""
 
+import contextlib
 import json
 import time
 
@@ -31,10 +32,8 @@ def connect(server, encounter_id, token):
 
 
 def close(ws):
-    try:
+    with contextlib.suppress(simple_websocket.ConnectionClosed):  # the server closed it first
         ws.close()
-    except simple_websocket.ConnectionClosed:  # the server closed it first
-        pass
 
 
 def receive(ws, kind, timeout=5, where=lambda frame: True):
@@ -80,7 +79,7 @@ def test_both_join_and_signaling_is_relayed(pair):
 
 
 def test_chat_goes_both_ways_and_is_stored(app, pair):
-    doctor_ws, patient_ws, _, encounter_id = pair
+    doctor_ws, patient_ws, _, _ = pair
     patient_ws.send(json.dumps({"type": "chat", "text": "医生好，胃痛减轻了"}))
     assert receive(doctor_ws, "chat")["text"] == "医生好，胃痛减轻了"
     doctor_ws.send(json.dumps({"type": "chat", "text": "请伸舌让我看看"}))
@@ -120,8 +119,10 @@ def test_a_chat_flood_is_rate_limited_and_signaling_still_flows(pair):
 
 
 def test_hangup_ends_the_call_for_everybody_and_is_recorded(app, pair):
-    doctor_ws, patient_ws, _, encounter_id = pair
-    doctor_ws.send(json.dumps({"type": "event", "name": "connected", "detail": {"candidate_type": "host"}}))
+    doctor_ws, patient_ws, _, _ = pair
+    doctor_ws.send(
+        json.dumps({"type": "event", "name": "connected", "detail": {"candidate_type": "host"}})
+    )
     doctor_ws.send(json.dumps({"type": "hangup"}))
     assert receive(patient_ws, "hangup")["by"]["role"] == "doctor"
     time.sleep(0.3)

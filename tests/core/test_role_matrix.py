@@ -6,6 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from consults.services import calls
 from herbs.models import FormulaTemplate
 from herbs.services import prescriptions
 from tcm_app.extensions import db
@@ -59,8 +60,10 @@ def world(app):
     second_visit = create_prescribable_encounter(patient=patient, doctor=doctor)
     prescription = signed_prescription(second_visit)
     template = db.session.scalar(sa.select(FormulaTemplate).limit(1))
+    chat = calls.add_chat(second_visit.id, doctor, "请伸舌")
     db.session.commit()
     ids = {
+        "message_id": chat.id,
         "prescription_id": prescription.id,
         "herb_id": prescription.lines[0].herb_id,
         "template_id": template.id if template else 1,
