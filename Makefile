@@ -52,6 +52,7 @@ test-postgres:
 bench: install-test
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/prescribing.py
+	$(PY) benchmarks/signaling.py
 	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/prescribing.py'
 
 lint: install-test

@@ -167,6 +167,7 @@ def begin_immediate_on_sqlite(conn):
 
 def register_blueprints(app: Flask) -> None:
     # Importing the route modules attaches their views to the blueprints.
+    from consults.api import routes as consult_api  # noqa: F401
     from consults.views import bp as consults_bp
     from herbs.api import routes as herb_api  # noqa: F401
     from herbs.views import bp as herbs_bp

@@ -170,3 +170,33 @@ def test_after_the_doctor_ends_the_patient_cannot_rejoin_until_restarted(app, co
     assert exc.value.code == "call_ended"
     calls.start_call(consult, consult.doctor)
     assert calls.room_token(consult, consult.patient.user)
+
+
+def test_the_api_hands_out_a_room_for_participants_only(app, client, consult):
+    from tests.factories import bearer
+
+    headers = bearer(consult.patient.user)
+    body = client.post(f"/api/v1/encounters/{consult.id}/consult-room", headers=headers).get_json()
+    assert (
+        body["ws_url"].startswith("ws://") and f"/consults/{consult.id}/ws?token=" in body["ws_url"]
+    )
+    assert body["polite"] is True and body["ice_servers"] == []
+    outsider = bearer(create_patient(name="路人").user)
+    response = client.post(f"/api/v1/encounters/{consult.id}/consult-room", headers=outsider)
+    assert response.status_code == 404
+
+
+def test_turn_servers_come_with_per_call_credentials(app, client, consult, config_overrides):
+    app.config.update(
+        CONSULT_STUN_URLS=["stun:stun.example.org:3478"],
+        CONSULT_TURN_URLS=["turn:turn.example.org:3478?transport=udp"],
+        CONSULT_TURN_SECRET="coturn-static-auth-secret",
+    )
+    from tests.factories import bearer
+
+    headers = bearer(consult.doctor)
+    servers = client.post(
+        f"/api/v1/encounters/{consult.id}/consult-room", headers=headers
+    ).get_json()["ice_servers"]
+    assert servers[0] == {"urls": "stun:stun.example.org:3478"}
+    assert servers[1]["username"].endswith(f":{consult.doctor_id}") and servers[1]["credential"]
