@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app tcm_app.app
 PORT   ?= 5000
 PYTHON ?= python3
 
-.PHONY: install install-test run test test-sqlite test-postgres bench lint translations
+.PHONY: install install-test run test test-sqlite test-webrtc test-postgres bench lint translations
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -41,10 +41,15 @@ run: install
 # The whole suite on SQLite, then every database test again on a throwaway PostgreSQL.
 test: install-test
 	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-webrtc
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite:
 	$(VENV)/bin/pytest
+
+# Two Chromium pages in a call: inside a private network namespace, media stays on loopback.
+test-webrtc:
+	unshare -n sh -c 'ip link set lo up && TCM_WEBRTC_NETNS=1 exec $(VENV)/bin/pytest tests/webrtc'
 
 test-postgres:
 	scripts/with-postgres.sh $(VENV)/bin/pytest
@@ -53,6 +58,7 @@ bench: install-test
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/prescribing.py
 	$(PY) benchmarks/signaling.py
+	unshare -n sh -c 'ip link set lo up && exec $(PY) benchmarks/webrtc.py'
 	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/prescribing.py'
 
 lint: install-test

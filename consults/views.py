@@ -17,14 +17,17 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from consults.models import ChatMessage
-from consults.services import calls, signaling
+from consults.forms import BookingForm, ExceptionForm, SessionForm
+from consults.models import ChatMessage, ConsultException, ConsultSession
+from consults.services import booking, calls, signaling
 from tcm_app.common.errors import NotFoundError, TCMError, ValidationError
 from tcm_app.extensions import db, sock
-from tcm_app.models.accounts import Role
+from tcm_app.models.accounts import Role, User
 from tcm_app.services import access
 from tcm_app.views.guards import public, roles_required
-from tcm_app.views.helpers import flash_error
+from tcm_app.views.helpers import apply_errors, flash_error
+from tcm_app.views.labels import choices, label
+from tcm_app.views.patients import online_doctor_choices, visit_request_form
 
 bp = Blueprint("consults", __name__, url_prefix="/consults")
 PARTICIPANTS = (Role.DOCTOR, Role.PATIENT)
@@ -54,10 +57,130 @@ def _encounter(encounter_id: int):
     return access.visible_encounter(current_user, encounter_id)
 
 
+@bp.route("/schedule", methods=["GET", "POST"])
+@roles_required(Role.DOCTOR)
+def schedule():
+    """The doctor's weekly online sessions and the days that differ."""
+    session_form, exception_form = SessionForm(prefix="s"), ExceptionForm(prefix="x")
+    status = 200
+    if request.method == "POST":
+        status = _schedule_post(session_form, exception_form)
+        if status == 302:
+            return redirect(url_for("consults.schedule"))
+    return render_template(
+        "consults/schedule.html",
+        session_form=session_form,
+        exception_form=exception_form,
+        sessions=db.session.scalars(
+            db.select(ConsultSession)
+            .where(ConsultSession.doctor_id == current_user.id, ConsultSession.active)
+            .order_by(ConsultSession.weekday, ConsultSession.start_time)
+        ).all(),
+        exceptions=db.session.scalars(
+            db.select(ConsultException)
+            .where(ConsultException.doctor_id == current_user.id)
+            .order_by(ConsultException.day)
+        ).all(),
+        upcoming=booking.free_slots(current_user, days=7),
+    ), status
+
+
+def _schedule_post(session_form, exception_form) -> int:
+    action = request.form.get("action")
+    try:
+        if action == "add_session" and session_form.validate():
+            booking.add_session(
+                current_user,
+                session_form.weekday.data,
+                session_form.start_time.data,
+                session_form.end_time.data,
+                session_form.slot_minutes.data,
+            )
+        elif action == "add_exception" and exception_form.validate():
+            data = exception_form
+            booking.add_exception(
+                current_user,
+                data.day.data,
+                data.closed.data,
+                data.start_time.data,
+                data.end_time.data,
+                data.slot_minutes.data,
+            )
+        elif action == "remove_session" and request.form.get("session_id", "").isdigit():
+            booking.remove_session(current_user, int(request.form["session_id"]))
+        else:
+            return 422
+    except TCMError as exc:
+        apply_errors(session_form if action == "add_session" else exception_form, exc)
+        return exc.status
+    db.session.commit()
+    flash(_("Schedule saved."))
+    return 302
+
+
+@bp.route("/book", methods=["GET", "POST"])
+@roles_required(Role.PATIENT)
+def book():
+    """Book a slot of an online consult session (a follow-up needs the prior-diagnosis proof)."""
+    form = _booking_form()
+    if request.method == "POST" and form.validate():
+        from datetime import datetime
+
+        patient = access.visible_patient(current_user, form.patient_id.data)
+        doctor = db.session.get(User, form.doctor_id.data)
+        try:
+            made = booking.book(
+                current_user,
+                patient,
+                doctor,
+                datetime.fromisoformat(form.slot.data),
+                form.kind.data,
+                form.chief_complaint.data,
+            )
+        except TCMError as exc:
+            db.session.rollback()
+            form = _booking_form()
+            apply_errors(form, exc)
+            return render_template("consults/book.html", form=form), exc.status
+        db.session.commit()
+        flash(_("Booked. Upload your records of the prior diagnosis below."))
+        return redirect(url_for("core.encounter_view", encounter_id=made.encounter_id))
+    status = 422 if form.errors else 200
+    return render_template("consults/book.html", form=form), status
+
+
+def _booking_form() -> BookingForm:
+    base = visit_request_form()
+    form = BookingForm()
+    form.patient_id.choices, form.kind.choices = base.patient_id.choices, base.kind.choices
+    form.doctor_id.choices = choices(online_doctor_choices())
+    doctor_id = request.values.get("doctor_id", type=int) or (
+        form.doctor_id.choices[0].value if form.doctor_id.choices else None
+    )
+    form.doctor_id.data = form.doctor_id.data or doctor_id
+    doctor = db.session.get(User, doctor_id) if doctor_id else None
+    form.slot.choices = _slot_choices(doctor) if doctor else []
+    return form
+
+
+def _slot_choices(doctor) -> dict:
+    """Free slots grouped by local day (select option groups)."""
+    grouped: dict[str, list] = {}
+    zone = booking.clinic_zone()
+    for slot in booking.free_slots(doctor):
+        local = slot.starts_at.astimezone(zone)
+        day = f"{local:%Y-%m-%d} {label('weekday_' + str(local.weekday()))}"
+        grouped.setdefault(day, []).append((slot.starts_at.isoformat(), f"{local:%H:%M}"))
+    return grouped
+
+
 @bp.route("/<int:encounter_id>/call")
 @roles_required(*PARTICIPANTS)
 def call_page(encounter_id: int):
     encounter = _encounter(encounter_id)
+    if current_user.role == Role.PATIENT and not booking.waiting_room_open(encounter):
+        flash(_("The waiting room opens 15 minutes before your booked time."), "error")
+        return redirect(url_for("core.encounter_view", encounter_id=encounter_id))
     try:
         call = calls.enter_waiting_room(encounter, current_user)
         token = calls.room_token(encounter, current_user)

@@ -17,6 +17,8 @@ from tests.factories import IsolatedClient
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("TCM_TEST_PG_URL")
+# WebRTC end-to-end tests run only inside their private network namespace (make test-webrtc).
+collect_ignore = [] if os.environ.get("TCM_WEBRTC_NETNS") else ["webrtc"]
 FIELD_KEY = Fernet.generate_key().decode()
 
 

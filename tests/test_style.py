@@ -9,7 +9,16 @@ import pytest
 
 pytestmark = pytest.mark.pure
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["tcm_app", "herbs", "consults", "diagnosis", "decoction", "treatments", "tests", "benchmarks"]
+SOURCES = [
+    "tcm_app",
+    "herbs",
+    "consults",
+    "diagnosis",
+    "decoction",
+    "treatments",
+    "tests",
+    "benchmarks",
+]
 RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
 
 

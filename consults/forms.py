@@ -1,0 +1,47 @@
+"""Consult schedule and booking forms (Flask-WTF, CSRF on)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, TimeField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+
+from tcm_app.forms import VisitRequestForm
+from tcm_app.views.labels import choices
+
+WEEKDAYS = (
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+)
+
+
+class SessionForm(FlaskForm):
+    weekday = SelectField(
+        _l("Weekday"),
+        coerce=int,
+        choices=choices(enumerate(WEEKDAYS)),
+        validators=[InputRequired()],
+    )
+    start_time = TimeField(_l("From"), validators=[DataRequired()])
+    end_time = TimeField(_l("To"), validators=[DataRequired()])
+    slot_minutes = IntegerField(
+        _l("Minutes per slot"), default=15, validators=[InputRequired(), NumberRange(5, 120)]
+    )
+
+
+class ExceptionForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[DataRequired()])
+    closed = BooleanField(_l("No consults that day"), default=True)
+    start_time = TimeField(_l("From"), validators=[Optional()])
+    end_time = TimeField(_l("To"), validators=[Optional()])
+    slot_minutes = IntegerField(
+        _l("Minutes per slot"), validators=[Optional(), NumberRange(5, 120)]
+    )
+
+
+class BookingForm(VisitRequestForm):
+    slot = SelectField(_l("Time"), validators=[DataRequired()])

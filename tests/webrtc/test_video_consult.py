@@ -1,0 +1,73 @@
+"""End to end: the demo doctor and the demo patient join the same consult through the real pages,
+video frames are decoded on both sides (getStats), chat arrives both ways, and a third user is
+refused."""
+
+from tcm_app.extensions import db
+from tcm_app.models.encounters import Encounter
+from tcm_app.services.demo import DEMO_PASSWORD, seed_demo
+from tests.factories import PASSWORD, create_patient
+
+STATS = "async () => window.tcmCall ? await window.tcmCall.stats() : {}"
+
+
+def login(page, base, username, password):
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def wait_frames(page, timeout=20_000):
+    page.wait_for_function(
+        "async () => window.tcmCall && (await window.tcmCall.stats()).framesDecoded > 5",
+        timeout=timeout,
+        polling=250,
+    )
+    return page.evaluate(STATS)
+
+
+def test_doctor_and_patient_see_and_chat_with_each_other(app, live_server, browser):
+    seed_demo()
+    db.session.commit()
+    followup = db.session.scalar(
+        db.select(Encounter).where(
+            Encounter.kind == "online_followup", Encounter.status == "in_progress"
+        )
+    )
+    encounter_id = followup.id
+    outsider = create_patient(name="路人甲")
+    outsider_name = outsider.user.username
+    db.session.commit()
+    db.session.remove()
+
+    doctor = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    login(doctor, live_server, "demo-doctor", DEMO_PASSWORD)
+    doctor.goto(f"{live_server}/encounters/{encounter_id}")
+    doctor.get_by_role("button", name="开始视频问诊").click()
+    doctor.wait_for_url(f"**/consults/{encounter_id}/call")
+
+    patient = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    login(patient, live_server, "demo-patient", DEMO_PASSWORD)
+    patient.goto(f"{live_server}/consults/{encounter_id}/call")
+
+    doctor_stats, patient_stats = wait_frames(doctor), wait_frames(patient)
+    assert doctor_stats["framesDecoded"] > 5 and patient_stats["framesDecoded"] > 5
+    assert doctor_stats["candidateType"] in ("host", "srflx", "prflx", "relay")
+
+    patient.fill("#chat-text", "医生好，胃痛好多了")
+    patient.locator("#chat-form button[type=submit]").click()
+    doctor.wait_for_function(
+        "() => document.querySelector('#chat-log').textContent.includes('胃痛好多了')"
+    )
+    doctor.fill("#chat-text", "请把舌头伸出来看看")
+    doctor.locator("#chat-form button[type=submit]").click()
+    patient.wait_for_function(
+        "() => document.querySelector('#chat-log').textContent.includes('伸出来')"
+    )
+
+    third = browser.new_context().new_page()
+    login(third, live_server, outsider_name, PASSWORD)
+    response = third.goto(f"{live_server}/consults/{encounter_id}/call")
+    assert response.status == 404
+    assert wait_frames(doctor)["framesDecoded"] > doctor_stats["framesDecoded"]  # undisturbed
