@@ -109,9 +109,16 @@ class RedisHub(LocalHub):
 
         super().__init__()
         self._redis = redis.Redis.from_url(url)
-        self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-        self._pubsub.psubscribe(**{CHANNEL_PREFIX + "*": self._on_message})
-        self._thread = self._pubsub.run_in_thread(sleep_time=0.01, daemon=True)
+        self._thread = None
+        self._start_lock = threading.Lock()
+
+    def _listen(self) -> None:
+        """Subscribe on first use, not at start-up: the app starts even while Redis restarts."""
+        with self._start_lock:
+            if self._thread is None:
+                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+                pubsub.psubscribe(**{CHANNEL_PREFIX + "*": self._on_message})
+                self._thread = pubsub.run_in_thread(sleep_time=0.01, daemon=True)
 
     def _on_message(self, item) -> None:
         try:
@@ -122,6 +129,7 @@ class RedisHub(LocalHub):
             log.warning("dropped a malformed relay message: %s", exc)
 
     def join(self, conn: Connection) -> list[Connection]:
+        self._listen()
         replaced = super().join(conn)
         key = PRESENCE_PREFIX + str(conn.room)
         for old in replaced:
@@ -150,7 +158,8 @@ class RedisHub(LocalHub):
         self._redis.delete(PRESENCE_PREFIX + str(room))
 
     def stop(self) -> None:
-        self._thread.stop()
+        if self._thread is not None:
+            self._thread.stop()
 
 
 def make_hub(redis_url: str | None) -> LocalHub:
