@@ -76,7 +76,7 @@ def default_config(instance_path: str) -> dict:
         "CONSULT_TURN_URLS": [],
         "CONSULT_TURN_SECRET": "",
         "CONSULT_TURN_TTL": 3600,
-        "CONSULT_REDIS_URL": None,  # set: signaling relays through Redis pub/sub (several processes)
+        "CONSULT_REDIS_URL": None,  # set: signaling relays through Redis (several processes)
         "CONSULT_RECORDING_ENABLED": False,
     }
 

@@ -34,7 +34,7 @@ csrf = CSRFProtect()
 babel = Babel()
 # Limits apply only where a route asks for one (login, token exchange); no global default.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-# Plain WebSocket routes (consult signaling); they need a threaded server (Werkzeug, gunicorn gthread).
+# Plain WebSocket routes (consult signaling): they need a threaded server (gunicorn gthread).
 sock = Sock()
 
 
