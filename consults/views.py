@@ -199,9 +199,8 @@ def call_page(encounter_id: int):
 
 
 def _ws_url(encounter_id: int, token: str) -> str:
-    scheme = "wss" if request.scheme == "https" else "ws"
-    path = url_for("consults.consult_socket", encounter_id=encounter_id, token=token)
-    return f"{scheme}://{request.host}{path}"
+    # Werkzeug builds WebSocket rules as absolute ws:// or wss:// URLs on the request's host.
+    return url_for("consults.consult_socket", encounter_id=encounter_id, token=token)
 
 
 @bp.route("/<int:encounter_id>/start", methods=["POST"])

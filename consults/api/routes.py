@@ -1,6 +1,6 @@
 """Video consult over the API: a room token, the socket address and ICE servers for a mobile app."""
 
-from flask import g, jsonify, request, url_for
+from flask import g, jsonify, url_for
 from marshmallow import Schema, fields
 
 from consults.services import calls
@@ -35,12 +35,12 @@ def consult_room(encounter_id: int):
     calls.enter_waiting_room(encounter, user)
     token = calls.room_token(encounter, user)
     db.session.commit()
-    scheme = "wss" if request.scheme == "https" else "ws"
-    path = url_for("consults.consult_socket", encounter_id=encounter_id, token=token)
+    # Werkzeug builds WebSocket rules as absolute ws:// or wss:// URLs on the request's host.
+    ws_url = url_for("consults.consult_socket", encounter_id=encounter_id, token=token)
     return jsonify(
         {
             "token": token,
-            "ws_url": f"{scheme}://{request.host}{path}",
+            "ws_url": ws_url,
             "ice_servers": calls.ice_servers(user),
             "polite": user.role != Role.DOCTOR,
         }

@@ -107,16 +107,18 @@ def ice_servers(user: User) -> list[dict]:
 
 
 def record_event(encounter_id: int, user_id: int | None, name: str, detail: dict | None = None):
-    event = ConsultEvent(
-        encounter_id=encounter_id, actor_id=user_id, name=name, detail=detail or {}
-    )
-    db.session.add(event)
+    now = utcnow()
     if name == "connected":
         call = db.session.scalar(
             select(ConsultCall).where(ConsultCall.encounter_id == encounter_id)
         )
         if call is not None and call.connected_at is None:
-            call.connected_at = event.occurred_at = utcnow()
+            call.connected_at = now
+    # Events are append-only (a trigger refuses UPDATE): complete before the first flush.
+    event = ConsultEvent(
+        encounter_id=encounter_id, actor_id=user_id, name=name, detail=detail or {}, occurred_at=now
+    )
+    db.session.add(event)
     db.session.flush()
     return event
 
