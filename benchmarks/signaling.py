@@ -15,20 +15,16 @@ from datetime import date, timedelta
 
 import simple_websocket
 from common import bench_app
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import make_server
 
 from consults.services import calls
 from tcm_app.extensions import db
+from tests.conftest import QuietHandler
 from tests.factories import create_patient, create_prescribable_encounter
 
 CONNECTIONS = int(os.environ.get("TCM_BENCH_WS_CONNECTIONS", "500"))
 ROUNDS = 20
 ROUND_SECONDS = 0.5  # 500 connections: 250 offers every 0.5 s = 500 relayed messages a second
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):
-        pass
 
 
 def serve(app, port_queue):

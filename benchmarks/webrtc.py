@@ -4,24 +4,18 @@ Reports the time from both pages having joined to `connected`, and frames decode
 Target (issue 4): connected <= 3 s after both pages join.
 """
 
-import threading
 import time
 
 from common import bench_app
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tcm_app.extensions import db
 from tcm_app.models.encounters import Encounter
 from tcm_app.services.demo import DEMO_PASSWORD, seed_demo
 from tests.browser.conftest import CHROMIUM
+from tests.conftest import serve_in_thread
 from tests.webrtc.conftest import WEBRTC_ARGS
 
 RUNS = 5
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):
-        pass
 
 
 def login(page, base, username):
@@ -69,8 +63,7 @@ def main() -> None:
             db.select(Encounter.id).where(Encounter.status == "in_progress")
         )
         db.session.remove()
-        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server = serve_in_thread(app)
         base = f"http://127.0.0.1:{server.server_port}"
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=WEBRTC_ARGS)

@@ -1,5 +1,7 @@
 import logging
+import sys
 from logging.config import fileConfig
+from pathlib import Path
 
 from flask import current_app
 
@@ -8,6 +10,8 @@ from alembic import context
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
+# Migrations share helpers (protection.py) that live beside this file.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.

@@ -3,6 +3,7 @@ TCM_TEST_PG_URL is set) and its clients. The create_* factories are in tests/fac
 
 import os
 import shutil
+import threading
 import uuid
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 from flask_migrate import upgrade
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tcm_app.app import create_app
 from tcm_app.extensions import db
@@ -106,6 +108,27 @@ def app(database_url, tmp_path, config_overrides):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+class QuietHandler(WSGIRequestHandler):
+    """No access log: a socket thread may log after the test's log capture has closed."""
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+def serve_in_thread(app):
+    """A real threaded server on a free loopback port (WebSockets and browsers need one)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture
+def live_server(app):
+    server = serve_in_thread(app)
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
 
 
 @pytest.fixture

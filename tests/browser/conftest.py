@@ -2,10 +2,8 @@
 with CSRF protection on as in production."""
 
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium")
 ARGS = [
@@ -30,16 +28,6 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def config_overrides():
     return {"WTF_CSRF_ENABLED": True}
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 def _browser_page(viewport: dict, is_mobile: bool):

@@ -1,30 +1,16 @@
-"""A live threaded server for the signaling tests (WebSockets need a real socket) and a ready
-online follow-up between a doctor and a patient."""
+"""The live server's host:port for WebSocket clients, a ready online follow-up between a doctor
+and a patient, and a private Redis."""
 
 import os
-import threading
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.factories import create_prescribable_encounter
 
 
-class QuietHandler(WSGIRequestHandler):
-    """No access log: a socket thread may log after the test's log capture has closed."""
-
-    def log_request(self, *args, **kwargs):
-        pass
-
-
 @pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+def live_host(live_server):
+    return live_server.removeprefix("http://")
 
 
 @pytest.fixture

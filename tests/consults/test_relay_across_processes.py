@@ -2,17 +2,14 @@
 through a real Redis (pub/sub for messages, a hash for presence)."""
 
 import json
-import threading
 
 import pytest
 import redis
-from werkzeug.serving import make_server
 
 from consults.services.hub import RedisHub
 from tcm_app.app import create_app
 from tcm_app.extensions import db
-from tests.conftest import base_config
-from tests.consults.conftest import QuietHandler
+from tests.conftest import base_config, serve_in_thread
 from tests.consults.test_signaling import close, connect, receive, token_for
 
 
@@ -20,12 +17,6 @@ from tests.consults.test_signaling import close, connect, receive, token_for
 def config_overrides(redis_url):
     redis.Redis.from_url(redis_url).flushdb()  # room ids restart with every test database
     return {"CONSULT_REDIS_URL": redis_url}
-
-
-def serve(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def test_doctor_and_patient_on_two_processes_reach_each_other(
@@ -41,7 +32,7 @@ def test_doctor_and_patient_on_two_processes_reach_each_other(
     encounter_id = consult.id
     db.session.commit()
     db.session.remove()
-    servers = [serve(app), serve(second)]
+    servers = [serve_in_thread(app), serve_in_thread(second)]
     doctor_ws = connect(f"127.0.0.1:{servers[0].server_port}", encounter_id, d_token)
     receive(doctor_ws, "welcome")
     patient_ws = connect(f"127.0.0.1:{servers[1].server_port}", encounter_id, p_token)

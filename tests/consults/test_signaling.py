@@ -50,15 +50,15 @@ def receive(ws, kind, timeout=5, where=lambda frame: True):
 
 
 @pytest.fixture
-def pair(app, live_server, consult):
+def pair(app, live_host, consult):
     doctor, patient = consult.doctor, consult.patient.user
     d_token, p_token = token_for(app, consult, doctor), token_for(app, consult, patient)
     encounter_id = consult.id
     db.session.commit()
     db.session.remove()  # release SQLite before the server's threads write
-    doctor_ws = connect(live_server, encounter_id, d_token)
+    doctor_ws = connect(live_host, encounter_id, d_token)
     welcome = receive(doctor_ws, "welcome")
-    patient_ws = connect(live_server, encounter_id, p_token)
+    patient_ws = connect(live_host, encounter_id, p_token)
     patient_welcome = receive(patient_ws, "welcome")  # both are in the room from here on
     joined = receive(doctor_ws, "peer-joined")
     yield doctor_ws, patient_ws, (welcome, patient_welcome, joined), encounter_id
@@ -133,7 +133,7 @@ def test_hangup_ends_the_call_for_everybody_and_is_recorded(app, pair):
 
 
 @pytest.mark.parametrize("forge", ["forged", "expired", "other_room"])
-def test_forged_or_expired_tokens_are_refused_and_audited(app, live_server, consult, forge):
+def test_forged_or_expired_tokens_are_refused_and_audited(app, live_host, consult, forge):
     patient = consult.patient.user
     secret = ("room-token:" + app.config["SECRET_KEY"]).encode()
     now = int(time.time())
@@ -145,7 +145,7 @@ def test_forged_or_expired_tokens_are_refused_and_audited(app, live_server, cons
     encounter_id = consult.id
     db.session.commit()
     db.session.remove()
-    ws = connect(live_server, encounter_id, token)
+    ws = connect(live_host, encounter_id, token)
     assert receive(ws, "error")["code"] == "forbidden"
     close(ws)
     refused = db.session.scalar(

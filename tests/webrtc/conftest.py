@@ -2,10 +2,7 @@
 loopback. Run inside a private network namespace so that media stays on loopback
 (`make test` does: unshare -n, lo up, TCM_WEBRTC_NETNS=1)."""
 
-import threading
-
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.browser.conftest import ARGS, CHROMIUM
 
@@ -18,24 +15,9 @@ WEBRTC_ARGS = [
 ]
 
 
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):
-        pass
-
-
 @pytest.fixture
 def config_overrides():
     return {"WTF_CSRF_ENABLED": True}
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture
