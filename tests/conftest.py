@@ -4,6 +4,7 @@ TCM_TEST_PG_URL is set) and its clients. The create_* factories are in tests/fac
 import os
 import shutil
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -129,6 +130,16 @@ def live_server(app):
     server = serve_in_thread(app)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    wait_for_sockets_to_close(app)
+
+
+def wait_for_sockets_to_close(app, seconds: float = 5.0) -> None:
+    """Let WebSocket handlers record their leaving before the test's database goes away."""
+    hub = app.extensions["consult_hub"]
+    deadline = time.monotonic() + seconds
+    while hub.connection_count() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)  # the last handler commits its "left" event after leaving the hub
 
 
 @pytest.fixture

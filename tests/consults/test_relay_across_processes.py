@@ -50,3 +50,5 @@ def test_doctor_and_patient_on_two_processes_reach_each_other(
             server.shutdown()
         for each in (app, second):
             each.extensions["consult_hub"].stop()
+        with second.app_context():
+            db.engine.dispose()  # the second "process" gives back its database connections
