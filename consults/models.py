@@ -113,3 +113,19 @@ class ChatMessage(db.Model):
     image_mime: Mapped[str | None] = mapped_column(String(32))
 
     sender = relationship("User")
+
+
+class ConsultRecording(db.Model):
+    """A recording of the call, only when the hospital enables it and the patient consented.
+    Kept with the encounter under the process-record retention; never deleted here."""
+
+    __tablename__ = "consult_recordings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id"), index=True)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    storage_key: Mapped[str] = mapped_column(String(64), unique=True)
+    mime: Mapped[str] = mapped_column(String(32), default="video/webm")
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)

@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from consults.forms import BookingForm, ExceptionForm, SessionForm
 from consults.models import ChatMessage, ConsultException, ConsultSession
-from consults.services import booking, calls, signaling
+from consults.services import booking, calls, recording, signaling
 from tcm_app.common.errors import NotFoundError, TCMError, ValidationError
 from tcm_app.extensions import db, sock
 from tcm_app.models.accounts import Role, User
@@ -254,6 +254,34 @@ def chat_image(encounter_id: int, message_id: int):
     response = send_file(calls.chat_image_path(message.image_key), mimetype=message.image_mime)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/<int:encounter_id>/recording-consent", methods=["POST"])
+@roles_required(Role.PATIENT)
+def recording_consent(encounter_id: int):
+    encounter = _encounter(encounter_id)
+    consent = request.form.get("consent") == "yes"
+    try:
+        recording.record_consent(encounter, current_user, consent)
+    except TCMError as exc:
+        flash_error(exc)
+        return redirect(url_for("consults.call_page", encounter_id=encounter_id))
+    db.session.commit()
+    state = "consented" if consent else "declined"
+    signaling.hub().publish(encounter_id, {"type": "recording", "state": state})
+    return redirect(url_for("consults.call_page", encounter_id=encounter_id))
+
+
+@bp.route("/<int:encounter_id>/recording", methods=["POST"])
+@roles_required(Role.DOCTOR)
+def recording_chunk(encounter_id: int):
+    """One piece of the recording from the doctor's browser (MediaRecorder, WebM)."""
+    encounter = _encounter(encounter_id)
+    made = recording.append_chunk(
+        encounter, current_user, request.get_data(), request.args.get("first") == "1"
+    )
+    db.session.commit()
+    return jsonify({"id": made.id, "size_bytes": made.size_bytes})
 
 
 @sock.route("/<int:encounter_id>/ws", bp=bp)

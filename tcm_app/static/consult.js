@@ -56,6 +56,7 @@
         remoteVideo.srcObject = e.streams[0];
         remoteVideo.play().catch(function () {});
       }
+      if (e.track.kind === "video") { setTimeout(startRecording, 1000); }
     };
     pc.onicecandidate = function (e) { send({type: "ice", candidate: e.candidate}); };
     // Only the doctor's side offers, and only once somebody is there to answer.
@@ -200,8 +201,31 @@
         state.stopReconnect = true;
       }
     },
-    pong: function () {}
+    pong: function () {},
+    recording: function (m) {
+      if (m.state === "consented") { d.recordingConsent = "yes"; startRecording(); }
+    }
   };
+
+  // ---- optional recording (hospital setting + patient consent; the doctor's browser records) --
+  var recorder = null;
+  function startRecording() {
+    if (d.recording !== "on" || d.role !== "doctor" || d.recordingConsent !== "yes") { return; }
+    if (recorder || !remoteVideo.srcObject || !window.MediaRecorder) { return; }
+    var first = true;
+    recorder = new MediaRecorder(remoteVideo.srcObject, {mimeType: "video/webm"});
+    recorder.ondataavailable = function (e) {
+      if (!e.data || !e.data.size) { return; }
+      var url = d.recordingUrl + (first ? "?first=1" : "");
+      first = false;
+      fetch(url, {method: "POST", body: e.data, credentials: "same-origin",
+                  headers: {"X-CSRFToken": d.csrf, "Content-Type": "video/webm"}})
+        .catch(function () {});
+    };
+    recorder.start(5000);
+    var badge = document.getElementById("recording-state");
+    if (badge) { badge.hidden = false; }
+  }
 
   // Somebody (new) is on the other side: both start from a fresh connection; adding the tracks
   // fires negotiationneeded, on which the doctor's side offers.
@@ -295,6 +319,7 @@
 
   function finish() {
     state.ended = true;
+    if (recorder && recorder.state !== "inactive") { recorder.stop(); }
     setStatus("Ended");
     if (localStream) { localStream.getTracks().forEach(function (t) { t.stop(); }); }
     if (pc) { pc.close(); }

@@ -96,6 +96,8 @@ LABELS = {
     "consult_reconnected": _l("Reconnected"),
     "consult_media_error": _l("Camera or microphone unavailable"),
     "consult_ended": _l("Call ended"),
+    "consult_recording_consent": _l("Patient answered the recording question"),
+    "consult_recording_started": _l("Recording started"),
     "agreed": _l("Agreed formula"),
 }
 
@@ -174,6 +176,10 @@ ERROR_MESSAGES = {
     "call_ended": _l("The doctor ended this call."),
     "bad_room_token": _l("The consult link expired. Open the consult page again."),
     "slot_taken": _l("This time is no longer free; choose another."),
+    "recording_off": _l("This hospital does not record consults."),
+    "no_consent": _l("Recording needs the patient's consent."),
+    "bad_chunk": _l("The recording piece was refused."),
+    "not_patient": _l("Only the patient answers this."),
     "no_booking": _l("There is no booking to cancel."),
     "end_before_start": _l("The end is before the start."),
     "bad_slot_length": _l("A slot lasts 5 to 120 minutes."),

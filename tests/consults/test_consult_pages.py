@@ -76,3 +76,25 @@ def test_a_guardian_joins_for_a_small_child(app):
     child = create_child(mother, years=4)
     encounter = create_encounter(patient=child, kind="online_consultation")
     assert mother.user_id in calls.participant_ids(encounter)
+
+
+def test_recording_needs_the_setting_and_the_patients_consent(app, client, consult):
+    login(client, consult.doctor)
+    webm = b"\x1a\x45\xdf\xa3" + b"\x00" * 64
+    refused = client.post(f"/consults/{consult.id}/recording?first=1", data=webm)
+    assert refused.status_code == 409  # no consent yet
+    client.post("/logout")
+    login(client, consult.patient.user)
+    client.post(f"/consults/{consult.id}/recording-consent", data={"consent": "yes"})
+    db.session.expire_all()
+    assert consult.call is None or consult.call.recording_consent_at is None  # setting is off
+    app.config["CONSULT_RECORDING_ENABLED"] = True
+    client.post(f"/consults/{consult.id}/recording-consent", data={"consent": "yes"})
+    client.post("/logout")
+    login(client, consult.doctor)
+    not_webm = client.post(f"/consults/{consult.id}/recording?first=1", data=b"GIF89a")
+    assert not_webm.status_code == 422
+    stored = client.post(f"/consults/{consult.id}/recording?first=1", data=webm)
+    assert stored.status_code == 200 and stored.get_json()["size_bytes"] == len(webm)
+    more = client.post(f"/consults/{consult.id}/recording", data=b"\x01" * 10)
+    assert more.get_json()["size_bytes"] == len(webm) + 10

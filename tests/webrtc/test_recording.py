@@ -1,0 +1,51 @@
+"""Recording is off unless the hospital enables it and the patient consents on the page; then the
+doctor's browser records the call and the file is kept with the encounter."""
+
+import time
+
+import pytest
+
+from consults.models import ConsultRecording
+from consults.services.recording import WEBM_MAGIC, recording_path
+from tcm_app.extensions import db
+from tcm_app.models.encounters import Encounter
+from tcm_app.services.demo import DEMO_PASSWORD, seed_demo
+from tests.webrtc.test_video_consult import login, wait_frames
+
+
+@pytest.fixture
+def config_overrides():
+    return {"WTF_CSRF_ENABLED": True, "CONSULT_RECORDING_ENABLED": True}
+
+
+def test_the_call_is_recorded_only_after_the_patient_consents(app, live_server, browser):
+    seed_demo()
+    db.session.commit()
+    encounter_id = db.session.scalar(
+        db.select(Encounter.id).where(Encounter.status == "in_progress")
+    )
+    db.session.remove()
+    doctor = browser.new_context().new_page()
+    login(doctor, live_server, "demo-doctor", DEMO_PASSWORD)
+    doctor.goto(f"{live_server}/consults/{encounter_id}/call")
+    patient = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    login(patient, live_server, "demo-patient", DEMO_PASSWORD)
+    patient.goto(f"{live_server}/consults/{encounter_id}/call")
+    wait_frames(doctor)
+    time.sleep(3)
+    assert db.session.scalar(db.select(db.func.count(ConsultRecording.id))) == 0  # no consent yet
+    db.session.remove()
+
+    patient.get_by_role("button", name="同意录制", exact=True).click()
+    patient.wait_for_load_state()
+    deadline = time.monotonic() + 20
+    recording = None
+    while time.monotonic() < deadline and recording is None:
+        time.sleep(0.5)
+        recording = db.session.scalar(
+            db.select(ConsultRecording).where(ConsultRecording.size_bytes > 0)
+        )
+        db.session.remove()
+    assert recording is not None, "no recording arrived"
+    with app.test_request_context("/"):
+        assert recording_path(recording.storage_key).read_bytes().startswith(WEBM_MAGIC)
