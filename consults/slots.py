@@ -3,6 +3,7 @@ booking and waiting-room windows around a slot. Pure: standard library and tcm_a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +16,8 @@ MIN_SLOT_MINUTES, MAX_SLOT_MINUTES = 5, 120
 
 @dataclass(frozen=True)
 class WeeklySession:
+    """A doctor's recurring consult hours, e.g. Tuesday 09:00-12:00 in 15-minute slots."""
+
     weekday: int  # 0 = Monday
     start: time
     end: time
@@ -32,7 +35,9 @@ class ScheduleException:
 
 @dataclass(frozen=True)
 class Slot:
-    starts_at: datetime  # UTC-aware
+    """One bookable consult, as a half-open UTC interval [starts_at, ends_at)."""
+
+    starts_at: datetime
     ends_at: datetime
 
 
@@ -56,55 +61,68 @@ def _minutes(moment: time) -> int:
 
 
 def _require_aware(now: datetime) -> None:
-    if now.tzinfo is None:
+    if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("`now` must be timezone-aware (UTC)")
 
 
 def generate_slots(
-    sessions: list[WeeklySession],
-    exceptions: list[ScheduleException],
+    sessions: Iterable[WeeklySession],
+    exceptions: Iterable[ScheduleException],
     start_day: date,
     days: int,
     zone: ZoneInfo,
     now: datetime,
 ) -> list[Slot]:
-    """Every future slot in [start_day, start_day + days), sorted; exceptions replace a day's
-    weekly sessions; overlapping sessions never give overlapping slots (the earlier one wins)."""
+    """Every slot in [start_day, start_day + days) that starts at or after `now`, sorted by start.
+
+    An exception replaces its day's weekly sessions; overlapping sessions never give overlapping
+    slots (the earlier slot wins). Raises ValidationError for a bad range or an invalid session.
+    """
     _require_aware(now)
     if days < 1:
         raise ValidationError("the range must cover at least one day", "bad_range")
     if days > MAX_DAYS:
         raise ValidationError(f"at most {MAX_DAYS} days at once", "range_too_long")
+    sessions = list(sessions)
     by_day = {exception.day: exception for exception in exceptions}
     found: list[Slot] = []
     for offset in range(days):
         day = start_day + timedelta(days=offset)
         for start, end, minutes in _hours_of(day, sessions, by_day.get(day)):
             found += _day_slots(day, start, end, minutes, zone)
-    future = sorted(
-        (s for s in found if s.starts_at >= now), key=lambda s: (s.starts_at, s.ends_at)
-    )
-    return _without_overlaps(future)
+    # Merge before dropping the past, so the slot grid does not shift as time goes by: a slot
+    # hidden behind an earlier overlapping one must not surface once that one has started.
+    grid = _without_overlaps(sorted(found, key=lambda s: (s.starts_at, s.ends_at)))
+    return [slot for slot in grid if slot.starts_at >= now]
 
 
-def _hours_of(day: date, sessions, exception) -> list[tuple]:
+def _hours_of(day: date, sessions: list[WeeklySession], exception) -> list[tuple]:
     if exception is not None:
-        return [] if exception.closed else list(exception.sessions)
-    return [(s.start, s.end, s.slot_minutes) for s in sessions if s.weekday == day.weekday()]
+        hours = [] if exception.closed else list(exception.sessions)
+    else:
+        hours = [(s.start, s.end, s.slot_minutes) for s in sessions if s.weekday == day.weekday()]
+    for start, end, minutes in hours:
+        # A zero or negative slot length would never end the stepping loop: refuse bad input.
+        problems = session_problems(WeeklySession(day.weekday(), start, end, minutes))
+        if problems:
+            raise ValidationError(f"invalid consult hours on {day}", problems[0])
+    return hours
 
 
 def _day_slots(day: date, start: time, end: time, minutes: int, zone: ZoneInfo) -> list[Slot]:
-    begin = datetime.combine(day, start, zone)
-    finish = datetime.combine(day, end, zone)
+    # Step in UTC, not wall time: across a DST change every slot still lasts `minutes`.
+    begin = datetime.combine(day, start, zone).astimezone(UTC)
+    finish = datetime.combine(day, end, zone).astimezone(UTC)
     step = timedelta(minutes=minutes)
     slots = []
     while begin + step <= finish:  # a remainder shorter than a slot is not a slot
-        slots.append(Slot(begin.astimezone(UTC), (begin + step).astimezone(UTC)))
+        slots.append(Slot(begin, begin + step))
         begin += step
     return slots
 
 
 def _without_overlaps(slots: list[Slot]) -> list[Slot]:
+    # Sorted by start and kept disjoint, so the last kept slot has the latest end.
     kept: list[Slot] = []
     for slot in slots:
         if not kept or not overlaps(kept[-1], slot):
@@ -117,15 +135,19 @@ def overlaps(a: Slot, b: Slot) -> bool:
     return a.starts_at < b.ends_at and b.starts_at < a.ends_at
 
 
-def bookable(slot: Slot, now: datetime, min_lead_minutes: int = 10, max_days_ahead: int = 30):
+def bookable(
+    slot: Slot, now: datetime, min_lead_minutes: int = 10, max_days_ahead: int = 30
+) -> bool:
     """A patient books at least `min_lead_minutes` ahead and at most `max_days_ahead` days ahead."""
     _require_aware(now)
     lead = slot.starts_at - now
     return timedelta(minutes=min_lead_minutes) <= lead <= timedelta(days=max_days_ahead)
 
 
-def waiting_room_open(slot: Slot, now: datetime, early_minutes: int = 15, grace_minutes: int = 30):
-    """From 15 minutes before the slot until 30 minutes after it ends."""
+def waiting_room_open(
+    slot: Slot, now: datetime, early_minutes: int = 15, grace_minutes: int = 30
+) -> bool:
+    """Open from `early_minutes` before the slot starts until `grace_minutes` after it ends."""
     _require_aware(now)
     opens = slot.starts_at - timedelta(minutes=early_minutes)
     closes = slot.ends_at + timedelta(minutes=grace_minutes)

@@ -27,6 +27,22 @@ from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.labels import error_message
 
 bp = Blueprint("herbs", __name__, url_prefix="/herbs")
+# The doctor's call page shows the editor beside the video (same-origin frame only).
+EMBEDDABLE = {
+    "herbs.prescription_open",
+    "herbs.prescription_edit",
+    "herbs.prescription_sign",
+    "herbs.prescription_view",
+}
+
+
+@bp.after_request
+def embeddable_in_our_pages(response):
+    from tcm_app.app import allow_same_origin_framing
+
+    if request.endpoint in EMBEDDABLE:
+        return allow_same_origin_framing(response)
+    return response
 
 EDITOR_ROWS = 12
 MORE_ROWS = 6

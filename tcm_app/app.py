@@ -198,15 +198,25 @@ def register_commands(app: Flask) -> None:
     register_cli(app)
 
 
+def content_security_policy(frame_ancestors: str = "'none'") -> str:
+    return (
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+        f"object-src 'none'; frame-ancestors {frame_ancestors}; base-uri 'self'; form-action 'self'"
+    )
+
+
+def allow_same_origin_framing(response):
+    """For the few pages shown inside our own pages (the prescription editor beside the call)."""
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Content-Security-Policy"] = content_security_policy("'self'")
+    return response
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def add_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
-            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-        )
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         return response

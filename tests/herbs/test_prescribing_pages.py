@@ -200,3 +200,14 @@ def test_live_search_and_check_for_the_editor(client, encounter):
     body = {"herbs": [{"name": "甘草", "dose_g": 6}, {"name": "海藻", "dose_g": 9}], "packets": 7}
     findings = client.post("/herbs/check", json=body).get_json()["findings"]
     assert [f["code"] for f in findings] == ["incompatible_18"]
+
+
+def test_only_the_editor_may_be_framed_and_only_by_our_own_pages(client, encounter):
+    login(client, encounter.doctor)
+    response = client.post(f"/herbs/encounters/{encounter.id}/prescriptions")
+    editor = client.get(response.headers["Location"])
+    assert editor.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in editor.headers["Content-Security-Policy"]
+    workbench = client.get("/workbench")
+    assert workbench.headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in workbench.headers["Content-Security-Policy"]

@@ -71,6 +71,13 @@ def test_doctor_and_patient_see_and_chat_with_each_other(app, live_server, brows
         "() => document.querySelector('#chat-log').textContent.includes('伸出来')"
     )
 
+    doctor.get_by_role("button", name="开具处方").click()  # the editor opens beside the video
+    editor = doctor.frame(name="rx-frame")
+    deadline = time.monotonic() + 10
+    while "/edit" not in (editor.url or "") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert editor.locator("input.herb-name").count() > 0
+
     third = browser.new_context().new_page()
     login(third, live_server, outsider_name, PASSWORD)
     response = third.goto(f"{live_server}/consults/{encounter_id}/call")
