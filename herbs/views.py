@@ -44,6 +44,7 @@ def embeddable_in_our_pages(response):
         return allow_same_origin_framing(response)
     return response
 
+
 EDITOR_ROWS = 12
 MORE_ROWS = 6
 SEARCH_LIMIT = 12
