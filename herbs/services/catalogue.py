@@ -4,6 +4,7 @@ index (names, rules, search) that the safety checker and the search use, rebuilt
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -117,8 +118,12 @@ def herb_from_record(record: HerbRecord, base_code: str | None) -> Herb:
     )
 
 
-_cache: dict[str, tuple[tuple, Catalogue]] = {}
+# Per database: (stamp of the herb table, the catalogue, when the stamp was last read).
+_cache: dict[str, tuple[tuple, Catalogue, float]] = {}
 _cache_lock = threading.Lock()
+# Searches come as the doctor types; reading the table's stamp once a second is enough for a
+# change made by another process (this process invalidates at once on import).
+STAMP_SECONDS = 1.0
 
 
 def invalidate() -> None:
@@ -128,17 +133,18 @@ def invalidate() -> None:
 
 def current_catalogue() -> Catalogue:
     """The catalogue as plain values, rebuilt only when the herb table changed."""
+    key = str(db.engine.url)
+    now = time.monotonic()
+    with _cache_lock:
+        cached = _cache.get(key)
+    if cached and now - cached[2] < STAMP_SECONDS:
+        return cached[1]
     stamp = tuple(
         db.session.execute(select(func.count(HerbRecord.id), func.max(HerbRecord.updated_at))).one()
     )
-    key = str(db.engine.url)
+    catalogue = cached[1] if cached and cached[0] == stamp else _build_catalogue()
     with _cache_lock:
-        cached = _cache.get(key)
-        if cached and cached[0] == stamp:
-            return cached[1]
-    catalogue = _build_catalogue()
-    with _cache_lock:
-        _cache[key] = (stamp, catalogue)
+        _cache[key] = (stamp, catalogue, now)
     return catalogue
 
 
