@@ -56,8 +56,8 @@ def serve(ws, encounter_id: int, token: str) -> None:
         ws.send(_json({"type": "error", "code": code, "message": exc.message}))
         return
     conn = Connection(ws, encounter_id, user_json(user))
-    _open(conn, user)
     try:
+        _open(conn, user)  # inside: a failure while opening still leaves the room
         _loop(conn, encounter, user)
     finally:
         _close(conn, user)
