@@ -62,4 +62,4 @@ bench: install-test
 	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/prescribing.py'
 
 lint: install-test
-	$(VENV)/bin/ruff check tcm_app herbs consults diagnosis decoction treatments tests benchmarks
+	$(VENV)/bin/ruff check tcm_app herbs consults diagnosis decoction treatments tests benchmarks scripts

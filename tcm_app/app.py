@@ -104,6 +104,8 @@ def register_template_helpers(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from consults import models as consult_models  # noqa: F401  (metadata)
     from consults.services.hub import make_hub
+    from diagnosis import models as diagnosis_models  # noqa: F401  (metadata)
+    from diagnosis import tasks as diagnosis_tasks  # noqa: F401  (registers the tongue task)
     from herbs import models as herb_models  # noqa: F401  (metadata)
     from herbs import tasks as herb_tasks  # noqa: F401  (registers the prescription tasks)
     from tcm_app import tasks  # noqa: F401  (registers the core tasks)
@@ -169,6 +171,8 @@ def register_blueprints(app: Flask) -> None:
     # Importing the route modules attaches their views to the blueprints.
     from consults.api import routes as consult_api  # noqa: F401
     from consults.views import bp as consults_bp
+    from diagnosis.api import routes as diagnosis_api  # noqa: F401
+    from diagnosis.views import bp as diagnosis_bp
     from herbs.api import routes as herb_api  # noqa: F401
     from herbs.views import bp as herbs_bp
     from tcm_app.api import auth, encounters, openapi, reference  # noqa: F401
@@ -183,6 +187,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(herbs_bp)
     app.register_blueprint(consults_bp)
+    app.register_blueprint(diagnosis_bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
 
 

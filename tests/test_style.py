@@ -18,6 +18,7 @@ SOURCES = [
     "treatments",
     "tests",
     "benchmarks",
+    "scripts",
 ]
 RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
 

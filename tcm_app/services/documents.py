@@ -122,7 +122,7 @@ def add_document(
         )
     kind, cleaned = sanitise_upload(data)
     storage_key = f"{uuid.uuid4().hex}{EXTENSIONS[kind]}"
-    path = _write_file(storage_key, cleaned)
+    path = write_upload(storage_key, cleaned)
     try:
         document = ClinicalDocument(
             encounter=encounter,
@@ -135,7 +135,7 @@ def add_document(
             sha256=hashlib.sha256(cleaned).hexdigest(),
             storage_key=storage_key,
             uploaded_by_id=actor.id,
-            retain_until=_retention_date(),
+            retain_until=record_retention_date(),
         )
         db.session.add(document)
         db.session.flush()
@@ -153,7 +153,7 @@ def add_document(
     return document
 
 
-def _retention_date() -> date:
+def record_retention_date() -> date:
     today = date.today()
     try:
         return today.replace(year=today.year + MEDICAL_RECORD_RETENTION_YEARS)
@@ -161,12 +161,12 @@ def _retention_date() -> date:
         return today.replace(year=today.year + MEDICAL_RECORD_RETENTION_YEARS, day=28)
 
 
-def _storage_root() -> Path:
+def upload_root() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"])
 
 
-def _write_file(storage_key: str, data: bytes) -> Path:
-    root = _storage_root()
+def write_upload(storage_key: str, data: bytes) -> Path:
+    root = upload_root()
     root.mkdir(parents=True, exist_ok=True)
     final = root / storage_key
     temp = root / f".{storage_key}.part"
@@ -177,7 +177,7 @@ def _write_file(storage_key: str, data: bytes) -> Path:
 
 def read_document(document: ClinicalDocument, actor) -> bytes:
     """The stored bytes, checked against the recorded digest; every read is audited."""
-    data = (_storage_root() / document.storage_key).read_bytes()
+    data = (upload_root() / document.storage_key).read_bytes()
     if hashlib.sha256(data).hexdigest() != document.sha256:
         raise ConflictError("the stored file does not match its digest", "document_corrupt")
     record_audit(

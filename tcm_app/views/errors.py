@@ -13,7 +13,12 @@ from tcm_app.services.audit import record_refusal
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """The API always; a page's own fetch() calls when they ask for JSON (Accept header)."""
+    if request.path.startswith("/api/"):
+        return True
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == (
+        "application/json"
+    )
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from consults.services import calls
+from diagnosis.services import tongue
 from herbs.models import FormulaTemplate
 from herbs.services import prescriptions
 from tcm_app.extensions import db
@@ -61,6 +62,9 @@ def world(app):
     prescription = signed_prescription(second_visit)
     template = db.session.scalar(sa.select(FormulaTemplate).limit(1))
     chat = calls.add_chat(second_visit.id, doctor, "请伸舌")
+    tongue_image = tongue.add_tongue_image(
+        encounter, patient.user, jpeg_bytes(png_bytes(width=200, height=150)), "gallery"
+    )
     db.session.commit()
     ids = {
         "message_id": chat.id,
@@ -73,8 +77,17 @@ def world(app):
         "document_id": document.id,
         "diagnosis_id": diagnosis.id,
         "user_id": target.id,
+        "image_id": tongue_image.id,
     }
     return users, ids
+
+
+def jpeg_bytes(png: bytes) -> bytes:
+    import cv2
+    import numpy as np
+
+    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+    return cv2.imencode(".jpg", image)[1].tobytes()
 
 
 def routes(app):

@@ -1,0 +1,76 @@
+"""Tongue photos over the API: a mobile app uploads a photo and polls the quality verdict."""
+
+from flask import g, jsonify, request
+
+from diagnosis.models import TongueImage, TongueImageSource
+from diagnosis.services import tongue
+from diagnosis.tasks import analyze_tongue_image
+from tcm_app.api.blueprint import api_roles, bp
+from tcm_app.common.errors import NotFoundError, ValidationError
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role
+from tcm_app.services import access
+
+
+def tongue_json(image: TongueImage) -> dict:
+    analysis = image.analysis or {}
+    return {
+        "id": image.id,
+        "encounter_id": image.encounter_id,
+        "status": image.status,
+        "quality": analysis.get("quality"),
+        "features": analysis.get("features"),
+        "algorithm_version": image.algorithm_version,
+        "created_at": image.created_at.isoformat(),
+    }
+
+
+@bp.route("/encounters/<int:encounter_id>/tongue-images", methods=["POST"])
+@api_roles(Role.PATIENT, Role.DOCTOR)
+def tongue_image_create(encounter_id: int):
+    """Upload a tongue photo (JPEG or PNG) to an open encounter; analysis follows.
+    ---
+    post:
+      summary: Upload a tongue photo
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [photo]
+              properties:
+                photo: {type: string, format: binary}
+      responses:
+        201:
+          description: received; poll GET /tongue-images/{id} for the quality verdict
+    """
+    user = g.api_token.user
+    encounter = access.visible_encounter(user, encounter_id)
+    upload = request.files.get("photo")
+    if upload is None:
+        raise ValidationError("choose a photo", "photo_required", {"photo": ["required"]})
+    image_id = tongue.add_tongue_image(encounter, user, upload.read(), TongueImageSource.API).id
+    # Read nothing more before the task: in the embedded mode it runs here, in its own session.
+    db.session.commit()
+    analyze_tongue_image.delay(image_id)
+    db.session.expire_all()
+    return jsonify(tongue_json(db.session.get(TongueImage, image_id))), 201
+
+
+@bp.route("/tongue-images/<int:image_id>")
+@api_roles(Role.PATIENT, Role.DOCTOR)
+def tongue_image_get(image_id: int):
+    """The photo's status, quality checks and suggested features.
+    ---
+    get:
+      summary: Read a tongue photo's analysis
+      responses:
+        200:
+          description: status received, quality_failed, analysed or confirmed
+    """
+    image = db.session.get(TongueImage, image_id)
+    if image is None:
+        raise NotFoundError("no such photo")
+    access.visible_encounter(g.api_token.user, image.encounter_id)
+    return jsonify(tongue_json(image))

@@ -1,0 +1,257 @@
+"""Tongue photos on an encounter: store a cleaned copy, analyse it, and record the doctor's
+confirmed observation (望诊). The analysis assists; only the confirmation enters the record."""
+
+import hashlib
+import uuid
+
+import cv2
+import numpy as np
+from flask import current_app
+from sqlalchemy import select
+
+from diagnosis import tongue
+from diagnosis.models import TongueImage, TongueImageSource, TongueImageStatus, TongueObservation
+from diagnosis.tongue_changes import OBSERVATION_CHOICES, changes_between
+from diagnosis.tongue_image import ImageRejectedError, decode_image
+from tcm_app.common.errors import ConflictError, PermissionDeniedError, ValidationError
+from tcm_app.common.online_care import OPEN_STATUSES
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role
+from tcm_app.models.encounters import Encounter
+from tcm_app.models.types import utcnow
+from tcm_app.services.audit import record_audit
+from tcm_app.services.documents import record_retention_date, upload_root, write_upload
+
+STORED_JPEG_QUALITY = 92
+
+
+def _refuse(exc: ImageRejectedError) -> ValidationError:
+    return ValidationError(exc.message, exc.code, {"photo": [exc.code]})
+
+
+def clean_photo(data: bytes) -> tuple[bytes, int, int]:
+    """Decode (orientation applied), re-encode as JPEG: no EXIF, GPS or device data survive."""
+    if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
+        raise _refuse(ImageRejectedError("file_too_large", "the photo file is larger than allowed"))
+    try:
+        image = decode_image(data)
+    except ImageRejectedError as exc:
+        raise _refuse(exc) from exc
+    ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, STORED_JPEG_QUALITY])
+    if not ok:
+        raise _refuse(ImageRejectedError("unreadable_image", "the photo cannot be decoded"))
+    return encoded.tobytes(), image.shape[1], image.shape[0]
+
+
+def add_tongue_image(encounter: Encounter, actor, data: bytes, source: str) -> TongueImage:
+    """Keep a new tongue photo on an open encounter (status received); the caller commits, then
+    queues `diagnosis.analyze_tongue_image`. Nothing is stored when the photo is refused."""
+    _require_may_add(encounter, actor, source)
+    cleaned, width, height = clean_photo(data)
+    storage_key = f"tongue-{uuid.uuid4().hex}.jpg"
+    path = write_upload(storage_key, cleaned)
+    try:
+        image = TongueImage(
+            encounter_id=encounter.id,
+            patient_id=encounter.patient_id,
+            uploaded_by_id=actor.id,
+            source=source,
+            storage_key=storage_key,
+            sha256=hashlib.sha256(cleaned).hexdigest(),
+            width=width,
+            height=height,
+            size_bytes=len(cleaned),
+            status=TongueImageStatus.RECEIVED,
+            retain_until=record_retention_date(),
+        )
+        db.session.add(image)
+        db.session.flush()
+        record_audit(
+            "tongue.upload",
+            "encounter",
+            encounter.id,
+            f"tongue photo {image.id} received ({source})",
+            {"tongue_image_id": image.id, "sha256": image.sha256},
+            actor=actor,
+        )
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return image
+
+
+def _require_may_add(encounter: Encounter, actor, source: str) -> None:
+    if source not in set(TongueImageSource):
+        raise ValidationError("unknown photo source", "invalid", {"source": ["invalid"]})
+    if encounter.status not in OPEN_STATUSES:
+        raise ConflictError("this visit is closed", "encounter_closed")
+    if source == TongueImageSource.CONSULT and actor.role != Role.DOCTOR:
+        raise PermissionDeniedError("only the doctor captures from the consult", "not_doctor")
+    if actor.role == Role.DOCTOR and actor.id != encounter.doctor_id:
+        raise PermissionDeniedError("only the treating doctor adds photos", "not_participant")
+
+
+def analyze_stored(image: TongueImage) -> bool:
+    """Run the analysis once (idempotent: a photo already analysed is left alone)."""
+    if image.status != TongueImageStatus.RECEIVED:
+        return False
+    photo = cv2.imdecode(_read_checked(image), cv2.IMREAD_COLOR)
+    result = tongue.analyze(photo).to_dict()
+    image.analysis = result
+    image.quality_passed = result["quality"]["passed"]
+    image.algorithm_version = result["algorithm_version"]
+    image.analysed_at = utcnow()
+    image.status = (
+        TongueImageStatus.ANALYSED if image.quality_passed else TongueImageStatus.QUALITY_FAILED
+    )
+    db.session.flush()
+    return True
+
+
+def confirm_observation(
+    image: TongueImage, doctor, values: dict, outline: list | None, note: str = ""
+) -> TongueObservation:
+    """The treating doctor confirms (or corrects) what the photo shows; recorded once."""
+    if doctor.role != Role.DOCTOR or doctor.id != image.encounter.doctor_id:
+        raise PermissionDeniedError("only the treating doctor confirms", "not_participant")
+    if image.status == TongueImageStatus.CONFIRMED or image.observation is not None:
+        raise ConflictError("this photo was already confirmed", "already_confirmed")
+    if image.status == TongueImageStatus.RECEIVED:
+        raise ConflictError("the analysis is not finished yet", "not_analysed")
+    _validate_values(values)
+    suggested = suggested_values(image)
+    detected = (image.analysis or {}).get("segmentation", {}).get("outline", [])
+    final_outline = _validate_outline(outline) if outline else detected
+    if not final_outline:
+        raise ValidationError(
+            "draw the tongue's outline", "outline_required", {"outline": ["required"]}
+        )
+    observation = TongueObservation(
+        tongue_image_id=image.id,
+        encounter_id=image.encounter_id,
+        doctor_id=doctor.id,
+        outline=final_outline,
+        outline_corrected=final_outline != detected,
+        corrected_features=sorted(k for k in values if values[k] != suggested.get(k)),
+        note=note.strip()[:2000],
+        algorithm_version=image.algorithm_version,
+        **values,
+    )
+    db.session.add(observation)
+    image.status = TongueImageStatus.CONFIRMED
+    db.session.flush()
+    record_audit(
+        "tongue.confirm",
+        "encounter",
+        image.encounter_id,
+        f"tongue observation confirmed for photo {image.id}",
+        {
+            "tongue_image_id": image.id,
+            "corrected": observation.corrected_features,
+            "outline_corrected": observation.outline_corrected,
+        },
+        actor=doctor,
+    )
+    return observation
+
+
+def _validate_values(values: dict) -> None:
+    errors = {
+        name: ["invalid"]
+        for name, allowed in OBSERVATION_CHOICES.items()
+        if values.get(name) not in allowed
+    }
+    if set(values) - set(OBSERVATION_CHOICES):
+        errors["values"] = ["unknown"]
+    if errors:
+        raise ValidationError("choose a value for every tongue feature", "invalid", errors)
+
+
+def _validate_outline(outline) -> list:
+    try:
+        points = [[round(float(x), 4), round(float(y), 4)] for x, y in outline]
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(
+            "the outline is not a list of points", "bad_outline", {"outline": ["invalid"]}
+        ) from exc
+    if not 3 <= len(points) <= 400 or any(not (0 <= v <= 1) for p in points for v in p):
+        raise ValidationError(
+            "the outline needs 3 to 400 points inside the photo",
+            "bad_outline",
+            {"outline": ["invalid"]},
+        )
+    return points
+
+
+def suggested_values(image: TongueImage) -> dict:
+    """The analysis' suggestion in the observation's terms (empty when features were withheld)."""
+    found = (image.analysis or {}).get("features", {})
+    values = {}
+    for name in ("tongue_colour", "coating_colour", "coating_thickness"):
+        if name in found:
+            values[name] = found[name]["value"]
+    for name in ("cracks", "tooth_marks"):
+        if name in found:
+            values[name] = found[name]["confidence"] >= 0.5
+    return values
+
+
+def earlier_images(image: TongueImage, limit: int = 4) -> list[TongueImage]:
+    return db.session.scalars(
+        select(TongueImage)
+        .where(
+            TongueImage.patient_id == image.patient_id,
+            TongueImage.id < image.id,
+            TongueImage.status.in_([TongueImageStatus.ANALYSED, TongueImageStatus.CONFIRMED]),
+        )
+        .order_by(TongueImage.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def comparison(image: TongueImage, earlier: TongueImage) -> list:
+    """What changed between an earlier photo and this one (confirmed values win over suggested)."""
+    return changes_between(_record_of(earlier), _record_of(image))
+
+
+def _record_of(image: TongueImage) -> dict:
+    values = suggested_values(image)
+    if image.observation is not None:
+        o = image.observation
+        values = {
+            "tongue_colour": o.tongue_colour,
+            "coating_colour": o.coating_colour,
+            "coating_thickness": o.coating_thickness,
+            "cracks": o.cracks,
+            "tooth_marks": o.tooth_marks,
+        }
+    return {"values": values, "lab": (image.analysis or {}).get("lab", {})}
+
+
+def images_of(encounter: Encounter) -> list[TongueImage]:
+    return db.session.scalars(
+        select(TongueImage)
+        .where(TongueImage.encounter_id == encounter.id)
+        .order_by(TongueImage.id.desc())
+    ).all()
+
+
+def read_photo(image: TongueImage, actor) -> bytes:
+    data = _read_checked(image).tobytes()
+    if actor.role != Role.PATIENT:
+        record_audit(
+            "tongue.view",
+            "encounter",
+            image.encounter_id,
+            f"tongue photo {image.id} opened",
+            {"tongue_image_id": image.id},
+            actor=actor,
+        )
+    return data
+
+
+def _read_checked(image: TongueImage) -> np.ndarray:
+    data = (upload_root() / image.storage_key).read_bytes()
+    if hashlib.sha256(data).hexdigest() != image.sha256:
+        raise ConflictError("the stored photo does not match its digest", "photo_corrupt")
+    return np.frombuffer(data, np.uint8)

@@ -1,0 +1,129 @@
+"""Tongue photo pages: the patient's guided capture, status polling, and the doctor's review where
+the suggested outline and features are corrected and confirmed (望诊)."""
+
+import json
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from diagnosis.forms import ObservationForm
+from diagnosis.models import TongueImage, TongueImageSource
+from diagnosis.services import tongue
+from diagnosis.tasks import analyze_tongue_image
+from tcm_app.common.errors import NotFoundError, TCMError, ValidationError
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role
+from tcm_app.services import access
+from tcm_app.views.guards import roles_required
+from tcm_app.views.helpers import apply_errors
+from tcm_app.views.labels import label
+
+bp = Blueprint("diagnosis", __name__, url_prefix="/diagnosis")
+PARTICIPANTS = (Role.DOCTOR, Role.PATIENT)
+
+
+@bp.app_context_processor
+def tongue_helpers() -> dict:
+    """The encounter page lists the visit's tongue photos and confirmed observations."""
+    return {"tongue_images_for": tongue.images_of}
+
+
+def _image(image_id: int) -> TongueImage:
+    """A photo the user may see: on an encounter in their scope."""
+    image = db.session.get(TongueImage, image_id)
+    if image is None:
+        raise NotFoundError("no such photo")
+    access.visible_encounter(current_user, image.encounter_id)
+    return image
+
+
+@bp.route("/encounters/<int:encounter_id>/tongue")
+@roles_required(*PARTICIPANTS)
+def tongue_capture(encounter_id: int):
+    """The guided camera (patient) and the visit's tongue photos (both)."""
+    encounter = access.visible_encounter(current_user, encounter_id)
+    return render_template(
+        "diagnosis/tongue/capture.html", encounter=encounter, images=tongue.images_of(encounter)
+    )
+
+
+@bp.route("/encounters/<int:encounter_id>/tongue", methods=["POST"])
+@roles_required(*PARTICIPANTS)
+def tongue_upload(encounter_id: int):
+    """Multipart `photo` and `source`; answers JSON for the page's fetch, a redirect otherwise."""
+    encounter = access.visible_encounter(current_user, encounter_id)
+    upload = request.files.get("photo")
+    if upload is None:
+        raise ValidationError("choose a photo", "photo_required", {"photo": ["required"]})
+    source = request.form.get("source", TongueImageSource.GALLERY)
+    image_id = tongue.add_tongue_image(encounter, current_user, upload.read(), source).id
+    db.session.commit()
+    # In the embedded mode the task runs here, in its own session: the upload is committed first.
+    analyze_tongue_image.delay(image_id)
+    db.session.expire_all()
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "text/html":
+        flash(_("The photo was received."), "success")
+        return redirect(url_for("diagnosis.tongue_capture", encounter_id=encounter_id))
+    return jsonify(status_json(db.session.get(TongueImage, image_id))), 201
+
+
+def status_json(image: TongueImage) -> dict:
+    """What the patient's page shows: received, then the quality verdict with what to change."""
+    analysis = image.analysis or {}
+    checks = analysis.get("quality", {}).get("checks", {})
+    return {
+        "id": image.id,
+        "status": image.status,
+        "status_label": label(f"tongue_{image.status}"),
+        "quality_passed": image.quality_passed,
+        "hints": [label(f"hint_{code}") for code, check in checks.items() if not check["passed"]],
+        "status_url": url_for("diagnosis.tongue_status", image_id=image.id),
+    }
+
+
+@bp.route("/tongue/<int:image_id>/status")
+@roles_required(*PARTICIPANTS)
+def tongue_status(image_id: int):
+    return jsonify(status_json(_image(image_id)))
+
+
+@bp.route("/tongue/<int:image_id>/photo")
+@roles_required(*PARTICIPANTS)
+def tongue_photo(image_id: int):
+    image = _image(image_id)
+    data = tongue.read_photo(image, current_user)
+    db.session.commit()
+    return data, 200, {"Content-Type": "image/jpeg", "Cache-Control": "private, no-store"}
+
+
+@bp.route("/tongue/<int:image_id>", methods=["GET", "POST"])
+@roles_required(Role.DOCTOR)
+def tongue_review(image_id: int):
+    """The photo with its outline, the suggested features, earlier photos; confirm or correct."""
+    image = _image(image_id)
+    form = ObservationForm(data=tongue.suggested_values(image) if request.method == "GET" else None)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            outline = json.loads(form.outline.data) if form.outline.data else None
+            tongue.confirm_observation(image, current_user, form.values(), outline, form.note.data)
+            db.session.commit()
+            flash(_("The tongue observation was recorded."), "success")
+            return redirect(url_for("diagnosis.tongue_review", image_id=image_id))
+        except json.JSONDecodeError:
+            apply_errors(form, ValidationError("bad outline", "bad_outline", {"outline": ["x"]}))
+        except TCMError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    earlier = tongue.earlier_images(image)
+    return render_template(
+        "diagnosis/tongue/review.html",
+        image=image,
+        form=form,
+        encounter=image.encounter,
+        earlier=[(e, tongue.comparison(image, e)) for e in earlier],
+    ), status
