@@ -58,6 +58,7 @@ bench: install-test
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/prescribing.py
 	$(PY) benchmarks/signaling.py
+	$(PY) benchmarks/tongue.py
 	unshare -n sh -c 'ip link set lo up && exec $(PY) benchmarks/webrtc.py'
 	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/prescribing.py'
 

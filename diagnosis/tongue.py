@@ -9,6 +9,7 @@ Command line, for evaluation (one JSON line per image with --json):
 
 import argparse
 import json
+import math
 import sys
 import time
 from dataclasses import dataclass, field
@@ -92,17 +93,23 @@ def outline(mask: np.ndarray, points: int = 64) -> list[list[float]]:
     if not contours:
         return []
     contour = max(contours, key=cv2.contourArea)[:, 0, :].astype(np.float32)
-    step = max(1, len(contour) // points)
+    step = max(1, math.ceil(len(contour) / points))
     h, w = mask.shape
     return [[round(float(x) / w, 4), round(float(y) / h, 4)] for x, y in contour[::step]]
 
 
 def work_image(image: np.ndarray) -> np.ndarray:
+    """The photo at about WORK_SIDE pixels: an integer-factor area reduction first (the fast
+    path in OpenCV: 37 ms instead of 150 ms for a 12-megapixel photo), then a small linear step."""
+    side = max(image.shape[:2])
+    factor = side // WORK_SIDE
+    if factor >= 2:
+        image = cv2.resize(image, None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA)
     scale = WORK_SIDE / max(image.shape[:2])
     if scale >= 1:
         return image
     size = (round(image.shape[1] * scale), round(image.shape[0] * scale))
-    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    return cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)
 
 
 def analyze(image: np.ndarray) -> TongueAnalysis:

@@ -35,6 +35,8 @@ COATING_COLOURS = {  # 白 at the development photos' median coating colour
     "yellow": ("黄", 42.0, 12.0, 15.0),
     "grey_black": ("灰黑", 30.0, 8.0, 4.0),
 }
+MIN_LIGHT_PIXELS = 100
+MIN_COATING_SHARE = 0.05  # a coating colour is named only for a coating covering this much
 COLOUR_SPREAD = 5.0  # Lab distance at which a neighbouring class becomes as likely
 THICK_COATING_SHARE = 0.5  # coating covering half the tongue or more is 厚
 MIN_COATING_CONTRAST = 4.0  # a* gap between the two groups below which there is no distinct coating
@@ -58,10 +60,14 @@ class Normalisation:
 
 
 def estimate_light(image: np.ndarray, tongue: np.ndarray) -> np.ndarray:
+    """The light's colour from the face around the tongue; the standard light when there is
+    too little of it to judge (the tongue fills the frame)."""
     pixels = image[tongue == 0].reshape(-1, 3).astype(np.float32)
     usable = pixels[(pixels.max(axis=1) < 250) & (pixels.min(axis=1) > 8)]
-    if len(usable) < 100:
+    if len(usable) < MIN_LIGHT_PIXELS:
         usable = pixels
+    if len(usable) < MIN_LIGHT_PIXELS:
+        return REFERENCE_LIGHT / REFERENCE_LIGHT.mean()
     estimate = np.power(np.mean(np.power(usable / 255.0, 6), axis=0), 1 / 6) + 1e-6
     return estimate / estimate.mean()
 
@@ -102,7 +108,7 @@ def lab_stats(pixels: np.ndarray) -> dict:
 def split_coating(pixels: np.ndarray) -> np.ndarray:
     """Boolean per pixel: True for coating (the paler, lower-a* group)."""
     a = pixels[:, 1]
-    scaled = np.clip((a + 20) * 4, 0, 255).astype(np.uint8).reshape(-1, 1)
+    scaled = np.clip((a + 40) * 2, 0, 255).astype(np.uint8).reshape(-1, 1)
     threshold, _ = cv2.threshold(scaled, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     coating = scaled[:, 0] <= threshold
     if coating.all() or not coating.any():
@@ -186,7 +192,7 @@ def colour_features(image: np.ndarray, mask: np.ndarray) -> tuple[list[Feature],
     coating = split_coating(pixels)
     body, coat = pixels[~coating], pixels[coating]
     features = [nearest(body.mean(axis=0), BODY_COLOURS)]
-    if len(coat):
+    if coating.mean() >= MIN_COATING_SHARE:
         features.append(nearest(coat.mean(axis=0), COATING_COLOURS))
     features.append(thickness(float(coating.mean())))
     stats = {"tongue": lab_stats(pixels), "body": lab_stats(body), "coating": lab_stats(coat)}

@@ -26,6 +26,10 @@ class ImageRejectedError(ValueError):
         self.message = message
 
 
+def truncated() -> ImageRejectedError:
+    return ImageRejectedError("truncated_image", "the photo file is incomplete; send it again")
+
+
 @dataclass(frozen=True)
 class JpegLayout:
     width: int
@@ -51,7 +55,9 @@ def png_size(data: bytes) -> tuple[int, int]:
 def jpeg_layout(data: bytes) -> JpegLayout:
     """Walk the JPEG segments: the frame size, and whether the scan data ends properly."""
     pos, size = 2, None
-    while pos + 4 <= len(data):
+    while True:
+        if pos + 4 > len(data):
+            raise truncated()
         if data[pos] != 0xFF:
             raise ImageRejectedError("unreadable_image", "the JPEG structure is damaged")
         marker = data[pos + 1]
@@ -69,7 +75,7 @@ def jpeg_layout(data: bytes) -> JpegLayout:
             complete = data.find(b"\xff\xd9", pos + 2 + length) != -1
             return JpegLayout(size[0], size[1], complete)
         pos += 2 + length
-    raise ImageRejectedError("unreadable_image", "the JPEG is incomplete or damaged")
+    raise ImageRejectedError("unreadable_image", "the JPEG is damaged")
 
 
 def check_size(width: int, height: int) -> None:
@@ -113,6 +119,8 @@ def decode_image(data: bytes) -> np.ndarray:
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     else:
         check_size(*png_size(data))
+        if b"IEND" not in data[-32:]:
+            raise truncated()
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     if image is None:
         raise ImageRejectedError("unreadable_image", "the photo cannot be decoded")

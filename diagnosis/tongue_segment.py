@@ -42,8 +42,7 @@ def letterbox(image: np.ndarray, size: int = INPUT_SIZE) -> tuple[np.ndarray, Le
 
 def to_blob(square_bgr: np.ndarray) -> np.ndarray:
     """NCHW float32 RGB in 0..1; the network subtracts its own mean."""
-    rgb = square_bgr[:, :, ::-1].astype(np.float32) / 255.0
-    return np.ascontiguousarray(rgb.transpose(2, 0, 1)[None])
+    return cv2.dnn.blobFromImage(square_bgr, 1 / 255.0, swapRB=True)
 
 
 @cache

@@ -71,6 +71,13 @@ def test_doctor_and_patient_see_and_chat_with_each_other(app, live_server, brows
         "() => document.querySelector('#chat-log').textContent.includes('伸出来')"
     )
 
+    doctor.click("#btn-tongue-capture")  # a still of the patient's video becomes a tongue photo
+    doctor.wait_for_selector("#tongue-capture-status[data-status]:not([data-status=received])")
+    assert doctor.get_attribute("#tongue-capture-status", "data-status") in {
+        "analysed",
+        "quality_failed",
+    }
+
     doctor.get_by_role("button", name="开具处方").click()  # the editor opens beside the video
     editor = doctor.frame(name="rx-frame")
     deadline = time.monotonic() + 10
