@@ -103,27 +103,30 @@ def tongue_review(image_id: int):
     """The photo with its outline, the suggested features, earlier photos; confirm or correct."""
     image = _image(image_id)
     form = ObservationForm(data=tongue.suggested_values(image) if request.method == "GET" else None)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            outline = json.loads(form.outline.data) if form.outline.data else None
-            tongue.confirm_observation(image, current_user, form.values(), outline, form.note.data)
-            db.session.commit()
-            flash(_("The tongue observation was recorded."), "success")
-            return redirect(url_for("diagnosis.tongue_review", image_id=image_id))
-        except json.JSONDecodeError:
-            apply_errors(form, ValidationError("bad outline", "bad_outline", {"outline": ["x"]}))
-        except TCMError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        status = 422
-    elif request.method == "POST":
-        status = 422
-    earlier = tongue.earlier_images(image)
+    if form.validate_on_submit() and _confirm(image, form):
+        flash(_("The tongue observation was recorded."), "success")
+        return redirect(url_for("diagnosis.tongue_review", image_id=image_id))
+    earlier = [(e, tongue.comparison(image, e)) for e in tongue.earlier_images(image)]
     return render_template(
         "diagnosis/tongue/review.html",
         image=image,
         form=form,
         encounter=image.encounter,
-        earlier=[(e, tongue.comparison(image, e)) for e in earlier],
-    ), status
+        earlier=earlier,
+    ), 422 if request.method == "POST" else 200
+
+
+def _confirm(image: TongueImage, form: ObservationForm) -> bool:
+    """Record the observation and commit; on a refusal show it on the form."""
+    try:
+        outline = json.loads(form.outline.data) if form.outline.data else None
+        tongue.confirm_observation(image, current_user, form.values(), outline, form.note.data)
+    except json.JSONDecodeError:
+        apply_errors(form, ValidationError("bad outline", "bad_outline"))
+        return False
+    except TCMError as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return False
+    db.session.commit()
+    return True

@@ -123,9 +123,7 @@ def confirm_observation(
     detected = (image.analysis or {}).get("segmentation", {}).get("outline", [])
     final_outline = _validate_outline(outline) if outline else detected
     if not final_outline:
-        raise ValidationError(
-            "draw the tongue's outline", "outline_required", {"outline": ["required"]}
-        )
+        raise ValidationError("draw the tongue's outline", "outline_required")
     observation = TongueObservation(
         tongue_image_id=image.id,
         encounter_id=image.encounter_id,
@@ -171,14 +169,11 @@ def _validate_outline(outline) -> list:
     try:
         points = [[round(float(x), 4), round(float(y), 4)] for x, y in outline]
     except (TypeError, ValueError) as exc:
-        raise ValidationError(
-            "the outline is not a list of points", "bad_outline", {"outline": ["invalid"]}
-        ) from exc
+        raise ValidationError("the outline is not a list of points", "bad_outline") from exc
     if not 3 <= len(points) <= 400 or any(not (0 <= v <= 1) for p in points for v in p):
         raise ValidationError(
             "the outline needs 3 to 400 points inside the photo",
             "bad_outline",
-            {"outline": ["invalid"]},
         )
     return points
 

@@ -152,6 +152,7 @@ def test_review_form_errors_are_shown(client, encounter, photo):
     bad_outline = {**bad, "tongue_colour": "red"}
     response = client.post(f"/diagnosis/tongue/{image_id}", data=bad_outline)
     assert response.status_code == 422
+    assert "轮廓无效" in response.get_data(as_text=True)  # shown on the form, not lost
     assert db.session.scalar(sa.select(sa.func.count(TongueObservation.id))) == 0
 
 
