@@ -124,7 +124,8 @@ def analyze(image: np.ndarray) -> TongueAnalysis:
     if verdict.tongue_usable:
         shape = features.shape_features(work, mask)
     if verdict.passed:
-        colour, lab = features.colour_features(features.apply(work, norm), mask)
+        box = quality.bounding_box(mask)
+        colour, lab = features.colour_features(features.apply(work[box], norm), mask[box])
     timings = {
         "segmentation": _ms(segmented - started),
         "analysis": _ms(time.perf_counter() - started),

@@ -62,13 +62,15 @@ class Normalisation:
 def estimate_light(image: np.ndarray, tongue: np.ndarray) -> np.ndarray:
     """The light's colour from the face around the tongue; the standard light when there is
     too little of it to judge (the tongue fills the frame)."""
-    pixels = image[tongue == 0].reshape(-1, 3).astype(np.float32)
+    # Every 4th pixel each way is plenty for a mean, and 16 times faster.
+    pixels = image[::4, ::4][tongue[::4, ::4] == 0].reshape(-1, 3).astype(np.float32)
     usable = pixels[(pixels.max(axis=1) < 250) & (pixels.min(axis=1) > 8)]
     if len(usable) < MIN_LIGHT_PIXELS:
         usable = pixels
     if len(usable) < MIN_LIGHT_PIXELS:
         return REFERENCE_LIGHT / REFERENCE_LIGHT.mean()
-    estimate = np.power(np.mean(np.power(usable / 255.0, 6), axis=0), 1 / 6) + 1e-6
+    squared = (usable / 255.0) ** 2
+    estimate = np.power(np.mean(squared * squared * squared, axis=0), 1 / 6) + 1e-6
     return estimate / estimate.mean()
 
 
@@ -186,7 +188,9 @@ def tooth_mark_score(crop_mask: np.ndarray) -> Feature:
 
 
 def colour_features(image: np.ndarray, mask: np.ndarray) -> tuple[list[Feature], dict]:
-    """舌色, 苔色 and 苔 thickness with the Lab statistics they rest on (glare excluded)."""
+    """舌色, 苔色 and 苔 thickness with the Lab statistics they rest on (glare excluded).
+    Every second pixel each way: tens of thousands of pixels give the same means, 4× faster."""
+    image, mask = image[::2, ::2], mask[::2, ::2]
     region = (mask > 0) & ~glare_pixels(image)
     pixels = lab_pixels(image, region)
     coating = split_coating(pixels)

@@ -53,14 +53,22 @@ def glare_pixels(image: np.ndarray) -> np.ndarray:
     return (hsv[:, :, 2] > 240) & (hsv[:, :, 1] < 30)
 
 
+def bounding_box(mask: np.ndarray) -> tuple[slice, slice]:
+    """The rows and columns that hold the tongue (the whole photo when there is none)."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if not len(rows):
+        return slice(None), slice(None)
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+
+
 def tongue_crop(image: np.ndarray, mask: np.ndarray, width: int = 256):
     """The tongue's bounding box resized to a fixed width, so texture limits do not depend on
     how large the tongue is in the frame."""
-    ys, xs = np.nonzero(mask)
-    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
-    height = max(1, round((y1 - y0) * width / (x1 - x0)))
-    crop = cv2.resize(image[y0:y1, x0:x1], (width, height), interpolation=cv2.INTER_AREA)
-    crop_mask = cv2.resize(mask[y0:y1, x0:x1], (width, height), interpolation=cv2.INTER_NEAREST)
+    box = bounding_box(mask)
+    image, mask = image[box], mask[box]
+    height = max(1, round(mask.shape[0] * width / mask.shape[1]))
+    crop = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
+    crop_mask = cv2.resize(mask, (width, height), interpolation=cv2.INTER_NEAREST)
     return crop, crop_mask
 
 
@@ -107,6 +115,9 @@ def assess(
             "no tongue was found: open the mouth and put the tongue out, tip down",
         )
     ]
+    on_edge = border_share(mask)  # before cropping: the crop's own edges always touch the tongue
+    box = bounding_box(mask) if found else (slice(None), slice(None))
+    image, mask = image[box], mask[box]
     region = mask > 0 if found else np.ones(mask.shape, bool)
     luma = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)[region]
     checks += [
@@ -151,7 +162,7 @@ def assess(
             ),
             _check(
                 "cut_off",
-                border_share(mask),
+                on_edge,
                 None,
                 MAX_BORDER_SHARE,
                 "the tongue is cut off: keep all of it inside the outline",

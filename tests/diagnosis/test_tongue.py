@@ -38,7 +38,8 @@ def test_a_good_photo_gets_every_feature(photo, oracle):
     assert result["quality"]["passed"] and result["quality"]["failed"] == []
     assert {"tongue_colour", "coating_thickness"} | SHAPE_KEYS <= set(result["features"])
     assert "features_withheld" not in result
-    assert result["lab"]["tongue"]["pixels"] == int(mask.sum())
+    # Colour statistics sample every second pixel each way.
+    assert result["lab"]["tongue"]["pixels"] == pytest.approx(mask.sum() / 4, rel=0.02)
     assert result["algorithm_version"] == tongue.ALGORITHM_VERSION
     assert result["segmentation"]["area_share"] == pytest.approx(mask.mean(), abs=1e-4)
     assert set(result["timings_ms"]) == {"segmentation", "analysis"}
