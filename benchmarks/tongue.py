@@ -60,9 +60,17 @@ def load(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return image, (truth > 127).astype(np.uint8)
 
 
+def looks_inverted(truth: np.ndarray) -> bool:
+    """An annotation error in the data set: all four corners marked tongue, the centre not."""
+    h, w = truth.shape
+    corners = truth[0, 0] and truth[0, -1] and truth[-1, 0] and truth[-1, -1]
+    return bool(corners) and not truth[h // 2, w // 2]
+
+
 def measure(path: Path) -> list[dict]:
     """Every condition for one photo: IoU at the perturbed photo's size, and the quality verdict."""
     image, truth = load(path)
+    inverted = looks_inverted(truth)
     records = []
     for condition in CONDITIONS:
         photo, mask = (
@@ -75,6 +83,7 @@ def measure(path: Path) -> list[dict]:
                 "stem": path.stem,
                 "condition": condition,
                 "iou": iou(predicted, mask),
+                "inverted_mask": inverted,
                 "failed": set(analysis.quality.failed),
                 "values": {c.code: c.value for c in analysis.quality.checks},
             }
@@ -103,17 +112,28 @@ def share(flags) -> str:
 
 def print_iou(records: list[dict]) -> None:
     print(
-        f"\n{'condition':<14} {'mean IoU':>8} {'held-out':>8} {'min IoU':>8} "
+        f"\n{'condition':<14} {'mean IoU':>8} {'held-out':>8} {'valid':>8} {'min IoU':>8} "
         f"{'IoU≥' + str(GOOD_IOU):>8} {'quality ok':>10}"
     )
     for condition in CONDITIONS:
         rows = [r for r in records if r["condition"] == condition]
         held = [r["iou"] for r in rows if held_out(r["stem"])]
         ious = [r["iou"] for r in rows]
+        valid = [r["iou"] for r in rows if not r["inverted_mask"]]
         print(
             f"{condition:<14} {statistics.mean(ious):8.3f} "
-            f"{statistics.mean(held) if held else float('nan'):8.3f} {min(ious):8.3f} "
+            f"{statistics.mean(held) if held else float('nan'):8.3f} "
+            f"{statistics.mean(valid):8.3f} {min(ious):8.3f} "
             f"{share(i >= GOOD_IOU for i in ious):>8} {share(not r['failed'] for r in rows):>10}"
+        )
+
+
+def print_inverted(records: list[dict]) -> None:
+    stems = sorted({r["stem"] for r in records if r["inverted_mask"]})
+    if stems:
+        print(
+            f"'valid' leaves out {len(stems)} photo(s) whose hand-drawn mask looks inverted "
+            f"(corners marked as tongue, centre not): {', '.join(stems)}"
         )
 
 
@@ -196,6 +216,7 @@ def main() -> int:
         f"{len(CONDITIONS)} conditions, {workers} processes, {time.perf_counter() - started:.0f} s"
     )
     print_iou(records)
+    print_inverted(records)
     print_failures(records)
     print_distributions(records)
     bench_phone_size(paths[:TIMED_PHOTOS])
