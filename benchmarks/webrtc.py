@@ -12,25 +12,18 @@ from tcm_app.extensions import db
 from tcm_app.models.encounters import Encounter
 from tcm_app.services.demo import DEMO_PASSWORD, seed_demo
 from tests.browser.conftest import CHROMIUM
+from tests.browser.pages import sign_in
 from tests.conftest import serve_in_thread
 from tests.webrtc.conftest import WEBRTC_ARGS
 
 RUNS = 5
 
 
-def login(page, base, username):
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_load_state()
-
-
 def one_call(browser, base, encounter_id) -> tuple[float, int, int]:
     doctor = browser.new_context().new_page()
     patient = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    login(doctor, base, "demo-doctor")
-    login(patient, base, "demo-patient")
+    sign_in(doctor, base, "demo-doctor", DEMO_PASSWORD)
+    sign_in(patient, base, "demo-patient", DEMO_PASSWORD)
     doctor.goto(f"{base}/consults/{encounter_id}/call", wait_until="load")
     patient.goto(f"{base}/consults/{encounter_id}/call", wait_until="load")
     joined = time.perf_counter()  # both pages loaded and opening their sockets

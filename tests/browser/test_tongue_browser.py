@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from diagnosis.models import TongueImage, TongueObservation
 from tcm_app.extensions import db
 from tests.browser.conftest import ARGS, CHROMIUM
+from tests.browser.pages import sign_in
 from tests.diagnosis.conftest import synthetic_photo
 from tests.factories import PASSWORD, create_encounter
 
@@ -43,14 +44,6 @@ def camera_browser(tmp_path):
         browser.close()
 
 
-def sign_in(page, base, username):
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_load_state()
-
-
 def test_patient_captures_and_doctor_confirms(app, live_server, camera_browser):
     encounter = create_encounter()
     encounter_id = encounter.id
@@ -59,7 +52,7 @@ def test_patient_captures_and_doctor_confirms(app, live_server, camera_browser):
     db.session.remove()  # release SQLite's lock before the browser's requests arrive
 
     phone = camera_browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
-    sign_in(phone, live_server, patient_name)
+    sign_in(phone, live_server, patient_name, PASSWORD)
     phone.goto(f"{live_server}/diagnosis/encounters/{encounter_id}/tongue")
     phone.click("#tongue-start")
     phone.wait_for_selector("#tongue-hint[data-verdict]")
@@ -76,7 +69,7 @@ def test_patient_captures_and_doctor_confirms(app, live_server, camera_browser):
     db.session.remove()
 
     desk = camera_browser.new_page(viewport={"width": 1280, "height": 900})
-    sign_in(desk, live_server, doctor_name)
+    sign_in(desk, live_server, doctor_name, PASSWORD)
     desk.goto(f"{live_server}/diagnosis/tongue/{image_id}")
     if desk.locator("#tongue-figure circle").count() == 0:
         # No outline was found: the doctor draws one by confirming with a typed outline.

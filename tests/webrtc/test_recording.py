@@ -10,7 +10,8 @@ from consults.services.recording import WEBM_MAGIC, recording_path
 from tcm_app.extensions import db
 from tcm_app.models.encounters import Encounter
 from tcm_app.services.demo import DEMO_PASSWORD, seed_demo
-from tests.webrtc.test_video_consult import login, wait_frames
+from tests.browser.pages import sign_in
+from tests.webrtc.test_video_consult import wait_frames
 
 
 @pytest.fixture
@@ -26,10 +27,10 @@ def test_the_call_is_recorded_only_after_the_patient_consents(app, live_server, 
     )
     db.session.remove()
     doctor = browser.new_context().new_page()
-    login(doctor, live_server, "demo-doctor", DEMO_PASSWORD)
+    sign_in(doctor, live_server, "demo-doctor", DEMO_PASSWORD)
     doctor.goto(f"{live_server}/consults/{encounter_id}/call")
     patient = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    login(patient, live_server, "demo-patient", DEMO_PASSWORD)
+    sign_in(patient, live_server, "demo-patient", DEMO_PASSWORD)
     patient.goto(f"{live_server}/consults/{encounter_id}/call")
     wait_frames(doctor)
     time.sleep(3)

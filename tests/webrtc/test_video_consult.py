@@ -7,17 +7,10 @@ import time
 from tcm_app.extensions import db
 from tcm_app.models.encounters import Encounter
 from tcm_app.services.demo import DEMO_PASSWORD, seed_demo
+from tests.browser.pages import sign_in
 from tests.factories import PASSWORD, create_patient
 
 STATS = "async () => window.tcmCall ? await window.tcmCall.stats() : {}"
-
-
-def login(page, base, username, password):
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_load_state()
 
 
 def wait_frames(page, above=5, seconds=20):
@@ -47,13 +40,13 @@ def test_doctor_and_patient_see_and_chat_with_each_other(app, live_server, brows
     db.session.remove()
 
     doctor = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    login(doctor, live_server, "demo-doctor", DEMO_PASSWORD)
+    sign_in(doctor, live_server, "demo-doctor", DEMO_PASSWORD)
     doctor.goto(f"{live_server}/encounters/{encounter_id}")
     doctor.get_by_role("button", name="开始视频问诊").click()
     doctor.wait_for_url(f"**/consults/{encounter_id}/call")
 
     patient = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
-    login(patient, live_server, "demo-patient", DEMO_PASSWORD)
+    sign_in(patient, live_server, "demo-patient", DEMO_PASSWORD)
     patient.goto(f"{live_server}/consults/{encounter_id}/call")
 
     doctor_stats, patient_stats = wait_frames(doctor), wait_frames(patient)
@@ -86,7 +79,7 @@ def test_doctor_and_patient_see_and_chat_with_each_other(app, live_server, brows
     assert editor.locator("input.herb-name").count() > 0
 
     third = browser.new_context().new_page()
-    login(third, live_server, outsider_name, PASSWORD)
+    sign_in(third, live_server, outsider_name, PASSWORD)
     response = third.goto(f"{live_server}/consults/{encounter_id}/call")
     assert response.status == 404
     assert wait_frames(doctor, above=doctor_stats["framesDecoded"])  # the call goes on
