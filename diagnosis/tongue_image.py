@@ -42,7 +42,7 @@ def sniff(data: bytes) -> str:
         return "jpeg"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
-    raise ImageRejectedError("unsupported_type", "only JPEG or PNG photos are accepted")
+    raise ImageRejectedError("unsupported_photo_type", "only JPEG or PNG photos are accepted")
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -10,13 +10,12 @@ from flask_login import current_user
 from diagnosis.forms import ObservationForm
 from diagnosis.models import TongueImage, TongueImageSource
 from diagnosis.services import tongue
-from diagnosis.tasks import analyze_tongue_image
 from tcm_app.common.errors import NotFoundError, TCMError, ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services import access
 from tcm_app.views.guards import roles_required
-from tcm_app.views.helpers import apply_errors
+from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.labels import label
 
 bp = Blueprint("diagnosis", __name__, url_prefix="/diagnosis")
@@ -53,19 +52,28 @@ def tongue_capture(encounter_id: int):
 def tongue_upload(encounter_id: int):
     """Multipart `photo` and `source`; answers JSON for the page's fetch, a redirect otherwise."""
     encounter = access.visible_encounter(current_user, encounter_id)
-    upload = request.files.get("photo")
-    if upload is None:
-        raise ValidationError("choose a photo", "photo_required", {"photo": ["required"]})
-    source = request.form.get("source", TongueImageSource.GALLERY)
-    image_id = tongue.add_tongue_image(encounter, current_user, upload.read(), source).id
-    db.session.commit()
-    # In the embedded mode the task runs here, in its own session: the upload is committed first.
-    analyze_tongue_image.delay(image_id)
-    db.session.expire_all()
-    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "text/html":
+    back = redirect(url_for("diagnosis.tongue_capture", encounter_id=encounter_id))
+    try:
+        image_id = tongue.receive_photo(
+            encounter,
+            current_user,
+            request.files.get("photo"),
+            request.form.get("source", TongueImageSource.GALLERY),
+        )
+    except TCMError as exc:
+        if _wants_json():
+            raise
+        db.session.rollback()
+        flash_error(exc)
+        return back
+    if not _wants_json():
         flash(_("The photo was received."), "success")
-        return redirect(url_for("diagnosis.tongue_capture", encounter_id=encounter_id))
+        return back
     return jsonify(status_json(db.session.get(TongueImage, image_id))), 201
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) != "text/html"
 
 
 def status_json(image: TongueImage) -> dict:

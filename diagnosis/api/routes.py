@@ -4,9 +4,8 @@ from flask import g, jsonify, request
 
 from diagnosis.models import TongueImage, TongueImageSource
 from diagnosis.services import tongue
-from diagnosis.tasks import analyze_tongue_image
 from tcm_app.api.blueprint import api_roles, bp
-from tcm_app.common.errors import NotFoundError, ValidationError
+from tcm_app.common.errors import NotFoundError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services import access
@@ -47,14 +46,9 @@ def tongue_image_create(encounter_id: int):
     """
     user = g.api_token.user
     encounter = access.visible_encounter(user, encounter_id)
-    upload = request.files.get("photo")
-    if upload is None:
-        raise ValidationError("choose a photo", "photo_required", {"photo": ["required"]})
-    image_id = tongue.add_tongue_image(encounter, user, upload.read(), TongueImageSource.API).id
-    # Read nothing more before the task: in the embedded mode it runs here, in its own session.
-    db.session.commit()
-    analyze_tongue_image.delay(image_id)
-    db.session.expire_all()
+    image_id = tongue.receive_photo(
+        encounter, user, request.files.get("photo"), TongueImageSource.API
+    )
     return jsonify(tongue_json(db.session.get(TongueImage, image_id))), 201
 
 

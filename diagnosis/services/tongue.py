@@ -80,6 +80,25 @@ def add_tongue_image(encounter: Encounter, actor, data: bytes, source: str) -> T
     return image
 
 
+def receive_photo(encounter: Encounter, actor, upload, source: str) -> int:
+    """Store an uploaded photo, commit, then queue its analysis; returns the photo's id.
+
+    This owns its unit of work because the analysis runs right here in the embedded mode, in
+    the task's own session (SQLite has one writer): nothing of this session may stay open."""
+    from diagnosis.tasks import analyze_tongue_image  # the task module imports this one
+
+    if upload is None:
+        raise ValidationError("choose a photo", "photo_required", {"photo": ["required"]})
+    image_id = add_tongue_image(encounter, actor, upload.read(), source).id
+    db.session.commit()
+    try:
+        analyze_tongue_image.delay(image_id)
+    except Exception:  # the photo is kept as received; a worker or a retry analyses it later
+        current_app.logger.exception("tongue photo %s: analysis failed", image_id)
+    db.session.expire_all()
+    return image_id
+
+
 def _require_may_add(encounter: Encounter, actor, source: str) -> None:
     if source not in set(TongueImageSource):
         raise ValidationError("unknown photo source", "invalid", {"source": ["invalid"]})

@@ -166,6 +166,7 @@ def label_choices(enum_cls, skip=()) -> list[SelectChoice]:
 
 ERROR_MESSAGES = {
     # tongue photos
+    "unsupported_photo_type": _l("Only JPEG or PNG photos are accepted."),
     "truncated_image": _l("The photo file is incomplete. Send it again."),
     "image_too_small": _l("The photo is too small (at least 64 pixels a side)."),
     "photo_required": _l("Choose a photo."),

@@ -65,7 +65,7 @@ def test_one_json_line_per_image_in_order(mixed, files):
 
 
 REFUSALS = [
-    ("a text file is an unsupported type", "notes.txt", "unsupported_type"),
+    ("a text file is an unsupported type", "notes.txt", "unsupported_photo_type"),
     ("a JPEG cut in half is truncated", "cut.jpg", "truncated_image"),
     ("a 1×1 PNG is too small", "dot.png", "image_too_small"),
     ("a missing file is unreadable", "missing.jpg", "unreadable_file"),

@@ -79,10 +79,18 @@ BLACK_63X500 = np.zeros((63, 500, 3), np.uint8)
 
 REFUSED = [
     ("an empty upload is an empty file", b"", "empty_file"),
-    ("a text file is not a photo", b"tongue photo\n" * 10, "unsupported_type"),
-    ("a PDF is not a photo", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "unsupported_type"),
-    ("random bytes are not a photo", np.random.default_rng(1).bytes(4096), "unsupported_type"),
-    ("a GIF is not accepted", pillow_bytes(Image.new("RGB", (80, 80)), "GIF"), "unsupported_type"),
+    ("a text file is not a photo", b"tongue photo\n" * 10, "unsupported_photo_type"),
+    ("a PDF is not a photo", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "unsupported_photo_type"),
+    (
+        "random bytes are not a photo",
+        np.random.default_rng(1).bytes(4096),
+        "unsupported_photo_type",
+    ),
+    (
+        "a GIF is not accepted",
+        pillow_bytes(Image.new("RGB", (80, 80)), "GIF"),
+        "unsupported_photo_type",
+    ),
     ("a JPEG cut in half is truncated", first_half(PHOTO_JPEG), "truncated_image"),
     ("a JPEG without its end marker is truncated", PHOTO_JPEG[:-2], "truncated_image"),
     ("a PNG shorter than its header is damaged", PHOTO_PNG[:20], "unreadable_image"),

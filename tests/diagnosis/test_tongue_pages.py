@@ -57,10 +57,35 @@ def test_upload_answers_received_then_verdict_json(client, encounter, photo):
 
 
 def test_upload_without_javascript_redirects_back(client, encounter, photo):
+    import io
+
     login(client, encounter.patient.user)
-    response = post_photo(client, encounter.id, photo, "gallery", headers={"Accept": "text/html"})
+    page = {"Accept": "text/html"}
+    response = post_photo(client, encounter.id, photo, "gallery", headers=page)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/diagnosis/encounters/{encounter.id}/tongue")
+    bad = client.post(
+        f"/diagnosis/encounters/{encounter.id}/tongue",
+        data={"photo": (io.BytesIO(b"GIF89a not accepted"), "x.gif")},
+        headers=page,
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 302  # back to the page, with the reason shown
+    page_html = client.get(bad.headers["Location"]).get_data(as_text=True)
+    assert "只接受 JPEG 或 PNG 照片" in page_html
+    assert db.session.scalar(sa.select(sa.func.count(TongueImage.id))) == 1
+
+
+def test_a_failing_analysis_keeps_the_photo_as_received(client, encounter, photo, monkeypatch):
+    from diagnosis.services import tongue
+
+    def broken(image):
+        raise RuntimeError("analysis crashed")
+
+    monkeypatch.setattr(tongue, "analyze_stored", broken)
+    login(client, encounter.patient.user)
+    response = post_photo(client, encounter.id, photo)
+    assert response.status_code == 201 and response.get_json()["status"] == "received"
 
 
 def test_bad_upload_is_a_json_error_for_the_page(client, encounter):
@@ -74,7 +99,7 @@ def test_bad_upload_is_a_json_error_for_the_page(client, encounter):
         content_type="multipart/form-data",
     )
     assert response.status_code == 422
-    assert response.get_json()["error"]["code"] == "unsupported_type"
+    assert response.get_json()["error"]["code"] == "unsupported_photo_type"
     missing = client.post(f"/diagnosis/encounters/{encounter.id}/tongue", headers=JSON)
     assert missing.status_code == 422 and missing.get_json()["error"]["code"] == "photo_required"
     assert db.session.scalar(sa.select(sa.func.count(TongueImage.id))) == 0

@@ -95,8 +95,8 @@ def bomb_png() -> bytes:
     ("make", "code"),
     [
         (lambda photo: b"", "empty_file"),
-        (lambda photo: b"hello, not a photo", "unsupported_type"),
-        (lambda photo: b"%PDF-1.7 not a photo", "unsupported_type"),
+        (lambda photo: b"hello, not a photo", "unsupported_photo_type"),
+        (lambda photo: b"%PDF-1.7 not a photo", "unsupported_photo_type"),
         (truncated, "truncated_image"),
         (
             lambda photo: cv2.imencode(".png", np.zeros((1, 1, 3), np.uint8))[1].tobytes(),
