@@ -33,8 +33,21 @@ def pure_modules():
     return [path for path in python_files() if not is_shell(path)]
 
 
+def is_main_guard(node: ast.AST) -> bool:
+    """`if __name__ == "__main__":`: a pure module's command-line entry may wire in I/O."""
+    test = getattr(node, "test", None)
+    return (
+        isinstance(node, ast.If)
+        and isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+    )
+
+
 def imported_modules(path: Path) -> list[tuple[str, int]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree.body = [node for node in tree.body if not is_main_guard(node)]
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -99,3 +112,15 @@ def test_the_checker_catches_a_breach(tmp_path):
     assert allowed(fake, "herbs.dosage")
     assert allowed(fake, "tcm_app.common.errors")
     assert allowed(fake, "numpy")
+
+
+def test_only_the_command_line_entry_may_wire_in_io(tmp_path):
+    """Imports under `if __name__ == "__main__":` are the entry's; anywhere else they count."""
+    module = tmp_path / "rule.py"
+    module.write_text(
+        "import json\n"
+        "def helper():\n    import flask\n"
+        "if __name__ == '__main__':\n    from decoction.cli import plan_command\n"
+    )
+    found = [name for name, _line in imported_modules(module)]
+    assert found == ["json", "flask"]
