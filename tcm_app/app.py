@@ -104,6 +104,8 @@ def register_template_helpers(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from consults import models as consult_models  # noqa: F401  (metadata)
     from consults.services.hub import make_hub
+    from decoction import models as decoction_models  # noqa: F401  (metadata)
+    from decoction import tasks as decoction_tasks  # noqa: F401  (registers the order tasks)
     from diagnosis import models as diagnosis_models  # noqa: F401  (metadata)
     from diagnosis import tasks as diagnosis_tasks  # noqa: F401  (registers the tongue task)
     from herbs import models as herb_models  # noqa: F401  (metadata)

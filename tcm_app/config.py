@@ -45,6 +45,10 @@ def default_config(instance_path: str) -> dict:
             "beat_schedule": {
                 "expire-prescriptions": {"task": "herbs.expire_prescriptions", "schedule": 3600},
                 "verify-audit-chain": {"task": "core.verify_audit_chain", "schedule": 86400},
+                "expire-unpaid-orders": {
+                    "task": "decoction.expire_unpaid_orders",
+                    "schedule": 300,
+                },
             },
         },
         "RATELIMIT_STORAGE_URI": "memory://",
@@ -78,6 +82,10 @@ def default_config(instance_path: str) -> dict:
         "CONSULT_TURN_TTL": 3600,
         "CONSULT_REDIS_URL": None,  # set: signaling relays through Redis (several processes)
         "CONSULT_RECORDING_ENABLED": False,
+        # Herb orders: an unpaid order lapses and frees its prescription; fees in yuan.
+        "ORDER_UNPAID_MINUTES": 30,
+        "DECOCTION_FEE_PER_PACKET": "3.00",
+        "DELIVERY_FEE": "12.00",
     }
 
 
@@ -102,6 +110,9 @@ ENV_SETTINGS = {
     "CONSULT_TURN_TTL": ("CONSULT_TURN_TTL", int),
     "CONSULT_REDIS_URL": ("CONSULT_REDIS_URL", str),
     "CONSULT_RECORDING_ENABLED": ("CONSULT_RECORDING_ENABLED", json.loads),
+    "ORDER_UNPAID_MINUTES": ("ORDER_UNPAID_MINUTES", int),
+    "DECOCTION_FEE_PER_PACKET": ("DECOCTION_FEE_PER_PACKET", str),
+    "DELIVERY_FEE": ("DELIVERY_FEE", str),
 }
 
 MAX_PRESCRIPTION_VALID_DAYS = 3

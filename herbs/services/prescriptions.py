@@ -469,6 +469,30 @@ def consume(prescription: Prescription, reference: str, actor=None) -> None:
     record_audit("prescription.use", "prescription", prescription.id, reference, actor=actor)
 
 
+def release(prescription: Prescription, reference: str, actor=None) -> None:
+    """Free a prescription whose order lapsed unpaid: usable again while still valid."""
+    result = db.session.execute(
+        update(Prescription)
+        .where(
+            Prescription.id == prescription.id,
+            Prescription.status == S.USED,
+            Prescription.used_reference == reference,
+        )
+        .values(
+            status=S.APPROVED,
+            used_at=None,
+            used_reference=None,
+            lock_version=prescription.lock_version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 1:
+        db.session.refresh(prescription)
+        record_audit(
+            "prescription.release", "prescription", prescription.id, reference, actor=actor
+        )
+
+
 def expire_due(now=None) -> int:
     """Persist the expiry of approved prescriptions past their validity; returns how many."""
     now = now or utcnow()

@@ -1,0 +1,92 @@
+"""Herb orders from approved prescriptions (代煎 or 饮片, delivered or picked up) and the record of
+every stage they pass (全程留痕). Orders are never deleted; stage events are append-only."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tcm_app.extensions import db
+from tcm_app.models.types import UTCDateTime, utcnow
+
+LIVE = "status NOT IN ('expired', 'cancelled')"
+
+
+class DecoctionOrder(db.Model):
+    __tablename__ = "decoction_orders"
+    # One live order per prescription, enforced by the database as well as by consume(); an
+    # order that lapsed unpaid frees its prescription for a new one.
+    __table_args__ = (
+        Index(
+            "uq_decoction_orders_live_prescription",
+            "prescription_id",
+            unique=True,
+            sqlite_where=text(LIVE),
+            postgresql_where=text(LIVE),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prescription_id: Mapped[int] = mapped_column(ForeignKey("prescriptions.id"))
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    ordered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    preparation: Mapped[str] = mapped_column(String(16))  # decocted | raw
+    handover: Mapped[str] = mapped_column(String(16))  # delivery | pickup
+    address_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"))
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    packets: Mapped[int] = mapped_column(Integer)
+    plan: Mapped[dict | None] = mapped_column(JSON)  # decoction/plan.py, for 代煎 orders
+    price_lines: Mapped[list] = mapped_column(JSON)
+    total: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # unpaid orders lapse
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    payment_reference: Mapped[str | None] = mapped_column(String(64))
+    trace_token: Mapped[str] = mapped_column(String(32), unique=True)  # the public QR page
+    # Facts the next stages check, kept as the stages pass.
+    dispensed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    soak_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decoct_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    held_from: Mapped[str | None] = mapped_column(String(24))
+    courier: Mapped[str | None] = mapped_column(String(40))
+    tracking_number: Mapped[str | None] = mapped_column(String(40))
+    stage_entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    prescription = relationship("Prescription")
+    address = relationship("Address")
+    events: Mapped[list["OrderEvent"]] = relationship(
+        back_populates="order", order_by="OrderEvent.id"
+    )
+
+
+class OrderEvent(db.Model):
+    """One applied stage move: who, when, from and to, and what was recorded. A move carries the
+    key of the form or request that made it, so a retry finds its first result."""
+
+    __tablename__ = "decoction_order_events"
+    __table_args__ = (UniqueConstraint("order_id", "move_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("decoction_orders.id"), index=True)
+    move: Mapped[str] = mapped_column(String(24))
+    move_key: Mapped[str] = mapped_column(String(64))
+    from_status: Mapped[str] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    record: Mapped[dict] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    order: Mapped[DecoctionOrder] = relationship(back_populates="events")
