@@ -173,6 +173,7 @@ def register_blueprints(app: Flask) -> None:
     # Importing the route modules attaches their views to the blueprints.
     from consults.api import routes as consult_api  # noqa: F401
     from consults.views import bp as consults_bp
+    from decoction.views import bp as decoction_bp
     from diagnosis.api import routes as diagnosis_api  # noqa: F401
     from diagnosis.views import bp as diagnosis_bp
     from herbs.api import routes as herb_api  # noqa: F401
@@ -190,6 +191,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(herbs_bp)
     app.register_blueprint(consults_bp)
     app.register_blueprint(diagnosis_bp)
+    app.register_blueprint(decoction_bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
 
 

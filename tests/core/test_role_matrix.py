@@ -7,12 +7,14 @@ import pytest
 import sqlalchemy as sa
 
 from consults.services import calls
+from decoction.services import orders
 from diagnosis.services import tongue
 from herbs.models import FormulaTemplate
 from herbs.services import prescriptions
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services import documents, encounters
+from tests.decoction.test_order_service import approved as approved_prescription
 from tests.factories import (
     SIGNING_PASSWORD,
     bearer,
@@ -62,6 +64,8 @@ def world(app):
     prescription = signed_prescription(second_visit)
     template = db.session.scalar(sa.select(FormulaTemplate).limit(1))
     chat = calls.add_chat(second_visit.id, doctor, "请伸舌")
+    ordered_rx = approved_prescription()
+    order = orders.place_order(ordered_rx, ordered_rx.encounter.patient.user, "raw", "pickup")
     tongue_image = tongue.add_tongue_image(
         encounter, patient.user, jpeg_bytes(png_bytes(width=200, height=150)), "gallery"
     )
@@ -78,6 +82,7 @@ def world(app):
         "diagnosis_id": diagnosis.id,
         "user_id": target.id,
         "image_id": tongue_image.id,
+        "order_id": order.id,
     }
     return users, ids
 

@@ -1,0 +1,169 @@
+"""Herb order pages: the patient orders from an approved prescription and follows it; the
+decoction room works its queue stage by stage; a public page traces an order from its QR code."""
+
+import uuid
+from datetime import timedelta
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from decoction import stages
+from decoction.forms import MoveForm, OrderForm
+from decoction.models import DecoctionOrder
+from decoction.ordering import Handover, Preparation
+from decoction.services import access, orders, payments
+from herbs.services.access import visible_prescription
+from tcm_app.common.errors import TCMError
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role
+from tcm_app.models.patients import Address
+from tcm_app.models.types import utcnow
+from tcm_app.views.guards import public, roles_required
+from tcm_app.views.helpers import apply_errors, flash_error
+from tcm_app.views.labels import choices
+
+bp = Blueprint("decoction", __name__, url_prefix="/decoction")
+STUCK_AFTER = timedelta(hours=4)
+
+
+def _addresses(patient_id: int) -> list[Address]:
+    return db.session.scalars(
+        select(Address).where(Address.patient_id == patient_id, Address.archived_at.is_(None))
+    ).all()
+
+
+@bp.route("/prescriptions/<int:prescription_id>/order", methods=["GET", "POST"])
+@roles_required(Role.PATIENT)
+def order_new(prescription_id: int):
+    """Choose 代煎 or 饮片 and delivery or pickup, see the itemised price, place the order."""
+    rx = visible_prescription(current_user, prescription_id)
+    form = OrderForm()
+    addresses = _addresses(rx.patient_id)
+    form.address_id.choices = choices((a.id, f"{a.recipient} · {a.region}") for a in addresses)
+    if form.validate_on_submit():
+        try:
+            order = orders.place_order(
+                rx, current_user, form.preparation.data, form.handover.data, form.address_id.data
+            )
+            db.session.commit()
+            flash(_("Order placed. Pay to start the decoction."), "success")
+            return redirect(url_for("decoction.order_view", order_id=order.id))
+        except TCMError as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+    quotes = {(p, h): orders.quote_for(rx, p, h) for p in Preparation for h in Handover}
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "decoction/order_new.html", rx=rx, form=form, quotes=quotes, has_address=bool(addresses)
+    ), status
+
+
+@bp.route("/orders/<int:order_id>")
+@roles_required(Role.PATIENT, *access.STAFF)
+def order_view(order_id: int):
+    order = access.visible_order(current_user, order_id)
+    return render_template(
+        "decoction/order_view.html",
+        order=order,
+        move_key=uuid.uuid4().hex,
+        staff=current_user.role in access.STAFF,
+    )
+
+
+@bp.route("/orders/<int:order_id>/timeline")
+@roles_required(Role.PATIENT, *access.STAFF)
+def order_timeline(order_id: int):
+    """The stages so far, for the order page's live timeline."""
+    order = access.visible_order(current_user, order_id)
+    return jsonify(
+        {
+            "status": order.status,
+            "events": [
+                {"move": e.move, "to": e.to_status, "at": e.occurred_at.isoformat()}
+                for e in order.events
+            ],
+        }
+    )
+
+
+@bp.route("/orders/<int:order_id>/moves", methods=["POST"])
+@roles_required(*access.STAFF)
+def order_move(order_id: int):
+    """One stage move from the work queue or the order page."""
+    order = access.visible_order(current_user, order_id)
+    form = MoveForm()
+    back = redirect(request.form.get("next") or url_for("decoction.order_view", order_id=order_id))
+    if not form.validate():
+        flash(_("The form expired. Reload and try again."), "error")
+        return back
+    try:
+        if form.move.data == stages.Move.PAY:
+            payments.mark_paid(order, current_user, form.move_key.data)
+        else:
+            orders.apply_move(
+                order, form.move.data, current_user, move_data(order), form.move_key.data
+            )
+        db.session.commit()
+        flash(_("Recorded."), "success")
+    except TCMError as exc:
+        db.session.rollback()
+        flash_error(exc)
+    return back
+
+
+def _int(name: str) -> int | None:
+    try:
+        return int(request.form.get(name, ""))
+    except ValueError:
+        return None
+
+
+def move_data(order: DecoctionOrder) -> dict:
+    """The fields a move records, read from the submitted form."""
+    form = request.form
+    return {
+        "weighed_g": {
+            line.herb.name: form.get(f"weighed-{line.herb.name}", "")
+            for line in order.prescription.lines
+        },
+        "machine": form.get("machine", ""),
+        "bags": _int("bags"),
+        "ml_per_bag": _int("ml_per_bag"),
+        "courier": form.get("courier", ""),
+        "tracking_number": form.get("tracking_number", ""),
+        "reason": form.get("reason"),
+        "note": form.get("note", ""),
+    }
+
+
+@bp.route("/queue")
+@roles_required(*access.STAFF)
+def work_queue():
+    """Orders by stage, oldest first; those waiting too long in a stage are marked."""
+    active = db.session.scalars(
+        select(DecoctionOrder)
+        .where(DecoctionOrder.status.not_in([s.value for s in stages.FINAL]))
+        .order_by(DecoctionOrder.stage_entered_at)
+    ).all()
+    by_stage = {}
+    for order in active:
+        by_stage.setdefault(order.status, []).append(order)
+    return render_template(
+        "decoction/queue.html",
+        by_stage=by_stage,
+        stages=stages.Status,
+        stuck_before=utcnow() - STUCK_AFTER,
+        move_key=uuid.uuid4().hex,
+    )
+
+
+@bp.route("/trace/<token>")
+@public
+def trace(token: str):
+    """What happened to an order, from its label's QR code: no login and no personal data."""
+    order = db.session.scalar(select(DecoctionOrder).where(DecoctionOrder.trace_token == token))
+    if order is None:
+        return render_template("decoction/trace.html", order=None), 404
+    return render_template("decoction/trace.html", order=order)
