@@ -13,7 +13,7 @@ from decoction import stages
 from decoction.forms import MoveForm, OrderForm
 from decoction.models import DecoctionOrder
 from decoction.ordering import Handover, Preparation
-from decoction.services import access, orders, payments
+from decoction.services import access, documents, orders, payments
 from herbs.services.access import visible_prescription
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
@@ -136,6 +136,20 @@ def move_data(order: DecoctionOrder) -> dict:
         "reason": form.get("reason"),
         "note": form.get("note", ""),
     }
+
+
+@bp.route("/orders/<int:order_id>/labels.pdf")
+@roles_required(*access.STAFF)
+def order_labels(order_id: int):
+    pdf = documents.labels_pdf(access.visible_order(current_user, order_id))
+    return pdf, 200, {"Content-Type": "application/pdf", "Cache-Control": "private, no-store"}
+
+
+@bp.route("/orders/<int:order_id>/worksheet.pdf")
+@roles_required(*access.STAFF)
+def order_worksheet(order_id: int):
+    pdf = documents.worksheet_pdf(access.visible_order(current_user, order_id))
+    return pdf, 200, {"Content-Type": "application/pdf", "Cache-Control": "private, no-store"}
 
 
 @bp.route("/queue")

@@ -86,6 +86,7 @@ def default_config(instance_path: str) -> dict:
         "ORDER_UNPAID_MINUTES": 30,
         "DECOCTION_FEE_PER_PACKET": "3.00",
         "DELIVERY_FEE": "12.00",
+        "DECOCTION_USE_BY_DAYS": 7,  # printed on bag labels: best within 7 days refrigerated
     }
 
 
@@ -113,6 +114,7 @@ ENV_SETTINGS = {
     "ORDER_UNPAID_MINUTES": ("ORDER_UNPAID_MINUTES", int),
     "DECOCTION_FEE_PER_PACKET": ("DECOCTION_FEE_PER_PACKET", str),
     "DELIVERY_FEE": ("DELIVERY_FEE", str),
+    "DECOCTION_USE_BY_DAYS": ("DECOCTION_USE_BY_DAYS", int),
 }
 
 MAX_PRESCRIPTION_VALID_DAYS = 3

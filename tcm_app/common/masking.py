@@ -20,3 +20,13 @@ def mask_address(detail: str) -> str:
     if len(text) <= 6:
         return text[:2] + "*" * max(len(text) - 2, 0)
     return text[:6] + "*" * min(len(text) - 6, 8)
+
+
+def mask_name(name: str) -> str:
+    """A name on a label shows its first character (and the last, from three on): 王*, 欧**娜."""
+    text = (name or "").strip()
+    if len(text) <= 1:
+        return text
+    if len(text) == 2:
+        return text[0] + "*"
+    return text[0] + "*" * (len(text) - 2) + text[-1]

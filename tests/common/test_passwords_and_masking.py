@@ -2,7 +2,7 @@
 
 import pytest
 
-from tcm_app.common.masking import mask_address, mask_phone
+from tcm_app.common.masking import mask_address, mask_name, mask_phone
 from tcm_app.common.passwords import password_problems
 
 pytestmark = pytest.mark.pure
@@ -32,3 +32,18 @@ def test_phone_masking(phone, masked):
 
 def test_address_masking_keeps_only_the_start():
     assert mask_address("望京街道阜通东大街6号院3号楼1201") == "望京街道阜通********"
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [("王丽", "王*"), ("张三丰", "张*丰"), ("欧阳娜娜", "欧**娜"), ("李", "李"), ("", "")],
+    ids=[
+        "two-characters-keep-the-first",
+        "three-keep-first-and-last",
+        "four-keep-first-and-last",
+        "one-character-as-is",
+        "empty",
+    ],
+)
+def test_names_on_labels_are_partly_masked(name, masked):
+    assert mask_name(name) == masked

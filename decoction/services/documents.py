@@ -1,0 +1,91 @@
+"""Printed papers of a herb order: the work sheet that travels with it through the decoction room
+and one label per bag (WeasyPrint through tcm_app.pdf), each with the trace QR code."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app, url_for
+
+from decoction.models import DecoctionOrder
+from tcm_app.common.masking import mask_name
+from tcm_app.models.patients import PregnancyStatus
+from tcm_app.models.types import utcnow
+from tcm_app.pdf import qr_svg, render_pdf
+
+METHOD_LABELS = {
+    "decoct_first": "先煎",
+    "add_near_end": "后下",
+    "wrap": "包煎",
+    "decoct_separately": "另煎",
+    "melt": "烊化",
+    "take_mixed": "冲服",
+    "normal": "",
+}
+
+
+def trace_url(order: DecoctionOrder) -> str:
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    path = url_for("decoction.trace", token=order.trace_token)
+    return (
+        base + path if base else url_for("decoction.trace", token=order.trace_token, _external=True)
+    )
+
+
+def _local_date(value):
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return value.astimezone(zone).strftime("%Y-%m-%d")
+
+
+def _common(order: DecoctionOrder) -> dict:
+    patient = order.prescription.patient
+    url = trace_url(order)
+    decocted_on = next((e.occurred_at for e in order.events if e.move == "finish_decoct"), None)
+    made = decocted_on or utcnow()
+    return {
+        "hospital_name": current_app.config["HOSPITAL_NAME"],
+        "order": order,
+        "patient_name": mask_name(patient.legal_name),
+        "herbs": [
+            {
+                "name": h["name"],
+                "grams": f"{h['dose_g']:g}",
+                "method": METHOD_LABELS.get(h["method"], ""),
+            }
+            for h in (order.plan or {}).get("herbs", [])
+        ]
+        or [
+            {"name": line.herb.name, "grams": f"{line.dose_g:g}", "method": line.method or ""}
+            for line in order.prescription.lines
+        ],
+        "usage": order.prescription.usage,
+        "decocted_on": _local_date(made),
+        "use_by": _local_date(made + timedelta(days=current_app.config["DECOCTION_USE_BY_DAYS"])),
+        "qr": qr_svg(url),
+        "trace_url": url,
+    }
+
+
+def labels_pdf(order: DecoctionOrder) -> bytes:
+    """One label per bag: 第 n/N 袋, decocted on, use by, storage, trace QR (a raw order: one)."""
+    context = _common(order)
+    total = (order.plan or {}).get("total_bags") or 1
+    context["bags"] = range(1, total + 1)
+    context["total_bags"] = total
+    return render_pdf("pdf/decoction_labels.html", **context)
+
+
+def worksheet_pdf(order: DecoctionOrder) -> bytes:
+    """The order's work sheet: herbs with methods, the plan's steps, pregnancy when relevant."""
+    patient = order.prescription.patient
+    context = _common(order)
+    context["pregnancy"] = (
+        {
+            PregnancyStatus.PREGNANT: "妊娠",
+            PregnancyStatus.BREASTFEEDING: "哺乳期",
+            PregnancyStatus.UNKNOWN: "未记录",
+        }.get(patient.pregnancy_status)
+        if patient.sex == "female"
+        else None
+    )
+    context["steps"] = (order.plan or {}).get("steps", [])
+    return render_pdf("pdf/decoction_worksheet.html", **context)
