@@ -59,8 +59,9 @@ bench: install-test
 	$(PY) benchmarks/prescribing.py
 	$(PY) benchmarks/signaling.py
 	$(PY) benchmarks/tongue.py
+	$(PY) benchmarks/decoction.py
 	unshare -n sh -c 'ip link set lo up && exec $(PY) benchmarks/webrtc.py'
-	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/prescribing.py'
+	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/prescribing.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/decoction.py'
 
 lint: install-test
 	$(VENV)/bin/ruff check tcm_app herbs consults diagnosis decoction treatments tests benchmarks scripts

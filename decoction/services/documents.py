@@ -5,6 +5,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
+from markupsafe import Markup
 
 from decoction.models import DecoctionOrder
 from tcm_app.common.masking import mask_name
@@ -70,6 +71,8 @@ def labels_pdf(order: DecoctionOrder) -> bytes:
     context = _common(order)
     total = (order.plan or {}).get("total_bags") or 1
     context["bags"] = range(1, total + 1)
+    # The same QR code repeats on every label: drop its element id so ids stay unique.
+    context["qr"] = Markup(str(context["qr"]).replace(' id="qr-path"', ""))
     context["total_bags"] = total
     return render_pdf("pdf/decoction_labels.html", **context)
 

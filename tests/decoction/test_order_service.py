@@ -237,3 +237,39 @@ def test_the_beat_task_lapses_unpaid_orders(app):
     assert "decoction.expire_unpaid_orders" in {
         entry["task"] for entry in app.config["CELERY"]["beat_schedule"].values()
     }
+
+
+def test_concurrent_moves_on_one_order_apply_once(app):
+    """Eight clerks press the same button at once, each with their own form: one move lands,
+    the others are refused clearly (on SQLite and PostgreSQL)."""
+    import threading
+
+    rx = approved()
+    order_id = orders.place_order(rx, rx.encounter.patient.user, "raw", "pickup").id
+    clerk_id = staff().id
+    db.session.commit()
+    db.session.remove()
+    results, barrier = [], threading.Barrier(8)
+
+    def press(n):
+        with app.app_context():
+            barrier.wait()
+            try:
+                order = db.session.get(DecoctionOrder, order_id)
+                clerk = db.session.get(type(order.prescription.doctor), clerk_id)
+                payments.mark_paid(order, clerk, f"form-{n}")
+                db.session.commit()
+                results.append("applied")
+            except (ConflictError, ValidationError) as exc:
+                db.session.rollback()
+                results.append(exc.code)
+
+    threads = [threading.Thread(target=press, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("applied") == 1
+    assert set(results) <= {"applied", "wrong_stage", "order_changed"} and len(results) == 8
+    pays = db.session.scalars(sa.select(OrderEvent).where(OrderEvent.move == "pay")).all()
+    assert len(pays) == 1
