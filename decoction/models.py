@@ -1,11 +1,12 @@
 """Herb orders from approved prescriptions (代煎 or 饮片, delivered or picked up) and the record of
 every stage they pass (全程留痕). Orders are never deleted; stage events are append-only."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -68,6 +69,9 @@ class DecoctionOrder(db.Model):
     events: Mapped[list["OrderEvent"]] = relationship(
         back_populates="order", order_by="OrderEvent.id"
     )
+    notifications: Mapped[list["OrderNotification"]] = relationship(
+        order_by="OrderNotification.id.desc()", viewonly=True
+    )
 
 
 class OrderEvent(db.Model):
@@ -90,3 +94,20 @@ class OrderEvent(db.Model):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     order: Mapped[DecoctionOrder] = relationship(back_populates="events")
+
+
+class OrderNotification(db.Model):
+    """A message to the patient about an order (in-app, and through the configured senders):
+    shipped, delivered, a daily medicine reminder while bags last, a revisit reminder."""
+
+    __tablename__ = "decoction_order_notifications"
+    __table_args__ = (UniqueConstraint("order_id", "kind", "day"),)  # sent once a day at most
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("decoction_orders.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    day: Mapped[date] = mapped_column(Date)
+    message: Mapped[str] = mapped_column(Text)
+    delivery: Mapped[dict] = mapped_column(JSON)  # sender name → reference or error
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

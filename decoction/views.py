@@ -60,6 +60,16 @@ def order_new(prescription_id: int):
     ), status
 
 
+@bp.route("/orders")
+@roles_required(Role.PATIENT)
+def my_orders():
+    """The patient's orders, newest first, with the messages about them."""
+    mine = db.session.scalars(
+        access.orders_query(current_user).order_by(DecoctionOrder.id.desc())
+    ).all()
+    return render_template("decoction/my_orders.html", orders=mine)
+
+
 @bp.route("/orders/<int:order_id>")
 @roles_required(Role.PATIENT, *access.STAFF)
 def order_view(order_id: int):

@@ -45,6 +45,7 @@ def default_config(instance_path: str) -> dict:
             "beat_schedule": {
                 "expire-prescriptions": {"task": "herbs.expire_prescriptions", "schedule": 3600},
                 "verify-audit-chain": {"task": "core.verify_audit_chain", "schedule": 86400},
+                "order-reminders": {"task": "decoction.send_order_reminders", "schedule": 86400},
                 "expire-unpaid-orders": {
                     "task": "decoction.expire_unpaid_orders",
                     "schedule": 300,

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from decoction import ordering, plan, stages
 from decoction.models import DecoctionOrder, OrderEvent
+from decoction.services import notify
 from herbs.models import Prescription
 from herbs.services import prescriptions
 from tcm_app.common.errors import (
@@ -230,6 +231,8 @@ def apply_move(
     event = _event(order, move, move_key, from_status, outcome.to, actor, record)
     if move == stages.Move.EXPIRE:
         prescriptions.release(order.prescription, f"order:{order.id}", actor=actor)
+    if move in (stages.Move.SHIP, stages.Move.DELIVER, stages.Move.PICK_UP):
+        notify.notify(order, str(outcome.to))
     record_audit(f"order.{move}", "order", order.id, f"{from_status} → {outcome.to}", actor=actor)
     return event
 

@@ -1,0 +1,76 @@
+"""Messages about orders: shipped and delivered (in the app and through the senders), a daily
+medicine reminder while bags last, then a revisit reminder; each sent once."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from decoction.models import OrderNotification
+from decoction.services import notify, orders, payments
+from tcm_app.extensions import db
+from tcm_app.models.types import utcnow
+from tests.decoction.test_order_service import address_of, approved, staff
+from tests.factories import login
+
+
+class RecordingSender:
+    name = "sms"
+
+    def __init__(self):
+        self.sent = []
+
+    def send(self, user, message):
+        self.sent.append((user.id, message))
+        return f"sms-{len(self.sent)}"
+
+
+class BrokenSender:
+    name = "email"
+
+    def send(self, user, message):
+        raise ConnectionError("smtp down")
+
+
+def shipped_order(app):
+    rx = approved(packets=3)
+    order = orders.place_order(rx, rx.encounter.patient.user, "raw", "delivery", address_of(rx).id)
+    clerk = staff()
+    payments.mark_paid(order, clerk, "p")
+    orders.apply_move(order, "dispense", clerk, {"weighed_g": {"黄芪": 90, "当归": 30}}, "d")
+    orders.apply_move(order, "check", staff(), {}, "c")
+    orders.apply_move(order, "package", clerk, {}, "k")
+    orders.apply_move(order, "ship", clerk, {"courier": "顺丰", "tracking_number": "SF9"}, "s")
+    return order, clerk
+
+
+def test_shipped_and_delivered_are_sent_and_kept(app):
+    sms = RecordingSender()
+    app.config["ORDER_NOTIFICATION_SENDERS"] = [sms, BrokenSender()]
+    order, clerk = shipped_order(app)
+    orders.apply_move(order, "deliver", clerk, {}, "v")
+    db.session.commit()
+    kinds = [n.kind for n in reversed(order.notifications)]
+    assert kinds == ["shipped", "delivered"]
+    assert "SF9" in sms.sent[0][1] and sms.sent[0][0] == order.prescription.patient.user.id
+    assert order.notifications[0].delivery["email"].startswith("failed")
+
+
+def test_reminders_run_while_bags_last_then_revisit_once(app):
+    order, clerk = shipped_order(app)
+    orders.apply_move(order, "deliver", clerk, {}, "v")
+    db.session.commit()
+    arrived = order.stage_entered_at.date()
+    sent = [notify.send_reminders(arrived + timedelta(days=d)) for d in range(5)]
+    assert sent == [1, 1, 1, 1, 0]  # three packets: three days, then the revisit reminder
+    assert notify.send_reminders(arrived) == 0  # the same day again sends nothing
+    kinds = db.session.scalars(sa.select(OrderNotification.kind).order_by(OrderNotification.id))
+    assert list(kinds)[-4:] == ["take_medicine"] * 3 + ["revisit"]
+
+
+def test_the_patient_sees_the_messages(app, client):
+    order, _clerk = shipped_order(app)
+    db.session.commit()
+    login(client, order.prescription.patient.user)
+    page = client.get("/decoction/orders").get_data(as_text=True)
+    assert "SF9" in page and "已发货" in page
+    assert utcnow() - order.notifications[0].created_at < timedelta(minutes=1)
