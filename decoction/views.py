@@ -4,7 +4,16 @@ decoction room works its queue stage by stage; a public page traces an order fro
 import uuid
 from datetime import timedelta
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -25,7 +34,6 @@ from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.labels import choices
 
 bp = Blueprint("decoction", __name__, url_prefix="/decoction")
-STUCK_AFTER = timedelta(hours=4)
 
 
 def _addresses(patient_id: int) -> list[Address]:
@@ -178,7 +186,7 @@ def work_queue():
         "decoction/queue.html",
         by_stage=by_stage,
         stages=stages.Status,
-        stuck_before=utcnow() - STUCK_AFTER,
+        stuck_before=utcnow() - timedelta(hours=current_app.config["DECOCTION_STUCK_HOURS"]),
         move_key=uuid.uuid4().hex,
     )
 

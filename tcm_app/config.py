@@ -10,6 +10,7 @@ import json
 import os
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -88,6 +89,7 @@ def default_config(instance_path: str) -> dict:
         "DECOCTION_FEE_PER_PACKET": "3.00",
         "DELIVERY_FEE": "12.00",
         "DECOCTION_USE_BY_DAYS": 7,  # printed on bag labels: best within 7 days refrigerated
+        "DECOCTION_STUCK_HOURS": 4,  # the work queue marks orders waiting longer in one stage
     }
 
 
@@ -116,6 +118,7 @@ ENV_SETTINGS = {
     "DECOCTION_FEE_PER_PACKET": ("DECOCTION_FEE_PER_PACKET", str),
     "DELIVERY_FEE": ("DELIVERY_FEE", str),
     "DECOCTION_USE_BY_DAYS": ("DECOCTION_USE_BY_DAYS", int),
+    "DECOCTION_STUCK_HOURS": ("DECOCTION_STUCK_HOURS", int),
 }
 
 MAX_PRESCRIPTION_VALID_DAYS = 3
@@ -146,6 +149,29 @@ def validate_everywhere(config) -> None:
             f"TCM_PRESCRIPTION_VALID_DAYS must be 1 to {MAX_PRESCRIPTION_VALID_DAYS} "
             "(an approved prescription is valid three days at most)"
         )
+    validate_orders(config)
+
+
+ORDER_LIMITS = {
+    "ORDER_UNPAID_MINUTES": (5, 24 * 60),
+    "DECOCTION_USE_BY_DAYS": (1, 30),
+    "DECOCTION_STUCK_HOURS": (1, 72),
+}
+
+
+def validate_orders(config) -> None:
+    """Herb-order settings: whole numbers in range and fees that are amounts of money."""
+    for key, (low, high) in ORDER_LIMITS.items():
+        value = config.get(key)
+        if not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(f"TCM_{key} must be a whole number from {low} to {high}")
+    for key in ("DECOCTION_FEE_PER_PACKET", "DELIVERY_FEE"):
+        try:
+            fee = Decimal(str(config.get(key)))
+        except ArithmeticError:
+            fee = Decimal(-1)
+        if not fee.is_finite() or fee < 0 or fee != fee.quantize(Decimal("0.01")):
+            raise ConfigError(f"TCM_{key} must be an amount in yuan such as 12.00")
 
 
 def apply_environment(config, environ) -> None:

@@ -82,3 +82,27 @@ def test_embedded_defaults_need_no_settings(tmp_path, monkeypatch):
     config = default_config(str(tmp_path))
     assert config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
     assert config["CELERY"]["task_always_eager"] is True
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("ORDER_UNPAID_MINUTES", 0),
+        ("DECOCTION_USE_BY_DAYS", 90),
+        ("DECOCTION_STUCK_HOURS", "4"),
+        ("DELIVERY_FEE", "free"),
+        ("DECOCTION_FEE_PER_PACKET", "-3"),
+        ("DELIVERY_FEE", "1.005"),
+    ],
+    ids=[
+        "unpaid-orders-lapse-after-5-minutes-at-least",
+        "use-by-at-most-30-days",
+        "stuck-limit-is-a-whole-number",
+        "fee-not-money",
+        "negative-fee",
+        "fee-below-a-cent",
+    ],
+)
+def test_order_settings_out_of_range_stop_start(tmp_path, key, value):
+    with pytest.raises(ConfigError, match=f"TCM_{key}"):
+        create_app({**SAFE, "ENV_NAME": "development", key: value})
