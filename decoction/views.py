@@ -29,6 +29,7 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.models.patients import Address
 from tcm_app.models.types import utcnow
+from tcm_app.views.auth import safe_next
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.labels import choices
@@ -112,7 +113,9 @@ def order_move(order_id: int):
     """One stage move from the work queue or the order page."""
     order = access.visible_order(current_user, order_id)
     form = MoveForm()
-    back = redirect(request.form.get("next") or url_for("decoction.order_view", order_id=order_id))
+    back = redirect(
+        safe_next(request.form.get("next")) or url_for("decoction.order_view", order_id=order_id)
+    )
     if not form.validate():
         flash(_("The form expired. Reload and try again."), "error")
         return back

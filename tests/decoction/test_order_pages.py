@@ -116,3 +116,13 @@ def test_trace_page_shows_stages_without_personal_data(app, client):
     html = page.get_data(as_text=True)
     assert "等待付款" in html and name not in html and "浸泡" in html
     assert client.get("/decoction/trace/unknown-token").status_code == 404
+
+
+def test_a_move_never_redirects_off_site(app, client):
+    rx = approved()
+    place(client, rx, {"preparation": "raw", "handover": "pickup"})
+    order_id = db.session.scalar(sa.select(DecoctionOrder.id))
+    staff_client(app, client)
+    form = {"move": "pay", "move_key": "k", "next": "//evil.example/phish"}
+    response = client.post(f"/decoction/orders/{order_id}/moves", data=form)
+    assert response.headers["Location"].endswith(f"/decoction/orders/{order_id}")
