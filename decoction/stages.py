@@ -175,12 +175,21 @@ def _dispense(order: OrderFacts, actor_id: int, now: datetime, data: dict) -> di
     return {"weighed_g": {name: str(Decimal(str(g))) for name, g in weighed.items()}}
 
 
+FORMULA_TYPES = ("ordinary", "aromatic", "tonic")  # decoction/plan.py FormulaType
+
+
 def _check(order: OrderFacts, actor_id: int, now: datetime, data: dict) -> dict:
+    """The checker also confirms the decoction type (一般/解表芳香/滋补), which sets the times."""
     if actor_id == order.dispensed_by:
         raise refuse(
             "same_person", "the check (复核) must be done by someone other than the dispenser"
         )
-    return {}
+    if not order.decocted:
+        return {}
+    formula_type = data.get("formula_type") or "ordinary"
+    if formula_type not in FORMULA_TYPES:
+        raise refuse("invalid_formula_type", "choose ordinary, aromatic or tonic")
+    return {"formula_type": formula_type}
 
 
 def _start_soak(order: OrderFacts, actor_id: int, now: datetime, data: dict) -> dict:

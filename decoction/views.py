@@ -156,6 +156,7 @@ def move_data(order: DecoctionOrder) -> dict:
         "tracking_number": form.get("tracking_number", ""),
         "reason": form.get("reason"),
         "note": form.get("note", ""),
+        "formula_type": form.get("formula_type"),
     }
 
 

@@ -53,7 +53,7 @@ def _facts(rx: Prescription, now: datetime) -> ordering.PrescriptionFacts:
     return ordering.PrescriptionFacts(status, rx.valid_until, rx.used_at is not None, toxic)
 
 
-def decoction_plan(rx: Prescription) -> dict:
+def decoction_plan(rx: Prescription, formula_type: str = "ordinary") -> dict:
     """The plan for the prescription's lines, with the methods the doctor wrote."""
     herbs = [
         plan.HerbInput(
@@ -63,7 +63,8 @@ def decoction_plan(rx: Prescription) -> dict:
         )
         for line in rx.lines
     ]
-    return plan.build_plan(herbs, rx.packets, plan.FormulaType.ORDINARY, rx.patient_age).to_dict()
+    kind = plan.FormulaType(formula_type)
+    return plan.build_plan(herbs, rx.packets, kind, rx.patient_age).to_dict()
 
 
 def quote_for(rx: Prescription, preparation, handover) -> ordering.Quote:
@@ -180,6 +181,8 @@ def _columns(move, actor, now, record, order) -> dict:
         values.update(paid_at=now, payment_reference=record.get("payment_reference"))
     elif move == stages.Move.DISPENSE:
         values["dispensed_by_id"] = actor.id
+    elif move == stages.Move.CHECK and "formula_type" in record:
+        values["plan"] = decoction_plan(order.prescription, record["formula_type"])
     elif move == stages.Move.START_SOAK:
         values["soak_started_at"] = now
     elif move == stages.Move.START_DECOCT:

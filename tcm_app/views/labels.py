@@ -124,6 +124,9 @@ LABELS = {
     "order_hold_returned": _l("Returned"),
     "order_hold_other": _l("Other"),
     "system": _l("System"),
+    "formula_ordinary": _l("Ordinary (一般药, 20–30 min)"),
+    "formula_aromatic": _l("Exterior-releasing or aromatic (解表/芳香, 15–20 min)"),
+    "formula_tonic": _l("Tonic (滋补, 40–60 min)"),
     # tongue photos (舌象): statuses, the doctor's vocabulary, and what the patient should change
     "tongue_received": _l("Received, checking the photo…"),
     "tongue_quality_failed": _l("Please take a new photo"),
@@ -199,6 +202,7 @@ ERROR_MESSAGES = {
     ),
     "address_required": _l("Choose a delivery address from your address book."),
     "not_orderable": _l("This prescription cannot be ordered."),
+    "invalid_formula_type": _l("Choose the decoction type."),
     "wrong_stage": _l("That step cannot be done now: stages are done in order."),
     "not_paid": _l("The order is not paid: nothing is shipped before payment."),
     "weighing_out_of_tolerance": _l(

@@ -273,3 +273,21 @@ def test_concurrent_moves_on_one_order_apply_once(app):
     assert set(results) <= {"applied", "wrong_stage", "order_changed"} and len(results) == 8
     pays = db.session.scalars(sa.select(OrderEvent).where(OrderEvent.move == "pay")).all()
     assert len(pays) == 1
+
+
+def test_a_tonic_decoction_type_lengthens_the_plan_and_its_minimum(app):
+    rx = approved()
+    order = orders.place_order(rx, rx.encounter.patient.user, "decocted", "pickup")
+    dispenser, checker = staff(), staff()
+    payments.mark_paid(order, dispenser, "a")
+    orders.apply_move(order, "dispense", dispenser, {"weighed_g": {"黄芪": 210, "当归": 70}}, "b")
+    assert order.plan["first_decoction_minutes"] == 25
+    orders.apply_move(order, "check", checker, {"formula_type": "tonic"}, "c")
+    assert order.plan["formula_type"] == "tonic" and order.plan["first_decoction_minutes"] == 60
+    t0 = utcnow()
+    orders.apply_move(order, "start_soak", checker, {}, "d", now=t0)
+    orders.apply_move(order, "finish_soak", checker, {}, "e", now=t0 + timedelta(minutes=30))
+    orders.apply_move(order, "start_decoct", checker, {"machine": "1"}, "f", now=t0)
+    with pytest.raises(ValidationError) as early:  # 40 + 35 minutes at least for a tonic
+        orders.apply_move(order, "finish_decoct", checker, {}, "g", now=t0 + timedelta(minutes=60))
+    assert early.value.code == "decoct_too_short"

@@ -172,3 +172,15 @@ def test_records_keep_what_was_done():
         at(Status.DECOCTING), Move.HOLD, CHECKER, NOW, {"reason": "damaged", "note": "煎糊"}
     )
     assert held.record["held_from"] == "decocting"
+
+
+def test_the_checker_confirms_the_decoction_type():
+    checked = at(Status.DISPENSED, dispensed_by=DISPENSER)
+    assert decide(checked, Move.CHECK, CHECKER, NOW, {}).record == {"formula_type": "ordinary"}
+    tonic = decide(checked, Move.CHECK, CHECKER, NOW, {"formula_type": "tonic"})
+    assert tonic.record == {"formula_type": "tonic"}
+    raw = replace(checked, decocted=False)
+    assert decide(raw, Move.CHECK, CHECKER, NOW, {"formula_type": "tonic"}).record == {}
+    with pytest.raises(StageError) as refused:
+        decide(checked, Move.CHECK, CHECKER, NOW, {"formula_type": "spicy"})
+    assert refused.value.code == "invalid_formula_type"
