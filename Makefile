@@ -34,6 +34,7 @@ run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) herbs import
+	$(FLASK) treatments import
 	$(FLASK) seed-demo --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)  (demo accounts: demo-patient ... demo-admin, password tcm-demo; signing password tcm-sign)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)

@@ -113,6 +113,7 @@ def register_extensions(app: Flask) -> None:
     from tcm_app import tasks  # noqa: F401  (registers the core tasks)
     from tcm_app.models import accounts, audit, encounters, patients  # noqa: F401  (metadata)
     from tcm_app.services.accounts import load_session_user
+    from treatments import models as treatment_models  # noqa: F401  (metadata)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

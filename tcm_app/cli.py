@@ -22,6 +22,9 @@ def register_cli(app) -> None:
     from herbs.cli import herbs_cli
 
     app.cli.add_command(herbs_cli)
+    from treatments.cli import treatments_cli
+
+    app.cli.add_command(treatments_cli)
 
 
 @click.group("users", help="Staff accounts (patients register themselves).")

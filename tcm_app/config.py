@@ -47,6 +47,10 @@ def default_config(instance_path: str) -> dict:
                 "expire-prescriptions": {"task": "herbs.expire_prescriptions", "schedule": 3600},
                 "verify-audit-chain": {"task": "core.verify_audit_chain", "schedule": 86400},
                 "order-reminders": {"task": "decoction.send_order_reminders", "schedule": 86400},
+                "treatment-reminders": {
+                    "task": "treatments.send_booking_reminders",
+                    "schedule": 3600,
+                },
                 "expire-unpaid-orders": {
                     "task": "decoction.expire_unpaid_orders",
                     "schedule": 300,
@@ -90,6 +94,10 @@ def default_config(instance_path: str) -> dict:
         "DELIVERY_FEE": "12.00",
         "DECOCTION_USE_BY_DAYS": 7,  # printed on bag labels: best within 7 days refrigerated
         "DECOCTION_STUCK_HOURS": 4,  # the work queue marks orders waiting longer in one stage
+        # Treatments: patients cancel or move a booking up to this many hours before it starts
+        # (staff always can, with a reason); bookings open this many days ahead.
+        "TREATMENT_CANCEL_HOURS": 12,
+        "TREATMENT_BOOKING_DAYS": 60,
     }
 
 
@@ -119,6 +127,8 @@ ENV_SETTINGS = {
     "DELIVERY_FEE": ("DELIVERY_FEE", str),
     "DECOCTION_USE_BY_DAYS": ("DECOCTION_USE_BY_DAYS", int),
     "DECOCTION_STUCK_HOURS": ("DECOCTION_STUCK_HOURS", int),
+    "TREATMENT_CANCEL_HOURS": ("TREATMENT_CANCEL_HOURS", int),
+    "TREATMENT_BOOKING_DAYS": ("TREATMENT_BOOKING_DAYS", int),
 }
 
 MAX_PRESCRIPTION_VALID_DAYS = 3
@@ -156,6 +166,8 @@ ORDER_LIMITS = {
     "ORDER_UNPAID_MINUTES": (5, 24 * 60),
     "DECOCTION_USE_BY_DAYS": (1, 30),
     "DECOCTION_STUCK_HOURS": (1, 72),
+    "TREATMENT_CANCEL_HOURS": (0, 72),
+    "TREATMENT_BOOKING_DAYS": (1, 366),
 }
 
 

@@ -52,12 +52,14 @@ def base_config(database_url: str, tmp: Path, **overrides) -> dict:
 def migrate_to(database_url: str, tmp: Path) -> None:
     """Migrate, then load the shipped herb catalogue once (every test database has it)."""
     from herbs.services import catalogue, formulas
+    from treatments.services import catalogue as therapies
 
     app = create_app(base_config(database_url, tmp))
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         catalogue.import_herbs()
         formulas.import_formulas()
+        therapies.import_therapies()
         db.session.commit()
         db.engine.dispose()
 

@@ -158,3 +158,41 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         db.session.commit()
         return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+# In-person treatments: a clinic open every day, practitioners, beds and rooms.
+def open_treatment_clinic(hours=((8, 0), (18, 0))):
+    """Clinic opening hours every day of the week (08:00-18:00 by default)."""
+    from datetime import time
+
+    from treatments.services import catalogue
+
+    for weekday in range(7):
+        catalogue.set_weekly_hours(None, weekday, [(time(*hours[0]), time(*hours[1]))])
+
+
+def create_practitioner(
+    qualifications=("acupuncture", "cupping", "tuina"),
+    user=None,
+    hours=((9, 0), (12, 0)),
+    weekdays=range(7),
+):
+    """A doctor (or the given staff user) who treats in person, working `hours` each weekday."""
+    from datetime import time
+
+    from treatments.services import catalogue
+
+    user = user or create_doctor()
+    practitioner = catalogue.make_practitioner(user, qualifications)
+    for weekday in weekdays:
+        catalogue.set_weekly_hours(
+            user.id, weekday, [(time(*hours[0]), time(*hours[1]))] if hours else []
+        )
+    return practitioner
+
+
+def create_bed(code=None, kind="bed", capacity=1, equipment=()):
+    from treatments.services import catalogue
+
+    code = code or f"{kind}-{uuid.uuid4().hex[:6]}"
+    return catalogue.add_resource(code, f"治疗{code}", kind, capacity, equipment)

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+MINUTES_A_DAY = 24 * 60
+
 
 @dataclass(frozen=True, order=True)
 class Interval:
@@ -60,10 +62,23 @@ class Busy:
     practitioner: dict = field(default_factory=dict)  # id → [Interval]
     resource: dict = field(default_factory=dict)  # id → [Interval]
     patient: tuple = ()  # [Interval]
+    # Where the bookings already sit: resource id → {seat: [Interval]}. A resource missing here
+    # has its `resource` intervals spread over seats as the booking service would.
+    seats: dict = field(default_factory=dict)
 
 
-def _count_overlapping(intervals: Iterable[Interval], wanted: Interval) -> int:
-    return sum(1 for interval in intervals if interval.overlaps(wanted))
+def _mask(interval: Interval, day_start: datetime) -> int:
+    """The minutes of the day an interval covers, as bits (bit 0 = 00:00), clipped to the day."""
+    first = max(0, int((interval.start - day_start).total_seconds() // 60))
+    last = min(MINUTES_A_DAY, int(-((day_start - interval.end).total_seconds() // 60)))
+    return ((1 << (last - first)) - 1) << first if last > first else 0
+
+
+def _busy_mask(intervals: Iterable[Interval], day_start: datetime) -> int:
+    mask = 0
+    for interval in intervals:
+        mask |= _mask(interval, day_start)
+    return mask
 
 
 def free_slots(
@@ -78,32 +93,56 @@ def free_slots(
 ) -> list[Slot]:
     """Every start on the step grid where a practitioner works and is free, the clinic is open,
     a resource has room and the patient has nothing else. `practitioners`: id → WorkingHours.
-    One slot per start and practitioner: the first resource with room."""
+    One slot per start and practitioner: the first resource with room. A resource with capacity
+    n is n seats; a booking needs one seat free for its whole length.
+
+    Minutes of the day are bit masks, so each candidate is a few integer operations: this runs
+    for every day of a month-long search on every request."""
+    day_start = datetime.combine(day, time())
     length, step = timedelta(minutes=minutes), timedelta(minutes=step_minutes)
-    open_windows = clinic.windows(day)
+    closed = ~_busy_mask(clinic.windows(day), day_start)
+    blocked = closed | _busy_mask(busy.patient, day_start)
+    seats = [(resource.id, _resource_seats(resource, busy, day_start)) for resource in resources]
     found = []
     for practitioner_id, hours in sorted(practitioners.items()):
+        taken = blocked | _busy_mask(busy.practitioner.get(practitioner_id, []), day_start)
         for window in hours.windows(day):
             start = window.start
             while start + length <= window.end:
                 wanted = Interval(start, start + length)
-                slot = _slot_at(wanted, practitioner_id, resources, busy, open_windows, now)
-                if slot is not None:
-                    found.append(slot)
+                want = _mask(wanted, day_start)
+                if start >= now and not taken & want:
+                    resource_id = _first_free(seats, want)
+                    if resource_id is not None:
+                        found.append(Slot(wanted.start, wanted.end, practitioner_id, resource_id))
                 start += step
     return sorted(found, key=lambda s: (s.start, s.practitioner_id))
 
 
-def _slot_at(wanted, practitioner_id, resources, busy, open_windows, now) -> Slot | None:
-    if wanted.start < now or not any(w.contains(wanted) for w in open_windows):
-        return None
-    if _count_overlapping(busy.practitioner.get(practitioner_id, []), wanted):
-        return None
-    if _count_overlapping(busy.patient, wanted):
-        return None
-    for resource in resources:
-        if _count_overlapping(busy.resource.get(resource.id, []), wanted) < resource.capacity:
-            return Slot(wanted.start, wanted.end, practitioner_id, resource.id)
+def _resource_seats(resource: Resource, busy: Busy, day_start: datetime) -> list[int]:
+    placed = busy.seats.get(resource.id)
+    if placed is None:
+        return _seat_masks(busy.resource.get(resource.id, []), resource.capacity, day_start)
+    return [_busy_mask(placed.get(n, []), day_start) for n in range(resource.capacity)]
+
+
+def _seat_masks(intervals: list[Interval], capacity: int, day_start: datetime) -> list[int]:
+    """Spread a resource's bookings over its seats the way the booking service does: each on
+    the first seat free for its whole length."""
+    seats = [0] * capacity
+    for interval in sorted(intervals):
+        mask = _mask(interval, day_start)
+        for n, held in enumerate(seats):
+            if not held & mask:
+                seats[n] = held | mask
+                break
+    return seats
+
+
+def _first_free(seats: list[tuple[int, list[int]]], want: int) -> int | None:
+    for resource_id, masks in seats:
+        if any(not held & want for held in masks):
+            return resource_id
     return None
 
 

@@ -32,6 +32,7 @@ STAFF = [
     ("demo-pharmacist", Role.PHARMACIST, "李华"),
     ("demo-decoction", Role.DECOCTION, "赵师傅"),
     ("demo-clinic", Role.CLINIC, "陈静"),
+    ("demo-therapist", Role.CLINIC, "刘建国"),
     ("demo-admin", Role.ADMIN, "系统管理员"),
 ]
 
@@ -155,8 +156,11 @@ def seed_demo() -> str:
     encounters.request_encounter(
         mother_user, child, doctor, "online_consultation", "孩子食欲差两周，想咨询饮食调理", today
     )
+    from treatments.services.demo import seed_treatments
+
+    seed_treatments(doctor, staff["demo-therapist"])
     return (
         "demo data created: 8 departments, accounts demo-patient, demo-doctor, demo-pharmacist, "
-        f"demo-decoction, demo-clinic, demo-admin (password {DEMO_PASSWORD}; "
+        f"demo-decoction, demo-clinic, demo-therapist, demo-admin (password {DEMO_PASSWORD}; "
         f"signing password of demo-doctor and demo-pharmacist {DEMO_SIGNING_PASSWORD})"
     )

@@ -13,11 +13,12 @@ DEMO_USERS = {
     "demo-pharmacist",
     "demo-decoction",
     "demo-clinic",
+    "demo-therapist",
     "demo-admin",
 }
 
 
-def test_seed_demo_creates_one_account_per_role(app, runner, client):
+def test_seed_demo_creates_an_account_for_every_role(app, runner, client):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     users = db.session.scalars(sa.select(User)).all()

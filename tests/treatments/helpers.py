@@ -1,0 +1,45 @@
+"""Shared set-up for treatment tests: clinic-local times and a small clinic."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from tcm_app.extensions import db
+from tests.factories import create_bed, create_patient, create_practitioner, open_treatment_clinic
+from treatments.services.catalogue import therapy_by_code
+
+CLINIC = ZoneInfo("Asia/Shanghai")
+NO = dict.fromkeys(
+    [
+        "pregnant",
+        "bleeding_risk",
+        "skin_lesion_at_site",
+        "pacemaker",
+        "loss_of_sensation",
+        "severe_illness",
+        "menstruating",
+        "fasting_or_exhausted",
+    ],
+    False,
+)
+
+
+def clinic_today() -> date:
+    return datetime.now(CLINIC).date()
+
+
+def at(days_ahead: int, hour: int, minute: int = 0) -> datetime:
+    """An aware UTC moment: `days_ahead` clinic days from today at hour:minute clinic time."""
+    day = clinic_today() + timedelta(days=days_ahead)
+    return datetime.combine(day, time(hour, minute), tzinfo=CLINIC).astimezone(UTC)
+
+
+def small_clinic(beds=1):
+    """Clinic open 08-18 daily; one practitioner (acupuncture, cupping, tuina) 09-12 daily;
+    `beds` beds; one patient. Committed."""
+    open_treatment_clinic()
+    practitioner = create_practitioner()
+    for n in range(beds):
+        create_bed(f"bed-{n + 1}")
+    patient = create_patient()
+    db.session.commit()
+    return practitioner, patient, therapy_by_code("acupuncture")

@@ -1,0 +1,52 @@
+"""Who may see and move which booking: patients (and guardians) their own; the clinic desk and
+administrators all; a doctor the bookings they treat and those of their own patients."""
+
+from sqlalchemy import Select, or_, select
+
+from tcm_app.common.errors import NotFoundError, PermissionDeniedError
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role
+from tcm_app.models.encounters import Encounter
+from tcm_app.models.patients import Patient
+from tcm_app.services.access import own_patient_ids
+from treatments.models import Booking
+
+DESK = (Role.CLINIC, Role.ADMIN)
+STAFF = (Role.CLINIC, Role.ADMIN, Role.DOCTOR)
+
+
+def bookings_query(user) -> Select:
+    query = select(Booking)
+    if user.role in DESK:
+        return query
+    if user.role == Role.PATIENT:
+        return query.where(Booking.patient_id.in_(own_patient_ids(user)))
+    if user.role == Role.DOCTOR:
+        treated = select(Encounter.patient_id).where(Encounter.doctor_id == user.id)
+        return query.where(or_(Booking.practitioner_id == user.id, Booking.patient_id.in_(treated)))
+    return query.where(False)
+
+
+def visible_booking(user, booking_id) -> Booking:
+    booking = None
+    if str(booking_id).isdigit():
+        booking = db.session.scalar(bookings_query(user).where(Booking.id == int(booking_id)))
+    if booking is None:
+        raise NotFoundError("booking not found", code="booking_not_found")
+    return booking
+
+
+def patient_to_book_for(user, patient_id=None) -> Patient:
+    """A patient books for themself or a ward; the desk names the patient (staff "patient_id")."""
+    if user.role == Role.PATIENT:
+        own = own_patient_ids(user)
+        wanted = own[0] if patient_id in (None, "") else patient_id
+        if not own or not str(wanted).isdigit() or int(wanted) not in own:
+            raise NotFoundError("patient not found", code="patient_not_found")
+        return db.session.get(Patient, int(wanted))
+    if user.role not in DESK:
+        raise PermissionDeniedError("only the patient or the clinic desk books treatments")
+    patient = db.session.get(Patient, int(patient_id)) if str(patient_id).isdigit() else None
+    if patient is None:
+        raise NotFoundError("name the patient to book for (patient_id)", code="patient_not_found")
+    return patient

@@ -1,0 +1,168 @@
+"""Free treatment slots: load hours, exceptions and live bookings for a date range, then ask the
+pure scheduler day by day. Times are the clinic's local time inside, aware UTC outside."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from tcm_app.common.errors import ValidationError
+from tcm_app.extensions import db
+from tcm_app.models.types import utcnow
+from treatments import scheduling
+from treatments.booking_rules import LIVE_STATUSES
+from treatments.models import Booking, ScheduleException, Therapy, WorkingHours
+from treatments.services.catalogue import practitioners_for, resources_for
+
+MAX_SEARCH_DAYS = 62
+
+
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def to_local(moment: datetime) -> datetime:
+    """Aware → naive clinic time (what the pure scheduler works in)."""
+    return moment.astimezone(clinic_zone()).replace(tzinfo=None)
+
+
+def to_utc(local: datetime) -> datetime:
+    return local.replace(tzinfo=clinic_zone()).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    starts_at: datetime  # aware UTC
+    ends_at: datetime
+    practitioner_id: int
+    resource_id: int
+
+
+def check_range(first: date, last: date) -> None:
+    if last < first:
+        raise ValidationError("the end date is before the start date", code="bad_range")
+    if (last - first).days + 1 > MAX_SEARCH_DAYS:
+        raise ValidationError(
+            f"search at most {MAX_SEARCH_DAYS} days at a time", code="range_too_long"
+        )
+
+
+def free_slots(
+    therapy: Therapy,
+    first: date,
+    last: date,
+    practitioner_id: int | None = None,
+    patient_id: int | None = None,
+    now: datetime | None = None,
+    ignore_booking_id: int | None = None,
+) -> list[FreeSlot]:
+    """Every free start for the therapy from `first` to `last` (clinic dates, inclusive)."""
+    check_range(first, last)
+    now = now or utcnow()
+    practitioners = [p for p in practitioners_for(therapy) if practitioner_id in (None, p.user_id)]
+    resources = resources_for(therapy)
+    if not practitioners or not resources:
+        return []
+    ids = [p.user_id for p in practitioners]
+    hours = _hours(ids, first, last)
+    clinic = _clinic_hours(first, last)
+    busy_by_day = _busy(ids, [r.id for r in resources], patient_id, first, last, ignore_booking_id)
+    pure_resources = [scheduling.Resource(r.id, r.capacity) for r in resources]
+    found = []
+    day = first
+    while day <= last:
+        for slot in scheduling.free_slots(
+            day, therapy.minutes, hours, pure_resources, busy_by_day(day), clinic, to_local(now)
+        ):
+            found.append(
+                FreeSlot(
+                    to_utc(slot.start), to_utc(slot.end), slot.practitioner_id, slot.resource_id
+                )
+            )
+        day += timedelta(days=1)
+    return found
+
+
+def _template(practitioner_id) -> dict:
+    column = WorkingHours.practitioner_id
+    where = column.is_(None) if practitioner_id is None else column == practitioner_id
+    weekly = defaultdict(list)
+    for row in db.session.scalars(select(WorkingHours).where(where).order_by(WorkingHours.starts)):
+        weekly[row.weekday].append((row.starts, row.ends))
+    return dict(weekly)
+
+
+def _exceptions(practitioner_id, first: date, last: date) -> dict:
+    column = ScheduleException.practitioner_id
+    where = column.is_(None) if practitioner_id is None else column == practitioner_id
+    days = defaultdict(list)
+    for row in db.session.scalars(
+        select(ScheduleException).where(where, ScheduleException.day.between(first, last))
+    ):
+        days.setdefault(row.day, [])
+        if row.closed:
+            days[row.day] = None  # closed wins over other hours the same day
+        elif days[row.day] is not None:
+            days[row.day].append((row.starts, row.ends))
+    return {day: sorted(spans or []) for day, spans in days.items()}
+
+
+def _hours(ids: list[int], first: date, last: date) -> dict:
+    return {
+        pid: scheduling.WorkingHours(_template(pid), _exceptions(pid, first, last)) for pid in ids
+    }
+
+
+def day_windows(practitioner_id: int, day: date) -> tuple[list, list]:
+    """The practitioner's and the clinic's working windows that day (local intervals)."""
+    hours = _hours([practitioner_id], day, day)[practitioner_id]
+    return hours.windows(day), _clinic_hours(day, day).windows(day)
+
+
+def _clinic_hours(first: date, last: date) -> scheduling.WorkingHours:
+    return scheduling.WorkingHours(_template(None), _exceptions(None, first, last))
+
+
+def _busy(practitioner_ids, resource_ids, patient_id, first, last, ignore_booking_id):
+    """Live bookings in the range, sorted into per-day Busy values."""
+    start = to_utc(datetime.combine(first, datetime.min.time()))
+    end = to_utc(datetime.combine(last + timedelta(days=1), datetime.min.time()))
+    holders = [Booking.practitioner_id.in_(practitioner_ids), Booking.resource_id.in_(resource_ids)]
+    if patient_id is not None:
+        holders.append(Booking.patient_id == patient_id)
+    rows = db.session.execute(
+        select(
+            Booking.practitioner_id,
+            Booking.resource_id,
+            Booking.seat,
+            Booking.patient_id,
+            Booking.starts_at,
+            Booking.ends_at,
+        ).where(
+            Booking.status.in_(LIVE_STATUSES),
+            Booking.starts_at < end,
+            Booking.ends_at > start,
+            Booking.id != (ignore_booking_id or 0),
+            or_(*holders),
+        )
+    ).all()
+    per_day = defaultdict(list)
+    for row in rows:
+        interval = scheduling.Interval(to_local(row.starts_at), to_local(row.ends_at))
+        per_day[interval.start.date()].append((row, interval))
+    return lambda day: _busy_for(per_day.get(day, []), patient_id)
+
+
+def _busy_for(entries, patient_id) -> scheduling.Busy:
+    practitioner, resource, patient = defaultdict(list), defaultdict(list), []
+    seats = defaultdict(lambda: defaultdict(list))
+    for row, interval in entries:
+        practitioner[row.practitioner_id].append(interval)
+        resource[row.resource_id].append(interval)
+        seats[row.resource_id][row.seat].append(interval)
+        if row.patient_id == patient_id:
+            patient.append(interval)
+    return scheduling.Busy(dict(practitioner), dict(resource), tuple(patient), dict(seats))
