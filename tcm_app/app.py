@@ -185,6 +185,11 @@ def register_blueprints(app: Flask) -> None:
     from tcm_app.views import auth as auth_views  # noqa: F401
     from tcm_app.views import encounters as encounter_views  # noqa: F401
     from tcm_app.views.blueprint import auth_bp, core_bp
+    from treatments.api import routes as treatment_api  # noqa: F401
+    from treatments.views import admin as treatment_admin  # noqa: F401
+    from treatments.views import patient as treatment_patient  # noqa: F401
+    from treatments.views import staff as treatment_staff  # noqa: F401
+    from treatments.views.blueprint import bp as treatments_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(core_bp)
@@ -193,6 +198,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(consults_bp)
     app.register_blueprint(diagnosis_bp)
     app.register_blueprint(decoction_bp)
+    app.register_blueprint(treatments_bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
 
 

@@ -176,6 +176,32 @@ LABELS = {
     "feature_coating_L": _l("Coating lightness L*"),
     "feature_coating_a": _l("Coating redness a*"),
     "feature_coating_b": _l("Coating yellowness b*"),
+    # treatments: therapies' resources, booking statuses, screening questions
+    "bed": _l("Treatment bed"),
+    "room": _l("Treatment room"),
+    "booked": _l("Booked"),
+    "checked_in": _l("Checked in"),
+    "no_show": _l("Did not come"),
+    "bleeding_risk": _l(
+        "A bleeding disorder, or blood thinners (warfarin, rivaroxaban, aspirin …)"
+    ),
+    "skin_lesion_at_site": _l(
+        "Broken, infected or allergic skin, a tumour or varicose veins where you will be treated"
+    ),
+    "pacemaker": _l("A cardiac pacemaker or other implanted electronics"),
+    "loss_of_sensation": _l("Numbness or loss of feeling in the skin (e.g. diabetic neuropathy)"),
+    "severe_illness": _l(
+        "Severe heart disease, a high fever, active tuberculosis or another acute illness"
+    ),
+    "menstruating": _l("Having a period today"),
+    "fasting_or_exhausted": _l("Very hungry, just after a big meal, drunk or exhausted today"),
+    "leave": _l("Leave"),
+    "holiday": _l("Clinic holiday"),
+    "training": _l("Training"),
+    "other": _l("Other"),
+    # treatments: patient pages (helper B adds below)
+    # treatments: staff pages (helper C adds below)
+    # treatments: admin pages (helper D adds below)
 }
 
 
@@ -193,6 +219,7 @@ def label_choices(enum_cls, skip=()) -> list[SelectChoice]:
 
 
 ERROR_MESSAGES = {
+    # treatments: booking refusals (service codes)
     # herb orders
     "already_ordered": _l("This prescription already backs an order."),
     "expired": _l("This prescription has expired. Ask the doctor again."),

@@ -1,0 +1,3 @@
+"""Treatment pages (staff)."""
+
+from treatments.views.blueprint import bp  # noqa: F401
