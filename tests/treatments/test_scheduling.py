@@ -80,6 +80,15 @@ def test_a_room_with_capacity_takes_several_at_once():
     assert "09:00" not in starts(slots(two, resources=[room]))
 
 
+def test_a_seat_must_be_free_for_the_whole_session_not_only_a_count():
+    """Seat 0 is taken 10:00-10:30 and seat 1 10:30-11:00: at every instant one of two seats is
+    free, yet no seat is free for all of 10:15-10:45, so that start is not offered."""
+    room = Resource(2, capacity=2)
+    placed = Busy(seats={2: {0: [Interval(at(10), at(10, 30))], 1: [Interval(at(10, 30), at(11))]}})
+    offered = starts(slots(placed, resources=[room]))
+    assert "10:15" not in offered and "09:30" in offered and "11:00" in offered
+
+
 def test_a_second_bed_is_used_when_the_first_is_taken():
     busy = Busy(resource={1: [Interval(at(9), at(9, 30))]})
     first = slots(busy, resources=[Resource(1), Resource(2)])[0]
