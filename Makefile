@@ -61,8 +61,9 @@ bench: install-test
 	$(PY) benchmarks/signaling.py
 	$(PY) benchmarks/tongue.py
 	$(PY) benchmarks/decoction.py
+	$(PY) benchmarks/treatments.py
 	unshare -n sh -c 'ip link set lo up && exec $(PY) benchmarks/webrtc.py'
-	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/prescribing.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/decoction.py'
+	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/prescribing.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/decoction.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/treatments.py'
 
 lint: install-test
 	$(VENV)/bin/ruff check tcm_app herbs consults diagnosis decoction treatments tests benchmarks scripts

@@ -114,6 +114,7 @@ def register_extensions(app: Flask) -> None:
     from tcm_app.models import accounts, audit, encounters, patients  # noqa: F401  (metadata)
     from tcm_app.services.accounts import load_session_user
     from treatments import models as treatment_models  # noqa: F401  (metadata)
+    from treatments import tasks as treatment_tasks  # noqa: F401  (registers the reminder task)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -187,6 +188,8 @@ def register_blueprints(app: Flask) -> None:
     from tcm_app.views.blueprint import auth_bp, core_bp
     from treatments.api import routes as treatment_api  # noqa: F401
     from treatments.views import admin as treatment_admin  # noqa: F401
+    from treatments.views import booking_page as treatment_booking_page  # noqa: F401
+    from treatments.views import courses as treatment_courses  # noqa: F401
     from treatments.views import patient as treatment_patient  # noqa: F401
     from treatments.views import staff as treatment_staff  # noqa: F401
     from treatments.views.blueprint import bp as treatments_bp

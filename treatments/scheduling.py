@@ -9,6 +9,7 @@ or lock in the service), because this check cannot see a simultaneous request.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 MINUTES_A_DAY = 24 * 60
 
@@ -47,7 +48,7 @@ class Resource:
     capacity: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slot:
     start: datetime
     end: datetime
@@ -90,33 +91,64 @@ def free_slots(
     clinic: WorkingHours,
     now: datetime,
     step_minutes: int = 15,
+    origin: datetime | None = None,
 ) -> list[Slot]:
     """Every start on the step grid where a practitioner works and is free, the clinic is open,
     a resource has room and the patient has nothing else. `practitioners`: id → WorkingHours.
     One slot per start and practitioner: the first resource with room. A resource with capacity
-    n is n seats; a booking needs one seat free for its whole length.
+    n is n seats; a booking needs one seat free for its whole length. All inputs are local
+    times; the slots are too, unless `origin` gives the moment local midnight is on another
+    clock (an aware UTC datetime, for a day without a clock change): then they are on that one.
 
     Minutes of the day are bit masks, so each candidate is a few integer operations: this runs
     for every day of a month-long search on every request."""
     day_start = datetime.combine(day, time())
-    length, step = timedelta(minutes=minutes), timedelta(minutes=step_minutes)
     closed = ~_busy_mask(clinic.windows(day), day_start)
     blocked = closed | _busy_mask(busy.patient, day_start)
-    seats = [(resource.id, _resource_seats(resource, busy, day_start)) for resource in resources]
-    found = []
+    seats = [
+        (resource.id, held)
+        for resource in resources
+        for held in _resource_seats(resource, busy, day_start)
+    ]
+    not_before = (now - day_start).total_seconds()
+    found, moments, room = [], {}, {}  # start (s) → datetimes; mask → resource id
     for practitioner_id, hours in sorted(practitioners.items()):
         taken = blocked | _busy_mask(busy.practitioner.get(practitioner_id, []), day_start)
         for window in hours.windows(day):
-            start = window.start
-            while start + length <= window.end:
-                wanted = Interval(start, start + length)
-                want = _mask(wanted, day_start)
-                if start >= now and not taken & want:
-                    resource_id = _first_free(seats, want)
-                    if resource_id is not None:
-                        found.append(Slot(wanted.start, wanted.end, practitioner_id, resource_id))
-                start += step
+            grid = _grid(
+                (window.start - day_start).total_seconds(),
+                (window.end - day_start).total_seconds(),
+                minutes,
+                step_minutes,
+            )
+            for start, want in grid:
+                if start < not_before or taken & want:
+                    continue
+                if want not in room:  # the same start for every practitioner: look once
+                    room[want] = _first_free(seats, want)
+                resource_id = room[want]
+                if resource_id is None:
+                    continue
+                if start not in moments:
+                    begins = (origin or day_start) + timedelta(seconds=start)
+                    moments[start] = (begins, begins + timedelta(minutes=minutes))
+                found.append(Slot(*moments[start], practitioner_id, resource_id))
     return sorted(found, key=lambda s: (s.start, s.practitioner_id))
+
+
+@lru_cache(maxsize=256)
+def _grid(start: float, end: float, minutes: int, step_minutes: int) -> tuple:
+    """(start in seconds after midnight, its minute mask) for each start on the step grid of a
+    window [start, end) (seconds) that fits in it; the same masks as `_mask` would give.
+    Windows repeat across practitioners and days, so each is worked out once."""
+    length, step = minutes * 60, step_minutes * 60
+    found = []
+    while start + length <= end:
+        first = max(0, int(start // 60))
+        last = min(MINUTES_A_DAY, int(-(-(start + length) // 60)))
+        found.append((start, ((1 << (last - first)) - 1) << first if last > first else 0))
+        start += step
+    return tuple(found)
 
 
 def _resource_seats(resource: Resource, busy: Busy, day_start: datetime) -> list[int]:
@@ -139,9 +171,10 @@ def _seat_masks(intervals: list[Interval], capacity: int, day_start: datetime) -
     return seats
 
 
-def _first_free(seats: list[tuple[int, list[int]]], want: int) -> int | None:
-    for resource_id, masks in seats:
-        if any(not held & want for held in masks):
+def _first_free(seats: list[tuple[int, int]], want: int) -> int | None:
+    """The first resource with a seat free for `want`; `seats`: (resource id, seat mask)."""
+    for resource_id, held in seats:
+        if not held & want:
             return resource_id
     return None
 

@@ -2,6 +2,7 @@
 (pages: login redirect or 403; API: 401 or 403), and nothing answers with a 500."""
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -18,15 +19,23 @@ from tests.decoction.test_order_service import approved as approved_prescription
 from tests.factories import (
     SIGNING_PASSWORD,
     bearer,
+    create_bed,
     create_doctor,
     create_encounter,
     create_patient,
     create_pharmacist,
+    create_practitioner,
     create_prescribable_encounter,
     create_user,
     login,
+    open_treatment_clinic,
     png_bytes,
 )
+from tests.treatments.helpers import NO, clinic_today
+from tests.treatments.helpers import at as treatment_at
+from treatments.services import bookings as treatment_bookings
+from treatments.services import catalogue, recommendations
+from treatments.services.catalogue import therapy_by_code
 
 
 def signed_prescription(encounter):
@@ -69,8 +78,10 @@ def world(app):
     tongue_image = tongue.add_tongue_image(
         encounter, patient.user, jpeg_bytes(png_bytes(width=200, height=150)), "gallery"
     )
+    treatment = treatment_world(doctor, patient, encounter)
     db.session.commit()
     ids = {
+        **treatment,
         "message_id": chat.id,
         "prescription_id": prescription.id,
         "herb_id": prescription.lines[0].herb_id,
@@ -85,6 +96,30 @@ def world(app):
         "order_id": order.id,
     }
     return users, ids
+
+
+def treatment_world(doctor, patient, encounter) -> dict:
+    """A clinic where the doctor treats, one booking tomorrow and one course recommendation."""
+    open_treatment_clinic()
+    practitioner = create_practitioner(user=doctor)
+    bed = create_bed("bed-matrix")
+    therapy = therapy_by_code("acupuncture")
+    booking = treatment_bookings.book(
+        patient.user,
+        patient,
+        treatment_bookings.Request(therapy, treatment_at(1, 9), doctor.id, dict(NO)),
+    )
+    recommendation = recommendations.recommend(encounter, doctor, "acupuncture", 4, 2)
+    leave = catalogue.add_exception(doctor.id, clinic_today() + timedelta(days=20), "leave")[0]
+    return {
+        "booking_id": booking.id,
+        "recommendation_id": recommendation.id,
+        "therapy_id": therapy.id,
+        "resource_id": bed.id,
+        "exception_id": leave.id,
+        "practitioner_id": doctor.id,
+        "calendar_token": practitioner.calendar_token,
+    }
 
 
 def jpeg_bytes(png: bytes) -> bytes:

@@ -42,11 +42,11 @@ def patient_to_book_for(user, patient_id=None) -> Patient:
         own = own_patient_ids(user)
         wanted = own[0] if patient_id in (None, "") else patient_id
         if not own or not str(wanted).isdigit() or int(wanted) not in own:
-            raise NotFoundError("patient not found", code="patient_not_found")
+            raise NotFoundError("patient not found", code="unknown_patient")
         return db.session.get(Patient, int(wanted))
     if user.role not in DESK:
         raise PermissionDeniedError("only the patient or the clinic desk books treatments")
     patient = db.session.get(Patient, int(patient_id)) if str(patient_id).isdigit() else None
     if patient is None:
-        raise NotFoundError("name the patient to book for (patient_id)", code="patient_not_found")
+        raise NotFoundError("name the patient to book for (patient_id)", code="unknown_patient")
     return patient

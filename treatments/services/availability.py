@@ -2,8 +2,8 @@
 pure scheduler day by day. Times are the clinic's local time inside, aware UTC outside."""
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -33,8 +33,9 @@ def to_utc(local: datetime) -> datetime:
     return local.replace(tzinfo=clinic_zone()).astimezone(UTC)
 
 
-@dataclass(frozen=True)
-class FreeSlot:
+class FreeSlot(NamedTuple):
+    """A free start (a named tuple: a month's search makes thousands of them)."""
+
     starts_at: datetime  # aware UTC
     ends_at: datetime
     practitioner_id: int
@@ -71,49 +72,71 @@ def free_slots(
     clinic = _clinic_hours(first, last)
     busy_by_day = _busy(ids, [r.id for r in resources], patient_id, first, last, ignore_booking_id)
     pure_resources = [scheduling.Resource(r.id, r.capacity) for r in resources]
+    zone, local_now = clinic_zone(), to_local(now)
     found = []
     day = first
     while day <= last:
-        for slot in scheduling.free_slots(
-            day, therapy.minutes, hours, pure_resources, busy_by_day(day), clinic, to_local(now)
-        ):
-            found.append(
-                FreeSlot(
-                    to_utc(slot.start), to_utc(slot.end), slot.practitioner_id, slot.resource_id
-                )
-            )
+        origin = _utc_midnight(zone, day)
+        slots = scheduling.free_slots(
+            day,
+            therapy.minutes,
+            hours,
+            pure_resources,
+            busy_by_day(day),
+            clinic,
+            local_now,
+            origin=origin,
+        )
+        if origin is None:  # a clock change that day: convert each
+            found += [
+                FreeSlot(to_utc(s.start), to_utc(s.end), s.practitioner_id, s.resource_id)
+                for s in slots
+            ]
+        else:
+            found += [FreeSlot(s.start, s.end, s.practitioner_id, s.resource_id) for s in slots]
         day += timedelta(days=1)
     return found
 
 
-def _template(practitioner_id) -> dict:
+def _utc_midnight(zone: ZoneInfo, day: date) -> datetime | None:
+    """Local midnight as aware UTC, for a day with one UTC offset throughout; else None."""
+    midnight = datetime.combine(day, datetime.min.time())
+    offset = zone.utcoffset(midnight)
+    if offset != zone.utcoffset(midnight + timedelta(days=1)):
+        return None
+    return midnight.replace(tzinfo=UTC) - offset
+
+
+def _templates(ids: list) -> dict:
+    """Weekly templates of the practitioners `ids` (None: the clinic) in one query."""
     column = WorkingHours.practitioner_id
-    where = column.is_(None) if practitioner_id is None else column == practitioner_id
-    weekly = defaultdict(list)
+    where = column.is_(None) if ids == [None] else column.in_(ids)
+    weekly = defaultdict(lambda: defaultdict(list))
     for row in db.session.scalars(select(WorkingHours).where(where).order_by(WorkingHours.starts)):
-        weekly[row.weekday].append((row.starts, row.ends))
-    return dict(weekly)
+        weekly[row.practitioner_id][row.weekday].append((row.starts, row.ends))
+    return {pid: dict(weekly[pid]) for pid in ids}
 
 
-def _exceptions(practitioner_id, first: date, last: date) -> dict:
+def _exceptions(ids: list, first: date, last: date) -> dict:
+    """Days that differ, per practitioner (None: the clinic), in one query."""
     column = ScheduleException.practitioner_id
-    where = column.is_(None) if practitioner_id is None else column == practitioner_id
-    days = defaultdict(list)
+    where = column.is_(None) if ids == [None] else column.in_(ids)
+    found = defaultdict(dict)
     for row in db.session.scalars(
         select(ScheduleException).where(where, ScheduleException.day.between(first, last))
     ):
+        days = found[row.practitioner_id]
         days.setdefault(row.day, [])
         if row.closed:
             days[row.day] = None  # closed wins over other hours the same day
         elif days[row.day] is not None:
             days[row.day].append((row.starts, row.ends))
-    return {day: sorted(spans or []) for day, spans in days.items()}
+    return {pid: {day: sorted(spans or []) for day, spans in found[pid].items()} for pid in ids}
 
 
-def _hours(ids: list[int], first: date, last: date) -> dict:
-    return {
-        pid: scheduling.WorkingHours(_template(pid), _exceptions(pid, first, last)) for pid in ids
-    }
+def _hours(ids: list, first: date, last: date) -> dict:
+    templates, exceptions = _templates(ids), _exceptions(ids, first, last)
+    return {pid: scheduling.WorkingHours(templates[pid], exceptions[pid]) for pid in ids}
 
 
 def day_windows(practitioner_id: int, day: date) -> tuple[list, list]:
@@ -123,7 +146,7 @@ def day_windows(practitioner_id: int, day: date) -> tuple[list, list]:
 
 
 def _clinic_hours(first: date, last: date) -> scheduling.WorkingHours:
-    return scheduling.WorkingHours(_template(None), _exceptions(None, first, last))
+    return _hours([None], first, last)[None]
 
 
 def _busy(practitioner_ids, resource_ids, patient_id, first, last, ignore_booking_id):
@@ -149,9 +172,12 @@ def _busy(practitioner_ids, resource_ids, patient_id, first, last, ignore_bookin
             or_(*holders),
         )
     ).all()
-    per_day = defaultdict(list)
+    per_day, zone = defaultdict(list), clinic_zone()
     for row in rows:
-        interval = scheduling.Interval(to_local(row.starts_at), to_local(row.ends_at))
+        interval = scheduling.Interval(
+            row.starts_at.astimezone(zone).replace(tzinfo=None),
+            row.ends_at.astimezone(zone).replace(tzinfo=None),
+        )
         per_day[interval.start.date()].append((row, interval))
     return lambda day: _busy_for(per_day.get(day, []), patient_id)
 

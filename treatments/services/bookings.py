@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from tcm_app.common.errors import ConflictError, ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.patients import Patient, PregnancyStatus
 from tcm_app.models.types import utcnow
-from tcm_app.services.audit import record_audit
+from tcm_app.services.audit import AUDIT_TAIL_LOCK, record_audit
 from treatments import booking_rules, scheduling, screening
 from treatments.booking_rules import BookingStatus
 from treatments.models import (
@@ -61,6 +61,7 @@ def book(actor, patient: Patient, request: Request, now: datetime | None = None)
     now = now or utcnow()
     result = _screen(patient, request, "booking")
     _check_request(patient, request, now)
+    _queue_on_audit_chain()
     booking = _insert(actor, patient, request, now, course=None)
     _record_screening(booking, "booking", request.answers, result, actor)
     record_audit(
@@ -72,6 +73,14 @@ def book(actor, patient: Patient, request: Request, now: datetime | None = None)
         actor=actor,
     )
     return booking
+
+
+def _queue_on_audit_chain() -> None:
+    """Take the audit chain's lock before any cell, as every other write here does (it appends
+    to the audit first): otherwise a booking holding cells could wait for the lock held by a
+    move or a course waiting for those cells, a deadlock on PostgreSQL. SQLite: no-op."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_TAIL_LOCK})
 
 
 def answers_with_record(patient: Patient, answers: dict) -> dict:
@@ -214,18 +223,20 @@ def _insert(actor, patient, request: Request, now, course) -> Booking:
 
 def _hold(booking: Booking, request: Request, patient_id, now, preferred: int) -> None:
     """Take the booking's cells: practitioner and patient, then the first seat with room."""
+    # The booking's own row is already flushed: the reason must not count it as a clash.
+    own = booking.id
     problem = _take(booking, [booking_rules.practitioner_holder(booking.practitioner_id)])
     if problem:
-        raise _why_not(request, patient_id, now, [])
+        raise _why_not(request, patient_id, now, [], ignore_booking_id=own)
     if _take(booking, [booking_rules.patient_holder(patient_id)]):
-        raise _why_not(request, patient_id, now, [])
+        raise _why_not(request, patient_id, now, [], ignore_booking_id=own)
     for resource in sorted(resources_for(request.therapy), key=lambda r: r.id != preferred):
         for seat in range(resource.capacity):
             if not _take(booking, [booking_rules.seat_holder(resource.id, seat)]):
                 booking.resource_id, booking.seat = resource.id, seat
                 db.session.flush()
                 return
-    raise _why_not(request, patient_id, now, [])
+    raise _why_not(request, patient_id, now, [], ignore_booking_id=own)
 
 
 def _take(booking: Booking, holders: list[str]) -> bool:
@@ -502,7 +513,7 @@ def mark_no_show(actor, booking: Booking, now=None) -> Booking:
     now = now or utcnow()
     _require_move(booking, "no_show")
     if now < booking.starts_at:
-        raise ConflictError("a no-show is recorded after the booked time", "not_started")
+        raise ConflictError("a no-show is recorded after the booked time", "booking_not_started")
     record_audit("treatment.no_show", "booking", booking.id, "no show", actor=actor)
     release_cells(booking)
     booking.status = BookingStatus.NO_SHOW

@@ -1,0 +1,94 @@
+"""Shapes of the treatment booking API (request validation and the OpenAPI document)."""
+
+from marshmallow import Schema, fields, validate
+
+from tcm_app.api.schemas import DATABASE_ID
+from treatments.booking_rules import BookingStatus
+
+THERAPY_CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error="not a therapy code")
+ISO_MOMENT = validate.Length(10, 40)
+QUESTION = validate.Length(1, 40)
+STATUSES = [s.value for s in BookingStatus]
+
+
+class TherapySchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    name_en = fields.String()
+    minutes = fields.Integer()
+    price = fields.String(metadata={"description": "yuan, decimal string"})
+    resource_kind = fields.String(metadata={"enum": ["bed", "room"]})
+    questions = fields.List(
+        fields.String(),
+        metadata={"description": "screening questions to answer (true/false) when booking"},
+    )
+
+
+class TherapyListSchema(Schema):
+    therapies = fields.List(fields.Nested(TherapySchema))
+
+
+class TreatmentSlotSchema(Schema):
+    start = fields.String(metadata={"format": "date-time"})
+    end = fields.String(metadata={"format": "date-time"})
+    practitioner_id = fields.Integer()
+    resource_id = fields.Integer()
+
+
+class TreatmentSlotListSchema(Schema):
+    slots = fields.List(fields.Nested(TreatmentSlotSchema))
+
+
+class BookingRequestSchema(Schema):
+    therapy = fields.String(required=True, validate=THERAPY_CODE)
+    start = fields.String(
+        required=True,
+        validate=ISO_MOMENT,
+        metadata={"description": "ISO 8601; without an offset it is the clinic's local time"},
+    )
+    practitioner_id = fields.Integer(required=True, strict=True, validate=DATABASE_ID)
+    patient_id = fields.Integer(
+        strict=True,
+        validate=DATABASE_ID,
+        metadata={"description": "required for the clinic desk; a patient may name a ward"},
+    )
+    answers = fields.Dict(
+        keys=fields.String(validate=QUESTION),
+        values=fields.Boolean(),
+        validate=validate.Length(max=20),
+        load_default=dict,
+        metadata={"description": "screening answers, question code → true/false"},
+    )
+
+
+class BookingCancelSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(1, 500))
+
+
+class BookingRescheduleSchema(Schema):
+    start = fields.String(required=True, validate=ISO_MOMENT)
+    practitioner_id = fields.Integer(strict=True, validate=DATABASE_ID)
+
+
+class BookingSchema(Schema):
+    id = fields.Integer()
+    patient_id = fields.Integer()
+    therapy = fields.String()
+    therapy_name = fields.String()
+    start = fields.String(metadata={"format": "date-time"})
+    end = fields.String(metadata={"format": "date-time"})
+    practitioner_id = fields.Integer()
+    practitioner_name = fields.String()
+    resource_id = fields.Integer()
+    resource_name = fields.String()
+    status = fields.String(metadata={"enum": STATUSES})
+    screening_outcome = fields.String(metadata={"enum": ["clear", "flag"]})
+    flags = fields.List(fields.String(), metadata={"description": "flagged screening answers"})
+    course_id = fields.Integer(allow_none=True)
+    reschedule_count = fields.Integer()
+    cancel_reason = fields.String(allow_none=True)
+    created_at = fields.String(metadata={"format": "date-time"})
+
+
+class BookingListSchema(Schema):
+    bookings = fields.List(fields.Nested(BookingSchema))

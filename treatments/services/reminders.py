@@ -1,0 +1,118 @@
+"""Reminders the day before a treatment booking (Celery beat, hourly, from 09:00 clinic time):
+each booked session starting tomorrow (clinic date) is reminded once, however often the task
+runs or how many workers run it, through the configured senders (log by default)."""
+
+from datetime import datetime, time, timedelta
+from typing import Protocol
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from tcm_app.extensions import db
+from treatments.booking_rules import BookingStatus
+from treatments.models import Booking
+from treatments.services import availability
+
+# No messages at night: the hourly run reminds tomorrow's bookings from this clinic time on.
+SEND_FROM = time(9)
+MESSAGE = (
+    "治疗预约提醒：您预约了{day} {time}的{therapy}（{practitioner}，{place}）。"
+    "请提前10分钟到达；请勿空腹或过度疲劳时前来；请带上您正在服用的药物清单。"
+    "如需取消，请在开始前{hours}小时以前在“我的预约”中取消：{link}；之后请致电诊所。"
+)
+
+
+class Sender(Protocol):
+    """An SMS or e-mail gateway (real ones are configured in TREATMENT_REMINDER_SENDERS)."""
+
+    name: str
+
+    def send(self, user, message: str) -> str:
+        """Deliver `message` to `user`; return the gateway's reference."""
+
+
+class LogSender:
+    name = "log"
+
+    def send(self, user, message: str) -> str:
+        current_app.logger.info("treatment reminder to user %s: %s", user.id, message)
+        return "logged"
+
+
+def senders() -> list[Sender]:
+    return current_app.config.get("TREATMENT_REMINDER_SENDERS") or [LogSender()]
+
+
+def due_booking_ids(now: datetime) -> list[int]:
+    """Booked sessions starting tomorrow (clinic date) not reminded yet."""
+    tomorrow = availability.to_local(now).date() + timedelta(days=1)
+    start = availability.to_utc(datetime.combine(tomorrow, time()))
+    end = availability.to_utc(datetime.combine(tomorrow + timedelta(days=1), time()))
+    return list(
+        db.session.scalars(
+            select(Booking.id)
+            .where(
+                Booking.status == BookingStatus.BOOKED,
+                Booking.reminder_sent_at.is_(None),
+                Booking.starts_at >= start,
+                Booking.starts_at < end,
+            )
+            .order_by(Booking.starts_at)
+        )
+    )
+
+
+def claim(booking_id: int, now: datetime) -> bool:
+    """Mark the booking reminded with a guarded UPDATE: only one run or worker wins it (on
+    PostgreSQL a second worker waits on the row and then finds it already marked)."""
+    result = db.session.execute(
+        update(Booking)
+        .where(
+            Booking.id == booking_id,
+            Booking.reminder_sent_at.is_(None),
+            Booking.status == BookingStatus.BOOKED,
+        )
+        .values(reminder_sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def message_for(booking: Booking) -> str:
+    starts = availability.to_local(booking.starts_at)
+    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    return MESSAGE.format(
+        day=starts.strftime("%Y-%m-%d"),
+        time=starts.strftime("%H:%M"),
+        therapy=booking.therapy.name,
+        practitioner=booking.practitioner.user.full_name,
+        place=booking.resource.name,
+        hours=current_app.config["TREATMENT_CANCEL_HOURS"],
+        link=f"{base}/treatments/bookings/{booking.id}",
+    )
+
+
+def send_due_reminders(now: datetime) -> int:
+    """Remind every booking due; returns how many were claimed here. Flushes (the task
+    commits). A failing gateway is logged and does not stop the others."""
+    if availability.to_local(now).time() < SEND_FROM:
+        return 0
+    sent = 0
+    for booking_id in due_booking_ids(now):
+        if not claim(booking_id, now):
+            continue
+        booking = db.session.get(Booking, booking_id)
+        db.session.refresh(booking)
+        patient = booking.patient
+        user = patient.user or (patient.guardian.user if patient.guardian else None)
+        sent += 1
+        if user is None:
+            continue
+        message = message_for(booking)
+        for sender in senders():
+            try:
+                sender.send(user, message)
+            except Exception as exc:  # a gateway failure must not stop the other reminders
+                current_app.logger.warning("reminder %s via %s failed: %s", booking_id, sender, exc)
+    db.session.flush()
+    return sent

@@ -1,0 +1,15 @@
+"""Background work for treatment bookings: reminders the day before."""
+
+from celery import shared_task
+
+from tcm_app.extensions import db
+from tcm_app.models.types import utcnow
+from treatments.services import reminders
+
+
+@shared_task(name="treatments.send_booking_reminders", ignore_result=False)
+def send_booking_reminders() -> int:
+    """Hourly: remind each booking starting tomorrow, once."""
+    count = reminders.send_due_reminders(utcnow())
+    db.session.commit()
+    return count
