@@ -19,7 +19,7 @@ from tests.factories import (
 )
 from tests.treatments.helpers import NO, at
 from treatments.models import Booking, BookingCell
-from treatments.services import bookings
+from treatments.services import bookings, moves
 from treatments.services.catalogue import therapy_by_code
 
 RACERS = 16
@@ -45,7 +45,7 @@ def race(app, attempts: list[tuple], start) -> list[str]:
                 wanted = bookings.Request(therapy, start, practitioner_id, dict(NO))
                 if moving:
                     booking = db.session.get(Booking, moving)
-                    bookings.reschedule(actor, booking, start, practitioner_id)
+                    moves.reschedule(actor, booking, start, practitioner_id)
                 else:
                     bookings.book(actor, patient, wanted)
                 db.session.commit()

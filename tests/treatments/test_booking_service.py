@@ -10,9 +10,10 @@ from tcm_app.extensions import db
 from tests.factories import create_patient, create_practitioner
 from tests.treatments.helpers import NO, at, clinic_today, small_clinic
 from treatments.models import Booking, BookingCell
-from treatments.services import bookings
-from treatments.services.bookings import CoursePlan, Request
+from treatments.services import bookings, courses, moves
+from treatments.services.bookings import Request
 from treatments.services.catalogue import therapy_by_code
+from treatments.services.courses import CoursePlan
 
 
 def request(therapy, start, practitioner, answers=NO):
@@ -123,7 +124,7 @@ def test_a_course_is_booked_whole(app):
         sessions=5,
         every_days=2,
     )
-    course = bookings.book_course(patient.user, patient, plan, NO)
+    course = courses.book_course(patient.user, patient, plan, NO)
     db.session.commit()
     assert len(course.bookings) == 5
     assert [b.starts_at for b in course.bookings][1] - course.bookings[0].starts_at == timedelta(
@@ -145,7 +146,7 @@ def test_a_course_with_one_taken_date_books_nothing_and_names_it(app):
         every_days=2,
     )
     with pytest.raises(ConflictError) as refused:
-        bookings.book_course(patient.user, patient, plan, NO)
+        courses.book_course(patient.user, patient, plan, NO)
     day = (clinic_today() + timedelta(days=5)).isoformat()
     assert refused.value.fields["conflicts"] == [day]
     assert refused.value.fields["alternatives"][day]
@@ -156,7 +157,7 @@ def test_a_course_with_one_taken_date_books_nothing_and_names_it(app):
 def test_cancel_frees_the_place_and_keeps_the_reason(app):
     practitioner, patient, therapy = small_clinic()
     booking = bookings.book(patient.user, patient, request(therapy, at(2, 9), practitioner))
-    bookings.cancel(patient.user, booking, "出差")
+    moves.cancel(patient.user, booking, "出差")
     other = create_patient(name="李明")
     again = bookings.book(other.user, other, request(therapy, at(2, 9), practitioner))
     assert booking.status == "cancelled" and booking.cancel_reason == "出差"
@@ -168,14 +169,14 @@ def test_patients_cannot_cancel_after_the_cutoff(app):
     start = at(1, 9)
     booking = bookings.book(patient.user, patient, request(therapy, start, practitioner))
     with pytest.raises(ConflictError) as refused:
-        bookings.cancel(patient.user, booking, "忙", now=start - timedelta(hours=2))
+        moves.cancel(patient.user, booking, "忙", now=start - timedelta(hours=2))
     assert refused.value.code == "past_cancel_cutoff"
 
 
 def test_reschedule_moves_the_booking_and_frees_the_old_time(app):
     practitioner, patient, therapy = small_clinic()
     booking = bookings.book(patient.user, patient, request(therapy, at(2, 9), practitioner))
-    bookings.reschedule(patient.user, booking, at(3, 10))
+    moves.reschedule(patient.user, booking, at(3, 10))
     assert booking.starts_at == at(3, 10) and booking.reschedule_count == 1
     other = create_patient(name="李明")
     assert bookings.book(other.user, other, request(therapy, at(2, 9), practitioner))

@@ -7,7 +7,7 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tests.factories import create_doctor, create_patient, create_practitioner, create_user, login
 from tests.treatments.helpers import NO, at, clinic_today, small_clinic
-from treatments.services import bookings, documents
+from treatments.services import bookings, documents, moves
 from treatments.services.bookings import Request
 
 
@@ -86,7 +86,7 @@ def test_an_empty_day_still_prints(app, client, tmp_path):
 
 def test_cancelled_sessions_are_left_off(app, tmp_path):
     one, _ = two_practitioners_day()
-    bookings.cancel(one.patient.user, one, "有事", now=at(0, 8))
+    moves.cancel(one.patient.user, one, "有事", now=at(0, 8))
     db.session.commit()
     day = clinic_today().fromordinal(clinic_today().toordinal() + 1)
     with app.test_request_context("/"):

@@ -10,7 +10,7 @@ from tcm_app.common.masking import mask_name
 from tcm_app.extensions import db
 from tests.factories import create_doctor, create_patient, create_practitioner
 from tests.treatments.helpers import NO, at, small_clinic
-from treatments.services import bookings
+from treatments.services import bookings, moves
 from treatments.services.bookings import Request
 
 
@@ -68,7 +68,7 @@ def test_no_full_name_or_id_number_leaves_the_hospital(app, client):
 def test_the_uid_stays_the_same_after_a_reschedule(app, client):
     practitioner, first, _ = booked_week()
     before = events(client.get(feed_path(practitioner)))[f"booking-{first.id}@tcm-hospital"]
-    bookings.reschedule(first.patient.user, first, at(3, 9))
+    moves.reschedule(first.patient.user, first, at(3, 9))
     db.session.commit()
     after = events(client.get(feed_path(practitioner)))[f"booking-{first.id}@tcm-hospital"]
     assert after.decoded("DTSTART") == at(3, 9)
@@ -77,7 +77,7 @@ def test_the_uid_stays_the_same_after_a_reschedule(app, client):
 
 def test_a_cancelled_booking_is_marked_cancelled(app, client):
     practitioner, first, second = booked_week()
-    bookings.cancel(first.patient.user, first, "出差")
+    moves.cancel(first.patient.user, first, "出差")
     db.session.commit()
     found = events(client.get(feed_path(practitioner)))
     assert str(found[f"booking-{first.id}@tcm-hospital"]["STATUS"]) == "CANCELLED"

@@ -16,6 +16,7 @@ from tests.factories import create_child, create_encounter, create_patient, crea
 from tests.treatments.helpers import NO, at, clinic_today, small_clinic
 from treatments.models import Booking, CourseRecommendation
 from treatments.services import bookings, recommendations
+from treatments.services.bookings import Request
 from treatments.services.catalogue import add_exception, therapy_by_code
 
 ALL_NO = {code: "no" for code in NO}
@@ -359,25 +360,28 @@ def test_a_course_that_does_not_fit_names_the_dates_and_books_nothing(app, clien
     assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 0
 
 
-def test_a_course_refused_at_booking_shows_the_conflicting_dates(app, client, monkeypatch):
-    """The place went between preview and confirm: the service's ConflictError is shown."""
-    practitioner, patient, _therapy = small_clinic()
+def test_a_course_refused_at_booking_shows_the_conflicting_dates(app, client):
+    """The place went between preview and confirm: nothing is booked and the date is named."""
+    practitioner, patient, therapy = small_clinic()
     rec = recommended(practitioner, patient)
     login(client, patient.user)
     first = clinic_today() + timedelta(days=1)
-    taken = (first + timedelta(days=2)).isoformat()
-
-    def refuse(*args, **kwargs):
-        from tcm_app.common.errors import ConflictError
-
-        raise ConflictError("taken", "course_conflicts", {"conflicts": [taken], "alternatives": {}})
-
-    monkeypatch.setattr(bookings, "book_course", refuse)
+    taken = first + timedelta(days=2)
     url = f"/treatments/courses/{rec.id}/book"
+    assert client.get(url, query_string=course_query(practitioner, first)).status_code == 200
+    other = create_patient(name="李明")
+    days_ahead = (taken - clinic_today()).days
+    bookings.book(other.user, other, Request(therapy, at(days_ahead, 9), practitioner.user_id, NO))
+    db.session.commit()
     response = client.post(url, data={**course_query(practitioner, first), **ALL_NO})
     assert response.status_code == 422
-    assert f'<li class="warn">{taken}' in text(response)
-    assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 0
+    assert f'<li class="warn">{taken.isoformat()}' in text(response)
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Booking.id)).where(Booking.patient_id == patient.id)
+        )
+        == 0
+    )
 
 
 def test_someone_elses_course_is_not_found(app, client):

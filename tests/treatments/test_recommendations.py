@@ -11,7 +11,7 @@ from tcm_app.extensions import db
 from tcm_app.models.audit import AuditEntry
 from tests.factories import create_child, create_doctor, create_encounter, create_patient
 from tests.treatments.helpers import NO, clinic_today, small_clinic
-from treatments.services import bookings, recommendations
+from treatments.services import courses, recommendations
 
 PATTERN = {"sessions": 10, "every_days": 2, "course_length": 10, "rest_days": 3}
 
@@ -88,10 +88,10 @@ def test_the_patient_lists_their_and_their_wards_open_recommendations_only(app):
     recommend(create_encounter(patient=stranger, doctor=practitioner.user), practitioner.user)
     assert {r.id for r in recommendations.for_patient(patient.user)} == {mine.id, ward.id}
     assert recommendations.visible_recommendation(stranger.user, mine.id) is None
-    plan = bookings.CoursePlan(
+    plan = courses.CoursePlan(
         therapy, clinic_today() + timedelta(days=1), time(9), practitioner.user_id, 2, 2
     )
-    bookings.book_course(patient.user, patient, plan, dict(NO), recommendation=mine)
+    courses.book_course(patient.user, patient, plan, dict(NO), recommendation=mine)
     db.session.flush()
     db.session.expire_all()
     assert [r.id for r in recommendations.for_patient(patient.user)] == [ward.id]

@@ -11,7 +11,7 @@ from tests.factories import create_patient
 from tests.treatments.helpers import NO, at, small_clinic
 from treatments import tasks
 from treatments.models import Booking
-from treatments.services import bookings, reminders
+from treatments.services import bookings, moves, reminders
 from treatments.services.bookings import Request
 
 
@@ -53,7 +53,7 @@ def three_bookings():
     due = book(patient, at(1, 9))
     cancelled = book(others[0], at(1, 10))
     later = book(others[1], at(2, 9))
-    bookings.cancel(others[0].user, cancelled, "有事", now=at(0, 7))
+    moves.cancel(others[0].user, cancelled, "有事", now=at(0, 7))
     db.session.commit()
     return due, cancelled, later
 

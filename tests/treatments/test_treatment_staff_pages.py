@@ -19,7 +19,7 @@ from tests.factories import (
 )
 from tests.treatments.helpers import NO, at, clinic_today, small_clinic
 from treatments.models import Booking, BookingScreening, Practitioner
-from treatments.services import bookings, catalogue
+from treatments.services import bookings, catalogue, moves
 from treatments.services.bookings import Request
 
 NOW = {"value": None}
@@ -33,6 +33,7 @@ def frozen(monkeypatch):
         return NOW["value"] or at(0, 10, 30)
 
     monkeypatch.setattr("treatments.services.bookings.utcnow", now)
+    monkeypatch.setattr("treatments.services.moves.utcnow", now)
     monkeypatch.setattr("treatments.views.staff.utcnow", now)
     NOW["value"] = None
     return NOW
@@ -257,7 +258,7 @@ def complete(client, booking, **extra):
 
 def test_only_the_booked_practitioner_records_the_treatment(app, client, frozen):
     booking = book_today()
-    bookings.check_in(booking.patient.user, booking, NO, now=at(0, 10, 30))
+    moves.check_in(booking.patient.user, booking, NO, now=at(0, 10, 30))
     colleague = create_practitioner(user=create_doctor(username="dr-colleague"))
     # the colleague treats this patient too, so the booking is visible to them
     create_encounter(patient=booking.patient, doctor=colleague.user)
@@ -285,7 +286,7 @@ def test_only_the_booked_practitioner_records_the_treatment(app, client, frozen)
 )
 def test_an_incomplete_record_is_refused(app, client, frozen, data):
     booking = book_today()
-    bookings.check_in(booking.patient.user, booking, NO, now=at(0, 10, 30))
+    moves.check_in(booking.patient.user, booking, NO, now=at(0, 10, 30))
     db.session.commit()
     login(client, booking.practitioner.user)
     response = complete(client, booking, **data)

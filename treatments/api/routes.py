@@ -19,7 +19,7 @@ from treatments.api.schemas import (
 )
 from treatments.models import Booking
 from treatments.screening import Severity, questions_for
-from treatments.services import access, availability, bookings
+from treatments.services import access, availability, bookings, moves
 from treatments.services.catalogue import active_therapies, practitioners_for, therapy_by_code
 from treatments.services.catalogue import practitioner as find_practitioner
 
@@ -290,7 +290,7 @@ def booking_cancel(booking_id: int):
     """
     body = load_json(BookingCancelSchema())
     booking = access.visible_booking(user(), booking_id)
-    bookings.cancel(user(), booking, body["reason"])
+    moves.cancel(user(), booking, body["reason"])
     db.session.commit()
     return jsonify(booking_json(booking))
 
@@ -316,6 +316,6 @@ def booking_reschedule(booking_id: int):
     body = load_json(BookingRescheduleSchema())
     booking = access.visible_booking(user(), booking_id)
     starts_at = parse_moment(body["start"])
-    bookings.reschedule(user(), booking, starts_at, body.get("practitioner_id"))
+    moves.reschedule(user(), booking, starts_at, body.get("practitioner_id"))
     db.session.commit()
     return jsonify(booking_json(booking))

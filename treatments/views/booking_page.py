@@ -18,7 +18,7 @@ from tcm_app.views.labels import error_message
 from treatments.booking_rules import BookingStatus
 from treatments.forms.patient import CancelForm, RescheduleForm
 from treatments.models import Booking
-from treatments.services import access, availability, bookings
+from treatments.services import access, availability, moves
 from treatments.views.blueprint import bp
 from treatments.views.patient import (
     clinic_today,
@@ -62,7 +62,7 @@ def booking_cancel(booking_id: int):
     form = CancelForm()
     if form.validate_on_submit():
         try:
-            bookings.cancel(current_user, booking, form.reason.data)
+            moves.cancel(current_user, booking, form.reason.data)
             db.session.commit()
             flash(_("The booking is cancelled."), "success")
             return redirect(url_for("treatments.booking_view", booking_id=booking.id))
@@ -85,7 +85,7 @@ def booking_reschedule(booking_id: int):
     if form.validate_on_submit():
         iso, _sep, pid = form.slot.data.partition("|")
         try:
-            bookings.reschedule(current_user, booking, parse_start(iso), int_or_none(pid))
+            moves.reschedule(current_user, booking, parse_start(iso), int_or_none(pid))
             db.session.commit()
             flash(_("The booking is moved."), "success")
             return redirect(url_for("treatments.booking_view", booking_id=booking.id))

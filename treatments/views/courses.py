@@ -21,7 +21,7 @@ from treatments.forms.patient import (
     answers_of,
     with_screening,
 )
-from treatments.services import access, availability, bookings, recommendations
+from treatments.services import access, availability, courses, recommendations
 from treatments.views.blueprint import bp
 from treatments.views.patient import (
     clinic_today,
@@ -82,7 +82,7 @@ def preview(form, rec, patient):
     if form.first_day.data <= clinic_today() - timedelta(days=1):
         form.first_day.errors = [_("Choose today or a later day.")]
         return None, None
-    plan = bookings.CoursePlan(
+    plan = courses.CoursePlan(
         rec.therapy,
         form.first_day.data,
         form.at.data.replace(second=0, microsecond=0),
@@ -93,7 +93,7 @@ def preview(form, rec, patient):
         rec.rest_days,
     )
     try:
-        return plan, bookings.check_course(plan, patient.id)
+        return plan, courses.check_course(plan, patient.id)
     except TCMError as exc:
         form.form_errors.append(error_message(exc.code, exc.message))
         return None, None
@@ -126,10 +126,10 @@ def course_book(recommendation_id: int):
     if plan:
         confirm.practitioner_id.data = str(plan.practitioner_id)
         confirm.first_day.data, confirm.at.data = plan.first_day.isoformat(), f"{plan.at:%H:%M}"
-    conflict = bookings.series_json(check) if check and not check.bookable else None
+    conflict = courses.series_json(check) if check and not check.bookable else None
     if plan and check and check.bookable and confirm.validate_on_submit():
         try:
-            course = bookings.book_course(
+            course = courses.book_course(
                 current_user, patient, plan, answers_of(confirm, codes), recommendation=rec
             )
             db.session.commit()
@@ -146,7 +146,7 @@ def course_book(recommendation_id: int):
         form=form,
         confirm=confirm,
         plan=plan,
-        dates=bookings.course_dates(plan) if plan else [],
+        dates=courses.course_dates(plan) if plan else [],
         check=check,
         conflict=conflict,
         alternatives=local_alternatives(conflict),

@@ -19,7 +19,7 @@ from treatments import screening
 from treatments.booking_rules import BookingStatus
 from treatments.forms.staff import ActionForm, CompleteForm, answers_of, check_in_form
 from treatments.models import Practitioner
-from treatments.services import access, availability, bookings, calendar, documents, ical
+from treatments.services import access, availability, calendar, documents, ical, moves
 from treatments.views.blueprint import bp
 
 CALENDAR_ROLES = access.STAFF
@@ -86,7 +86,7 @@ def booking_check_in(booking_id: int):
     if not form.validate():
         flash(_("Answer every screening question (yes or no) before checking in."), "error")
         return _back(booking_id)
-    result = _commit_or_flash(lambda: bookings.check_in(current_user, booking, answers_of(form)))
+    result = _commit_or_flash(lambda: moves.check_in(current_user, booking, answers_of(form)))
     if result is False:
         return _back(booking_id)
     reasons = ", ".join(str(label(f.question)) for f in result.findings)
@@ -105,7 +105,7 @@ def booking_no_show(booking_id: int):
     booking = access.visible_booking(current_user, booking_id)
     if not ActionForm().validate():
         flash(_("The form expired. Reload and try again."), "error")
-    elif _commit_or_flash(lambda: bookings.mark_no_show(current_user, booking)):
+    elif _commit_or_flash(lambda: moves.mark_no_show(current_user, booking)):
         flash(_("Recorded as not come."), "success")
     return _back(booking_id)
 
@@ -121,7 +121,7 @@ def booking_complete(booking_id: int):
             flash(", ".join(str(e) for e in errors), "error")
         return _back(booking_id)
     done = _commit_or_flash(
-        lambda: bookings.complete(
+        lambda: moves.complete(
             current_user,
             booking,
             form.points.data,
