@@ -14,7 +14,7 @@ from tcm_app.models.audit import AuditEntry
 from tests.factories import create_bed, create_pharmacist, create_user, login
 from tests.treatments.helpers import NO, at, clinic_today, small_clinic
 from treatments.models import Booking, ScheduleException, Therapy, TreatmentResource
-from treatments.services import bookings, catalogue
+from treatments.services import bookings, catalogue, clinic_setup
 from treatments.services.bookings import Request
 
 WEEK_BLANK = {f"d{d}_{part}{n}": "" for d in range(7) for part in ("start", "end") for n in (1, 2)}
@@ -97,8 +97,8 @@ def test_the_clinic_desk_edits_hours_but_not_therapies(app, client):
         f"/treatments/admin/practitioners/{practitioner.user_id}/hours", data=hours
     )
     assert response.status_code == 302
-    assert catalogue.weekly_hours(practitioner.user_id)[0] == [(time(10), time(12))]
-    assert catalogue.weekly_hours(practitioner.user_id)[1] == []
+    assert clinic_setup.weekly_hours(practitioner.user_id)[0] == [(time(10), time(12))]
+    assert clinic_setup.weekly_hours(practitioner.user_id)[1] == []
 
 
 @pytest.mark.parametrize(
@@ -239,14 +239,14 @@ def test_a_deactivated_practitioner_is_no_longer_offered(app, client):
 def test_bad_weekly_hours_are_form_errors(app, client, hours):
     practitioner, _patient, _therapy = small_clinic()
     signed_in(client, Role.CLINIC)
-    before = catalogue.weekly_hours(practitioner.user_id)
+    before = clinic_setup.weekly_hours(practitioner.user_id)
     response = client.post(
         f"/treatments/admin/practitioners/{practitioner.user_id}/hours",
         data={**WEEK_BLANK, **hours},
     )
     assert response.status_code == 422
     assert "has-error" in response.get_data(as_text=True)
-    assert catalogue.weekly_hours(practitioner.user_id) == before
+    assert clinic_setup.weekly_hours(practitioner.user_id) == before
 
 
 def test_two_spans_a_day_are_saved_in_order(app, client):
@@ -261,7 +261,7 @@ def test_two_spans_a_day_are_saved_in_order(app, client):
     }
     url = f"/treatments/admin/practitioners/{practitioner.user_id}/hours"
     assert client.post(url, data=hours).status_code == 302
-    assert catalogue.weekly_hours(practitioner.user_id)[1] == [
+    assert clinic_setup.weekly_hours(practitioner.user_id)[1] == [
         (time(8, 30), time(11, 30)),
         (time(13, 30), time(17)),
     ]
@@ -374,7 +374,7 @@ def test_clinic_hours_and_a_holiday_over_bookings(app, client):
     hours = {**WEEK_BLANK, **{f"d{d}_start1": "08:00" for d in range(6)}}
     hours.update({f"d{d}_end1": "17:30" for d in range(6)})
     assert client.post("/treatments/admin/clinic/hours", data=hours).status_code == 302
-    assert catalogue.weekly_hours(None)[6] == []
+    assert clinic_setup.weekly_hours(None)[6] == []
     day = (clinic_today() + timedelta(days=6)).isoformat()
     response = client.post(
         "/treatments/admin/clinic/holidays?lang=en",

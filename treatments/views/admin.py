@@ -25,7 +25,7 @@ from treatments.forms.admin import (
     WeekForm,
 )
 from treatments.models import Practitioner, ScheduleException, Therapy, TreatmentResource
-from treatments.services import catalogue
+from treatments.services import clinic_setup
 from treatments.services.availability import to_local
 from treatments.views.blueprint import bp
 
@@ -51,14 +51,14 @@ def _failed(form, exc: TCMError) -> None:
 
 
 def _qualification_choices(form) -> None:
-    form.qualifications.choices = choices((q, q) for q in catalogue.qualification_codes())
+    form.qualifications.choices = choices((q, q) for q in clinic_setup.qualification_codes())
 
 
 def _practitioner_form() -> PractitionerForm:
     form = PractitionerForm()
     form.user_id.choices = choices(
         (u.id, f"{u.full_name} ({u.username}, {label(u.role)})")
-        for u in catalogue.candidate_staff()
+        for u in clinic_setup.candidate_staff()
     )
     _qualification_choices(form)
     return form
@@ -74,11 +74,11 @@ def admin_home():
 def _home(form, status=200):
     return render_template(
         "treatments/admin/home.html",
-        therapies=catalogue.all_therapies(),
-        practitioners=catalogue.all_practitioners(),
-        resources=catalogue.all_resources(),
-        clinic_week=catalogue.weekly_hours(None),
-        exceptions=catalogue.upcoming_all(_today()),
+        therapies=clinic_setup.all_therapies(),
+        practitioners=clinic_setup.all_practitioners(),
+        resources=clinic_setup.all_resources(),
+        clinic_week=clinic_setup.weekly_hours(None),
+        exceptions=clinic_setup.upcoming_all(_today()),
         names=_names(),
         form=form,
         weekdays=WEEKDAYS,
@@ -86,7 +86,7 @@ def _home(form, status=200):
 
 
 def _names() -> dict:
-    return {p.user_id: p.user.full_name for p in catalogue.all_practitioners()}
+    return {p.user_id: p.user.full_name for p in clinic_setup.all_practitioners()}
 
 
 @bp.route("/admin/therapies/<int:therapy_id>", methods=["GET", "POST"])
@@ -95,14 +95,14 @@ def therapy_edit(therapy_id: int):
     """Edit a therapy; the same rules as the data file (treatments/catalogue.py) apply."""
     therapy = _get(Therapy, therapy_id)
     form = TherapyForm(obj=therapy)
-    codes = sorted({*catalogue.qualification_codes(), therapy.qualification})
+    codes = sorted({*clinic_setup.qualification_codes(), therapy.qualification})
     form.qualification.choices = choices((q, q) for q in codes)
     if request.method == "GET":
         for question, severity in (therapy.contraindications or {}).items():
             form[f"ci_{question}"].data = severity
     elif form.validate_on_submit():
         try:
-            catalogue.update_therapy(therapy, form.values(), current_user)
+            clinic_setup.update_therapy(therapy, form.values(), current_user)
             db.session.commit()
             flash(_("Therapy saved."), "success")
             return redirect(url_for("treatments.admin_home"))
@@ -120,7 +120,7 @@ def practitioner_save():
     if form.validate_on_submit():
         user = _get(User, form.user_id.data)
         try:
-            catalogue.save_practitioner(user, form.qualifications.data or [], current_user)
+            clinic_setup.save_practitioner(user, form.qualifications.data or [], current_user)
             db.session.commit()
             flash(_("Practitioner saved."), "success")
             return redirect(url_for("treatments.practitioner_view", user_id=user.id))
@@ -139,7 +139,7 @@ def practitioner_view(user_id: int):
 def _practitioner_page(found: Practitioner, status=200, **given):
     week = given.get("week") or WeekForm(formdata=None)
     if "week" not in given:
-        week.fill(catalogue.weekly_hours(found.user_id))
+        week.fill(clinic_setup.weekly_hours(found.user_id))
     quals = given.get("quals") or QualificationsForm(
         formdata=None, qualifications=found.qualifications
     )
@@ -155,7 +155,7 @@ def _practitioner_page(found: Practitioner, status=200, **given):
         quals=quals,
         leave=leave,
         day=day,
-        exceptions=catalogue.upcoming_exceptions(found.user_id, _today()),
+        exceptions=clinic_setup.upcoming_exceptions(found.user_id, _today()),
     ), status
 
 
@@ -167,7 +167,7 @@ def practitioner_qualifications(user_id: int):
     _qualification_choices(form)
     if form.validate_on_submit():
         try:
-            catalogue.save_practitioner(found.user, form.qualifications.data or [], current_user)
+            clinic_setup.save_practitioner(found.user, form.qualifications.data or [], current_user)
             db.session.commit()
             flash(_("Qualifications saved."), "success")
             return redirect(url_for("treatments.practitioner_view", user_id=user_id))
@@ -181,7 +181,7 @@ def practitioner_qualifications(user_id: int):
 def practitioner_toggle(user_id: int):
     """Take a practitioner off the booking pages (existing bookings stay) or back on."""
     found = _get(Practitioner, user_id)
-    catalogue.set_practitioner_active(found, not found.active, current_user)
+    clinic_setup.set_practitioner_active(found, not found.active, current_user)
     db.session.commit()
     flash(_("Practitioner updated."), "success")
     return redirect(url_for("treatments.practitioner_view", user_id=user_id))
@@ -193,7 +193,7 @@ def practitioner_hours(user_id: int):
     found = _get(Practitioner, user_id)
     form = WeekForm()
     if form.validate_on_submit():
-        catalogue.save_week(user_id, form.week, current_user)
+        clinic_setup.save_week(user_id, form.week, current_user)
         db.session.commit()
         flash(_("Weekly hours saved."), "success")
         return redirect(url_for("treatments.practitioner_view", user_id=user_id))
@@ -215,13 +215,13 @@ def practitioner_leave(user_id: int):
 def _days_off(practitioner_id, form: DaysOffForm) -> bool:
     first, last = form.first.data, form.last.data or form.first.data
     try:
-        catalogue.add_days_off(
+        clinic_setup.add_days_off(
             practitioner_id, first, last, form.reason.data, form.note.data or "", current_user
         )
     except TCMError as exc:
         _failed(form, exc)
         return False
-    touched = catalogue.bookings_touched(practitioner_id, first, last)
+    touched = clinic_setup.bookings_touched(practitioner_id, first, last)
     db.session.commit()
     flash(_("Days off saved."), "success")
     _warn(touched)
@@ -259,10 +259,10 @@ def practitioner_day(user_id: int):
     if form.validate_on_submit():
         day, spans = form.day.data, form.spans
         try:
-            catalogue.add_days_off(
+            clinic_setup.add_days_off(
                 user_id, day, day, form.reason.data, form.note.data or "", current_user, spans
             )
-            touched = catalogue.bookings_touched(user_id, day, day, spans)
+            touched = clinic_setup.bookings_touched(user_id, day, day, spans)
             db.session.commit()
             flash(_("Hours for the day saved."), "success")
             _warn(touched)
@@ -282,7 +282,7 @@ def exception_remove(exception_id: int):
         if row.practitioner_id
         else url_for("treatments.clinic_view")
     )
-    catalogue.remove_exception(exception_id, current_user)
+    clinic_setup.remove_exception(exception_id, current_user)
     db.session.commit()
     flash(_("Removed."), "success")
     return redirect(back)
@@ -298,14 +298,14 @@ def clinic_view():
 def _clinic_page(status=200, week=None, holiday=None):
     if week is None:
         week = WeekForm(formdata=None)
-        week.fill(catalogue.weekly_hours(None))
+        week.fill(clinic_setup.weekly_hours(None))
     holiday = holiday or DaysOffForm(formdata=None)
     holiday.reason.choices = choices([("holiday", label("holiday"))])
     return render_template(
         "treatments/admin/clinic.html",
         week=week,
         holiday=holiday,
-        exceptions=catalogue.upcoming_exceptions(None, _today()),
+        exceptions=clinic_setup.upcoming_exceptions(None, _today()),
     ), status
 
 
@@ -314,7 +314,7 @@ def _clinic_page(status=200, week=None, holiday=None):
 def clinic_hours():
     form = WeekForm()
     if form.validate_on_submit():
-        catalogue.save_week(None, form.week, current_user)
+        clinic_setup.save_week(None, form.week, current_user)
         db.session.commit()
         flash(_("Opening hours saved."), "success")
         return redirect(url_for("treatments.clinic_view"))
@@ -339,7 +339,7 @@ def resource_new():
     form = ResourceForm()
     if form.validate_on_submit():
         try:
-            catalogue.set_resource(None, _resource_values(form), current_user)
+            clinic_setup.set_resource(None, _resource_values(form), current_user)
             db.session.commit()
             flash(_("Bed or room added."), "success")
             return redirect(url_for("treatments.admin_home"))
@@ -368,7 +368,7 @@ def resource_edit(resource_id: int):
     form.code.data = resource.code  # the code is the bed's stable name; it is not edited
     if form.validate_on_submit():
         try:
-            catalogue.set_resource(resource, _resource_values(form), current_user)
+            clinic_setup.set_resource(resource, _resource_values(form), current_user)
             db.session.commit()
             flash(_("Bed or room saved."), "success")
             return redirect(url_for("treatments.admin_home"))
@@ -379,7 +379,7 @@ def resource_edit(resource_id: int):
         "treatments/admin/resource.html",
         form=form,
         resource=resource,
-        in_use=catalogue.seats_in_use(resource.id),
+        in_use=clinic_setup.seats_in_use(resource.id),
     ), status
 
 
@@ -388,7 +388,7 @@ def resource_edit(resource_id: int):
 def resource_toggle(resource_id: int):
     """Take a bed or room out of booking (or back); bookings already on it stay."""
     resource = _get(TreatmentResource, resource_id)
-    held = catalogue.set_resource_active(resource, not resource.active, current_user)
+    held = clinic_setup.set_resource_active(resource, not resource.active, current_user)
     db.session.commit()
     flash(_("Bed or room updated."), "success")
     if not resource.active and held:
