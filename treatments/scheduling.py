@@ -14,6 +14,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 MINUTES_A_DAY = 24 * 60
+STEP_MINUTES = 15  # sessions start on this grid from the start of each working window
 
 
 @dataclass(frozen=True, order=True)
@@ -79,6 +80,14 @@ class Busy:
     seats: dict = field(default_factory=dict)
 
 
+def on_grid(moment: datetime, windows: list[Interval], step_minutes: int = STEP_MINUTES) -> bool:
+    """Does `moment` fall on the start grid of the working window that holds it?"""
+    step = timedelta(minutes=step_minutes)
+    return any(
+        w.start <= moment < w.end and (moment - w.start) % step == timedelta() for w in windows
+    )
+
+
 def _mask(interval: Interval, day_start: datetime) -> int:
     """The minutes of the day an interval covers, as bits (bit 0 = 00:00), clipped to the day."""
     first = max(0, int((interval.start - day_start).total_seconds() // 60))
@@ -101,7 +110,7 @@ def free_slots(
     busy: Busy,
     clinic: WorkingHours,
     now: datetime,
-    step_minutes: int = 15,
+    step_minutes: int = STEP_MINUTES,
     origin: datetime | None = None,
 ) -> list[Slot]:
     """Every start on the step grid where a practitioner works and is free, the clinic is open,

@@ -243,6 +243,7 @@ ERROR_MESSAGES = {
         "That time is outside the practitioner's or the clinic's hours. "
         "Choose one of the free times."
     ),
+    "not_a_start_time": _l("Sessions start every 15 minutes. Choose one of the free times."),
     "patient_busy": _l("You already have a booking at that time. Choose another time."),
     "not_qualified": _l(
         "This practitioner is not qualified for this therapy. "

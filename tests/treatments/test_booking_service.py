@@ -37,6 +37,7 @@ def test_a_free_slot_is_booked_and_holds_its_cells(app):
         pytest.param(lambda: at(1, 13), "outside_hours", id="outside-the-practitioners-hours"),
         pytest.param(lambda: at(1, 11, 45), "outside_hours", id="running-past-the-end-of-hours"),
         pytest.param(lambda: at(90, 9), "too_far_ahead", id="beyond-the-booking-horizon"),
+        pytest.param(lambda: at(1, 9, 5), "not_a_start_time", id="a-start-off-the-15-minute-grid"),
     ],
 )
 def test_bad_times_are_refused_with_a_reason(app, start, code):

@@ -13,6 +13,7 @@ from treatments.scheduling import (
     check_series,
     course_dates,
     free_slots,
+    on_grid,
 )
 
 pytestmark = pytest.mark.pure
@@ -152,3 +153,24 @@ def test_a_series_names_its_conflicting_dates_and_offers_alternatives():
 def test_a_free_series_is_bookable_as_a_whole():
     check = check_series(course_dates(MONDAY, 3, 2), time(9), lambda d: slots(day=d), 7)
     assert check.bookable and [s.start.date() for s in check.slots] == course_dates(MONDAY, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (at(9), True),
+        (at(9, 45), True),
+        (at(9, 5), False),
+        (at(12), False),
+        (at(8, 45), False),
+    ],
+    ids=[
+        "the-window-start-is-on-the-grid",
+        "every-quarter-hour-after-it-is",
+        "five-past-is-off-the-grid",
+        "the-window-end-is-not-a-start",
+        "before-the-window-is-not-a-start",
+    ],
+)
+def test_starts_are_on_the_grid_of_their_window(moment, expected):
+    assert on_grid(moment, WorkingHours(MORNING).windows(MONDAY)) is expected

@@ -154,6 +154,12 @@ def refusal_for(request: Request, patient_id, now, free, ignore_booking_id=None)
             "outside_hours",
             offered,
         )
+    if not _on_grid(request, day):
+        return ValidationError(
+            f"sessions start every {scheduling.STEP_MINUTES} minutes; choose one of the free times",
+            "not_a_start_time",
+            offered,
+        )
     if _patient_busy(patient_id, request, ignore_booking_id):
         return ConflictError("you already have a booking at that time", "patient_busy", offered)
     return ConflictError("that place has just been taken", "slot_taken", offered)
@@ -165,6 +171,11 @@ def _within_hours(request: Request, day: date) -> bool:
     wanted = scheduling.Interval(start, start + timedelta(minutes=request.therapy.minutes))
     practitioner, clinic = availability.day_windows(request.practitioner_id, day)
     return any(w.contains(wanted) for w in practitioner) and any(w.contains(wanted) for w in clinic)
+
+
+def _on_grid(request: Request, day: date) -> bool:
+    practitioner, _clinic = availability.day_windows(request.practitioner_id, day)
+    return scheduling.on_grid(availability.to_local(request.starts_at), practitioner)
 
 
 def _patient_busy(patient_id, request: Request, ignore_booking_id) -> bool:
