@@ -234,6 +234,7 @@ def test_a_deactivated_practitioner_is_no_longer_offered(app, client):
         ),
         pytest.param({"d3_start1": "09:00"}, id="half-a-span"),
         pytest.param({"d4_start1": "nine", "d4_end1": "12:00"}, id="not-a-time"),
+        pytest.param({"d5_start1": "09:03", "d5_end1": "12:00"}, id="off-the-5-minute-mark"),
     ],
 )
 def test_bad_weekly_hours_are_form_errors(app, client, hours):

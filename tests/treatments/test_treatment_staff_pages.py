@@ -164,6 +164,7 @@ def test_a_doctor_starts_on_their_own_column(app, client):
         pytest.param("by=nurse", id="an-unknown-grouping"),
         pytest.param("practitioner_id=abc", id="a-practitioner-id-that-is-not-a-number"),
         pytest.param("resource_id=1;drop", id="a-resource-id-that-is-not-a-number"),
+        pytest.param("date=9999-12-31", id="a-date-centuries-away"),
     ],
 )
 def test_bad_calendar_parameters_get_a_clear_400(app, client, query):

@@ -23,8 +23,8 @@ from treatments.services import access, availability, bookings, moves
 from treatments.services.catalogue import active_therapies, practitioners_for, therapy_by_code
 from treatments.services.catalogue import practitioner as find_practitioner
 
-BOOKERS = (Role.PATIENT, Role.CLINIC, Role.ADMIN)
-READERS = (Role.PATIENT, Role.CLINIC, Role.ADMIN, Role.DOCTOR)
+BOOKERS = (Role.PATIENT, *access.DESK)
+READERS = (Role.PATIENT, *access.STAFF)
 MAX_LISTED = 200
 YEARS = (2000, 2999)  # outside this, a date is a typo (and date arithmetic could overflow)
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

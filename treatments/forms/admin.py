@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tcm_app.views.labels import LABELS, choices
+from treatments.booking_rules import TICK_MINUTES
 from treatments.screening import QUESTIONS
 
 EQUIPMENT = ("electro_stimulator", "smoke_extraction", "tdp_lamp")
@@ -49,6 +50,9 @@ def _spans(form, names) -> list | None:
             continue
         if start.data is None or end.data is None:
             (start if start.data is None else end).errors.append(_l("Give both start and end."))
+            ok = False
+        elif any(t.minute % TICK_MINUTES or t.second for t in (start.data, end.data)):
+            start.errors.append(_l("Hours start and end on a 5-minute mark, such as 08:30."))
             ok = False
         elif end.data <= start.data:
             end.errors.append(_l("The end must be after the start."))

@@ -86,6 +86,9 @@ class WeekView:
     lines: list  # [(Column, {day: [Block]})]
 
 
+MAX_DAYS_AWAY = 3660  # further is a typo (and date arithmetic would overflow)
+
+
 def parse_query(args, default_day: date, practitioner_default: int | None = None) -> Query:
     """Read ?view=&date=&by=&practitioner_id=&resource_id= ; a bad value is a clear 400."""
     view, by = args.get("view") or "day", args.get("by") or "practitioner"
@@ -100,9 +103,11 @@ def parse_query(args, default_day: date, practitioner_default: int | None = None
     raw_day = args.get("date") or ""
     try:
         day = date.fromisoformat(raw_day) if raw_day else default_day
+        if abs((day - default_day).days) > MAX_DAYS_AWAY:
+            raise ValueError("too far from today")
     except ValueError:
         raise ValidationError(
-            "the date must look like 2025-03-14",
+            "the date must look like 2025-03-14, within ten years of today",
             code="bad_calendar_date",
             fields={"date": ["invalid"]},
         ) from None

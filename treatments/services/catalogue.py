@@ -11,6 +11,7 @@ from sqlalchemy import select
 from tcm_app.common.errors import NotFoundError, ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
+from treatments.booking_rules import TICK_MINUTES
 from treatments.catalogue import therapy_row
 from treatments.models import (
     Practitioner,
@@ -113,10 +114,23 @@ def practitioner(user_id) -> Practitioner:
     return found
 
 
+def _valid_span(start, end) -> bool:
+    """A span ending after it starts, both on a 5-minute mark: a booking holds whole 5-minute
+    ticks, so hours off the mark would offer starts that clash with the booking before."""
+    return (
+        isinstance(start, time)
+        and isinstance(end, time)
+        and end > start
+        and all(t.minute % TICK_MINUTES == 0 and not t.second for t in (start, end))
+    )
+
+
 def set_weekly_hours(practitioner_id: int | None, weekday: int, spans) -> None:
     """Replace one weekday's template (practitioner None: the clinic's opening hours)."""
-    if not 0 <= weekday <= 6 or any(not isinstance(a, time) or b <= a for a, b in spans):
-        raise ValidationError("hours need a weekday 0-6 and spans that end after they start")
+    if not 0 <= weekday <= 6 or not all(_valid_span(a, b) for a, b in spans):
+        raise ValidationError(
+            "hours need a weekday 0-6 and spans on 5-minute marks that end after they start"
+        )
     for row in db.session.scalars(
         select(WorkingHours).where(
             WorkingHours.practitioner_id.is_(None)
@@ -137,7 +151,7 @@ def add_exception(
     practitioner_id: int | None, day: date, reason: str, spans=(), note: str = ""
 ) -> list[ScheduleException]:
     """Leave or a clinic holiday (no spans: closed all day), or other hours that day."""
-    if reason not in EXCEPTION_REASONS or any(b <= a for a, b in spans):
+    if reason not in EXCEPTION_REASONS or not all(_valid_span(a, b) for a, b in spans):
         raise ValidationError("a reason (leave, holiday, training, other) and valid hours")
     rows = [
         ScheduleException(

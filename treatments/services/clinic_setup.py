@@ -51,6 +51,7 @@ THERAPY_FIELDS = (
     "active",
 )
 MAX_CLOSED_DAYS = 92
+MAX_DAYS_AHEAD = 730  # days off are planned at most two years ahead
 
 
 def all_therapies() -> list[Therapy]:
@@ -235,8 +236,11 @@ def add_days_off(practitioner_id, first: date, last: date, reason: str, note: st
     refused over days that already differ from the template (remove those first). Audited."""
     if last < first or (last - first).days >= MAX_CLOSED_DAYS:
         raise ValidationError("bad date range", code="bad_days", fields={"last": ["bad_days"]})
-    if first < utcnow().astimezone(_zone()).date():
+    today = utcnow().astimezone(_zone()).date()
+    if first < today:
         raise ValidationError("in the past", code="day_in_past", fields={"first": ["day_in_past"]})
+    if (last - today).days > MAX_DAYS_AHEAD:
+        raise ValidationError("too far ahead", code="bad_days", fields={"last": ["bad_days"]})
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     column = ScheduleException.practitioner_id
     taken = db.session.scalars(

@@ -56,7 +56,7 @@ def booking_view(booking_id: int):
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
-@roles_required(Role.PATIENT, *access.STAFF)
+@roles_required(Role.PATIENT, *access.DESK)
 def booking_cancel(booking_id: int):
     booking = access.visible_booking(current_user, booking_id)
     form = CancelForm()
@@ -74,7 +74,7 @@ def booking_cancel(booking_id: int):
 
 
 @bp.route("/bookings/<int:booking_id>/reschedule", methods=["GET", "POST"])
-@roles_required(Role.PATIENT, *access.STAFF)
+@roles_required(Role.PATIENT, *access.DESK)
 def booking_reschedule(booking_id: int):
     """Pick a new day → its free times (this booking's own place counts as free) → move."""
     booking = access.visible_booking(current_user, booking_id)

@@ -3,7 +3,7 @@ session date of it and books the whole course in one step, or nothing."""
 
 from datetime import datetime, time, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -81,6 +81,10 @@ def preview(form, rec, patient):
         return None, None
     if form.first_day.data <= clinic_today() - timedelta(days=1):
         form.first_day.errors = [_("Choose today or a later day.")]
+        return None, None
+    horizon = current_app.config["TREATMENT_BOOKING_DAYS"]
+    if form.first_day.data > clinic_today() + timedelta(days=horizon):
+        form.first_day.errors = [_("Bookings open only %(days)d days ahead.", days=horizon)]
         return None, None
     plan = courses.CoursePlan(
         rec.therapy,

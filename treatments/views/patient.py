@@ -78,7 +78,9 @@ def parse_start(value) -> datetime | None:
         moment = datetime.fromisoformat(str(value or ""))
     except ValueError:
         return None
-    return moment if moment.tzinfo is not None else None
+    if moment.tzinfo is None or not 2000 <= moment.year <= 2999:  # far years overflow on display
+        return None
+    return moment
 
 
 def int_or_none(value) -> int | None:

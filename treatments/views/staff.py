@@ -145,7 +145,10 @@ def day_sheet():
     except TCMError as exc:
         flash_error(exc)
         return redirect(url_for("treatments.calendar"))
-    pdf = documents.day_sheet_pdf(query.day, query.practitioner_id)
+    practitioner_id = query.practitioner_id
+    if current_user.role == Role.DOCTOR:  # a doctor prints their own sheet, not the clinic's
+        practitioner_id = current_user.id
+    pdf = documents.day_sheet_pdf(query.day, practitioner_id)
     headers = {
         "Content-Type": "application/pdf",
         "Content-Disposition": f'inline; filename="day-sheet-{query.day.isoformat()}.pdf"',
