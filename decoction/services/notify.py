@@ -3,14 +3,13 @@ senders (e-mail, SMS). Real gateways cannot exist here; they implement `Sender` 
 in ORDER_NOTIFICATION_SENDERS. The default sender only writes to the log."""
 
 from datetime import date, timedelta
-from typing import Protocol
 
-from flask import current_app
 from sqlalchemy import select
 
 from decoction.models import DecoctionOrder, OrderNotification
 from tcm_app.extensions import db
 from tcm_app.models.types import utcnow
+from tcm_app.services.notify import senders
 
 MESSAGES = {
     "shipped": "您的中药已发货：{courier} {tracking}。收到后请冷藏保存。",
@@ -19,25 +18,6 @@ MESSAGES = {
     "take_medicine": "服药提醒：今天请按医嘱服药（订单 {order}，共 {packets} 剂）。",
     "revisit": "您的中药已服完，如需继续治疗，请预约复诊。",
 }
-
-
-class Sender(Protocol):
-    name: str
-
-    def send(self, user, message: str) -> str:
-        """Deliver `message` to `user`; return the gateway's reference."""
-
-
-class LogSender:
-    name = "log"
-
-    def send(self, user, message: str) -> str:
-        current_app.logger.info("notify user %s: %s", user.id, message)
-        return "logged"
-
-
-def senders() -> list[Sender]:
-    return current_app.config.get("ORDER_NOTIFICATION_SENDERS") or [LogSender()]
 
 
 def notify(order: DecoctionOrder, kind: str, day: date | None = None) -> OrderNotification | None:
@@ -60,7 +40,7 @@ def notify(order: DecoctionOrder, kind: str, day: date | None = None) -> OrderNo
         packets=order.packets,
     )
     results = {}
-    for sender in senders():
+    for sender in senders("ORDER_NOTIFICATION_SENDERS"):
         try:
             results[sender.name] = sender.send(user, message)
         except Exception as exc:  # a gateway failure must not lose the message

@@ -3,12 +3,12 @@ each booked session starting tomorrow (clinic date) is reminded once, however of
 runs or how many workers run it, through the configured senders (log by default)."""
 
 from datetime import datetime, time, timedelta
-from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import select, update
 
 from tcm_app.extensions import db
+from tcm_app.services.notify import senders
 from treatments.booking_rules import BookingStatus
 from treatments.models import Booking
 from treatments.services import availability
@@ -20,27 +20,6 @@ MESSAGE = (
     "请提前10分钟到达；请勿空腹或过度疲劳时前来；请带上您正在服用的药物清单。"
     "如需取消，请在开始前{hours}小时以前在“我的预约”中取消：{link}；之后请致电诊所。"
 )
-
-
-class Sender(Protocol):
-    """An SMS or e-mail gateway (real ones are configured in TREATMENT_REMINDER_SENDERS)."""
-
-    name: str
-
-    def send(self, user, message: str) -> str:
-        """Deliver `message` to `user`; return the gateway's reference."""
-
-
-class LogSender:
-    name = "log"
-
-    def send(self, user, message: str) -> str:
-        current_app.logger.info("treatment reminder to user %s: %s", user.id, message)
-        return "logged"
-
-
-def senders() -> list[Sender]:
-    return current_app.config.get("TREATMENT_REMINDER_SENDERS") or [LogSender()]
 
 
 def due_booking_ids(now: datetime) -> list[int]:
@@ -109,7 +88,7 @@ def send_due_reminders(now: datetime) -> int:
         if user is None:
             continue
         message = message_for(booking)
-        for sender in senders():
+        for sender in senders("TREATMENT_REMINDER_SENDERS"):
             try:
                 sender.send(user, message)
             except Exception as exc:  # a gateway failure must not stop the other reminders
