@@ -26,9 +26,14 @@ FIELD_KEY = Fernet.generate_key().decode()
 
 
 def pytest_collection_modifyitems(config, items):
-    """On the PostgreSQL pass, run again exactly the tests that touch the database."""
+    """On the PostgreSQL pass, run again exactly the tests that touch the database, but not the
+    browser journeys: they test the pages, once per `make test`, on SQLite."""
     if PG_URL:
-        items[:] = [item for item in items if "app" in getattr(item, "fixturenames", ())]
+        items[:] = [
+            item
+            for item in items
+            if "app" in getattr(item, "fixturenames", ()) and "tests/journeys" not in str(item.fspath)
+        ]
 
 
 def pytest_report_header(config):

@@ -1,0 +1,103 @@
+"""Journeys: real Chromium through the rendered pages, as each user performs the work.
+
+Every page a journey opens is watched: a 5xx answer, a console error, an uncaught script error or
+an English sentence in the visible text of a Chinese page fails the journey at its end (with the
+list of everything seen). Journeys run once per `make test`, on SQLite (see tests/conftest.py)."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import ARGS, CHROMIUM
+
+WATCH_SCRIPT = (Path(__file__).parent / "watch.js").read_text(encoding="utf-8")
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+
+
+def pytest_collection_modifyitems(config, items):
+    skip = pytest.mark.skip(reason="Chromium is installed by make test")
+    for item in items:
+        if CHROMIUM is None and "tests/journeys" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def config_overrides():
+    return {"WTF_CSRF_ENABLED": True}
+
+
+class Watcher:
+    """Collects what must never happen on a page a person uses."""
+
+    def __init__(self):
+        self.problems: list[str] = []
+        self.expected: list[str] = []
+
+    def expect(self, text: str) -> None:
+        """Allow console errors containing `text` (a journey step that is refused on purpose, e.g.
+        "status of 422"); everything else still fails the journey."""
+        self.expected.append(text)
+
+    def attach(self, page, who: str) -> None:
+        page.on("response", lambda r: self._response(who, r))
+        page.on("console", lambda m: self._console(who, m))
+        page.on("pageerror", lambda e: self.problems.append(f"{who}: script error: {e}"))
+
+    def _response(self, who, response):
+        if response.status >= 500:
+            self.problems.append(f"{who}: {response.status} from {response.url}")
+
+    def _console(self, who, message):
+        if message.type == "error" and not any(text in message.text for text in self.expected):
+            where = message.page.url if message.page else "?"
+            self.problems.append(f"{who}: console error on {where}: {message.text}")
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def watcher():
+    return Watcher()
+
+
+@pytest.fixture
+def person(browser, watcher):
+    """`person("patient", phone=True)` opens a page for one person, in a context of their own
+    (cookies apart from the others'), watched for 5xx, console errors and English."""
+    contexts = []
+
+    def open_page(who: str, phone: bool = False):
+        screen = PHONE if phone else DESKTOP
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **screen)
+        context.add_init_script(WATCH_SCRIPT)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        watcher.attach(page, who)
+        return page
+
+    yield open_page
+    for context in contexts:
+        for page in context.pages:
+            if not page.is_closed():
+                page.wait_for_timeout(300)  # let the English scan of the last page report
+        context.close()
+    assert watcher.problems == [], "\n".join(watcher.problems)
+
+
+def sign_in(page, base: str, username: str, password: str) -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto(f"{base}/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()

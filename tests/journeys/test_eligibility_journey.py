@@ -1,0 +1,29 @@
+"""The doctor decides a new follow-up's eligibility (复诊资格) on the visit page as rendered: the
+decision is saved and shown (the form once posted without its hidden version and was refused)."""
+
+from tcm_app.extensions import db
+from tcm_app.services import documents
+from tcm_app.services import encounters as encounter_service
+from tests.factories import PASSWORD, create_encounter, png_bytes
+from tests.journeys.conftest import sign_in
+
+
+def test_doctor_decides_eligibility_of_a_new_follow_up(app, live_server, person):
+    encounter = create_encounter()
+    encounter_service.start_encounter(encounter, encounter.doctor)
+    documents.add_document(
+        encounter, encounter.patient.user, "discharge_summary", "d.png", png_bytes()
+    )
+    doctor, encounter_id = encounter.doctor.username, encounter.id
+    db.session.commit()
+    db.session.remove()
+
+    page = person("doctor")
+    sign_in(page, live_server, doctor, PASSWORD)
+    page.goto(f"{live_server}/encounters/{encounter_id}")
+    form = page.locator("form", has=page.get_by_label("判定结果"))
+    form.get_by_label("判定结果").select_option(label="符合在线复诊条件")
+    form.get_by_label("原因").fill("门诊病历明确诊断胃脘痛，病情稳定")
+    form.get_by_role("button").click()
+    page.wait_for_load_state()
+    assert "门诊病历明确诊断胃脘痛，病情稳定" in page.content()
