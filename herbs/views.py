@@ -2,6 +2,7 @@
 patient's prescriptions and PDF, and the public verification page behind the QR code."""
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,6 +23,7 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services import access as core_access
 from tcm_app.services.accounts import set_signing_password
+from tcm_app.services.clock import utc_now
 from tcm_app.views.errors import form_page_refusal
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
@@ -49,6 +51,16 @@ def embeddable_in_our_pages(response):
 EDITOR_ROWS = 12
 MORE_ROWS = 6
 SEARCH_LIMIT = 12
+
+
+@bp.app_context_processor
+def workbench_helpers():
+    """The doctor's workbench lists the prescriptions a pharmacist returned."""
+
+    def returned_prescriptions_for(user):
+        return db.session.scalars(access.returned_to(user).limit(100)).all()
+
+    return {"returned_prescriptions_for": returned_prescriptions_for}
 
 
 @bp.route("/search")
@@ -387,8 +399,11 @@ def prescription_pdf(prescription_id: int):
 @bp.route("/review")
 @roles_required(Role.PHARMACIST)
 def review_queue():
+    """The pharmacist's home: prescriptions waiting for review, oldest first, with how long."""
     waiting = db.session.scalars(access.review_queue().limit(200)).all()
-    return render_template("herbs/prescriptions/queue.html", waiting=waiting)
+    now = utc_now()
+    waited = {rx.id: format_timedelta(now - rx.signed_at, threshold=1.5) for rx in waiting}
+    return render_template("herbs/prescriptions/queue.html", waiting=waiting, waited=waited)
 
 
 @bp.route("/mine")
