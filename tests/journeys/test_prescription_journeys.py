@@ -156,3 +156,80 @@ def test_follow_up_to_approved_prescription(app, live_server, person):
     click_and_wait(patient, patient.get_by_role("link", name="王丽"))
     patient.locator(".badges").get_by_text("审核通过").wait_for()
     assert "桂枝" in patient.content() and "甘草" in patient.content()
+
+
+def signed_prescription_waiting(person, base) -> tuple:
+    """Patient asks, doctor examines and signs: the pages of the first journey, up to review."""
+    names = accounts()
+    patient = person("patient", phone=True)
+    patient_requests_follow_up(patient, base, names["patient"])
+    doctor = person("doctor")
+    doctor_opens_visit_from_workbench(doctor, base, names["doctor"])
+    doctor_examines_and_diagnoses(doctor)
+    click_and_wait(doctor, doctor.get_by_role("button", name="开具处方"))
+    doctor_writes_and_signs(doctor, GUIZHI_TANG)
+    return names, patient, doctor
+
+
+def test_pharmacist_returns_and_doctor_revises(app, live_server, person):
+    names, patient, doctor = signed_prescription_waiting(person, live_server)
+    reason = "桂枝用量请按患者体重复核，并注明煎服法"
+
+    pharmacist = person("pharmacist")
+    sign_in(pharmacist, live_server, names["pharmacist"], PASSWORD)
+    pharmacist_reviews(pharmacist, approve=False, reason=reason)
+
+    # The doctor sees the return on the workbench, with the pharmacist's reason, and opens it.
+    click_and_wait(doctor, doctor.get_by_role("link", name="医生工作台"))
+    returned = doctor.locator("section", has=doctor.get_by_role("heading", name="药师退回的处方"))
+    assert reason in returned.inner_text()
+    click_and_wait(doctor, returned.get_by_role("link").first)
+    doctor.locator(".badges").get_by_text("已退回医生").wait_for()
+    click_and_wait(doctor, doctor.get_by_role("button", name="修改并重新签发"))
+    assert reason in doctor.content()  # the editor repeats what the pharmacist wrote
+    doctor.locator("input.herb-dose").nth(0).fill("6")
+    doctor.get_by_label("用法").fill("每日一剂，水煎400毫升，分早晚两次温服")
+    click_and_wait(doctor, doctor.get_by_role("button", name="保存草稿"))
+    doctor.get_by_label("签名密码").fill(SIGNING_PASSWORD)
+    click_and_wait(doctor, doctor.get_by_role("button", name="本人签名"))
+    doctor.locator(".badges").get_by_text("待药师审核").wait_for()
+
+    # Once revised and signed, it leaves the workbench's list of returns.
+    click_and_wait(doctor, doctor.get_by_role("link", name="医生工作台"))
+    assert doctor.get_by_role("heading", name="药师退回的处方").count() == 0
+
+    click_and_wait(pharmacist, pharmacist.get_by_role("link", name="处方审核"))
+    pharmacist_reviews(pharmacist, approve=True)
+
+    click_and_wait(patient, patient.get_by_role("link", name="我的处方"))
+    assert "审核通过" in patient.content() and "已退回医生" in patient.content()
+
+
+def test_termination_offers_in_person_care(app, live_server, person):
+    names = accounts()
+    patient = person("patient", phone=True)
+    patient_requests_follow_up(patient, live_server, names["patient"])
+
+    doctor = person("doctor")
+    doctor_opens_visit_from_workbench(doctor, live_server, names["doctor"])
+    click_and_wait(doctor, doctor.get_by_role("button", name="开始接诊"))
+    explanation = "咳嗽加重并伴发热胸痛，病情已变化，需到门诊当面检查"
+    stop = doctor.locator("form", has=doctor.get_by_role("button", name="终止互联网诊疗"))
+    stop.get_by_label("原因").select_option(label="病情发生变化")
+    stop.get_by_label("向患者说明").fill(explanation)
+    click_and_wait(doctor, stop.get_by_role("button", name="终止互联网诊疗"))
+    assert "已终止互联网诊疗" in doctor.content()
+    # Prescribing is locked: the reason is shown and the editor cannot be opened.
+    assert "暂不能开具处方" in doctor.content()
+    assert doctor.get_by_role("button", name="开具处方").count() == 0
+    assert doctor.get_by_role("button", name="终止互联网诊疗").count() == 0
+
+    click_and_wait(patient, patient.get_by_role("link", name="我的就诊").first)
+    click_and_wait(patient, patient.get_by_role("link", name="在线复诊").first)
+    stopped = patient.get_by_role("alert").filter(has_text="互联网诊疗已终止")
+    assert "病情发生变化" in stopped.inner_text()
+    assert explanation in stopped.inner_text()
+    assert "医生判断您需要线下面诊" in stopped.inner_text()
+    click_and_wait(patient, stopped.get_by_role("button", name="预约线下就诊"))
+    assert "已预约线下就诊，门诊将与您确认就诊时间。" in patient.content()
+    assert patient.get_by_role("link", name="已终止的在线就诊").count() == 1
