@@ -95,9 +95,16 @@ def refuse_invalid_form(encounter, form_name, form):
         form.form_errors.append(
             _("The form arrived incomplete. The page now shows the visit as it is; submit again.")
         )
+    take_current_version(form, encounter)
+    return render_encounter(encounter, 400, **{form_name: form})
+
+
+def take_current_version(form, encounter) -> None:
+    """The form shown again carries the version of the visit as it is now (what was posted
+    would otherwise be rendered back, and the next submit refused again)."""
     if isinstance(form, VersionedForm):
         form.version.data = encounter.version
-    return render_encounter(encounter, 400, **{form_name: form})
+        form.version.raw_data = [str(encounter.version)]
 
 
 def hidden_field_errors(form) -> bool:
@@ -123,8 +130,7 @@ def refuse_action(encounter_id, form_name, form, exc):
     else:
         apply_errors(form, exc)
         status = exc.status
-    if isinstance(form, VersionedForm):
-        form.version.data = encounter.version
+    take_current_version(form, encounter)
     return render_encounter(encounter, status, **{form_name: form})
 
 
@@ -324,6 +330,5 @@ def refused_before_view(message: str):
     form_name, form_class = ACTION_FORMS[request.endpoint]
     form = form_class(formdata=request.form)
     form.form_errors.append(message)
-    if isinstance(form, VersionedForm):
-        form.version.data = encounter.version
+    take_current_version(form, encounter)
     return render_encounter(encounter, 400, **{form_name: form})
