@@ -22,7 +22,7 @@
           // Pinyin as typed in an input method (gancao), not as spaced syllables.
           var hint = [herb.pinyin.replace(/ /g, ""), herb.matched !== herb.name ? herb.matched : "", herb.dose,
             herb.method].filter(Boolean).join(" · ");
-          return {value: herb.name, label: herb.name, hint: hint, data: herb};
+          return {value: herb.name, label: herb.name, hint: hint, hintLang: "zh-Latn-pinyin", data: herb};
         });
       });
   }

@@ -4,7 +4,7 @@
 //
 //   Typeahead.attach(input, {
 //     listbox: element (a <ul>, shared by several inputs; moved under the active one),
-//     source: function (query) -> Promise of [{value, label, hint, data}],
+//     source: function (query) -> Promise of [{value, label, hint, hintLang, data}],
 //     onPick: function (item, input)
 //   });
 //
@@ -70,7 +70,7 @@
       if (item.hint) {
         var hint = document.createElement("span");
         hint.className = "typeahead-hint";
-        hint.setAttribute("lang", "zh-Latn-pinyin");
+        if (item.hintLang) { hint.setAttribute("lang", item.hintLang); }
         hint.textContent = item.hint;
         option.appendChild(hint);
       }

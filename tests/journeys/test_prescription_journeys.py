@@ -80,13 +80,17 @@ def doctor_examines_and_diagnoses(page) -> None:
     assert "四诊记录已保存" in page.content()
     assert page.get_by_label("切诊", exact=True).input_value() == "脉浮缓"
 
-    page.get_by_label("中医病名").fill("伤风")
+    # The code picker: typing part of the name offers the coded GB/T 15657 names.
+    page.get_by_role("combobox", name="中医病名").press_sequentially("伤")
+    page.locator("#disease-listbox").get_by_role("option", name="伤风").click()
+    assert page.get_by_role("combobox", name="中医病名").input_value() == "伤风"
+    assert page.get_by_label("病名代码").input_value() == "A01.01.01.01"
     page.get_by_label("证候", exact=True).fill("风寒束表证")
     page.get_by_label("治法").fill("疏风散寒")
     click_and_wait(page, page.get_by_role("button", name="保存诊断"))
     diagnosis = page.locator(".diagnosis").first
     assert "伤风" in diagnosis.inner_text()
-    assert "A01.01.01.01" in diagnosis.inner_text()  # GB/T 15657 code filled from the name
+    assert "A01.01.01.01" in diagnosis.inner_text()
     page.get_by_text("可以开具处方").wait_for()
 
 
