@@ -40,7 +40,12 @@ def refused_form_page(message: str):
         return None
     if current_user.role not in allowed:
         return None
-    return render(message)
+    try:
+        return render(message)
+    except TCMError as exc:  # e.g. not this user's visit: the plain error page says it
+        db.session.rollback()
+        record_refusal(exc)
+        return None
 
 
 def wants_json() -> bool:

@@ -6,7 +6,7 @@ import pytest
 
 from tcm_app.extensions import db
 from tcm_app.services import encounters as encounter_service
-from tests.factories import PASSWORD, create_encounter, login
+from tests.factories import PASSWORD, create_doctor, create_encounter, login
 
 CHANGED = "其他人刚刚修改了这次就诊。页面已显示最新内容，请核对后再提交。"
 INCOMPLETE = "表单提交不完整。页面已显示本次就诊的最新内容，请重新提交。"
@@ -52,15 +52,18 @@ def test_a_stale_version_says_someone_changed_the_visit_and_keeps_the_text(clien
     assert again.status_code == 302
 
 
-def test_an_expired_csrf_token_shows_the_form_again(app, client, started):
+def sign_in_with_csrf(app, client, user) -> None:
     app.config["WTF_CSRF_ENABLED"] = True
     login_page = client.get("/login").get_data(as_text=True)
     token = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     signed_in = client.post(
-        "/login",
-        data={"username": started.doctor.username, "password": PASSWORD, "csrf_token": token},
+        "/login", data={"username": user.username, "password": PASSWORD, "csrf_token": token}
     )
     assert signed_in.status_code == 302
+
+
+def test_an_expired_csrf_token_shows_the_form_again(app, client, started):
+    sign_in_with_csrf(app, client, started.doctor)
     data = {**NOTES, "version": started.version, "csrf_token": "expired-token"}
     response = client.post(f"/encounters/{started.id}/notes", data=data)
     assert response.status_code == 400
@@ -68,3 +71,13 @@ def test_an_expired_csrf_token_shows_the_form_again(app, client, started):
     assert EXPIRED in form_errors(page)
     assert "脉浮缓" in page
     assert 'name="csrf_token"' in page  # a fresh token to submit again
+
+
+def test_an_expired_csrf_token_on_another_doctors_visit_shows_nothing_of_it(app, client, started):
+    other = create_doctor(username="other-doctor")
+    sign_in_with_csrf(app, client, other)
+    data = {**NOTES, "version": started.version, "csrf_token": "expired-token"}
+    response = client.post(f"/encounters/{started.id}/notes", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert started.patient.legal_name not in page and "脉浮缓" not in page
