@@ -2,6 +2,7 @@
 patient's prescriptions and PDF, and the public verification page behind the QR code."""
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,6 +23,8 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services import access as core_access
 from tcm_app.services.accounts import set_signing_password
+from tcm_app.services.clock import utc_now
+from tcm_app.views.errors import form_page_refusal
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.labels import error_message
@@ -48,6 +51,16 @@ def embeddable_in_our_pages(response):
 EDITOR_ROWS = 12
 MORE_ROWS = 6
 SEARCH_LIMIT = 12
+
+
+@bp.app_context_processor
+def workbench_helpers():
+    """The doctor's workbench lists the prescriptions a pharmacist returned."""
+
+    def returned_prescriptions_for(user):
+        return db.session.scalars(access.returned_to(user).limit(100)).all()
+
+    return {"returned_prescriptions_for": returned_prescriptions_for}
 
 
 @bp.route("/search")
@@ -149,11 +162,27 @@ def prescription_edit(prescription_id: int):
             _int(form.template_id.data),
         )
     except TCMError as exc:
-        _place_line_errors(form, exc, positions)
+        db.session.rollback()
+        _refuse_draft(prescription, form, exc, positions)
         return render_editor(prescription, form, status=exc.status)
     db.session.commit()
     flash(_("Draft saved. Check the findings, then sign."))
     return redirect(url_for("herbs.prescription_edit", prescription_id=prescription.id))
+
+
+def _refuse_draft(prescription, form, exc: TCMError, positions: list[int]) -> None:
+    """Show why the draft was not saved. A stale version (saved meanwhile in another tab, or a
+    double submit) keeps the typed lines and takes the current version for the next save."""
+    if exc.code == "stale":
+        form.form_errors.append(
+            _(
+                "This draft was changed meanwhile (in another tab or window). Your lines are "
+                "kept below; check them against the saved draft and save again."
+            )
+        )
+        form.version.data = str(prescription.lock_version)
+        return
+    _place_line_errors(form, exc, positions)
 
 
 def _int(value):
@@ -370,8 +399,11 @@ def prescription_pdf(prescription_id: int):
 @bp.route("/review")
 @roles_required(Role.PHARMACIST)
 def review_queue():
+    """The pharmacist's home: prescriptions waiting for review, oldest first, with how long."""
     waiting = db.session.scalars(access.review_queue().limit(200)).all()
-    return render_template("herbs/prescriptions/queue.html", waiting=waiting)
+    now = utc_now()
+    waited = {rx.id: format_timedelta(now - rx.signed_at, threshold=1.5) for rx in waiting}
+    return render_template("herbs/prescriptions/queue.html", waiting=waiting, waited=waited)
 
 
 @bp.route("/mine")
@@ -416,3 +448,39 @@ def prescription_verify(token: str):
         status=prescriptions.effective_status(prescription),
         intact=prescriptions.content_intact(prescription),
     )
+
+
+@form_page_refusal("herbs.prescription_edit")
+def _editor_refused_before_view(message: str):
+    """An expired CSRF token on the editor: the typed lines come back with the reason on top."""
+    prescription = access.visible_prescription(current_user, request.view_args["prescription_id"])
+    if prescription.status != PrescriptionStatus.DRAFT:
+        flash(message, "error")
+        return redirect(url_for("herbs.prescription_view", prescription_id=prescription.id))
+    form = PrescriptionForm(formdata=request.form)
+    form.form_errors.append(message)
+    form.version.data = str(prescription.lock_version)
+    return render_editor(prescription, form, status=400)
+
+
+@form_page_refusal("herbs.prescription_review")
+def _review_refused_before_view(message: str):
+    prescription = access.visible_prescription(current_user, request.view_args["prescription_id"])
+    form = ReviewForm(formdata=request.form)
+    form.signing_password.data = ""
+    form.form_errors.append(message)
+    return render_view(prescription, form, status=400)
+
+
+@form_page_refusal(
+    "herbs.prescription_sign", "herbs.prescription_revise", "herbs.prescription_open"
+)
+def _action_refused_before_view(message: str):
+    """Buttons without typed text: back to the page they were on, the reason shown on top."""
+    flash(message, "error")
+    if request.endpoint == "herbs.prescription_open":
+        return redirect(url_for("core.encounter_view", **request.view_args))
+    endpoint = "herbs.prescription_edit"
+    if request.endpoint == "herbs.prescription_revise":
+        endpoint = "herbs.prescription_view"
+    return redirect(url_for(endpoint, **request.view_args))

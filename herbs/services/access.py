@@ -1,6 +1,7 @@
 """Who may see which prescription. Out-of-scope prescriptions look exactly like missing ones."""
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import aliased
 
 from herbs.models import Prescription, PrescriptionStatus
 from tcm_app.common.errors import NotFoundError
@@ -42,4 +43,22 @@ def review_queue() -> Select:
         select(Prescription)
         .where(Prescription.status == PrescriptionStatus.PENDING_REVIEW)
         .order_by(Prescription.signed_at, Prescription.id)
+    )
+
+
+def returned_to(doctor: User) -> Select:
+    """The doctor's prescriptions a pharmacist returned, until a revision of each is signed;
+    the oldest return first."""
+    newer = aliased(Prescription)
+    revised = exists().where(
+        newer.previous_id == Prescription.id, newer.status != PrescriptionStatus.DRAFT
+    )
+    return (
+        select(Prescription)
+        .where(
+            Prescription.doctor_id == doctor.id,
+            Prescription.status == PrescriptionStatus.REJECTED,
+            ~revised,
+        )
+        .order_by(Prescription.reviewed_at, Prescription.id)
     )

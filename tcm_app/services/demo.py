@@ -156,6 +156,11 @@ def seed_demo() -> str:
     encounters.request_encounter(
         mother_user, child, doctor, "online_consultation", "孩子食欲差两周，想咨询饮食调理", today
     )
+    from herbs.services.demo import seed_waiting_prescription
+
+    seed_waiting_prescription(
+        mother, mother_user, doctor, DEMO_SIGNING_PASSWORD, _demo_record_image()
+    )
     from treatments.services.demo import seed_treatments
 
     seed_treatments(doctor, staff["demo-therapist"])

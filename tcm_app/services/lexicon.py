@@ -20,3 +20,12 @@ def code_for(kind: str, name: str) -> str:
 
 def known_names(kind: str) -> list[str]:
     return sorted(name for (entry_kind, name) in _codes() if entry_kind == kind)
+
+
+def entries(kind: str) -> list[dict[str, str]]:
+    """Names with their codes, for the diagnosis form's picker."""
+    return [
+        {"name": name, "code": code}
+        for (entry_kind, name), code in sorted(_codes().items(), key=lambda item: item[1])
+        if entry_kind == kind
+    ]

@@ -4,39 +4,42 @@
   "use strict";
   var form = document.getElementById("rx-editor");
   if (!form) { return; }
-  var options = document.getElementById("herb-options");
+  var listbox = document.getElementById("herb-listbox");
   var output = document.getElementById("live-findings");
   var searchUrl = form.dataset.searchUrl;
   var checkUrl = form.dataset.checkUrl;
   var prescriptionId = parseInt(form.dataset.prescriptionId, 10);
-  var byName = {};
-  var searchTimer = null;
   var checkTimer = null;
 
-  function suggest(input) {
-    var query = input.value.trim();
-    if (!query) { return; }
-    fetch(searchUrl + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
-      .then(function (response) { return response.json(); })
-      .then(function (body) {
-        options.textContent = "";
-        body.herbs.forEach(function (herb) {
-          byName[herb.name] = herb;
-          var option = document.createElement("option");
-          option.value = herb.name;
-          option.label = [herb.matched !== herb.name ? herb.matched : "", herb.dose, herb.method]
-            .filter(Boolean).join(" · ");
-          options.appendChild(option);
-        });
+  function herbsFor(query) {
+    return fetch(searchUrl + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
+      .then(function (response) {
+        if (!response.ok) { throw new Error("search " + response.status); }
+        return response.json();
       })
-      .catch(function () { /* suggestions are a convenience; the form still works */ });
+      .then(function (body) {
+        return body.herbs.map(function (herb) {
+          // Pinyin as typed in an input method (gancao), not as spaced syllables.
+          var hint = [herb.pinyin.replace(/ /g, ""), herb.matched !== herb.name ? herb.matched : "", herb.dose,
+            herb.method].filter(Boolean).join(" · ");
+          return {value: herb.name, label: herb.name, hint: hint, hintLang: "zh-Latn-pinyin", data: herb};
+        });
+      });
   }
 
-  function fillMethod(input) {
-    var herb = byName[input.value.trim()];
+  function picked(item, input) {
     var row = input.closest("tr");
     var method = row && row.querySelector(".herb-method");
-    if (herb && method && !method.value) { method.value = herb.method; }
+    if (method && !method.value && item.data.method) { method.value = item.data.method; }
+    var dose = row && row.querySelector(".herb-dose");
+    if (dose) { dose.focus(); }
+    scheduleCheck();
+  }
+
+  if (listbox && window.Typeahead) {
+    form.querySelectorAll(".herb-name").forEach(function (input) {
+      window.Typeahead.attach(input, {listbox: listbox, source: herbsFor, onPick: picked});
+    });
   }
 
   function currentLines() {
@@ -49,9 +52,17 @@
     return lines;
   }
 
-  function render(findings) {
+  function say(text, css) {
+    var note = document.createElement("p");
+    note.className = css;
+    note.textContent = text;
+    output.appendChild(note);
+  }
+
+  function render(findings, lineCount) {
     output.textContent = "";
-    if (!findings.length) { return; }
+    if (!lineCount) { say(output.dataset.emptyText, "empty"); return; }
+    if (!findings.length) { say(output.dataset.okText, "ok"); return; }
     var list = document.createElement("ul");
     list.className = "findings";
     findings.forEach(function (finding) {
@@ -66,7 +77,7 @@
   function check() {
     var packets = parseInt(form.querySelector("[name=packets]").value, 10) || 1;
     var lines = currentLines();
-    if (!lines.length) { render([]); return; }
+    if (!lines.length) { render([], 0); return; }
     fetch(checkUrl, {
       method: "POST",
       credentials: "same-origin",
@@ -74,20 +85,16 @@
       body: JSON.stringify({herbs: lines, packets: packets, prescription_id: prescriptionId})
     })
       .then(function (response) { return response.json(); })
-      .then(function (body) { render(body.findings || []); })
+      .then(function (body) { render(body.findings || [], lines.length); })
       .catch(function () { /* the saved draft is checked on the server anyway */ });
   }
 
-  form.addEventListener("input", function (event) {
-    if (event.target.classList.contains("herb-name")) {
-      clearTimeout(searchTimer);
-      searchTimer = setTimeout(function () { suggest(event.target); }, 120);
-    }
+  function scheduleCheck() {
     clearTimeout(checkTimer);
     checkTimer = setTimeout(check, 300);
-  });
-  form.addEventListener("change", function (event) {
-    if (event.target.classList.contains("herb-name")) { fillMethod(event.target); }
-  });
+  }
+
+  form.addEventListener("input", scheduleCheck);
+  form.addEventListener("change", scheduleCheck);
   check();
 })();

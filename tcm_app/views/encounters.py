@@ -1,8 +1,9 @@
 """The encounter page and its actions: documents, eligibility, notes, diagnosis, termination."""
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from tcm_app.common.errors import NotFoundError, TCMError
 from tcm_app.extensions import db
@@ -16,9 +17,10 @@ from tcm_app.forms import (
     VersionedForm,
 )
 from tcm_app.models.accounts import Role
-from tcm_app.services import access, documents, encounters
+from tcm_app.services import access, documents, encounters, lexicon
 from tcm_app.services.patients import patient_age
 from tcm_app.views.blueprint import core_bp
+from tcm_app.views.errors import form_page_refusal
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
 
@@ -51,6 +53,7 @@ def render_encounter(encounter, status=200, **posted):
         blockers=encounters.prescribing_status(encounter),
         age=patient_age(encounter.patient),
         guardian_needed=encounters.guardian_needed(encounter),
+        disease_terms=lexicon.entries("disease"),
         **encounter_forms(encounter, posted),
     ), status
 
@@ -69,18 +72,67 @@ def run_encounter_action(encounter_id, form_name, form, action, done_message):
     """Validate the form, run the service action, commit once; show refusals on the page."""
     encounter = access.visible_encounter(current_user, encounter_id)
     if not form.validate_on_submit():
-        return render_encounter(encounter, 400, **{form_name: form})
+        return refuse_invalid_form(encounter, form_name, form)
     version = form.version.data if isinstance(form, VersionedForm) else None
     try:
         action(encounter, form, version)
-    except TCMError as exc:
+        db.session.flush()
+    except (TCMError, StaleDataError) as exc:
         db.session.rollback()
-        encounter = access.visible_encounter(current_user, encounter_id)
-        apply_errors(form, exc)
-        return render_encounter(encounter, exc.status, **{form_name: form})
-    db.session.commit()
+        return refuse_action(encounter_id, form_name, form, exc)
+    try:
+        db.session.commit()
+    except StaleDataError as exc:  # another request committed its change first
+        db.session.rollback()
+        return refuse_action(encounter_id, form_name, form, exc)
     flash(done_message)
     return redirect(url_for("core.encounter_view", encounter_id=encounter_id))
+
+
+def refuse_invalid_form(encounter, form_name, form):
+    """Errors on fields the person cannot see (the hidden version, the CSRF token) are said at
+    the top of the form; nothing is refused without a visible reason."""
+    if hidden_field_errors(form):
+        form.form_errors.append(
+            _("The form arrived incomplete. The page now shows the visit as it is; submit again.")
+        )
+    take_current_version(form, encounter)
+    return render_encounter(encounter, 400, **{form_name: form})
+
+
+def take_current_version(form, encounter) -> None:
+    """The form shown again carries the version of the visit as it is now (what was posted
+    would otherwise be rendered back, and the next submit refused again)."""
+    if isinstance(form, VersionedForm):
+        form.version.data = encounter.version
+        form.version.raw_data = [str(encounter.version)]
+
+
+def hidden_field_errors(form) -> bool:
+    """Errors on fields the page does not show (the version, the CSRF token)."""
+    return any(f.errors for f in form if getattr(f.widget, "input_type", "") == "hidden")
+
+
+def changed_meanwhile_message() -> str:
+    return _(
+        "Someone else changed this visit meanwhile. The page now shows it as it is; "
+        "check it and submit again."
+    )
+
+
+def refuse_action(encounter_id, form_name, form, exc):
+    """Show the refusal on the form, over the visit as it is now. A stale version (someone else
+    changed the visit, or a double submit) keeps what was typed and takes the current version, so
+    a second submit after checking the page goes through."""
+    encounter = access.visible_encounter(current_user, encounter_id)
+    if isinstance(exc, StaleDataError) or exc.code == "stale":
+        form.form_errors.append(changed_meanwhile_message())
+        status = 409
+    else:
+        apply_errors(form, exc)
+        status = exc.status
+    take_current_version(form, encounter)
+    return render_encounter(encounter, status, **{form_name: form})
 
 
 @core_bp.route("/encounters/<int:encounter_id>/documents", methods=["POST"])
@@ -253,3 +305,31 @@ def encounter_book_in_person(encounter_id: int):
     db.session.commit()
     flash(_("In-person visit requested. The clinic will confirm the time."))
     return redirect(url_for("core.encounter_view", encounter_id=follow_up.id))
+
+
+# The form each action posts, to show it again when it is refused before the view runs.
+ACTION_FORMS = {
+    "core.document_upload": ("document_form", DocumentForm),
+    "core.encounter_start": ("action_form", VersionedForm),
+    "core.encounter_eligibility": ("eligibility_form", EligibilityForm),
+    "core.encounter_guardian": ("guardian_form", GuardianForm),
+    "core.encounter_notes": ("notes_form", NotesForm),
+    "core.encounter_diagnosis_add": ("diagnosis_form", DiagnosisForm),
+    "core.encounter_diagnosis_retire": ("action_form", VersionedForm),
+    "core.encounter_terminate": ("terminate_form", TerminateForm),
+    "core.encounter_complete": ("action_form", VersionedForm),
+    "core.encounter_cancel": ("action_form", VersionedForm),
+    "core.encounter_book_in_person": ("action_form", VersionedForm),
+}
+
+
+@form_page_refusal(*ACTION_FORMS)
+def refused_before_view(message: str):
+    """An expired CSRF token: the visit page as it is now, the typed text kept, the reason on
+    top of the form."""
+    encounter = access.visible_encounter(current_user, request.view_args["encounter_id"])
+    form_name, form_class = ACTION_FORMS[request.endpoint]
+    form = form_class(formdata=request.form)
+    form.form_errors.append(message)
+    take_current_version(form, encounter)
+    return render_encounter(encounter, 400, **{form_name: form})

@@ -1,7 +1,10 @@
 """Refusals as answers: JSON {"error": {"code", "message"}} under /api, pages elsewhere."""
 
-from flask import jsonify, render_template, request
+from collections.abc import Callable
+
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -10,6 +13,39 @@ from werkzeug.exceptions import HTTPException
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 from tcm_app.services.audit import record_refusal
+
+# Pages that show a refused form again, with the reason at its top, instead of an error page:
+# endpoint -> function(message) returning the response. Registered with `form_page_refusal`.
+FORM_PAGE_REFUSALS: dict[str, Callable[[str], object]] = {}
+
+
+def form_page_refusal(*endpoints: str):
+    """Register how the form posted to `endpoints` is shown again when it is refused before its
+    view runs (an expired or missing CSRF token): the page as it is now, what was typed kept."""
+
+    def register(render: Callable[[str], object]):
+        for endpoint in endpoints:
+            FORM_PAGE_REFUSALS[endpoint] = render
+        return render
+
+    return register
+
+
+def refused_form_page(message: str):
+    """The registered page for this request's form, if the signed-in user may use it."""
+    render = FORM_PAGE_REFUSALS.get(request.endpoint or "")
+    view = current_app.view_functions.get(request.endpoint or "")
+    allowed = getattr(view, "allowed_roles", frozenset())
+    if render is None or wants_json() or not current_user.is_authenticated:
+        return None
+    if current_user.role not in allowed:
+        return None
+    try:
+        return render(message)
+    except TCMError as exc:  # e.g. not this user's visit: the plain error page says it
+        db.session.rollback()
+        record_refusal(exc)
+        return None
 
 
 def wants_json() -> bool:
@@ -44,6 +80,9 @@ def register_error_handlers(app) -> None:
     def csrf_error(exc: CSRFError):
         db.session.rollback()
         message = _("The form expired or was not sent by this site. Reload the page and try again.")
+        page = refused_form_page(_("The form had expired. Check what it shows and submit again."))
+        if page is not None:
+            return page
         return error_response(400, "csrf", message)
 
     @app.errorhandler(StaleDataError)

@@ -24,7 +24,7 @@ HOME_BY_ROLE = {
     Role.DOCTOR: "core.workbench",
     Role.CLINIC: "core.desk",
     Role.ADMIN: "core.admin_users",
-    Role.PHARMACIST: "core.staff_home",
+    Role.PHARMACIST: "herbs.review_queue",
     Role.DECOCTION: "core.staff_home",
 }
 

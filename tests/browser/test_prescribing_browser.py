@@ -1,4 +1,5 @@
-"""In headless Chromium with CSRF on: the doctor types pinyin initials and gets herb suggestions,
+"""In headless Chromium with CSRF on: the doctor types pinyin initials and picks herbs from the
+typeahead (arrow keys and Enter, or a click; Escape closes it),
 sees the live safety check flag 十八反 before saving, saves, gives the reason and signs."""
 
 from herbs.models import Prescription
@@ -25,13 +26,34 @@ def test_doctor_writes_checks_and_signs_in_the_browser(app, live_server, desk_pa
 
     names = page.locator("input.herb-name")
     grams = page.locator("input.herb-dose")
-    names.nth(0).type("gc")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('#herb-options option')].some(o => o.value === '甘草')"
-    )
-    names.nth(0).fill("甘草")
+    listbox = page.locator("#herb-listbox")
+    # Pinyin initials: the typeahead offers 甘草 (a native datalist hid it: "gc" is not in "甘草").
+    assert names.nth(0).get_attribute("role") == "combobox"
+    assert names.nth(0).get_attribute("aria-controls") == "herb-listbox"
+    names.nth(0).press_sequentially("gc")
+    listbox.get_by_role("option", name="甘草").wait_for()
+    assert names.nth(0).get_attribute("aria-expanded") == "true"
+    for _step in range(listbox.get_by_role("option").count()):
+        names.nth(0).press("ArrowDown")
+        active = names.nth(0).get_attribute("aria-activedescendant")
+        if page.locator(f"#{active}").inner_text().startswith("甘草"):
+            break
+    names.nth(0).press("Enter")  # picks; does not submit the form
+    assert names.nth(0).input_value() == "甘草"
+    assert names.nth(0).get_attribute("aria-expanded") == "false"
+    assert "/edit" in page.url and "草稿已保存" not in page.content()
     grams.nth(0).fill("6")
-    names.nth(1).fill("海藻")
+    # Mixed pinyin, then Escape closes the list without picking.
+    names.nth(2).press_sequentially("ganc")
+    listbox.get_by_role("option", name="甘草").wait_for()
+    names.nth(2).press("Escape")
+    assert names.nth(2).get_attribute("aria-expanded") == "false"
+    assert names.nth(2).input_value() == "ganc"
+    names.nth(2).fill("")
+    # A click (or tap) picks.
+    names.nth(1).press_sequentially("haiz")
+    listbox.get_by_role("option", name="海藻").click()
+    assert names.nth(1).input_value() == "海藻"
     grams.nth(1).fill("10")
     page.wait_for_function(
         "() => document.querySelector('#live-findings').textContent.includes('十八反')"

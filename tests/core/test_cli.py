@@ -31,7 +31,7 @@ def test_seed_demo_creates_an_account_for_every_role(app, runner, client):
         "clinic",
         "admin",
     }
-    assert db.session.scalar(sa.select(sa.func.count(Encounter.id))) == 3
+    assert db.session.scalar(sa.select(sa.func.count(Encounter.id))) == 4
     assert verify_audit_chain().intact
     response = client.post("/login", data={"username": "demo-doctor", "password": "tcm-demo"})
     assert response.status_code == 302

@@ -1,0 +1,31 @@
+"""Demo prescribing: one prescription already signed and waiting for the pharmacist, so a newcomer
+can try the review (审方) on the first day. Called by tcm_app.services.demo; the caller commits."""
+
+from datetime import timedelta
+
+from herbs.services import prescriptions
+from tcm_app.services import documents, encounters
+from tcm_app.services.clock import clinic_today
+
+SIJUNZI = [("党参", "15"), ("白术", "9"), ("茯苓", "12"), ("炙甘草", "6")]
+
+
+def seed_waiting_prescription(
+    patient, patient_user, doctor, signing_password: str, record_png: bytes
+):
+    """An online follow-up the doctor has completed up to a signed 四君子汤, waiting for review."""
+    today = clinic_today()
+    visit = encounters.request_encounter(
+        patient_user, patient, doctor, "online_followup", "乏力纳差，门诊诊断后复诊续方", today
+    )
+    documents.add_document(
+        visit, patient_user, "outpatient_record", "门诊病历.png", record_png, today - timedelta(7)
+    )
+    encounters.start_encounter(visit, doctor)
+    encounters.decide_eligibility(visit, doctor, "eligible", "门诊病历明确诊断虚劳（脾气虚证）")
+    encounters.record_diagnosis(visit, doctor, "虚劳", "脾气虚证", treatment_method="益气健脾")
+    draft = prescriptions.open_draft(visit, doctor)
+    lines = [{"name": name, "dose_g": grams, "method": None} for name, grams in SIJUNZI]
+    prescriptions.save_draft(draft, doctor, lines, 7, "每日1剂，水煎400ml，分早晚两次温服")
+    prescriptions.sign(draft, doctor, signing_password, {})
+    return draft
