@@ -9,6 +9,7 @@ from decoction.models import OrderNotification
 from decoction.services import notify, orders, payments
 from tcm_app.extensions import db
 from tcm_app.models.types import utcnow
+from tcm_app.services import inbox
 from tests.decoction.test_order_service import address_of, approved, staff
 from tests.factories import login
 
@@ -50,8 +51,8 @@ def test_shipped_and_delivered_are_sent_and_kept(app):
     orders.apply_move(order, "deliver", clerk, {}, "v")
     db.session.commit()
     kinds = [n.kind for n in reversed(order.notifications)]
-    assert kinds == ["shipped", "delivered"]
-    assert "SF9" in sms.sent[0][1] and sms.sent[0][0] == order.prescription.patient.user.id
+    assert kinds == ["paid", "shipped", "delivered"]
+    assert "SF9" in sms.sent[1][1] and sms.sent[1][0] == order.prescription.patient.user.id
     assert order.notifications[0].delivery["email"].startswith("failed")
 
 
@@ -74,3 +75,22 @@ def test_the_patient_sees_the_messages(app, client):
     page = client.get("/decoction/orders").get_data(as_text=True)
     assert "SF9" in page and "已发货" in page
     assert utcnow() - order.notifications[0].created_at < timedelta(minutes=1)
+
+
+def test_order_messages_reach_the_patients_inbox_with_a_link_to_the_order(app):
+    sms = RecordingSender()
+    app.config["ORDER_NOTIFICATION_SENDERS"] = [sms]
+    order, clerk = shipped_order(app)
+    orders.apply_move(order, "deliver", clerk, {}, "v")
+    db.session.commit()
+    user = order.prescription.patient.user
+    messages = inbox.messages_for(user)
+    assert [m.kind for m in messages] == [
+        "order.delivered",
+        "order.shipped",
+        "order.paid",
+        "prescription.approved",
+    ]
+    assert {m.link for m in messages[:3]} == {f"/decoction/orders/{order.id}"}
+    assert [text for _, text in sms.sent] == [m.text for m in reversed(messages[:3])]
+    assert messages[0].delivery == {"sms": "sms-3"}
