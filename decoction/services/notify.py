@@ -35,6 +35,8 @@ def notify(order: DecoctionOrder, kind: str, day: date | None = None) -> OrderNo
         return None
     patient = order.prescription.patient
     user = inbox.recipient_of(patient)
+    if user is None:  # a child whose guardian has no login: nobody to tell
+        return None
     message = MESSAGES[kind].format(
         courier=order.courier or "",
         tracking=order.tracking_number or "",
