@@ -103,6 +103,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from consults import models as consult_models  # noqa: F401  (metadata)
+    from consults import tasks as consult_tasks  # noqa: F401  (registers the reminder task)
     from consults.services.hub import make_hub
     from decoction import models as decoction_models  # noqa: F401  (metadata)
     from decoction import tasks as decoction_tasks  # noqa: F401  (registers the order tasks)
