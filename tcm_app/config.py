@@ -51,6 +51,10 @@ def default_config(instance_path: str) -> dict:
                     "task": "treatments.send_booking_reminders",
                     "schedule": 3600,
                 },
+                "consult-reminders": {
+                    "task": "consults.send_consult_reminders",
+                    "schedule": 3600,
+                },
                 "expire-unpaid-orders": {
                     "task": "decoction.expire_unpaid_orders",
                     "schedule": 300,

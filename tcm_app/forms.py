@@ -41,7 +41,36 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
 
 
+CODE = Regexp(r"^\d{6}$", message=_l("The code has 6 digits."))
+
+
+class PhoneCodeForm(FlaskForm):
+    """Registration, first step: the phone number the verification code is sent to."""
+
+    phone = StringField(_l("Mobile phone"), validators=[DataRequired(), PHONE])
+
+
 class RegisterForm(FlaskForm):
+    phone = StringField(_l("Mobile phone"), validators=[DataRequired(), PHONE])
+    code = StringField(
+        _l("Verification code"),
+        validators=[DataRequired(message=_l("Enter the code from the text message.")), CODE],
+    )
+    accept_terms = BooleanField(
+        _l("I have read and accept the user agreement"),
+        validators=[DataRequired(message=_l("Accept the user agreement to register."))],
+    )
+    consent_sensitive = BooleanField(
+        _l("I separately consent to the processing of my sensitive personal information"),
+        validators=[
+            DataRequired(
+                message=_l(
+                    "Online care cannot be given without your separate consent to the "
+                    "processing of your health information."
+                )
+            )
+        ],
+    )
     username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=128)])
     confirm = PasswordField(
@@ -49,7 +78,6 @@ class RegisterForm(FlaskForm):
     )
     legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=64)])
     id_number = StringField(_l("Resident ID number"), validators=[DataRequired(), ID_NUMBER])
-    phone = StringField(_l("Mobile phone"), validators=[DataRequired(), PHONE])
 
 
 class WardForm(FlaskForm):

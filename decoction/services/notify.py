@@ -1,6 +1,6 @@
-"""Messages to patients about their orders: kept in the app, and sent through the configured
-senders (e-mail, SMS). Real gateways cannot exist here; they implement `Sender` and are listed
-in ORDER_NOTIFICATION_SENDERS. The default sender only writes to the log."""
+"""Messages to patients about their orders: posted to the patient's inbox (tcm_app.services.inbox),
+which sends them through the senders in ORDER_NOTIFICATION_SENDERS (log by default); each is
+also kept per order (paid, shipped, delivered, reminders), once a day at most."""
 
 from datetime import date, timedelta
 
@@ -9,9 +9,10 @@ from sqlalchemy import select
 from decoction.models import DecoctionOrder, OrderNotification
 from tcm_app.extensions import db
 from tcm_app.models.types import utcnow
-from tcm_app.services.notify import senders
+from tcm_app.services import inbox
 
 MESSAGES = {
+    "paid": "您的中药订单 {order} 已付款，我们将尽快调配。",
     "shipped": "您的中药已发货：{courier} {tracking}。收到后请冷藏保存。",
     "delivered": "您的中药已送达，请冷藏保存，按医嘱服用。",
     "picked_up": "您已取药，请冷藏保存，按医嘱服用。",
@@ -32,21 +33,32 @@ def notify(order: DecoctionOrder, kind: str, day: date | None = None) -> OrderNo
     )
     if exists is not None:
         return None
-    user = order.prescription.patient.user or order.prescription.patient.guardian.user
+    patient = order.prescription.patient
+    user = inbox.recipient_of(patient)
+    if user is None:  # a child whose guardian has no login: nobody to tell
+        return None
     message = MESSAGES[kind].format(
         courier=order.courier or "",
         tracking=order.tracking_number or "",
         order=order.id,
         packets=order.packets,
     )
-    results = {}
-    for sender in senders("ORDER_NOTIFICATION_SENDERS"):
-        try:
-            results[sender.name] = sender.send(user, message)
-        except Exception as exc:  # a gateway failure must not lose the message
-            results[sender.name] = f"failed: {exc}"
+    posted = inbox.post(
+        user,
+        f"order.{kind}",
+        message,
+        link=inbox.path_for("decoction.order_view", order_id=order.id),
+        patient=patient,
+        subject=("order", order.id),
+        senders_setting="ORDER_NOTIFICATION_SENDERS",
+    )
     note = OrderNotification(
-        order_id=order.id, user_id=user.id, kind=kind, day=day, message=message, delivery=results
+        order_id=order.id,
+        user_id=user.id,
+        kind=kind,
+        day=day,
+        message=message,
+        delivery=posted.delivery,
     )
     db.session.add(note)
     db.session.flush()

@@ -236,6 +236,8 @@ def apply_move(
         prescriptions.release(order.prescription, f"order:{order.id}", actor=actor)
     if move in (stages.Move.SHIP, stages.Move.DELIVER, stages.Move.PICK_UP):
         notify.notify(order, str(outcome.to))
+    if move == stages.Move.PAY:
+        notify.notify(order, "paid")
     record_audit(f"order.{move}", "order", order.id, f"{from_status} → {outcome.to}", actor=actor)
     return event
 

@@ -24,6 +24,7 @@ from herbs.safety import (
     PatientFacts,
     check_formula,
 )
+from herbs.services import messages
 from herbs.services.catalogue import current_catalogue
 from tcm_app.common.errors import ConflictError, PermissionDeniedError, ValidationError
 from tcm_app.extensions import db
@@ -374,6 +375,7 @@ def _apply_review(prescription, pharmacist, approve: bool, note: str) -> None:
         {"note": note, "valid_until": values.get("valid_until")},
         actor=pharmacist,
     )
+    messages.prescription_reviewed(prescription, approve, note)
 
 
 def revise(prescription: Prescription, doctor: User) -> Prescription:

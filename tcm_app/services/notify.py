@@ -24,3 +24,21 @@ class LogSender:
 def senders(setting: str) -> list[Sender]:
     """The senders listed in the config key `setting`, or the log sender alone."""
     return current_app.config.get(setting) or [LogSender()]
+
+
+class SandboxSender:
+    """Stands in for an SMS gateway in tests and demos: keeps every message it was given, in
+    memory, so a test reads the verification code a person would read on their phone."""
+
+    name = "sandbox"
+
+    def __init__(self):
+        self.sent: list[tuple[str | None, str]] = []
+
+    def send(self, user, message: str) -> str:
+        self.sent.append((getattr(user, "phone", None), message))
+        return f"sandbox-{len(self.sent)}"
+
+    def last_to(self, phone: str) -> str | None:
+        """The latest message sent to `phone`, if any."""
+        return next((text for to, text in reversed(self.sent) if to == phone), None)

@@ -1,5 +1,6 @@
 """Sign-in pages: cookie flags, lock-out, rate limiting, sessions that end, self-registration."""
 
+import re
 from datetime import date
 
 import pytest
@@ -10,6 +11,7 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.patients import Patient
 from tcm_app.services import accounts
+from tcm_app.services.notify import SandboxSender
 from tests.factories import PASSWORD, create_patient, create_user, login
 
 
@@ -65,13 +67,25 @@ def registration(**changes):
         "legal_name": "张三",
         "id_number": ADULT,
         "phone": "13700001111",
+        "accept_terms": "y",
+        "consent_sensitive": "y",
     }
     form.update(changes)
     return form
 
 
+def coded(client, **changes):
+    """The registration form with a verification code asked for and read from the SMS sandbox."""
+    sandbox = SandboxSender()
+    client.application.config["SMS_SENDERS"] = [sandbox]
+    phone = registration()["phone"]
+    assert client.post("/register/code", data={"phone": phone}).status_code == 200
+    code = re.search(r"验证码是(\d{6})", sandbox.last_to(phone)).group(1)
+    return registration(code=code, **changes)
+
+
 def test_patient_registers_under_real_name(app, client):
-    response = client.post("/register", data=registration())
+    response = client.post("/register", data=coded(client))
     assert response.status_code == 302
     patient = db.session.scalar(sa.select(Patient))
     assert (patient.legal_name, patient.sex, patient.birth_date) == (
@@ -100,16 +114,16 @@ def test_patient_registers_under_real_name(app, client):
     ],
 )
 def test_registration_errors_are_shown_and_nothing_is_saved(app, client, changes, message):
-    response = client.post("/register", data=registration(**changes))
+    response = client.post("/register", data=coded(client, **changes))
     assert 400 <= response.status_code < 500
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
 def test_registering_the_same_id_twice_is_refused(app, client):
-    client.post("/register", data=registration())
+    client.post("/register", data=coded(client))
     other = client.application.test_client()
-    response = other.post("/register", data=registration(username="someone"))
+    response = other.post("/register", data=coded(other, username="someone"))
     assert response.status_code == 409
     assert db.session.scalar(sa.select(sa.func.count(Patient.id))) == 1
 

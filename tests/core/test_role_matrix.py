@@ -14,7 +14,7 @@ from herbs.models import FormulaTemplate
 from herbs.services import prescriptions
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
-from tcm_app.services import documents, encounters
+from tcm_app.services import documents, encounters, inbox
 from tests.decoction.test_order_service import approved as approved_prescription
 from tests.factories import (
     SIGNING_PASSWORD,
@@ -94,7 +94,11 @@ def world(app):
         "user_id": target.id,
         "image_id": tongue_image.id,
         "order_id": order.id,
+        "inbox_message_id": inbox.post(patient.user, "test", "测试消息").id,
+        "legal_doc": "user_agreement",
+        "legal_version": 1,
     }
+    db.session.commit()
     return users, ids
 
 

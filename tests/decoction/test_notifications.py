@@ -1,14 +1,18 @@
 """Messages about orders: shipped and delivered (in the app and through the senders), a daily
 medicine reminder while bags last, then a revisit reminder; each sent once."""
 
+import ast
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from decoction.models import OrderNotification
 from decoction.services import notify, orders, payments
 from tcm_app.extensions import db
+from tcm_app.models.inbox import InboxMessage
 from tcm_app.models.types import utcnow
+from tcm_app.services import inbox
 from tests.decoction.test_order_service import address_of, approved, staff
 from tests.factories import login
 
@@ -50,8 +54,8 @@ def test_shipped_and_delivered_are_sent_and_kept(app):
     orders.apply_move(order, "deliver", clerk, {}, "v")
     db.session.commit()
     kinds = [n.kind for n in reversed(order.notifications)]
-    assert kinds == ["shipped", "delivered"]
-    assert "SF9" in sms.sent[0][1] and sms.sent[0][0] == order.prescription.patient.user.id
+    assert kinds == ["paid", "shipped", "delivered"]
+    assert "SF9" in sms.sent[1][1] and sms.sent[1][0] == order.prescription.patient.user.id
     assert order.notifications[0].delivery["email"].startswith("failed")
 
 
@@ -74,3 +78,51 @@ def test_the_patient_sees_the_messages(app, client):
     page = client.get("/decoction/orders").get_data(as_text=True)
     assert "SF9" in page and "已发货" in page
     assert utcnow() - order.notifications[0].created_at < timedelta(minutes=1)
+
+
+def test_order_messages_reach_the_patients_inbox_with_a_link_to_the_order(app):
+    sms = RecordingSender()
+    app.config["ORDER_NOTIFICATION_SENDERS"] = [sms]
+    order, clerk = shipped_order(app)
+    orders.apply_move(order, "deliver", clerk, {}, "v")
+    db.session.commit()
+    user = order.prescription.patient.user
+    messages = inbox.messages_for(user)
+    assert [m.kind for m in messages] == [
+        "order.delivered",
+        "order.shipped",
+        "order.paid",
+        "prescription.approved",
+    ]
+    assert {m.link for m in messages[:3]} == {f"/decoction/orders/{order.id}"}
+    assert [text for _, text in sms.sent] == [m.text for m in reversed(messages[:3])]
+    assert messages[0].delivery == {"sms": "sms-3"}
+
+
+def copy_statement() -> str:
+    """The statement migration 0009 runs to copy the order messages kept before the inbox."""
+    path = Path(__file__).parents[2] / "migrations/versions/0009_inbox_registration.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    [value] = [
+        node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and node.targets[0].id == "COPY_ORDER_MESSAGES"
+    ]
+    return value
+
+
+def test_the_migration_copies_earlier_order_messages_into_the_inbox_unread(app):
+    order, _clerk = shipped_order(app)
+    db.session.commit()
+    user = order.prescription.patient.user
+    kept = [(m.user_id, m.kind, m.text, m.link) for m in inbox.messages_for(user)]
+    on_table = " ON inbox_messages" if db.engine.dialect.name == "postgresql" else ""
+    db.session.execute(sa.text(f"DROP TRIGGER IF EXISTS inbox_messages_never_deleted{on_table}"))
+    db.session.execute(sa.delete(InboxMessage))  # as before the inbox existed
+    db.session.execute(sa.text(copy_statement()))
+    db.session.commit()
+    copied = inbox.messages_for(user)
+    assert [(m.user_id, m.kind, m.text, m.link) for m in copied] == [
+        k for k in kept if k[1].startswith("order.")
+    ]
+    assert all(m.unread and m.patient_id == order.prescription.patient_id for m in copied)

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tcm_app.extensions import db
+from tcm_app.services import inbox
 from tests.factories import create_patient
 from tests.treatments.helpers import NO, at, small_clinic
 from treatments import tasks
@@ -122,3 +123,13 @@ def test_the_task_commits_what_it_sent(app, outbox, monkeypatch):
     db.session.rollback()
     assert db.session.get(Booking, due.id).reminder_sent_at is not None
     assert tasks.send_booking_reminders.run() == 0
+
+
+def test_the_reminder_is_kept_in_the_patients_inbox_with_a_link_to_the_booking(app, outbox):
+    due, _, _ = three_bookings()
+    reminders.send_due_reminders(at(0, 10))
+    db.session.commit()
+    [message] = inbox.messages_for(due.patient.user)
+    assert message.kind == "treatment.reminder" and message.text == outbox.sent[0][1]
+    assert message.link == f"/treatments/bookings/{due.id}"
+    assert message.delivery["broken"].startswith("failed") and message.delivery["recorder"] == "ok"

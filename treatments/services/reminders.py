@@ -1,6 +1,7 @@
 """Reminders the day before a treatment booking (Celery beat, hourly, from 09:00 clinic time):
 each booked session starting tomorrow (clinic date) is reminded once, however often the task
-runs or how many workers run it, through the configured senders (log by default)."""
+runs or how many workers run it, posted to the patient's inbox (or their guardian's) and sent
+through the senders in TREATMENT_REMINDER_SENDERS (log by default)."""
 
 from datetime import datetime, time, timedelta
 
@@ -8,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from tcm_app.extensions import db
-from tcm_app.services.notify import senders
+from tcm_app.services import inbox
 from treatments.booking_rules import BookingStatus
 from treatments.models import Booking
 from treatments.services import availability
@@ -82,16 +83,14 @@ def send_due_reminders(now: datetime) -> int:
             continue
         booking = db.session.get(Booking, booking_id)
         db.session.refresh(booking)
-        patient = booking.patient
-        user = patient.user or (patient.guardian.user if patient.guardian else None)
         sent += 1
-        if user is None:
-            continue
-        message = message_for(booking)
-        for sender in senders("TREATMENT_REMINDER_SENDERS"):
-            try:
-                sender.send(user, message)
-            except Exception as exc:  # a gateway failure must not stop the other reminders
-                current_app.logger.warning("reminder %s via %s failed: %s", booking_id, sender, exc)
+        inbox.post_about(
+            booking.patient,
+            "treatment.reminder",
+            message_for(booking),
+            link=inbox.path_for("treatments.booking_view", booking_id=booking.id),
+            subject=("booking", booking.id),
+            senders_setting="TREATMENT_REMINDER_SENDERS",
+        )
     db.session.flush()
     return sent

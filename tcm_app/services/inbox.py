@@ -1,0 +1,113 @@
+"""The one inbox (消息): every domain posts a message here (user, kind, text, link to the thing);
+it is kept for the user's inbox page and pushed to their phone through the configured senders.
+Messages are never deleted; opening one marks it read."""
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from tcm_app.common.errors import NotFoundError
+from tcm_app.extensions import db
+from tcm_app.models.inbox import InboxMessage
+from tcm_app.services.clock import utc_now
+from tcm_app.services.notify import senders
+
+# How many messages the inbox page lists (newest first); older ones stay stored.
+PAGE_SIZE = 50
+
+
+def recipient_of(patient):
+    """Who reads messages about `patient`: their own login, else their guardian's (a child)."""
+    if patient.user is not None:
+        return patient.user
+    return patient.guardian.user if patient.guardian is not None else None
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A path on this site for a message's link, built with or without a request (tasks)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def push(user, text: str, setting: str) -> dict:
+    """Send `text` through every sender listed in `setting`; a failing gateway is noted, never
+    raised, so the message is kept whatever the gateways do."""
+    results = {}
+    for sender in senders(setting):
+        try:
+            results[sender.name] = sender.send(user, text)
+        except Exception as exc:  # a gateway failure must not lose the message
+            current_app.logger.warning("message to user %s via %s failed: %s", user.id, sender, exc)
+            results[sender.name] = f"failed: {exc}"
+    return results
+
+
+def post(
+    user,
+    kind: str,
+    text: str,
+    *,
+    link: str | None = None,
+    patient=None,
+    subject: tuple[str, int] | None = None,
+    senders_setting: str = "INBOX_SENDERS",
+) -> InboxMessage:
+    """Keep a message for `user` and push it to their phone. `patient` is whom it is about
+    (a ward, for a guardian), `subject` the (type, id) of the thing. Flushes."""
+    subject_type, subject_id = subject or (None, None)
+    message = InboxMessage(
+        user_id=user.id,
+        patient_id=patient.id if patient is not None else None,
+        kind=kind,
+        text=text,
+        link=link,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        delivery=push(user, text, senders_setting),
+        created_at=utc_now(),
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def post_about(patient, kind: str, text: str, **kwargs) -> InboxMessage | None:
+    """Post to whoever reads messages about `patient` (none for a child without a guardian)."""
+    user = recipient_of(patient)
+    if user is None:
+        return None
+    return post(user, kind, text, patient=patient, **kwargs)
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(
+        select(func.count(InboxMessage.id)).where(
+            InboxMessage.user_id == user.id, InboxMessage.read_at.is_(None)
+        )
+    )
+
+
+def messages_for(user, limit: int = PAGE_SIZE) -> list[InboxMessage]:
+    """The user's own messages, newest first."""
+    return list(
+        db.session.scalars(
+            select(InboxMessage)
+            .where(InboxMessage.user_id == user.id)
+            .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def open_message(user, message_id: int) -> InboxMessage:
+    """The user's own message, marked read (once: the first reading time stays). Another
+    user's message looks missing. Flushes."""
+    message = db.session.get(InboxMessage, message_id)
+    if message is None or message.user_id != user.id:
+        raise NotFoundError("no such message", "not_found")
+    db.session.execute(
+        update(InboxMessage)
+        .where(InboxMessage.id == message.id, InboxMessage.read_at.is_(None))
+        .values(read_at=utc_now())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(message)
+    return message
