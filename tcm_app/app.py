@@ -112,6 +112,7 @@ def register_extensions(app: Flask) -> None:
     from herbs import tasks as herb_tasks  # noqa: F401  (registers the prescription tasks)
     from tcm_app import tasks  # noqa: F401  (registers the core tasks)
     from tcm_app.models import accounts, audit, encounters, patients  # noqa: F401  (metadata)
+    from tcm_app.models import payments as payment_models  # noqa: F401  (metadata)
     from tcm_app.services.accounts import load_session_user
     from treatments import models as treatment_models  # noqa: F401  (metadata)
     from treatments import tasks as treatment_tasks  # noqa: F401  (registers the reminder task)
@@ -185,6 +186,7 @@ def register_blueprints(app: Flask) -> None:
     from tcm_app.views import admin, patients, workbench  # noqa: F401
     from tcm_app.views import auth as auth_views  # noqa: F401
     from tcm_app.views import encounters as encounter_views  # noqa: F401
+    from tcm_app.views import payments as payment_views  # noqa: F401
     from tcm_app.views.blueprint import auth_bp, core_bp
     from treatments.api import routes as treatment_api  # noqa: F401
     from treatments.views import admin as treatment_admin  # noqa: F401

@@ -16,7 +16,7 @@ from tcm_app.forms import (
     VersionedForm,
 )
 from tcm_app.models.accounts import Role
-from tcm_app.services import access, documents, encounters
+from tcm_app.services import access, documents, encounters, visit_fees
 from tcm_app.services.patients import patient_age
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.guards import roles_required
@@ -51,6 +51,7 @@ def render_encounter(encounter, status=200, **posted):
         blockers=encounters.prescribing_status(encounter),
         age=patient_age(encounter.patient),
         guardian_needed=encounters.guardian_needed(encounter),
+        fee=visit_fees.fee_of(encounter),
         **encounter_forms(encounter, posted),
     ), status
 
