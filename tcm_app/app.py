@@ -176,6 +176,7 @@ def register_blueprints(app: Flask) -> None:
     # Importing the route modules attaches their views to the blueprints.
     from consults.api import routes as consult_api  # noqa: F401
     from consults.views import bp as consults_bp
+    from decoction.api import routes as decoction_api  # noqa: F401
     from decoction.views import bp as decoction_bp
     from diagnosis.api import routes as diagnosis_api  # noqa: F401
     from diagnosis.views import bp as diagnosis_bp

@@ -72,6 +72,12 @@ def quote_for(rx: Prescription, preparation, handover) -> ordering.Quote:
     return ordering.quote(_herb_prices(rx), rx.packets, preparation, handover, _fees())
 
 
+def refusal_for(rx: Prescription, handover) -> ordering.OrderError | None:
+    """Why the prescription cannot be ordered with this handover now, or None."""
+    now = utcnow()
+    return ordering.refusal(_facts(rx, now), ordering.Handover(handover), now)
+
+
 def _choices(preparation: str, handover: str):
     try:
         return ordering.Preparation(preparation), ordering.Handover(handover)

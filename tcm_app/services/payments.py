@@ -87,7 +87,7 @@ class SandboxProvider:
     name = "sandbox"
 
     def checkout_url(self, payment: Payment) -> str | None:
-        return url_for("core.payment_sandbox", token=payment.reference)
+        return url_for("core.payment_sandbox", token=payment.reference, _external=True)
 
     @staticmethod
     def sign(body: bytes) -> str:
