@@ -216,6 +216,13 @@ def order_worksheet(order_id: int):
     return pdf, 200, {"Content-Type": "application/pdf", "Cache-Control": "private, no-store"}
 
 
+# The room's work first, stage by stage; orders still waiting for payment last.
+WORK_ORDER = [
+    *(s for s in stages.Status if s != stages.Status.PENDING_PAYMENT),
+    stages.Status.PENDING_PAYMENT,
+]
+
+
 @bp.route("/queue")
 @roles_required(*access.STAFF)
 def work_queue():
@@ -231,7 +238,7 @@ def work_queue():
     return render_template(
         "decoction/queue.html",
         by_stage=by_stage,
-        stages=stages.Status,
+        stages=WORK_ORDER,
         stuck_before=utc_now() - timedelta(hours=current_app.config["DECOCTION_STUCK_HOURS"]),
         move_key=uuid.uuid4().hex,
     )
