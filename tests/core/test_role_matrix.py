@@ -94,6 +94,7 @@ def world(app):
         "user_id": target.id,
         "image_id": tongue_image.id,
         "order_id": order.id,
+        "provider_name": "sandbox",  # the payment provider's callback
     }
     return users, ids
 
