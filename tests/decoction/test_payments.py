@@ -3,6 +3,7 @@ however often it arrives, a wrong signature or amount is refused (4xx JSON) and 
 still record counter payments, and an order cancelled before dispensing is refunded."""
 
 import json
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -131,13 +132,24 @@ def test_a_paid_order_cancelled_before_dispensing_is_refunded(app, client):
 
 def test_an_order_being_prepared_is_not_cancelled(app):
     rx, order = placed()
-    clerk, other = staff(), staff()
+    clerk = staff()
     payments.mark_paid(order, clerk, "pay")
     orders.apply_move(order, "dispense", clerk, {"weighed_g": {"黄芪": 210, "当归": 70}}, "d")
     with pytest.raises(ConflictError) as refused:
         payments.cancel_order(order, rx.encounter.patient.user, "c")
     assert refused.value.code == "order_not_cancellable" and order.status == "dispensed"
-    assert other is not None
+
+
+def test_a_payment_for_an_order_that_lapsed_meanwhile_is_given_back(app, client):
+    order, payment = started(app)
+    orders.expire_unpaid(order.expires_at + timedelta(seconds=1))
+    db.session.commit()
+    body, headers = signed(payment)
+    assert client.post(NOTIFY, data=body, headers=headers).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(DecoctionOrder, order.id).status == "expired"
+    given_back = db.session.get(Payment, payment.id)
+    assert given_back.status == "refunded" and given_back.refund_reference
 
 
 def test_a_counter_payment_is_recorded_as_a_payment(app):
