@@ -223,11 +223,11 @@ def receive_notice(provider_name: str, body: bytes, headers: Mapping[str, str]) 
     try:
         notice = chosen.read_notice(body, headers)
     except TCMError as exc:
-        raise exc.audited("payment.notify", "payment", None) from None
+        raise exc.audited("payment.notify", "payment_provider", chosen.name) from None
     payment = by_reference(notice.reference)
     if payment is None or payment.provider != chosen.name:
         raise NotFoundError("no such payment", "unknown_payment").audited(
-            "payment.notify", "payment", None
+            "payment.notify", "payment_provider", chosen.name
         )
     if notice.amount != payment.amount:
         raise ValidationError(
