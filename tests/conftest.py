@@ -32,7 +32,8 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [
             item
             for item in items
-            if "app" in getattr(item, "fixturenames", ()) and "tests/journeys" not in str(item.fspath)
+            if "app" in getattr(item, "fixturenames", ())
+            and "tests/journeys" not in str(item.fspath)
         ]
 
 
