@@ -4,7 +4,8 @@ pending_payment → paid → dispensed (调配, weighed grams within ±5 %) → 
 else) → soaking → soaked (≥ the plan's soak) → decocting (machine) → decocted (≥ the plan's
 minimum) → packaged (bags and volume) → shipped (courier, tracking) → delivered; or packaged →
 picked_up. Raw pieces (饮片) go from checked straight to packaged. Any active stage may be put on
-hold with an exception (shortage, damaged, returned) and resumed where it stopped.
+hold with an exception (shortage, damaged, returned) and resumed where it stopped. An order is
+cancelled only before dispensing (pending_payment or paid → cancelled; a payment is refunded).
 
 Services apply a move with a guarded UPDATE (WHERE status = :from), so a double click or a retry
 cannot apply it twice; this module only says whether a move is allowed and what it records.
@@ -104,7 +105,7 @@ FROM = {
     Move.PICK_UP: {Status.PACKAGED},
     Move.RESUME: {Status.ON_HOLD},
     Move.EXPIRE: {Status.PENDING_PAYMENT},
-    Move.CANCEL: {Status.PENDING_PAYMENT},
+    Move.CANCEL: {Status.PENDING_PAYMENT, Status.PAID},  # before dispensing; a payment is refunded
 }
 TO = {
     Move.PAY: Status.PAID,

@@ -26,9 +26,11 @@ from decoction.services import access, documents, orders, payments
 from herbs.services.access import visible_prescription
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
+from tcm_app.forms import PaymentSandboxForm
 from tcm_app.models.accounts import Role
 from tcm_app.models.patients import Address
-from tcm_app.models.types import utcnow
+from tcm_app.services import payments as core_payments
+from tcm_app.services.clock import utc_now
 from tcm_app.views.auth import safe_next
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
@@ -88,7 +90,47 @@ def order_view(order_id: int):
         order=order,
         move_key=uuid.uuid4().hex,
         staff=current_user.role in access.STAFF,
+        payment=payments.order_payment(order),
+        pay_form=PaymentSandboxForm(),
     )
+
+
+@bp.route("/orders/<int:order_id>/pay", methods=["POST"])
+@roles_required(Role.PATIENT)
+def order_pay(order_id: int):
+    """The patient pays: to the payment provider's page, which brings them back here."""
+    order = access.visible_order(current_user, order_id)
+    back = url_for("decoction.order_view", order_id=order_id)
+    if not PaymentSandboxForm().validate_on_submit():
+        flash(_("The form expired. Reload and try again."), "error")
+        return redirect(back)
+    try:
+        payment = payments.start_payment(order, current_user)
+        db.session.commit()
+    except TCMError as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return redirect(back)
+    return redirect(core_payments.provider(payment.provider).checkout_url(payment) or back)
+
+
+@bp.route("/orders/<int:order_id>/cancel", methods=["POST"])
+@roles_required(Role.PATIENT, *access.STAFF)
+def order_cancel(order_id: int):
+    """Cancel before dispensing; a paid order is refunded through its provider."""
+    order = access.visible_order(current_user, order_id)
+    form = MoveForm()
+    if not form.validate():
+        flash(_("The form expired. Reload and try again."), "error")
+    else:
+        try:
+            payments.cancel_order(order, current_user, form.move_key.data)
+            db.session.commit()
+            flash(_("The order is cancelled."), "success")
+        except TCMError as exc:
+            db.session.rollback()
+            flash_error(exc)
+    return redirect(url_for("decoction.order_view", order_id=order_id))
 
 
 @bp.route("/orders/<int:order_id>/timeline")
@@ -174,6 +216,13 @@ def order_worksheet(order_id: int):
     return pdf, 200, {"Content-Type": "application/pdf", "Cache-Control": "private, no-store"}
 
 
+# The room's work first, stage by stage; orders still waiting for payment last.
+WORK_ORDER = [
+    *(s for s in stages.Status if s != stages.Status.PENDING_PAYMENT),
+    stages.Status.PENDING_PAYMENT,
+]
+
+
 @bp.route("/queue")
 @roles_required(*access.STAFF)
 def work_queue():
@@ -189,8 +238,8 @@ def work_queue():
     return render_template(
         "decoction/queue.html",
         by_stage=by_stage,
-        stages=stages.Status,
-        stuck_before=utcnow() - timedelta(hours=current_app.config["DECOCTION_STUCK_HOURS"]),
+        stages=WORK_ORDER,
+        stuck_before=utc_now() - timedelta(hours=current_app.config["DECOCTION_STUCK_HOURS"]),
         move_key=uuid.uuid4().hex,
     )
 

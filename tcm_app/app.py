@@ -115,6 +115,7 @@ def register_extensions(app: Flask) -> None:
     from tcm_app.models import accounts, audit, encounters, patients  # noqa: F401  (metadata)
     from tcm_app.models import inbox as inbox_models  # noqa: F401  (metadata)
     from tcm_app.models import registration as registration_models  # noqa: F401  (metadata)
+    from tcm_app.models import payments as payment_models  # noqa: F401  (metadata)
     from tcm_app.services.accounts import load_session_user
     from treatments import models as treatment_models  # noqa: F401  (metadata)
     from treatments import tasks as treatment_tasks  # noqa: F401  (registers the reminder task)
@@ -178,6 +179,7 @@ def register_blueprints(app: Flask) -> None:
     # Importing the route modules attaches their views to the blueprints.
     from consults.api import routes as consult_api  # noqa: F401
     from consults.views import bp as consults_bp
+    from decoction.api import routes as decoction_api  # noqa: F401
     from decoction.views import bp as decoction_bp
     from diagnosis.api import routes as diagnosis_api  # noqa: F401
     from diagnosis.views import bp as diagnosis_bp
@@ -189,6 +191,7 @@ def register_blueprints(app: Flask) -> None:
     from tcm_app.views import auth as auth_views  # noqa: F401
     from tcm_app.views import encounters as encounter_views  # noqa: F401
     from tcm_app.views import inbox as inbox_views  # noqa: F401
+    from tcm_app.views import payments as payment_views  # noqa: F401
     from tcm_app.views.blueprint import auth_bp, core_bp
     from treatments.api import routes as treatment_api  # noqa: F401
     from treatments.views import admin as treatment_admin  # noqa: F401

@@ -18,8 +18,19 @@ from cryptography.fernet import Fernet
 ENV_PREFIX = "TCM_"
 DEV_SECRET_FILE = "secret_key"
 DEV_FIELD_KEY_FILE = "field_key"
+DEV_PAYMENT_SECRET_FILE = "payment_notify_secret"
 MIN_SECRET_LENGTH = 32
 KNOWN_UNSAFE_SECRETS = {"dev", "secret", "changeme", "change-me", "tcm-demo", "development"}
+
+
+# An online visit's fee (诊查费) by the doctor's title (tcm_app.models.accounts.DoctorTitle).
+DEFAULT_VISIT_FEES = {
+    "chief": "50.00",
+    "associate_chief": "35.00",
+    "attending": "25.00",
+    "resident": "15.00",
+}
+PAYMENT_PROVIDERS = ("sandbox",)  # online providers; staff record counter payments besides
 
 
 class ConfigError(RuntimeError):
@@ -102,6 +113,11 @@ def default_config(instance_path: str) -> dict:
         # (staff always can, with a reason); bookings open this many days ahead.
         "TREATMENT_CANCEL_HOURS": 12,
         "TREATMENT_BOOKING_DAYS": 60,
+        # Payments: the provider patients pay through online (tcm_app/services/payments.py), the
+        # secret that signs its callbacks, and an online visit's fee in yuan by doctor title.
+        "PAYMENT_PROVIDER": "sandbox",
+        "PAYMENT_NOTIFY_SECRET": None,
+        "VISIT_FEES": dict(DEFAULT_VISIT_FEES),
     }
 
 
@@ -133,6 +149,9 @@ ENV_SETTINGS = {
     "DECOCTION_STUCK_HOURS": ("DECOCTION_STUCK_HOURS", int),
     "TREATMENT_CANCEL_HOURS": ("TREATMENT_CANCEL_HOURS", int),
     "TREATMENT_BOOKING_DAYS": ("TREATMENT_BOOKING_DAYS", int),
+    "PAYMENT_PROVIDER": ("PAYMENT_PROVIDER", str),
+    "PAYMENT_NOTIFY_SECRET": ("PAYMENT_NOTIFY_SECRET", str),
+    "VISIT_FEES": ("VISIT_FEES", json.loads),
 }
 
 MAX_PRESCRIPTION_VALID_DAYS = 3
@@ -164,6 +183,7 @@ def validate_everywhere(config) -> None:
             "(an approved prescription is valid three days at most)"
         )
     validate_orders(config)
+    validate_payments(config)
 
 
 ORDER_LIMITS = {
@@ -188,6 +208,36 @@ def validate_orders(config) -> None:
             fee = Decimal(-1)
         if not fee.is_finite() or fee < 0 or fee != fee.quantize(Decimal("0.01")):
             raise ConfigError(f"TCM_{key} must be an amount in yuan such as 12.00")
+
+
+def _is_money(value) -> bool:
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        return False
+    return amount.is_finite() and amount >= 0 and amount == amount.quantize(Decimal("0.01"))
+
+
+def validate_payments(config) -> None:
+    """The payment provider is known, its callback secret long enough, and every doctor title has
+    a visit fee that is an amount of money."""
+    if config.get("PAYMENT_PROVIDER") not in PAYMENT_PROVIDERS:
+        raise ConfigError(f"TCM_PAYMENT_PROVIDER must be one of: {', '.join(PAYMENT_PROVIDERS)}")
+    if len(config.get("PAYMENT_NOTIFY_SECRET") or "") < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"TCM_PAYMENT_NOTIFY_SECRET must be a random value of at least {MIN_SECRET_LENGTH} "
+            "characters (it signs the payment provider's callbacks)"
+        )
+    fees = config.get("VISIT_FEES")
+    if (
+        not isinstance(fees, dict)
+        or set(fees) != set(DEFAULT_VISIT_FEES)
+        or not all(_is_money(fee) for fee in fees.values())
+    ):
+        raise ConfigError(
+            "TCM_VISIT_FEES must give an amount in yuan for each doctor title, e.g. "
+            + json.dumps(DEFAULT_VISIT_FEES)
+        )
 
 
 def apply_environment(config, environ) -> None:
@@ -262,6 +312,10 @@ def fill_development_secrets(config, instance: Path) -> None:
     if not config.get("FIELD_ENCRYPTION_KEY"):
         config["FIELD_ENCRYPTION_KEY"] = read_or_create(
             instance / DEV_FIELD_KEY_FILE, Fernet.generate_key().decode()
+        )
+    if not config.get("PAYMENT_NOTIFY_SECRET"):
+        config["PAYMENT_NOTIFY_SECRET"] = read_or_create(
+            instance / DEV_PAYMENT_SECRET_FILE, secrets.token_urlsafe(48)
         )
 
 

@@ -11,6 +11,7 @@ from wtforms import (
     PasswordField,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.validators import (
@@ -181,3 +182,10 @@ class StaffForm(FlaskForm):
         _l("Years of independent practice"), validators=[Optional(), NumberRange(0, 70)]
     )
     online_enabled = BooleanField(_l("Enabled for online care"))
+
+
+class PaymentSandboxForm(FlaskForm):
+    """The sandbox provider's two buttons (and, bare, the CSRF check of a pay button)."""
+
+    confirm = SubmitField(_l("Confirm payment"))
+    cancel = SubmitField(_l("Cancel payment"))

@@ -22,7 +22,10 @@ def render_pdf(template: str, **context) -> bytes:
     return buffer.getvalue()
 
 
-def qr_svg(data: str) -> Markup:
-    """An inline SVG QR code (no image library, no file)."""
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+def qr_svg(data: str, border: int = 2) -> Markup:
+    """An inline SVG QR code (no image library, no file); `border` is the quiet zone in modules
+    (the standard asks for 4 where nothing else frames the code, as on a bag label)."""
+    image = qrcode.make(
+        data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=border
+    )
     return Markup(image.to_string(encoding="unicode"))

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 from flask import current_app, url_for
 from markupsafe import Markup
 
+from decoction import usage
 from decoction.models import DecoctionOrder
+from decoction.services import orders
 from tcm_app.common.masking import mask_name
 from tcm_app.models.patients import PregnancyStatus
 from tcm_app.models.types import utcnow
@@ -66,13 +68,22 @@ def _common(order: DecoctionOrder) -> dict:
     }
 
 
+def usage_lines(order: DecoctionOrder) -> list[str]:
+    """Decocted bags: bags a day and how to warm them; herb pieces: how to decoct at home."""
+    if order.plan:
+        return [usage.decocted_usage(order.plan.get("bags_per_packet", 2))]
+    return usage.home_decoction(orders.decoction_plan(order.prescription))
+
+
 def labels_pdf(order: DecoctionOrder) -> bytes:
-    """One label per bag: 第 n/N 袋, decocted on, use by, storage, trace QR (a raw order: one)."""
+    """One label per bag: 第 n/N 袋, decocted on, use by, storage, usage, trace QR (a raw order:
+    one). The QR keeps its 4-module quiet zone and sits in its own column, beside the text."""
     context = _common(order)
     total = (order.plan or {}).get("total_bags") or 1
     context["bags"] = range(1, total + 1)
     # The same QR code repeats on every label: drop its element id so ids stay unique.
-    context["qr"] = Markup(str(context["qr"]).replace(' id="qr-path"', ""))
+    context["qr"] = Markup(str(qr_svg(context["trace_url"], border=4)).replace(' id="qr-path"', ""))
+    context["usage_lines"] = usage_lines(order)
     context["total_bags"] = total
     return render_pdf("pdf/decoction_labels.html", **context)
 

@@ -30,6 +30,7 @@ from tcm_app.services.access import own_patient_ids
 from tcm_app.services.audit import record_audit
 
 STAFF_MOVES = {Role.DECOCTION, Role.PHARMACIST, Role.ADMIN}
+PATIENT_MOVES = {stages.Move.CANCEL}  # their own order, before dispensing (the view checks whose)
 STAGE_CONFLICTS = {"wrong_stage", "not_paid", "not_active"}
 
 
@@ -69,6 +70,12 @@ def decoction_plan(rx: Prescription, formula_type: str = "ordinary") -> dict:
 
 def quote_for(rx: Prescription, preparation, handover) -> ordering.Quote:
     return ordering.quote(_herb_prices(rx), rx.packets, preparation, handover, _fees())
+
+
+def refusal_for(rx: Prescription, handover) -> ordering.OrderError | None:
+    """Why the prescription cannot be ordered with this handover now, or None."""
+    now = utcnow()
+    return ordering.refusal(_facts(rx, now), ordering.Handover(handover), now)
 
 
 def _choices(preparation: str, handover: str):
@@ -213,7 +220,8 @@ def apply_move(
     if earlier is not None:
         return earlier
     move = _move(move)
-    if actor is not None and actor.role not in STAFF_MOVES:
+    patient_may = actor is not None and actor.role == Role.PATIENT and move in PATIENT_MOVES
+    if actor is not None and actor.role not in STAFF_MOVES and not patient_may:
         raise PermissionDeniedError("only the decoction room moves orders", "not_staff")
     now = now or utcnow()
     try:
@@ -232,7 +240,7 @@ def apply_move(
         raise ConflictError("the order moved on meanwhile; reload", "order_changed")
     db.session.refresh(order)
     event = _event(order, move, move_key, from_status, outcome.to, actor, record)
-    if move == stages.Move.EXPIRE:
+    if move in (stages.Move.EXPIRE, stages.Move.CANCEL):
         prescriptions.release(order.prescription, f"order:{order.id}", actor=actor)
     if move in (stages.Move.SHIP, stages.Move.DELIVER, stages.Move.PICK_UP):
         notify.notify(order, str(outcome.to))

@@ -31,6 +31,7 @@ STAFF = [
     ("demo-doctor", Role.DOCTOR, "张明远"),
     ("demo-pharmacist", Role.PHARMACIST, "李华"),
     ("demo-decoction", Role.DECOCTION, "赵师傅"),
+    ("demo-decoction2", Role.DECOCTION, "孙师傅"),  # the second person who checks (复核)
     ("demo-clinic", Role.CLINIC, "陈静"),
     ("demo-therapist", Role.CLINIC, "刘建国"),
     ("demo-admin", Role.ADMIN, "系统管理员"),
@@ -93,7 +94,7 @@ def seed_demo() -> str:
     mother.user = mother_user
     db.session.flush()
     patients.set_pregnancy_status(mother, PregnancyStatus.NOT_PREGNANT, mother_user)
-    patients.add_address(
+    address = patients.add_address(
         mother,
         "王丽",
         "13812345678",
@@ -161,11 +162,24 @@ def seed_demo() -> str:
     seed_waiting_prescription(
         mother, mother_user, doctor, DEMO_SIGNING_PASSWORD, _demo_record_image()
     )
+    from decoction.services.demo import seed_orders
+
+    seed_orders(
+        mother,
+        mother_user,
+        address,
+        doctor,
+        staff["demo-pharmacist"],
+        staff["demo-decoction"],
+        _demo_record_image(),
+        DEMO_SIGNING_PASSWORD,
+    )
     from treatments.services.demo import seed_treatments
 
     seed_treatments(doctor, staff["demo-therapist"])
     return (
         "demo data created: 8 departments, accounts demo-patient, demo-doctor, demo-pharmacist, "
-        f"demo-decoction, demo-clinic, demo-therapist, demo-admin (password {DEMO_PASSWORD}; "
+        "demo-decoction, demo-decoction2, demo-clinic, demo-therapist, demo-admin "
+        f"(password {DEMO_PASSWORD}; "
         f"signing password of demo-doctor and demo-pharmacist {DEMO_SIGNING_PASSWORD})"
     )

@@ -17,7 +17,7 @@ from tcm_app.forms import (
     VersionedForm,
 )
 from tcm_app.models.accounts import Role
-from tcm_app.services import access, documents, encounters, lexicon
+from tcm_app.services import access, documents, encounters, lexicon, visit_fees
 from tcm_app.services.patients import patient_age
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.errors import form_page_refusal
@@ -54,6 +54,7 @@ def render_encounter(encounter, status=200, **posted):
         age=patient_age(encounter.patient),
         guardian_needed=encounters.guardian_needed(encounter),
         disease_terms=lexicon.entries("disease"),
+        fee=visit_fees.fee_of(encounter),
         **encounter_forms(encounter, posted),
     ), status
 

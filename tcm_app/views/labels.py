@@ -211,6 +211,11 @@ LABELS = {
     "electro_stimulator": _l("Electro-stimulator"),
     "smoke_extraction": _l("Smoke extraction"),
     "tdp_lamp": _l("TDP heat lamp"),
+    # payments (issue 13, orders)
+    "payment_created": _l("Waiting for payment"),
+    "payment_paid": _l("Paid"),
+    "payment_cancelled": _l("Payment cancelled"),
+    "payment_refunded": _l("Refunded"),
 }
 
 
@@ -432,6 +437,11 @@ ERROR_MESSAGES = {
     "minor": _l("A minor is registered by a guardian from the guardian's account."),
     "adult": _l("Only children under 18 can be added as dependants."),
     "min_years": _l("Online care needs at least 3 years of independent practice."),
+    # payments (issue 13, orders)
+    "already_paid": _l("This is paid already."),
+    "nothing_to_pay": _l("There is nothing to pay for this visit."),
+    "not_payable": _l("This order can no longer be paid."),
+    "order_not_cancellable": _l("The order is being prepared and can no longer be cancelled."),
 }
 
 

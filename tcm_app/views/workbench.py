@@ -25,7 +25,7 @@ HOME_BY_ROLE = {
     Role.CLINIC: "core.desk",
     Role.ADMIN: "core.admin_users",
     Role.PHARMACIST: "herbs.review_queue",
-    Role.DECOCTION: "core.staff_home",
+    Role.DECOCTION: "decoction.work_queue",  # the work list by stage
 }
 
 

@@ -28,10 +28,12 @@ from hypothesis import strategies as st
 from schemathesis.checks import response_schema_conformance
 from schemathesis.errors import FailureGroup
 
+from decoction.services import orders
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.services import encounters as encounter_service
 from tests.api.helpers import API
+from tests.decoction.test_order_service import approved
 from tests.factories import (
     PASSWORD,
     bearer,
@@ -65,6 +67,8 @@ class World:
     doctor_ids: list[int]
     encounter_ids: list[int]
     headers: dict[str, dict]
+    prescription_ids: list[int] = field(default_factory=list)
+    order_ids: list[int] = field(default_factory=list)
 
 
 def build_world() -> World:
@@ -84,6 +88,12 @@ def build_world() -> World:
     encounter_service.record_diagnosis(diagnosed, doctor, "胃痛", "脾胃虚寒证")
     for_child = create_encounter(patient=child, doctor=doctor, actor=patient.user)
     elsewhere = create_encounter(patient=stranger, doctor=other_doctor)
+    # Herb orders: an approved prescription still to order, one ordered, and a stranger's.
+    to_order = approved(patient=patient, doctor=doctor)
+    ordered = approved(patient=patient, doctor=doctor)
+    order = orders.place_order(ordered, patient.user, "raw", "pickup")
+    strangers_rx = approved(patient=stranger, doctor=other_doctor)
+    strangers_order = orders.place_order(strangers_rx, stranger.user, "raw", "pickup")
     accounts = {
         "patient": patient.user,
         "doctor": doctor,
@@ -98,6 +108,8 @@ def build_world() -> World:
         doctor_ids=[doctor.id, other_doctor.id, offline_doctor.id],
         encounter_ids=[e.id for e in (requested, started, diagnosed, for_child, elsewhere)],
         headers={role: bearer(user) for role, user in accounts.items()},
+        prescription_ids=[to_order.id, ordered.id, strangers_rx.id],
+        order_ids=[order.id, strangers_order.id],
     )
 
 
@@ -113,7 +125,12 @@ def anchor(case, data, world: World) -> None:
 
     Wrong passwords may lock these accounts: their tokens stay valid, sign-in answers 401.
     """
-    for name, choices in (("encounter_id", world.encounter_ids), ("patient_id", world.patient_ids)):
+    for name, choices in (
+        ("encounter_id", world.encounter_ids),
+        ("patient_id", world.patient_ids),
+        ("prescription_id", world.prescription_ids),
+        ("order_id", world.order_ids),
+    ):
         if name in case.path_parameters and (real := pick(data, choices, name)) is not None:
             case.path_parameters[name] = real
     body = case.body

@@ -12,6 +12,7 @@ DEMO_USERS = {
     "demo-doctor",
     "demo-pharmacist",
     "demo-decoction",
+    "demo-decoction2",
     "demo-clinic",
     "demo-therapist",
     "demo-admin",
@@ -31,7 +32,7 @@ def test_seed_demo_creates_an_account_for_every_role(app, runner, client):
         "clinic",
         "admin",
     }
-    assert db.session.scalar(sa.select(sa.func.count(Encounter.id))) == 4
+    assert db.session.scalar(sa.select(sa.func.count(Encounter.id))) == 6  # 2 with herb orders
     assert verify_audit_chain().intact
     response = client.post("/login", data={"username": "demo-doctor", "password": "tcm-demo"})
     assert response.status_code == 302

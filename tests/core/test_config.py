@@ -15,6 +15,7 @@ SAFE = {
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://tcm:pw@db:5432/tcm",
     "CELERY": {"broker_url": "redis://127.0.0.1:6379/0", "task_always_eager": False},
     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/1",
+    "PAYMENT_NOTIFY_SECRET": "p" * 48,
 }
 
 
@@ -46,6 +47,45 @@ def test_safe_production_settings_start():
             {"RATELIMIT_STORAGE_URI": "memory://"},
             "TCM_RATELIMIT_STORAGE_URL",
             id="per-process-rate-limits-in-production-stop-start",
+        ),
+        pytest.param(
+            {"PAYMENT_NOTIFY_SECRET": None},
+            "TCM_PAYMENT_NOTIFY_SECRET",
+            id="missing-payment-callback-secret-stops-start",
+        ),
+        pytest.param(
+            {"PAYMENT_PROVIDER": "cash-box"},
+            "TCM_PAYMENT_PROVIDER",
+            id="unknown-payment-provider-stops-start",
+        ),
+        pytest.param(
+            {"VISIT_FEES": {"chief": "50.00"}},
+            "TCM_VISIT_FEES",
+            id="visit-fee-missing-for-a-title-stops-start",
+        ),
+        pytest.param(
+            {
+                "VISIT_FEES": {
+                    "chief": "-1",
+                    "associate_chief": "1",
+                    "attending": "1",
+                    "resident": "1",
+                }
+            },
+            "TCM_VISIT_FEES",
+            id="negative-visit-fee-stops-start",
+        ),
+        pytest.param(
+            {
+                "VISIT_FEES": {
+                    "chief": "1.234",
+                    "associate_chief": "1",
+                    "attending": "1",
+                    "resident": "x",
+                }
+            },
+            "TCM_VISIT_FEES",
+            id="visit-fee-not-money-stops-start",
         ),
     ],
 )

@@ -97,6 +97,7 @@ def world(app):
         "inbox_message_id": inbox.post(patient.user, "test", "测试消息").id,
         "legal_doc": "user_agreement",
         "legal_version": 1,
+        "provider_name": "sandbox",  # the payment provider's callback
     }
     db.session.commit()
     return users, ids

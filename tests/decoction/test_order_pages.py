@@ -6,11 +6,12 @@ import re
 import sqlalchemy as sa
 
 from decoction.models import DecoctionOrder, OrderEvent
+from decoction.services import orders
 from herbs.models import HerbRecord
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tests.decoction.test_order_service import address_of, approved
-from tests.factories import create_patient, create_user, login
+from tests.factories import PASSWORD, create_patient, create_user, login
 
 
 def place(client, rx, data):
@@ -126,3 +127,30 @@ def test_a_move_never_redirects_off_site(app, client):
     form = {"move": "pay", "move_key": "k", "next": "//evil.example/phish"}
     response = client.post(f"/decoction/orders/{order_id}/moves", data=form)
     assert response.headers["Location"].endswith(f"/decoction/orders/{order_id}")
+
+
+def test_the_decoction_room_lands_on_its_work_list(app, client):
+    """Oldest first within each stage, paid work before unpaid orders, long waits marked."""
+    from datetime import timedelta
+
+    from decoction.services import payments
+    from tcm_app.services.clock import utc_now
+
+    clerk = create_user(Role.DECOCTION)
+    made = []
+    for hours_ago in (1, 6, 2):
+        rx = approved()
+        order = orders.place_order(rx, rx.encounter.patient.user, "raw", "pickup")
+        payments.mark_paid(order, clerk, f"pay-{order.id}")
+        order.stage_entered_at = utc_now() - timedelta(hours=hours_ago)
+        made.append(order.id)
+    unpaid_rx = approved()
+    unpaid = orders.place_order(unpaid_rx, unpaid_rx.encounter.patient.user, "raw", "pickup")
+    db.session.commit()
+    landing = client.post("/login", data={"username": clerk.username, "password": PASSWORD})
+    assert landing.headers["Location"] == "/"
+    assert client.get("/").headers["Location"] == "/decoction/queue"
+    page = client.get("/decoction/queue").get_data(as_text=True)
+    shown = [int(n) for n in re.findall(r"/decoction/orders/(\d+)\"", page)]
+    assert shown == [made[1], made[2], made[0], unpaid.id]
+    assert page.count("停留过久") == 1

@@ -30,8 +30,8 @@ from tests.factories import (
 )
 
 
-def approved(lines=(("黄芪", 30), ("当归", 10)), packets=7):
-    encounter = create_prescribable_encounter()
+def approved(lines=(("黄芪", 30), ("当归", 10)), packets=7, patient=None, doctor=None):
+    encounter = create_prescribable_encounter(patient=patient, doctor=doctor)
     rx = prescriptions.open_draft(encounter, encounter.doctor)
     rows = [{"name": name, "dose_g": grams} for name, grams in lines]
     prescriptions.save_draft(rx, encounter.doctor, rows, packets, "每日1剂，分两次温服")

@@ -57,6 +57,8 @@ HAPPY_PATH = [
     (at(Status.SOAKING), Move.HOLD, {"reason": "shortage", "note": "当归缺货"}, Status.ON_HOLD),
     (at(Status.ON_HOLD, held_from=Status.SOAKING), Move.RESUME, {}, Status.SOAKING),
     (at(Status.PENDING_PAYMENT), Move.EXPIRE, {}, Status.EXPIRED),
+    (at(Status.PENDING_PAYMENT), Move.CANCEL, {}, Status.CANCELLED),
+    (at(Status.PAID), Move.CANCEL, {}, Status.CANCELLED),
 ]
 
 
@@ -79,6 +81,8 @@ HAPPY_PATH = [
         "hold-with-a-reason",
         "resume-where-it-stopped",
         "unpaid-orders-expire",
+        "an-unpaid-order-is-cancelled",
+        "a-paid-order-is-cancelled-before-dispensing",
     ],
 )
 def test_each_stage_moves_on(order, move, data, to):
@@ -127,6 +131,7 @@ REFUSALS = [
     (at(Status.SOAKING), Move.HOLD, {"reason": "shortage"}, "reason_required"),
     (at(Status.DELIVERED), Move.HOLD, {"reason": "returned", "note": "退回"}, "not_active"),
     (at(Status.DELIVERED), Move.PAY, {}, "wrong_stage"),
+    (at(Status.DISPENSED), Move.CANCEL, {}, "wrong_stage"),
 ]
 
 
@@ -155,6 +160,7 @@ REFUSALS = [
         "an-exception-needs-a-reason-and-note",
         "a-finished-order-cannot-be-held",
         "a-finished-order-does-not-move",
+        "a-dispensed-order-is-not-cancelled",
     ],
 )
 def test_bad_moves_are_refused(order, move, data, code):
