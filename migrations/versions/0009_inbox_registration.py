@@ -14,7 +14,7 @@ APPEND_ONLY = ("consents",)
 
 # revision identifiers, used by Alembic.
 revision = '0009_inbox_registration'
-down_revision = '0007_treatments'
+down_revision = '0008_payments'
 branch_labels = None
 depends_on = None
 
