@@ -153,3 +153,15 @@ class StaffForm(FlaskForm):
         _l("Years of independent practice"), validators=[Optional(), NumberRange(0, 70)]
     )
     online_enabled = BooleanField(_l("Enabled for online care"))
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, read from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    person = StringField(_l("Person (username)"), validators=[Optional(), Length(max=64)])
+    action = SelectField(_l("Action"), choices=[], validate_choice=False)
+    date_from = DateField(_l("From (clinic date)"), validators=[Optional()])
+    date_to = DateField(_l("To (clinic date)"), validators=[Optional()])
