@@ -49,7 +49,7 @@ ALLOWED_WORDS = {
     "HTTPS",
 }
 
-LATIN_WORDS = """() => {
+LATIN_WORDS = r"""() => {
   const SKIP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "CODE", "KBD", "SAMP"]);
   const found = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -201,5 +201,5 @@ def test_every_page_speaks_chinese(app, live_server, person, role):
     sign_in(page, live_server, users[role], PASSWORD)
     visited, english = sweep(page, live_server)
     assert len(visited) >= 2, visited
-    print(visited)
+    print("\nVISITED", role, visited)
     assert english == [], "\n".join(english)
