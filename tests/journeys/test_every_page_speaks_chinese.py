@@ -51,26 +51,29 @@ ALLOWED_WORDS = {
 
 LATIN_WORDS = r"""() => {
   const SKIP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "CODE", "KBD", "SAMP"]);
+  const WORD = /\b[A-Za-z][A-Za-z_]+\b/g;
   const found = [];
+  const note = (text, el, how) => {
+    for (const word of text.match(WORD) || []) {
+      found.push([word, `<${el.tagName.toLowerCase()}${how}> "${text.trim().slice(0, 60)}"`]);
+    }
+  };
+  const foreign = (el) => el.closest("[lang]:not([lang^=zh])");
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
-    if (!el || SKIP.has(el.tagName)) continue;
-    const marked = el.closest("[lang]");
-    if (marked && !marked.lang.toLowerCase().startsWith("zh")) continue;
-    if (el.closest("[hidden], [aria-hidden=true], .username")) continue;
+    if (!el || SKIP.has(el.tagName) || el.tagName === "OPTION" || foreign(el)) continue;
+    if (el.closest("[hidden], [aria-hidden=true]")) continue;
     if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
-    for (const word of node.textContent.match(/\b[A-Za-z][A-Za-z_]+\b/g) || []) found.push(word);
+    note(node.textContent, el, "");
   }
   for (const el of document.querySelectorAll("option")) {
-    if (el.closest("[lang]:not([lang^=zh])")) continue;
-    for (const word of el.textContent.match(/\b[A-Za-z][A-Za-z_]+\b/g) || []) found.push(word);
+    if (!foreign(el)) note(el.textContent, el, "");
   }
-  for (const el of document.querySelectorAll("input[placeholder], [aria-label], [title]")) {
-    if (el.closest("[lang]:not([lang^=zh])")) continue;
-    for (const attr of ["placeholder", "aria-label", "title"]) {
-      const text = el.getAttribute(attr) || "";
-      for (const word of text.match(/\b[A-Za-z][A-Za-z_]+\b/g) || []) found.push(word);
+  for (const el of document.querySelectorAll("[placeholder], [aria-label], [title], [alt]")) {
+    if (foreign(el)) continue;
+    for (const attr of ["placeholder", "aria-label", "title", "alt"]) {
+      note(el.getAttribute(attr) || "", el, ` ${attr}`);
     }
   }
   return found;
@@ -185,8 +188,14 @@ def sweep(page, base: str) -> tuple[list[str], list[str]]:
         if response is None or response.status >= 400 or not page.url.startswith(base):
             continue
         visited.append(urlsplit(page.url).path)
-        words = {w for w in page.evaluate(LATIN_WORDS) if w not in ALLOWED_WORDS}
-        english += [f"{urlsplit(page.url).path}: {sorted(words)}"] if words else []
+        where = urlsplit(page.url).path
+        english += sorted(
+            {
+                f"{where}: {word} in {text}"
+                for word, text in page.evaluate(LATIN_WORDS)
+                if word not in ALLOWED_WORDS
+            }
+        )
         queue += links_on(page, base)
     return visited, english
 
