@@ -219,7 +219,9 @@ def test_api_upload_and_read(client, encounter, photo):
     )
 
 
-TECHNICAL = re.compile(r'<details class="technical">\s*<summary>技术细节</summary>(.*?)</details>', re.S)
+TECHNICAL = re.compile(
+    r'<details class="technical">\s*<summary>技术细节</summary>(.*?)</details>', re.S
+)
 RAW_VALUES = ("tongue-1.0/", "L* ", "a* ", "b* ", "置信度", "评分")
 
 
@@ -230,7 +232,12 @@ def test_technical_values_are_folded_away_for_the_doctor(client, encounter, phot
     client.post("/logout")
     login(client, encounter.doctor)
     first = {"tongue_colour": "purple", "coating_colour": "white", "coating_thickness": "thick"}
-    first |= {"cracks": "y", "tooth_marks": "y", "outline": "[[0.3,0.3],[0.7,0.3],[0.5,0.8]]", "note": ""}
+    first |= {
+        "cracks": "y",
+        "tooth_marks": "y",
+        "outline": "[[0.3,0.3],[0.7,0.3],[0.5,0.8]]",
+        "note": "",
+    }
     assert client.post(f"/diagnosis/tongue/{image_id}", data=first).status_code == 302
     for shown in (image_id, second_id):
         html = client.get(f"/diagnosis/tongue/{shown}").get_data(as_text=True)
