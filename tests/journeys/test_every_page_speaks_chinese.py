@@ -4,6 +4,7 @@ watcher fail on a 5xx, a console error or an English sentence. A stricter scan h
 single English words (table headers, badges, buttons, raw codes) outside code and `lang` text."""
 
 import re
+from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urljoin, urlsplit
 
@@ -20,12 +21,12 @@ from tests.factories import (
     create_prescribable_encounter,
     create_user,
     open_treatment_clinic,
-    png_bytes,
 )
 from tests.journeys.conftest import sign_in
 from tests.journeys.test_patient_header_on_a_phone import OVERLAPS
 
 PAGES_PER_ROLE = 40
+PER_SHAPE = 3  # pages that differ only by an id: a few of them (a visit with and without a rx)
 # Never followed: they end the session, switch the language on purpose, or download a file.
 SKIP = re.compile(r"/logout|[?&]lang=|\.(pdf|ics|csv|png|jpe?g|svg)\b|/download|/static/|/files/")
 # TODO(i13 lead): drop this once the treatments/consults helper's Chinese names are merged; until
@@ -115,7 +116,9 @@ def build_world() -> dict:
     draft = prescriptions.open_draft(second, doctor)
     prescriptions.save_draft(draft, doctor, rows, 5, "每日1剂")
     prescriptions.sign(draft, doctor, SIGNING_PASSWORD, {})
-    tongue.add_tongue_image(encounter, patient.user, png_bytes(640, 480), "gallery")
+    photo = tongue.add_tongue_image(encounter, patient.user, tongue_jpeg(), "gallery")
+    tongue.analyze_stored(photo)
+    prescriptions.open_draft(create_prescribable_encounter(patient=patient, doctor=doctor), doctor)
 
     for weekday in range(7):
         consults.add_session(doctor, weekday, time(9), time(12), 15)
@@ -142,6 +145,14 @@ def build_world() -> dict:
     db.session.commit()
     db.session.remove()
     return users
+
+
+def tongue_jpeg() -> bytes:
+    import cv2
+
+    from tests.diagnosis.conftest import synthetic_photo
+
+    return cv2.imencode(".jpg", synthetic_photo()[0])[1].tobytes()
 
 
 def _no_risks() -> dict:
@@ -175,14 +186,16 @@ def is_a_page(page, url: str) -> bool:
 
 
 def sweep(page, base: str, phone: bool) -> tuple[list[str], list[str]]:
-    """Visit every reachable page (one per shape); return what was visited and the English seen."""
-    queue, seen, visited, english = [page.url], set(), [], []
+    """Visit every reachable page (a few of each shape); return what was visited and the English
+    (and, on a phone, the crowded masked IDs) seen."""
+    queue, opened, per_shape, visited, english = [page.url], set(), Counter(), [], []
     while queue and len(visited) < PAGES_PER_ROLE:
         url = queue.pop(0)
         key = shape(urlsplit(url).path) + ("?" if urlsplit(url).query else "")
-        if key in seen:
+        if url in opened or per_shape[key] >= PER_SHAPE:
             continue
-        seen.add(key)
+        opened.add(url)
+        per_shape[key] += 1
         if not is_a_page(page, url):
             continue
         response = page.goto(url)
