@@ -216,15 +216,34 @@ def sweep(page, base: str, phone: bool) -> tuple[list[str], list[str]]:
     return visited, english
 
 
-@pytest.mark.parametrize(
-    "role",
-    ["patient", "doctor", "pharmacist", "decoction", "clinic", "therapist", "admin"],
-)
-def test_every_page_speaks_chinese(app, live_server, person, role):
-    users = build_world()
+def build_empty_world() -> dict:
+    """A clinic on its first day: accounts only, so every list shows its empty text."""
+    from tests.factories import create_doctor, create_patient
+
+    therapist = create_user(Role.CLINIC, username="therapist-new", full_name="刘建国")
+    users = {
+        "patient": create_patient().user.username,
+        "doctor": create_doctor().username,
+        "pharmacist": create_pharmacist().username,
+        "decoction": create_user(Role.DECOCTION, full_name="赵师傅").username,
+        "clinic": create_user(Role.CLINIC, full_name="陈静").username,
+        "therapist": therapist.username,
+        "admin": create_user(Role.ADMIN, full_name="系统管理员").username,
+    }
+    db.session.commit()
+    db.session.remove()
+    return users
+
+
+ROLES = ["patient", "doctor", "pharmacist", "decoction", "clinic", "therapist", "admin"]
+
+
+@pytest.mark.parametrize("world", [build_world, build_empty_world], ids=["busy", "empty"])
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_speaks_chinese(app, live_server, person, role, world):
+    users = world()
     page = person(role, phone=role == "patient")
     sign_in(page, live_server, users[role], PASSWORD)
     visited, english = sweep(page, live_server, phone=role == "patient")
     assert len(visited) >= 2, visited
-    print("\nVISITED", role, visited)
     assert english == [], "\n".join(english)
