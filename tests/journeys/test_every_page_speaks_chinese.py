@@ -119,6 +119,10 @@ def build_world() -> dict:
     photo = tongue.add_tongue_image(encounter, patient.user, tongue_jpeg(), "gallery")
     tongue.analyze_stored(photo)
     prescriptions.open_draft(create_prescribable_encounter(patient=patient, doctor=doctor), doctor)
+    returned = signed_prescription(patient, doctor)
+    prescriptions.review(returned, pharmacist, False, "当归剂量偏大，请调整", SIGNING_PASSWORD)
+    decoction_staff = [create_user(Role.DECOCTION, full_name=name) for name in ("赵师傅", "钱师傅")]
+    shipped_order(signed_prescription(patient, doctor), pharmacist, address, decoction_staff)
 
     for weekday in range(7):
         consults.add_session(doctor, weekday, time(9), time(12), 15)
@@ -137,7 +141,7 @@ def build_world() -> dict:
         "patient": patient.user.username,
         "doctor": doctor.username,
         "pharmacist": pharmacist.username,
-        "decoction": create_user(Role.DECOCTION, full_name="赵师傅").username,
+        "decoction": decoction_staff[0].username,
         "clinic": create_user(Role.CLINIC, full_name="陈静").username,
         "therapist": therapist.username,
         "admin": create_user(Role.ADMIN, full_name="系统管理员").username,
@@ -145,6 +149,34 @@ def build_world() -> dict:
     db.session.commit()
     db.session.remove()
     return users
+
+
+def signed_prescription(patient, doctor):
+    from herbs.services import prescriptions
+
+    encounter = create_prescribable_encounter(patient=patient, doctor=doctor)
+    rx = prescriptions.open_draft(encounter, doctor)
+    rows = [{"name": "党参", "dose_g": 15}, {"name": "当归", "dose_g": 12}]
+    prescriptions.save_draft(rx, doctor, rows, 7, "每日1剂，分两次温服")
+    prescriptions.sign(rx, doctor, SIGNING_PASSWORD, {})
+    return rx
+
+
+def shipped_order(rx, pharmacist, address, staff):
+    """An approved prescription's order, paid and moved through the decoction room to shipped."""
+    from decoction.services import orders, payments
+    from herbs.services import prescriptions
+
+    prescriptions.review(rx, pharmacist, True, "", SIGNING_PASSWORD)
+    order = orders.place_order(rx, rx.encounter.patient.user, "raw", "delivery", address.id)
+    dispenser, checker = staff
+    payments.mark_paid(order, dispenser, "pay")
+    weighed = {line.written_name: line.dose_g * rx.packets for line in rx.lines}
+    orders.apply_move(order, "dispense", dispenser, {"weighed_g": weighed}, "dispense")
+    orders.apply_move(order, "check", checker, {}, "check")
+    orders.apply_move(order, "package", checker, {"bags": 7}, "package")
+    orders.apply_move(order, "ship", checker, {"courier": "顺丰", "tracking_number": "SF1"}, "ship")
+    return order
 
 
 def tongue_jpeg() -> bytes:
