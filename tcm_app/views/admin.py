@@ -113,7 +113,8 @@ def admin_audit():
     form.action.choices = [("", _("All actions")), *action_choices()]
     query = audit_query(form)
     if query is None:
-        return render_template("admin/audit.html", form=form, entries=[], report=None), 422
+        page = render_template("admin/audit.html", form=form, entries=[], report=None, filters={})
+        return page, 422
     before, after = request.args.get("before", type=int), request.args.get("after", type=int)
     entries, older, newer = audit_page(query, before, after)
     # The whole chain is verified on the first page only: deeper pages stay as fast as the first.
