@@ -3,6 +3,7 @@
 from celery import Celery, Task
 from flask import Flask
 from flask_babel import Babel
+from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -30,6 +31,10 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
+# Flask-Login's own messages in the reader's language (flashed as str() of the lazy string).
+login_manager.login_message = _l("Please log in to access this page.")
+login_manager.needs_refresh_message = _l("To protect your account, please sign in again.")
+login_manager.localize_callback = str
 csrf = CSRFProtect()
 babel = Babel()
 # Limits apply only where a route asks for one (login, token exchange); no global default.

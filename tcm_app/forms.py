@@ -189,3 +189,15 @@ class PaymentSandboxForm(FlaskForm):
 
     confirm = SubmitField(_l("Confirm payment"))
     cancel = SubmitField(_l("Cancel payment"))
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, read from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    person = StringField(_l("Person (username)"), validators=[Optional(), Length(max=64)])
+    action = SelectField(_l("Action"), choices=[], validate_choice=False)
+    date_from = DateField(_l("From (clinic date)"), validators=[Optional()])
+    date_to = DateField(_l("To (clinic date)"), validators=[Optional()])

@@ -1,6 +1,8 @@
 """Appending to and verifying the audit log; the chain rules live in common/audit_chain.py."""
 
 import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import g, has_request_context, request
 from flask_login import current_user
@@ -16,6 +18,7 @@ from tcm_app.common.audit_chain import (
 from tcm_app.extensions import db
 from tcm_app.models.audit import AuditEntry
 from tcm_app.models.types import utcnow
+from tcm_app.services.clock import clinic_zone
 
 # Any constant works; it names the one lock that serialises appends on PostgreSQL.
 AUDIT_TAIL_LOCK = 7_421_001
@@ -101,3 +104,50 @@ def _chain_entries(batch: int):
         last_id = rows[-1].id
         for row in rows:
             db.session.expunge(row)
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """Filters of the audit log page: an actor, an action (with its refusals), clinic dates."""
+
+    actor_id: int | None = None
+    action: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def audit_page(query: AuditQuery, before=None, after=None, size: int = 50):
+    """One page of entries, newest first, and whether older and newer ones exist.
+
+    Keyset paging on the primary key (`id < before` / `id > after`) with filters on indexed
+    columns (actor_id, action, occurred_at): each page costs the same however deep it is."""
+    stmt = select(AuditEntry).where(*_conditions(query))
+    if after is not None:
+        stmt = stmt.where(AuditEntry.id > after).order_by(AuditEntry.id.asc())
+    else:
+        if before is not None:
+            stmt = stmt.where(AuditEntry.id < before)
+        stmt = stmt.order_by(AuditEntry.id.desc())
+    entries = list(db.session.scalars(stmt.limit(size + 1)))
+    more = len(entries) > size
+    entries = entries[:size]
+    if after is not None:
+        entries.reverse()
+        return entries, True, more
+    return entries, more, before is not None
+
+
+def _conditions(query: AuditQuery) -> list:
+    conditions = []
+    if query.actor_id is not None:
+        conditions.append(AuditEntry.actor_id == query.actor_id)
+    if query.action:
+        conditions.append(AuditEntry.action.in_([query.action, query.action + "_refused"]))
+    zone = clinic_zone()
+    if query.date_from:
+        start = datetime.combine(query.date_from, time(0), zone).astimezone(UTC)
+        conditions.append(AuditEntry.occurred_at >= start)
+    if query.date_to:
+        end = datetime.combine(query.date_to + timedelta(days=1), time(0), zone).astimezone(UTC)
+        conditions.append(AuditEntry.occurred_at < end)
+    return conditions

@@ -1,17 +1,17 @@
 """Administration: staff accounts (created only here or by CLI), online-care switch, audit log."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from tcm_app.common.errors import NotFoundError, TCMError
 from tcm_app.extensions import db
-from tcm_app.forms import StaffForm
+from tcm_app.forms import AuditFilterForm, StaffForm
 from tcm_app.models.accounts import Department, Role, User
-from tcm_app.models.audit import AuditEntry
 from tcm_app.services import accounts
-from tcm_app.services.audit import verify_audit_chain
+from tcm_app.services.audit import AuditQuery, audit_page, verify_audit_chain
+from tcm_app.views.audit_labels import ACTIONS, action_choices, action_label, object_label
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
@@ -109,5 +109,41 @@ def admin_doctor_online(user_id: int):
 @core_bp.route("/admin/audit")
 @roles_required(Role.ADMIN)
 def admin_audit():
-    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200)).all()
-    return render_template("admin/audit.html", entries=entries, report=verify_audit_chain())
+    form = AuditFilterForm(request.args)
+    form.action.choices = [("", _("All actions")), *action_choices()]
+    query = audit_query(form)
+    if query is None:
+        page = render_template("admin/audit.html", form=form, entries=[], report=None, filters={})
+        return page, 422
+    before, after = request.args.get("before", type=int), request.args.get("after", type=int)
+    entries, older, newer = audit_page(query, before, after)
+    # The whole chain is verified on the first page only: deeper pages stay as fast as the first.
+    report = verify_audit_chain() if before is None and after is None else None
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        entries=entries,
+        report=report,
+        older=older,
+        newer=newer,
+        filters={k: v for k, v in request.args.items() if k not in ("before", "after") and v},
+        action_label=action_label,
+        object_label=object_label,
+    )
+
+
+def audit_query(form: AuditFilterForm) -> AuditQuery | None:
+    """The filters as a query, or None with the errors next to their fields."""
+    if not form.validate():
+        return None
+    actor_id = None
+    if form.person.data:
+        actor_id = db.session.scalar(select(User.id).where(User.username == form.person.data))
+        if actor_id is None:
+            form.person.errors.append(_("No account has this username."))
+            return None
+    if form.date_from.data and form.date_to.data and form.date_to.data < form.date_from.data:
+        form.date_to.errors.append(_("The end date is before the start date."))
+        return None
+    action = form.action.data if form.action.data in ACTIONS else None
+    return AuditQuery(actor_id, action, form.date_from.data, form.date_to.data)

@@ -2,6 +2,7 @@
 (validated, stripped, only for participants), and the timeline on the visit's record."""
 
 import io
+import re
 
 import sqlalchemy as sa
 
@@ -46,14 +47,25 @@ def test_chat_images_are_stored_clean_and_shown_only_to_participants(app, client
 
 def test_the_visit_record_shows_the_consult_timeline(app, client, consult):
     calls.start_call(consult, consult.doctor)
-    calls.record_event(consult.id, consult.doctor_id, "connected", {"candidate_type": "host"})
+    connected = {"candidate_type": "relay", "rtt_ms": 87}
+    calls.record_event(consult.id, consult.doctor_id, "connected", connected)
     calls.add_chat(consult.id, consult.patient.user, "舌头有点发白")
     calls.end_call(consult, consult.doctor)
     db.session.commit()
     login(client, consult.doctor)
     page = client.get(f"/encounters/{consult.id}").get_data(as_text=True)
-    for expected in ("医生开始视频", "已接通", "host", "舌头有点发白", "通话结束"):
+    for expected in ("医生开始视频", "已接通", "舌头有点发白", "通话结束"):
         assert expected in page, expected
+    # The connection route is a technical value: folded away for the doctor, never for the patient.
+    folded = re.findall(
+        r'<details class="technical"><summary>技术细节</summary>(.*?)</details>', page, re.S
+    )
+    assert "relay" in "".join(folded) and "87" in "".join(folded)
+    assert "relay" not in re.sub(r"<details.*?</details>", "", page, flags=re.S)
+    client.post("/logout")
+    login(client, consult.patient.user)
+    seen = client.get(f"/encounters/{consult.id}").get_data(as_text=True)
+    assert "已接通" in seen and "relay" not in seen and "技术细节" not in seen
 
 
 def test_chat_and_events_cannot_be_deleted(app, consult):

@@ -165,3 +165,10 @@ def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(app, client, n
     )
     assert response.status_code == 302
     assert response.headers["Location"] == lands_on
+
+
+def test_a_page_that_needs_sign_in_says_so_in_chinese(app, client):
+    response = client.get("/me")
+    assert "/login" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "请先登录后再访问此页面。" in page and "Please log in" not in page

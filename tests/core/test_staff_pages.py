@@ -78,7 +78,7 @@ def test_online_switch_refused_for_junior_doctor(admin_client):
 
 def test_admin_sees_the_audit_log_with_the_chain_state(admin_client):
     page = admin_client.get("/admin/audit").get_data(as_text=True)
-    assert "auth.login" in page
+    assert "<td>登录</td>" in page and "哈希链完整" in page
 
 
 def test_desk_registers_an_in_person_visit_by_id_number(app, client):
@@ -159,3 +159,18 @@ def test_nul_character_in_a_page_form_is_refused_on_every_database(app, client):
     assert response.status_code == 422
     db.session.refresh(encounter)
     assert encounter.inquiry_note == ""
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.PATIENT])
+def test_every_navigation_link_opens_for_its_role(app, client, role):
+    import re
+
+    user = create_doctor() if role == Role.DOCTOR else create_user(role)
+    login(client, user)
+    home = client.get("/")
+    page = client.get(home.headers["Location"]).get_data(as_text=True)
+    nav = re.search(r'<nav class="nav".*?</nav>', page, re.S).group(0)
+    links = re.findall(r'href="([^"]+)"', nav)
+    assert links
+    answers = {link: client.get(link).status_code for link in links}
+    assert {link: code for link, code in answers.items() if code != 200} == {}

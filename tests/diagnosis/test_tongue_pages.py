@@ -1,5 +1,7 @@
 """Tongue pages and API: who may upload, poll, view and confirm; errors answer clearly."""
 
+import re
+
 import cv2
 import pytest
 import sqlalchemy as sa
@@ -215,3 +217,40 @@ def test_api_upload_and_read(client, encounter, photo):
         client.get(f"/api/v1/tongue-images/{body['id']}", headers=bearer(stranger.user)).status_code
         == 404
     )
+
+
+TECHNICAL = re.compile(
+    r'<details class="technical">\s*<summary>技术细节</summary>(.*?)</details>', re.S
+)
+RAW_VALUES = ("tongue-1.0/", "L* ", "a* ", "b* ", "置信度", "评分")
+
+
+def test_technical_values_are_folded_away_for_the_doctor(client, encounter, photo):
+    login(client, encounter.patient.user)
+    image_id = post_photo(client, encounter.id, photo).get_json()["id"]
+    second_id = post_photo(client, encounter.id, photo).get_json()["id"]
+    client.post("/logout")
+    login(client, encounter.doctor)
+    first = {"tongue_colour": "purple", "coating_colour": "white", "coating_thickness": "thick"}
+    first |= {
+        "cracks": "y",
+        "tooth_marks": "y",
+        "outline": "[[0.3,0.3],[0.7,0.3],[0.5,0.8]]",
+        "note": "",
+    }
+    assert client.post(f"/diagnosis/tongue/{image_id}", data=first).status_code == 302
+    for shown in (image_id, second_id):
+        html = client.get(f"/diagnosis/tongue/{shown}").get_data(as_text=True)
+        folded = "".join(TECHNICAL.findall(html))
+        assert "tongue-1.0/" in folded and "L* " in folded
+        in_the_open = TECHNICAL.sub("", html)
+        assert [raw for raw in RAW_VALUES if raw in in_the_open] == []
+        assert "True" not in in_the_open and "False" not in in_the_open
+
+
+def test_patients_never_see_technical_values(client, encounter, photo):
+    login(client, encounter.patient.user)
+    post_photo(client, encounter.id, photo)
+    for url in (f"/diagnosis/encounters/{encounter.id}/tongue", f"/encounters/{encounter.id}"):
+        html = client.get(url).get_data(as_text=True)
+        assert [raw for raw in (*RAW_VALUES, "技术细节") if raw in html] == []
