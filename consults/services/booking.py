@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from consults import slots
 from consults.models import ConsultBooking, ConsultException, ConsultSession
 from tcm_app.common.errors import ConflictError, PermissionDeniedError, ValidationError
+from tcm_app.common.online_care import ONLINE_KINDS, EncounterStatus
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter
@@ -113,18 +114,33 @@ def free_slots(doctor: User, start_day: date | None = None, days: int = BOOKING_
     return [s for s in candidates if s.starts_at not in taken and slots.bookable(s, now)]
 
 
-def book(actor: User, patient, doctor: User, starts_at: datetime, kind: str, complaint: str):
-    """Book a slot: the visit request and the booking are written together, or not at all."""
-    if doctor.role != Role.DOCTOR:
+def book(
+    actor: User,
+    patient,
+    doctor: User,
+    starts_at: datetime,
+    kind: str,
+    complaint: str,
+    encounter: Encounter | None = None,
+):
+    """Book a slot for `encounter`, else for the follow-up the patient already requested from this
+    doctor (one visit, not two), else for a new visit request: all written together, or nothing."""
+    if doctor is None or doctor.role != Role.DOCTOR:
         raise ValidationError("choose a doctor", fields={"doctor_id": ["unknown"]})
     slot = next((s for s in free_slots(doctor) if s.starts_at == starts_at), None)
     if slot is None:
         raise ConflictError("this time is no longer free; choose another", "slot_taken")
     local_day = slot.starts_at.astimezone(clinic_zone()).date()
-    encounter = request_encounter(actor, patient, doctor, kind, complaint, local_day)
+    if encounter is None:
+        encounter = open_request(patient, doctor)
+    if encounter is None:
+        encounter = request_encounter(actor, patient, doctor, kind, complaint, local_day)
+    else:
+        _check_bookable(encounter, patient, doctor)
+        encounter.scheduled_on = local_day
     booking = ConsultBooking(
         doctor_id=doctor.id,
-        encounter_id=encounter.id,
+        encounter=encounter,
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
     )
@@ -136,6 +152,41 @@ def book(actor: User, patient, doctor: User, starts_at: datetime, kind: str, com
         raise ConflictError("this time is no longer free; choose another", "slot_taken") from exc
     record_audit("consult.book", "encounter", encounter.id, f"slot {slot.starts_at.isoformat()}")
     return booking
+
+
+def open_request(patient, doctor: User) -> Encounter | None:
+    """The patient's online visit with this doctor that is requested and not yet booked."""
+    rows = db.session.scalars(
+        select(Encounter)
+        .where(
+            Encounter.patient_id == patient.id,
+            Encounter.doctor_id == doctor.id,
+            Encounter.status == EncounterStatus.REQUESTED,
+            Encounter.kind.in_(ONLINE_KINDS),
+        )
+        .order_by(Encounter.id.desc())
+    )
+    return next((e for e in rows if not _has_booking(e)), None)
+
+
+def _has_booking(encounter: Encounter) -> bool:
+    found = select(ConsultBooking.id).where(ConsultBooking.encounter_id == encounter.id)
+    return db.session.scalar(found) is not None
+
+
+def _check_bookable(encounter: Encounter, patient, doctor: User) -> None:
+    if encounter.patient_id != patient.id or encounter.doctor_id != doctor.id:
+        raise ValidationError("this visit is with another doctor", "wrong_visit")
+    if encounter.status != EncounterStatus.REQUESTED or encounter.kind not in ONLINE_KINDS:
+        raise ConflictError("this visit can no longer be booked", "encounter_closed")
+    if _has_booking(encounter):
+        raise ConflictError("this visit already has a booked time", "already_booked")
+
+
+def active_booking(encounter: Encounter) -> ConsultBooking | None:
+    """The visit's booked consult, if it has one that is not cancelled."""
+    found = encounter.booking
+    return found if found is not None and found.status == "booked" else None
 
 
 def cancel_booking(encounter: Encounter, actor: User) -> None:

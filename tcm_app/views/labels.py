@@ -432,6 +432,9 @@ ERROR_MESSAGES = {
     "minor": _l("A minor is registered by a guardian from the guardian's account."),
     "adult": _l("Only children under 18 can be added as dependants."),
     "min_years": _l("Online care needs at least 3 years of independent practice."),
+    # consults: booking a time for a visit already requested
+    "already_booked": _l("This visit already has a booked time."),
+    "wrong_visit": _l("This visit is with another doctor."),
 }
 
 
