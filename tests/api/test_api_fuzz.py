@@ -65,6 +65,7 @@ class World:
     doctor_ids: list[int]
     encounter_ids: list[int]
     headers: dict[str, dict]
+    consult_booking_ids: list[int] = field(default_factory=list)
 
 
 def build_world() -> World:
@@ -84,6 +85,7 @@ def build_world() -> World:
     encounter_service.record_diagnosis(diagnosed, doctor, "胃痛", "脾胃虚寒证")
     for_child = create_encounter(patient=child, doctor=doctor, actor=patient.user)
     elsewhere = create_encounter(patient=stranger, doctor=other_doctor)
+    consult_booking = book_a_consult(doctor, for_child)
     accounts = {
         "patient": patient.user,
         "doctor": doctor,
@@ -98,6 +100,27 @@ def build_world() -> World:
         doctor_ids=[doctor.id, other_doctor.id, offline_doctor.id],
         encounter_ids=[e.id for e in (requested, started, diagnosed, for_child, elsewhere)],
         headers={role: bearer(user) for role, user in accounts.items()},
+        consult_booking_ids=[consult_booking.id],
+    )
+
+
+def book_a_consult(doctor, encounter):
+    """Consult hours every day (the slot endpoints list and book real slots), one booked."""
+    from datetime import time
+
+    from consults.services import booking
+
+    for weekday in range(7):
+        booking.add_session(doctor, weekday, time(8, 0), time(20, 0), 15)
+    slot = booking.free_slots(doctor)[0]
+    return booking.book(
+        encounter.patient.guardian.user,
+        encounter.patient,
+        doctor,
+        slot.starts_at,
+        "",
+        "",
+        encounter,
     )
 
 
@@ -113,13 +136,24 @@ def anchor(case, data, world: World) -> None:
 
     Wrong passwords may lock these accounts: their tokens stay valid, sign-in answers 401.
     """
-    for name, choices in (("encounter_id", world.encounter_ids), ("patient_id", world.patient_ids)):
+    for name, choices in (
+        ("encounter_id", world.encounter_ids),
+        ("patient_id", world.patient_ids),
+        ("consult_booking_id", world.consult_booking_ids),
+    ):
         if name in case.path_parameters and (real := pick(data, choices, name)) is not None:
             case.path_parameters[name] = real
+    query = case.query or {}
+    if "doctor_id" in query and (real := pick(data, world.doctor_ids, "query doctor_id")):
+        query["doctor_id"] = real
     body = case.body
     if not isinstance(body, dict):
         return
-    for name, choices in (("patient_id", world.patient_ids), ("doctor_id", world.doctor_ids)):
+    for name, choices in (
+        ("patient_id", world.patient_ids),
+        ("doctor_id", world.doctor_ids),
+        ("encounter_id", world.encounter_ids),
+    ):
         if name in body and (real := pick(data, choices, f"body {name}")) is not None:
             body[name] = real
     is_sign_in = case.path == TOKEN_PATH and "username" in body

@@ -94,6 +94,7 @@ def world(app):
         "user_id": target.id,
         "image_id": tongue_image.id,
         "order_id": order.id,
+        "consult_booking_id": 1,  # none booked here: an allowed role gets 404, never 401/403
     }
     return users, ids
 
