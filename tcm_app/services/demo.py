@@ -158,7 +158,10 @@ def seed_demo() -> str:
     )
     from treatments.services.demo import seed_treatments
 
-    seed_treatments(doctor, staff["demo-therapist"])
+    seed_treatments(doctor, staff["demo-therapist"], book_for=mother)
+    from consults.services.demo import seed_consult_hours
+
+    seed_consult_hours(doctor)
     return (
         "demo data created: 8 departments, accounts demo-patient, demo-doctor, demo-pharmacist, "
         f"demo-decoction, demo-clinic, demo-therapist, demo-admin (password {DEMO_PASSWORD}; "
