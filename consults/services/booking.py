@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
 from consults import slots
@@ -189,13 +189,28 @@ def active_booking(encounter: Encounter) -> ConsultBooking | None:
     return found if found is not None and found.status == "booked" else None
 
 
+@event.listens_for(Encounter.status, "set")
+def _free_the_slot_of_a_cancelled_visit(encounter, value, _old, _initiator) -> None:
+    """A visit cancelled from its page (core) frees its booked time, as cancel_booking does."""
+    if value != EncounterStatus.CANCELLED or encounter.id is None:
+        return
+    with db.session.no_autoflush:
+        made = db.session.scalar(
+            select(ConsultBooking).where(
+                ConsultBooking.encounter_id == encounter.id, ConsultBooking.status == "booked"
+            )
+        )
+        if made is not None:
+            made.status = "cancelled"
+            record_audit("consult.cancel", "encounter", encounter.id, "visit cancelled, slot freed")
+
+
 def cancel_booking(encounter: Encounter, actor: User) -> None:
     booking = encounter.booking
     if booking is None or booking.status != "booked":
         raise ConflictError("there is no booking to cancel", "no_booking")
-    cancel_encounter(encounter, actor)
+    cancel_encounter(encounter, actor)  # the visit's cancellation frees the slot (and audits)
     booking.status = "cancelled"
-    record_audit("consult.cancel", "encounter", encounter.id, "booking cancelled, slot freed")
 
 
 def waiting_room_open(encounter: Encounter, now=None) -> bool:

@@ -123,3 +123,20 @@ def test_the_patient_sees_date_and_time_of_the_booked_consult(app, client, docto
     waiting = client.get(refused.headers["Location"]).get_data(as_text=True)
     flashed = re.search(r'class="flash[^"]*" role="\w+">([^<]*)<', waiting).group(1)
     assert has_date_and_time(flashed, start)
+
+
+def test_cancelling_the_booked_visit_frees_its_time(app, client, doctor):
+    patient = create_patient()
+    start = day_after_tomorrow_nine()
+    made = booking.book(patient.user, patient, doctor, start, "online_followup", "复诊")
+    db.session.commit()
+    login(client, patient.user)
+    version = made.encounter.version
+    response = client.post(f"/encounters/{made.encounter_id}/cancel", data={"version": version})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ConsultBooking, made.id).status == "cancelled"
+    assert start in {slot.starts_at for slot in booking.free_slots(doctor)}
+    other = create_patient(name="李四")
+    again = booking.book(other.user, other, doctor, start, "online_followup", "复诊")
+    assert again.starts_at == start
