@@ -158,7 +158,8 @@ def book():
 
 
 def _book_page(form, encounter):
-    return render_template("consults/book.html", form=form, encounter=encounter)
+    waiting = [] if encounter else booking.unbooked_requests(access.encounters_query(current_user))
+    return render_template("consults/book.html", form=form, encounter=encounter, waiting=waiting)
 
 
 def _requested_visit():

@@ -169,6 +169,16 @@ def open_request(patient, doctor: User) -> Encounter | None:
     return next((e for e in rows if not _has_booking(e)), None)
 
 
+def unbooked_requests(encounters_query) -> list[Encounter]:
+    """Online visits in `encounters_query` (a caller's scope) requested and not yet booked."""
+    rows = db.session.scalars(
+        encounters_query.where(
+            Encounter.status == EncounterStatus.REQUESTED, Encounter.kind.in_(ONLINE_KINDS)
+        ).order_by(Encounter.id)
+    )
+    return [e for e in rows if not _has_booking(e)]
+
+
 def _has_booking(encounter: Encounter) -> bool:
     found = select(ConsultBooking.id).where(ConsultBooking.encounter_id == encounter.id)
     return db.session.scalar(found) is not None

@@ -140,3 +140,12 @@ def test_cancelling_the_booked_visit_frees_its_time(app, client, doctor):
     other = create_patient(name="李四")
     again = booking.book(other.user, other, doctor, start, "online_followup", "复诊")
     assert again.starts_at == start
+
+
+def test_the_booking_page_points_to_the_visits_waiting_for_a_time(app, client, doctor):
+    patient = create_patient()
+    requested = create_encounter(patient=patient, doctor=doctor)
+    db.session.commit()
+    login(client, patient.user)
+    page = client.get("/consults/book").get_data(as_text=True)
+    assert f"/consults/book?encounter_id={requested.id}" in page
