@@ -52,3 +52,17 @@ def test_late_in_the_evening_the_next_slots_are_tomorrow(app):
         assert consults and consults[0].starts_at.astimezone(CLINIC).date() == tomorrow
         booked = db.session.scalars(sa.select(Booking)).all()
         assert [b.starts_at.astimezone(CLINIC).date() for b in booked] == [tomorrow]
+
+
+def test_demo_therapist_lands_on_her_day_with_the_demo_booking(app, client):
+    with time_machine.travel(MONDAY, tick=False):
+        seed_demo()
+        db.session.commit()
+        signed_in = client.post(
+            "/login", data={"username": "demo-therapist", "password": "tcm-demo"}
+        )
+        assert signed_in.headers["Location"] == "/"
+        assert client.get("/").headers["Location"] == "/treatments/today"
+        page = client.get("/treatments/today").get_data(as_text=True)
+        booked = db.session.scalar(sa.select(Booking))
+        assert f"/treatments/bookings/{booked.id}" in page and "推拿" in page
