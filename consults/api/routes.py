@@ -233,8 +233,9 @@ def consult_book():
         encounter = access.visible_encounter(user, body["encounter_id"])
         patient = encounter.patient
     else:
-        patient_id = body.get("patient_id") or access.own_patient_ids(user)[0]
-        patient = access.visible_patient(user, patient_id)
+        own = access.own_patient_ids(user)
+        patient_id = body.get("patient_id") or (own[0] if own else 0)
+        patient = access.visible_patient(user, patient_id)  # 404 outside the caller's family
     made = booking.book(
         user,
         patient,
