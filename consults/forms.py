@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, TimeField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, TimeField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from tcm_app.forms import VisitRequestForm
@@ -44,4 +44,11 @@ class ExceptionForm(FlaskForm):
 
 
 class BookingForm(VisitRequestForm):
+    slot = SelectField(_l("Time"), validators=[DataRequired()])
+
+
+class SlotForm(FlaskForm):
+    """A time for a visit already requested (its doctor, patient and complaint are known)."""
+
+    encounter_id = HiddenField()
     slot = SelectField(_l("Time"), validators=[DataRequired()])

@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from consults.forms import BookingForm, ExceptionForm, SessionForm
+from consults.forms import BookingForm, ExceptionForm, SessionForm, SlotForm
 from consults.models import ChatMessage, ConsultException, ConsultSession
 from consults.services import booking, calls, recording, signaling
 from tcm_app.common.errors import NotFoundError, TCMError, ValidationError
@@ -42,7 +42,21 @@ def consult_helpers() -> dict:
             return []
         return calls.timeline(encounter)
 
-    return {"consult_timeline_for": timeline_for, "waiting_patients_for": calls.waiting_patients}
+    return {
+        "consult_timeline_for": timeline_for,
+        "waiting_patients_for": calls.waiting_patients,
+        "consult_when_for": lambda encounter: consult_when(booking.active_booking(encounter)),
+    }
+
+
+def consult_when(made) -> str:
+    """A booked consult's date, weekday and time in the clinic's zone ("" without a booking)."""
+    if made is None:
+        return ""
+    zone = booking.clinic_zone()
+    start, end = made.starts_at.astimezone(zone), made.ends_at.astimezone(zone)
+    weekday = label("weekday_" + str(start.weekday()))
+    return f"{start:%Y-%m-%d} {weekday} {start:%H:%M}–{end:%H:%M}"
 
 
 @bp.before_request
@@ -121,32 +135,65 @@ def _schedule_post(session_form, exception_form) -> int:
 @bp.route("/book", methods=["GET", "POST"])
 @roles_required(Role.PATIENT)
 def book():
-    """Book a slot of an online consult session (a follow-up needs the prior-diagnosis proof)."""
-    form = _booking_form()
+    """Book a slot of an online consult session: for a visit already requested
+    (`?encounter_id=`), or with a new request (a follow-up needs the prior-diagnosis proof)."""
+    encounter = _requested_visit()
+    form = _slot_form(encounter) if encounter is not None else _booking_form()
     if request.method == "POST" and form.validate():
-        from datetime import datetime
-
-        patient = access.visible_patient(current_user, form.patient_id.data)
-        doctor = db.session.get(User, form.doctor_id.data)
         try:
-            made = booking.book(
-                current_user,
-                patient,
-                doctor,
-                datetime.fromisoformat(form.slot.data),
-                form.kind.data,
-                form.chief_complaint.data,
-            )
+            made = _book(form, encounter)
         except TCMError as exc:
             db.session.rollback()
-            form = _booking_form()
+            encounter = _requested_visit()
+            form = _slot_form(encounter) if encounter is not None else _booking_form()
             apply_errors(form, exc)
-            return render_template("consults/book.html", form=form), exc.status
+            return _book_page(form, encounter), exc.status
         db.session.commit()
-        flash(_("Booked. Upload your records of the prior diagnosis below."))
+        when = consult_when(made)
+        flash(
+            _("Booked for %(when)s. Upload your records of the prior diagnosis below.", when=when)
+        )
         return redirect(url_for("core.encounter_view", encounter_id=made.encounter_id))
-    status = 422 if form.errors else 200
-    return render_template("consults/book.html", form=form), status
+    return _book_page(form, encounter), 422 if form.errors else 200
+
+
+def _book_page(form, encounter):
+    waiting = [] if encounter else booking.unbooked_requests(access.encounters_query(current_user))
+    return render_template("consults/book.html", form=form, encounter=encounter, waiting=waiting)
+
+
+def _requested_visit():
+    encounter_id = request.values.get("encounter_id", type=int)
+    return _encounter(encounter_id) if encounter_id else None
+
+
+def _book(form, encounter):
+    from datetime import datetime
+
+    try:
+        starts_at = datetime.fromisoformat(form.slot.data)
+    except ValueError as exc:
+        raise ValidationError("choose a time", fields={"slot": ["invalid"]}) from exc
+    if encounter is not None:
+        patient, doctor = encounter.patient, encounter.doctor
+        return booking.book(current_user, patient, doctor, starts_at, "", "", encounter=encounter)
+    patient = access.visible_patient(current_user, form.patient_id.data)
+    doctor = db.session.get(User, form.doctor_id.data)
+    return booking.book(
+        current_user,
+        patient,
+        doctor,
+        starts_at,
+        form.kind.data,
+        form.chief_complaint.data,
+    )
+
+
+def _slot_form(encounter) -> SlotForm:
+    form = SlotForm()
+    form.encounter_id.data = str(encounter.id)
+    form.slot.choices = _slot_choices(encounter.doctor)
+    return form
 
 
 def _booking_form() -> BookingForm:
@@ -164,13 +211,13 @@ def _booking_form() -> BookingForm:
 
 
 def _slot_choices(doctor) -> dict:
-    """Free slots grouped by local day (select option groups)."""
+    """Free slots grouped by local day (select option groups); each option reads date and time."""
     grouped: dict[str, list] = {}
     zone = booking.clinic_zone()
     for slot in booking.free_slots(doctor):
         local = slot.starts_at.astimezone(zone)
         day = f"{local:%Y-%m-%d} {label('weekday_' + str(local.weekday()))}"
-        grouped.setdefault(day, []).append((slot.starts_at.isoformat(), f"{local:%H:%M}"))
+        grouped.setdefault(day, []).append((slot.starts_at.isoformat(), f"{day} {local:%H:%M}"))
     return grouped
 
 
@@ -179,7 +226,8 @@ def _slot_choices(doctor) -> dict:
 def call_page(encounter_id: int):
     encounter = _encounter(encounter_id)
     if current_user.role == Role.PATIENT and not booking.waiting_room_open(encounter):
-        flash(_("The waiting room opens 15 minutes before your booked time."), "error")
+        when = consult_when(encounter.booking)
+        flash(_("The waiting room opens 15 minutes before your booked time, %(when)s.", when=when))
         return redirect(url_for("core.encounter_view", encounter_id=encounter_id))
     try:
         call = calls.enter_waiting_room(encounter, current_user)

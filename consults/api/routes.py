@@ -1,13 +1,25 @@
-"""Video consult over the API: a room token, the socket address and ICE servers for a mobile app."""
+"""Video consult over the API: a room token, the socket address and ICE servers for a mobile app;
+free consult slots, booking (onto the follow-up already requested) and cancelling."""
 
-from flask import g, jsonify, url_for
-from marshmallow import Schema, fields
+import re
+from datetime import UTC, date, datetime, timedelta
 
-from consults.services import calls
-from tcm_app.api.blueprint import api_roles, bp
+from flask import g, jsonify, request, url_for
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from consults import slots
+from consults.models import ConsultBooking
+from consults.services import booking, calls
+from consults.services.booking import clinic_zone
+from tcm_app.api.blueprint import api_roles, bp, load_json
+from tcm_app.api.schemas import DATABASE_ID
+from tcm_app.common.errors import NotFoundError, ValidationError
 from tcm_app.extensions import db
-from tcm_app.models.accounts import Role
+from tcm_app.models.accounts import Role, User
+from tcm_app.models.encounters import Encounter
 from tcm_app.services import access
+from tcm_app.services.clock import clinic_today
 
 
 class RoomSchema(Schema):
@@ -45,3 +57,253 @@ def consult_room(encounter_id: int):
             "polite": user.role != Role.DOCTOR,
         }
     )
+
+
+# Consult slots and bookings: what the booking page offers, for a hospital's mobile app.
+BOOKING_READERS = (Role.PATIENT, Role.DOCTOR)
+SLOT_READERS = (Role.PATIENT, Role.DOCTOR, Role.CLINIC)
+MAX_BOOKINGS_LISTED = 200
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ID = re.compile(r"[0-9]{1,10}")
+
+
+class ConsultSlotSchema(Schema):
+    start = fields.String(metadata={"format": "date-time"})
+    end = fields.String(metadata={"format": "date-time"})
+    doctor_id = fields.Integer()
+
+
+class ConsultSlotListSchema(Schema):
+    items = fields.List(fields.Nested(ConsultSlotSchema))
+
+
+class ConsultBookingRequestSchema(Schema):
+    doctor_id = fields.Integer(required=True, strict=True, validate=DATABASE_ID)
+    start = fields.String(
+        required=True,
+        validate=validate.Length(10, 40),
+        metadata={"description": "a free slot's start (ISO 8601, as listed)"},
+    )
+    encounter_id = fields.Integer(
+        strict=True,
+        validate=DATABASE_ID,
+        metadata={
+            "description": "the follow-up already requested; else the open request with "
+            "this doctor is used, else a new one is made"
+        },
+    )
+    patient_id = fields.Integer(
+        strict=True, validate=DATABASE_ID, metadata={"description": "self or a ward; default self"}
+    )
+    kind = fields.String(validate=validate.OneOf(["online_followup", "online_consultation"]))
+    chief_complaint = fields.String(validate=validate.Length(max=2000))
+
+
+class ConsultBookingSchema(Schema):
+    id = fields.Integer()
+    encounter_id = fields.Integer()
+    patient_id = fields.Integer()
+    doctor_id = fields.Integer()
+    doctor_name = fields.String()
+    start = fields.String(metadata={"format": "date-time"})
+    end = fields.String(metadata={"format": "date-time"})
+    status = fields.String(metadata={"enum": ["booked", "cancelled"]})
+
+
+class ConsultBookingListSchema(Schema):
+    items = fields.List(fields.Nested(ConsultBookingSchema))
+
+
+def consult_booking_json(made: ConsultBooking) -> dict:
+    return {
+        "id": made.id,
+        "encounter_id": made.encounter_id,
+        "patient_id": made.encounter.patient_id,
+        "doctor_id": made.doctor_id,
+        "doctor_name": made.encounter.doctor.full_name,
+        "start": made.starts_at.isoformat(),
+        "end": made.ends_at.isoformat(),
+        "status": made.status,
+    }
+
+
+def _refuse(name: str, problem: str, message: str):
+    raise ValidationError(message, f"bad_{name}", {name: [problem]})
+
+
+def _day_arg(name: str, default: date) -> date:
+    raw = request.args.get(name)
+    if not raw:
+        return default
+    try:
+        day = date.fromisoformat(raw) if DAY.fullmatch(raw) else None
+    except ValueError:
+        day = None
+    if day is None or not 2000 <= day.year <= 2999:
+        _refuse(name, "invalid", f"{name} must be a date as YYYY-MM-DD")
+    return day
+
+
+def _online_doctor(doctor_id) -> User:
+    doctor = db.session.get(User, doctor_id) if doctor_id else None
+    profile = doctor.doctor_profile if doctor is not None and doctor.role == Role.DOCTOR else None
+    if profile is None or not profile.online_enabled or not doctor.active:
+        raise NotFoundError("no such doctor online", "doctor_not_found")
+    return doctor
+
+
+def _moment(raw: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(raw)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=clinic_zone())
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        _refuse("start", "invalid", "start is not an ISO 8601 date and time")
+
+
+def _visible_booking(user, booking_id: int) -> ConsultBooking:
+    made = db.session.get(ConsultBooking, booking_id)
+    if made is None:
+        raise NotFoundError("consult booking not found")
+    access.visible_encounter(user, made.encounter_id)  # 404 for anyone else's
+    return made
+
+
+@bp.route("/consults/slots")
+@api_roles(*SLOT_READERS)
+def consult_slots():
+    """A doctor's free video-consult slots between two clinic dates (default: the next 14 days).
+    ---
+    get:
+      summary: List free consult slots
+      parameters:
+        - {in: query, name: doctor_id, required: true, schema: {type: integer, minimum: 1}}
+        - {in: query, name: from, schema: {type: string, format: date}}
+        - {in: query, name: to, schema: {type: string, format: date}}
+      responses:
+        200:
+          content:
+            application/json:
+              schema: ConsultSlotListSchema
+    """
+    raw = request.args.get("doctor_id", "")
+    if not ID.fullmatch(raw):
+        _refuse("doctor_id", "required", "give doctor_id, a positive whole number")
+    doctor = _online_doctor(int(raw))
+    first = _day_arg("from", clinic_today())
+    last = _day_arg("to", first + timedelta(days=booking.BOOKING_DAYS - 1))
+    if last < first:
+        _refuse("to", "before_from", "to is before from")
+    days = (last - first).days + 1
+    if days > slots.MAX_DAYS:
+        _refuse("to", "range_too_long", f"at most {slots.MAX_DAYS} days at once")
+    free = booking.free_slots(doctor, first, days)
+    items = [
+        {"start": s.starts_at.isoformat(), "end": s.ends_at.isoformat(), "doctor_id": doctor.id}
+        for s in free
+    ]
+    return jsonify({"items": items})
+
+
+@bp.route("/consults/bookings", methods=["POST"])
+@api_roles(Role.PATIENT)
+def consult_book():
+    """Book a free slot for the follow-up already requested (`encounter_id`, or the open request
+    with this doctor), or with a new request (`kind`, `chief_complaint`). 409 `slot_taken`.
+    ---
+    post:
+      summary: Book a video consult
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: ConsultBookingRequestSchema
+      responses:
+        201:
+          content:
+            application/json:
+              schema: ConsultBookingSchema
+    """
+    body = load_json(ConsultBookingRequestSchema())
+    user = g.api_token.user
+    doctor = _online_doctor(body["doctor_id"])
+    encounter = None
+    if body.get("encounter_id") is not None:
+        encounter = access.visible_encounter(user, body["encounter_id"])
+        patient = encounter.patient
+    else:
+        own = access.own_patient_ids(user)
+        patient_id = body.get("patient_id") or (own[0] if own else 0)
+        patient = access.visible_patient(user, patient_id)  # 404 outside the caller's family
+    made = booking.book(
+        user,
+        patient,
+        doctor,
+        _moment(body["start"]),
+        body.get("kind", "online_followup"),
+        body.get("chief_complaint", ""),
+        encounter=encounter,
+    )
+    db.session.commit()
+    return jsonify(consult_booking_json(made)), 201
+
+
+@bp.route("/consults/bookings")
+@api_roles(*BOOKING_READERS)
+def consult_bookings():
+    """The caller's consult bookings (a patient's own and wards', a doctor's), latest first.
+    ---
+    get:
+      summary: List consult bookings
+      responses:
+        200:
+          content:
+            application/json:
+              schema: ConsultBookingListSchema
+    """
+    user = g.api_token.user
+    visible = access.encounters_query(user).with_only_columns(Encounter.id)
+    rows = db.session.scalars(
+        select(ConsultBooking)
+        .where(ConsultBooking.encounter_id.in_(visible))
+        .order_by(ConsultBooking.starts_at.desc(), ConsultBooking.id.desc())
+        .limit(MAX_BOOKINGS_LISTED)
+    )
+    return jsonify({"items": [consult_booking_json(b) for b in rows]})
+
+
+@bp.route("/consults/bookings/<int:consult_booking_id>")
+@api_roles(*BOOKING_READERS)
+def consult_booking_detail(consult_booking_id: int):
+    """One consult booking the caller may see (404 for anyone else's).
+    ---
+    get:
+      summary: Read a consult booking
+      responses:
+        200:
+          content:
+            application/json:
+              schema: ConsultBookingSchema
+    """
+    return jsonify(consult_booking_json(_visible_booking(g.api_token.user, consult_booking_id)))
+
+
+@bp.route("/consults/bookings/<int:consult_booking_id>/cancel", methods=["POST"])
+@api_roles(Role.PATIENT)
+def consult_booking_cancel(consult_booking_id: int):
+    """Cancel a booked consult before it starts: the visit request is cancelled, the slot freed.
+    ---
+    post:
+      summary: Cancel a consult booking
+      responses:
+        200:
+          content:
+            application/json:
+              schema: ConsultBookingSchema
+    """
+    user = g.api_token.user
+    made = _visible_booking(user, consult_booking_id)
+    booking.cancel_booking(made.encounter, user)
+    db.session.commit()
+    return jsonify(consult_booking_json(made))

@@ -7,12 +7,13 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
 from consults import slots
 from consults.models import ConsultBooking, ConsultException, ConsultSession
 from tcm_app.common.errors import ConflictError, PermissionDeniedError, ValidationError
+from tcm_app.common.online_care import ONLINE_KINDS, EncounterStatus
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter
@@ -113,18 +114,33 @@ def free_slots(doctor: User, start_day: date | None = None, days: int = BOOKING_
     return [s for s in candidates if s.starts_at not in taken and slots.bookable(s, now)]
 
 
-def book(actor: User, patient, doctor: User, starts_at: datetime, kind: str, complaint: str):
-    """Book a slot: the visit request and the booking are written together, or not at all."""
-    if doctor.role != Role.DOCTOR:
+def book(
+    actor: User,
+    patient,
+    doctor: User,
+    starts_at: datetime,
+    kind: str,
+    complaint: str,
+    encounter: Encounter | None = None,
+):
+    """Book a slot for `encounter`, else for the follow-up the patient already requested from this
+    doctor (one visit, not two), else for a new visit request: all written together, or nothing."""
+    if doctor is None or doctor.role != Role.DOCTOR:
         raise ValidationError("choose a doctor", fields={"doctor_id": ["unknown"]})
     slot = next((s for s in free_slots(doctor) if s.starts_at == starts_at), None)
     if slot is None:
         raise ConflictError("this time is no longer free; choose another", "slot_taken")
     local_day = slot.starts_at.astimezone(clinic_zone()).date()
-    encounter = request_encounter(actor, patient, doctor, kind, complaint, local_day)
+    if encounter is None:
+        encounter = open_request(patient, doctor)
+    if encounter is None:
+        encounter = request_encounter(actor, patient, doctor, kind, complaint, local_day)
+    else:
+        _check_bookable(encounter, patient, doctor)
+        encounter.scheduled_on = local_day
     booking = ConsultBooking(
         doctor_id=doctor.id,
-        encounter_id=encounter.id,
+        encounter=encounter,
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
     )
@@ -138,13 +154,73 @@ def book(actor: User, patient, doctor: User, starts_at: datetime, kind: str, com
     return booking
 
 
+def open_request(patient, doctor: User) -> Encounter | None:
+    """The patient's online visit with this doctor that is requested and not yet booked."""
+    rows = db.session.scalars(
+        select(Encounter)
+        .where(
+            Encounter.patient_id == patient.id,
+            Encounter.doctor_id == doctor.id,
+            Encounter.status == EncounterStatus.REQUESTED,
+            Encounter.kind.in_(ONLINE_KINDS),
+        )
+        .order_by(Encounter.id.desc())
+    )
+    return next((e for e in rows if not _has_booking(e)), None)
+
+
+def unbooked_requests(encounters_query) -> list[Encounter]:
+    """Online visits in `encounters_query` (a caller's scope) requested and not yet booked."""
+    rows = db.session.scalars(
+        encounters_query.where(
+            Encounter.status == EncounterStatus.REQUESTED, Encounter.kind.in_(ONLINE_KINDS)
+        ).order_by(Encounter.id)
+    )
+    return [e for e in rows if not _has_booking(e)]
+
+
+def _has_booking(encounter: Encounter) -> bool:
+    found = select(ConsultBooking.id).where(ConsultBooking.encounter_id == encounter.id)
+    return db.session.scalar(found) is not None
+
+
+def _check_bookable(encounter: Encounter, patient, doctor: User) -> None:
+    if encounter.patient_id != patient.id or encounter.doctor_id != doctor.id:
+        raise ValidationError("this visit is with another doctor", "wrong_visit")
+    if encounter.status != EncounterStatus.REQUESTED or encounter.kind not in ONLINE_KINDS:
+        raise ConflictError("this visit can no longer be booked", "encounter_closed")
+    if _has_booking(encounter):
+        raise ConflictError("this visit already has a booked time", "already_booked")
+
+
+def active_booking(encounter: Encounter) -> ConsultBooking | None:
+    """The visit's booked consult, if it has one that is not cancelled."""
+    found = encounter.booking
+    return found if found is not None and found.status == "booked" else None
+
+
+@event.listens_for(Encounter.status, "set")
+def _free_the_slot_of_a_cancelled_visit(encounter, value, _old, _initiator) -> None:
+    """A visit cancelled from its page (core) frees its booked time, as cancel_booking does."""
+    if value != EncounterStatus.CANCELLED or encounter.id is None:
+        return
+    with db.session.no_autoflush:
+        made = db.session.scalar(
+            select(ConsultBooking).where(
+                ConsultBooking.encounter_id == encounter.id, ConsultBooking.status == "booked"
+            )
+        )
+        if made is not None:
+            made.status = "cancelled"
+            record_audit("consult.cancel", "encounter", encounter.id, "visit cancelled, slot freed")
+
+
 def cancel_booking(encounter: Encounter, actor: User) -> None:
     booking = encounter.booking
     if booking is None or booking.status != "booked":
         raise ConflictError("there is no booking to cancel", "no_booking")
-    cancel_encounter(encounter, actor)
+    cancel_encounter(encounter, actor)  # the visit's cancellation frees the slot (and audits)
     booking.status = "cancelled"
-    record_audit("consult.cancel", "encounter", encounter.id, "booking cancelled, slot freed")
 
 
 def waiting_room_open(encounter: Encounter, now=None) -> bool:

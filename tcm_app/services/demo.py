@@ -176,7 +176,10 @@ def seed_demo() -> str:
     )
     from treatments.services.demo import seed_treatments
 
-    seed_treatments(doctor, staff["demo-therapist"])
+    seed_treatments(doctor, staff["demo-therapist"], book_for=mother)
+    from consults.services.demo import seed_consult_hours
+
+    seed_consult_hours(doctor)
     return (
         "demo data created: 8 departments, accounts demo-patient, demo-doctor, demo-pharmacist, "
         "demo-decoction, demo-decoction2, demo-clinic, demo-therapist, demo-admin "

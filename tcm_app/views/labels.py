@@ -442,6 +442,9 @@ ERROR_MESSAGES = {
     "nothing_to_pay": _l("There is nothing to pay for this visit."),
     "not_payable": _l("This order can no longer be paid."),
     "order_not_cancellable": _l("The order is being prepared and can no longer be cancelled."),
+    # consults: booking a time for a visit already requested
+    "already_booked": _l("This visit already has a booked time."),
+    "wrong_visit": _l("This visit is with another doctor."),
 }
 
 

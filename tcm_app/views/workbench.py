@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -32,6 +32,11 @@ HOME_BY_ROLE = {
 @core_bp.route("/")
 @roles_required(*Role)
 def index():
+    # A domain may give some users another home (a clinic therapist: today's own treatments).
+    for home_for in current_app.extensions.get("tcm_home_for", ()):
+        endpoint = home_for(current_user)
+        if endpoint:
+            return redirect(url_for(endpoint))
     return redirect(url_for(HOME_BY_ROLE[Role(current_user.role)]))
 
 

@@ -69,6 +69,7 @@ class World:
     headers: dict[str, dict]
     prescription_ids: list[int] = field(default_factory=list)
     order_ids: list[int] = field(default_factory=list)
+    consult_booking_ids: list[int] = field(default_factory=list)
 
 
 def build_world() -> World:
@@ -94,6 +95,7 @@ def build_world() -> World:
     order = orders.place_order(ordered, patient.user, "raw", "pickup")
     strangers_rx = approved(patient=stranger, doctor=other_doctor)
     strangers_order = orders.place_order(strangers_rx, stranger.user, "raw", "pickup")
+    consult_booking = book_a_consult(doctor, for_child)
     accounts = {
         "patient": patient.user,
         "doctor": doctor,
@@ -110,6 +112,27 @@ def build_world() -> World:
         headers={role: bearer(user) for role, user in accounts.items()},
         prescription_ids=[to_order.id, ordered.id, strangers_rx.id],
         order_ids=[order.id, strangers_order.id],
+        consult_booking_ids=[consult_booking.id],
+    )
+
+
+def book_a_consult(doctor, encounter):
+    """Consult hours every day (the slot endpoints list and book real slots), one booked."""
+    from datetime import time
+
+    from consults.services import booking
+
+    for weekday in range(7):
+        booking.add_session(doctor, weekday, time(8, 0), time(20, 0), 15)
+    slot = booking.free_slots(doctor)[0]
+    return booking.book(
+        encounter.patient.guardian.user,
+        encounter.patient,
+        doctor,
+        slot.starts_at,
+        "",
+        "",
+        encounter,
     )
 
 
@@ -130,13 +153,21 @@ def anchor(case, data, world: World) -> None:
         ("patient_id", world.patient_ids),
         ("prescription_id", world.prescription_ids),
         ("order_id", world.order_ids),
+        ("consult_booking_id", world.consult_booking_ids),
     ):
         if name in case.path_parameters and (real := pick(data, choices, name)) is not None:
             case.path_parameters[name] = real
+    query = case.query or {}
+    if "doctor_id" in query and (real := pick(data, world.doctor_ids, "query doctor_id")):
+        query["doctor_id"] = real
     body = case.body
     if not isinstance(body, dict):
         return
-    for name, choices in (("patient_id", world.patient_ids), ("doctor_id", world.doctor_ids)):
+    for name, choices in (
+        ("patient_id", world.patient_ids),
+        ("doctor_id", world.doctor_ids),
+        ("encounter_id", world.encounter_ids),
+    ):
         if name in body and (real := pick(data, choices, f"body {name}")) is not None:
             body[name] = real
     is_sign_in = case.path == TOKEN_PATH and "username" in body

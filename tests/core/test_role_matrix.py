@@ -98,6 +98,7 @@ def world(app):
         "legal_doc": "user_agreement",
         "legal_version": 1,
         "provider_name": "sandbox",  # the payment provider's callback
+        "consult_booking_id": 1,  # none booked here: an allowed role gets 404, never 401/403
     }
     db.session.commit()
     return users, ids

@@ -21,6 +21,21 @@ from treatments.booking_rules import TICK_MINUTES
 from treatments.screening import QUESTIONS
 
 EQUIPMENT = ("electro_stimulator", "smoke_extraction", "tdp_lamp")
+# The scope a practitioner needs for a therapy (therapies.yaml `qualification`), as people say it.
+QUALIFICATIONS = {
+    "acupuncture": _l("Acupuncture (needling)"),
+    "tuina": _l("Tuina"),
+    "cupping": _l("Cupping and gua sha"),
+    "moxibustion": _l("Moxibustion"),
+    "application": _l("Herbal application"),
+}
+
+
+def qualification_name(code: str) -> str:
+    """A qualification code in the reader's language (an unknown code is shown as it is)."""
+    return str(QUALIFICATIONS.get(code, code))
+
+
 WEEKDAYS = (
     _l("Monday"),
     _l("Tuesday"),

@@ -177,6 +177,11 @@ def bookings_between(first: date, last: date, practitioner_id=None, resource_id=
     return list(db.session.scalars(query))
 
 
+def own_day(practitioner_id: int, day: date) -> list[Block]:
+    """One practitioner's treatments on a clinic day, in time order (cancelled ones left out)."""
+    return [block_of(b) for b in bookings_between(day, day, practitioner_id)]
+
+
 def flagged(booking: Booking) -> bool:
     """The booking screening flagged something, or today's re-screening blocked treatment."""
     last = booking.screenings[-1] if booking.screenings else None

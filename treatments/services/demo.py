@@ -1,11 +1,15 @@
-"""Demo treatment clinic: opening hours, two practitioners, beds and a moxibustion room."""
+"""Demo treatment clinic: opening hours, two practitioners, beds and a moxibustion room, and one
+booking of demo-patient for the desk to check in."""
 
-from datetime import time
+from datetime import time, timedelta
 
 from tcm_app.extensions import db
-from treatments.services import catalogue
+from tcm_app.services.clock import clinic_today, utc_now
+from treatments.screening import questions_for
+from treatments.services import availability, bookings, catalogue
 
-CLINIC_DAYS = range(6)  # Monday to Saturday; closed on Sunday
+# Open every day (the demo lets a newcomer try the journeys on any weekday), into the evening.
+CLINIC_DAYS = range(7)
 BEDS = [
     ("bed-1", "1号床", ()),
     ("bed-2", "2号床", ()),
@@ -16,11 +20,12 @@ BEDS = [
 ]
 
 
-def seed_treatments(doctor, therapist, recommend_for=None) -> None:
-    """`doctor` needles and cups; `therapist` does 推拿, 艾灸 and 贴敷. Flushes."""
+def seed_treatments(doctor, therapist, recommend_for=None, book_for=None) -> None:
+    """`doctor` needles and cups; `therapist` does 推拿, 艾灸 and 贴敷; `book_for` (a patient)
+    gets the therapist's next free 推拿 (today when there is still time). Flushes."""
     catalogue.import_therapies()
     for weekday in CLINIC_DAYS:
-        catalogue.set_weekly_hours(None, weekday, [(time(8), time(17, 30))])
+        catalogue.set_weekly_hours(None, weekday, [(time(8), time(21))])
     for code, name, equipment in BEDS:
         catalogue.add_resource(code, name, "bed", 1, equipment)
     catalogue.add_resource("moxa-room", "艾灸室（排烟）", "room", 3, ("smoke_extraction",))
@@ -29,6 +34,19 @@ def seed_treatments(doctor, therapist, recommend_for=None) -> None:
     for weekday in CLINIC_DAYS:
         catalogue.set_weekly_hours(doctor.id, weekday, [(time(8, 30), time(11, 30))])
         catalogue.set_weekly_hours(
-            therapist.id, weekday, [(time(9), time(12)), (time(13, 30), time(17))]
+            therapist.id, weekday, [(time(9), time(12)), (time(13, 30), time(20, 30))]
         )
     db.session.flush()
+    if book_for is not None:
+        _book_next_tuina(therapist, book_for)
+
+
+def _book_next_tuina(therapist, patient) -> None:
+    tuina = catalogue.therapy_by_code("tuina")
+    today, now = clinic_today(), utc_now() + timedelta(minutes=30)
+    free = availability.free_slots(tuina, today, today + timedelta(days=1), therapist.id, None, now)
+    if not free:
+        return
+    answers = dict.fromkeys(questions_for(tuina.contraindications or {}, "booking"), False)
+    wanted = bookings.Request(tuina, free[0].starts_at, therapist.id, answers)
+    bookings.book(patient.user, patient, wanted)

@@ -23,6 +23,7 @@ from treatments.forms.admin import (
     ResourceForm,
     TherapyForm,
     WeekForm,
+    qualification_name,
 )
 from treatments.models import Practitioner, ScheduleException, Therapy, TreatmentResource
 from treatments.services import clinic_setup
@@ -51,7 +52,13 @@ def _failed(form, exc: TCMError) -> None:
 
 
 def _qualification_choices(form) -> None:
-    form.qualifications.choices = choices((q, q) for q in clinic_setup.qualification_codes())
+    codes = clinic_setup.qualification_codes()
+    form.qualifications.choices = choices((q, qualification_name(q)) for q in codes)
+
+
+@bp.app_context_processor
+def admin_helpers() -> dict:
+    return {"qualification_name": qualification_name}
 
 
 def _practitioner_form() -> PractitionerForm:
@@ -96,7 +103,7 @@ def therapy_edit(therapy_id: int):
     therapy = _get(Therapy, therapy_id)
     form = TherapyForm(obj=therapy)
     codes = sorted({*clinic_setup.qualification_codes(), therapy.qualification})
-    form.qualification.choices = choices((q, q) for q in codes)
+    form.qualification.choices = choices((q, qualification_name(q)) for q in codes)
     if request.method == "GET":
         for question, severity in (therapy.contraindications or {}).items():
             form[f"ci_{question}"].data = severity

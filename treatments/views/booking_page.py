@@ -76,7 +76,8 @@ def booking_cancel(booking_id: int):
 @bp.route("/bookings/<int:booking_id>/reschedule", methods=["GET", "POST"])
 @roles_required(Role.PATIENT, *access.DESK)
 def booking_reschedule(booking_id: int):
-    """Pick a new day → its free times (this booking's own place counts as free) → move."""
+    """Pick a new day → its free times (this booking's own place counts as free, its own time is
+    not offered) → move."""
     booking = access.visible_booking(current_user, booking_id)
     day = _day_arg(request.values.get("day")) or availability.to_local(booking.starts_at).date()
     slots = _reschedule_slots(booking, day)
@@ -125,6 +126,9 @@ def _reschedule_slots(booking: Booking, day) -> list:
     horizon = today + timedelta(days=current_app.config["TREATMENT_BOOKING_DAYS"])
     if not today <= day <= horizon or booking.status != BookingStatus.BOOKED:
         return []
-    return availability.free_slots(
+    free = availability.free_slots(
         booking.therapy, day, day, None, booking.patient_id, ignore_booking_id=booking.id
     )
+    # Its own place counts as free (so overlapping times are offered), but its own time is
+    # where it already is: never offered, with its practitioner or another.
+    return [slot for slot in free if slot.starts_at != booking.starts_at]

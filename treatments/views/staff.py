@@ -11,6 +11,7 @@ from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.models.types import utcnow
+from tcm_app.services.clock import clinic_today
 from tcm_app.views.auth import safe_next
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import flash_error
@@ -52,6 +53,40 @@ def calendar_view():
         feed_url=ical.feed_url(own) if own is not None else None,
         reset_form=ActionForm(),
     )
+
+
+@bp.route("/today", endpoint="my_day")
+@roles_required(*CALENDAR_ROLES)
+def my_day_view():
+    """The home page of staff who treat: today's own treatments, in time order."""
+    return render_template("treatments/staff/today.html", today=clinic_today())
+
+
+def therapist_home(user) -> str | None:
+    """Clinic staff who treat land on their own day; the desk keeps the desk."""
+    if user.role != Role.CLINIC:
+        return None
+    found = db.session.get(Practitioner, user.id)
+    return "treatments.my_day" if found is not None and found.active else None
+
+
+@bp.record_once
+def _register_home(state) -> None:
+    state.app.extensions.setdefault("tcm_home_for", []).append(therapist_home)
+
+
+@bp.app_context_processor
+def own_day_helpers() -> dict:
+    """`own_treatments_today()`: the signed-in practitioner's treatments today (None when the
+    user does not treat), for the therapist's home and the doctor's workbench."""
+
+    def own_treatments_today():
+        own = _own_practitioner() if current_user.is_authenticated else None
+        if own is None:
+            return None
+        return calendar.own_day(own.user_id, clinic_today())
+
+    return {"own_treatments_today": own_treatments_today}
 
 
 def _back(booking_id: int):
