@@ -113,6 +113,8 @@ OBJECTS = {
     "herb_catalogue": _l("Herb catalogue"),
     "formula_templates": _l("Formula templates"),
     "order": _l("Herb order"),
+    "payment": _l("Payment"),
+    "payment_provider": _l("Payment provider"),
     "tongue_image": _l("Tongue photo"),
     "booking": _l("Booking"),
     "course": _l("Treatment course"),
