@@ -195,4 +195,5 @@ def create_bed(code=None, kind="bed", capacity=1, equipment=()):
     from treatments.services import catalogue
 
     code = code or f"{kind}-{uuid.uuid4().hex[:6]}"
-    return catalogue.add_resource(code, f"治疗{code}", kind, capacity, equipment)
+    name = f"{'治疗床' if kind == 'bed' else '治疗室'} {next(_sequence)}"  # Chinese, as on a ward
+    return catalogue.add_resource(code, name, kind, capacity, equipment)
