@@ -6,7 +6,7 @@ import shutil
 import threading
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -59,11 +59,13 @@ def next_clinic_time(hh_mm: str, now: datetime | None = None) -> datetime:
 @pytest.fixture(autouse=True)
 def clinic_time():
     """With TCM_TEST_CLINIC_TIME set, the test runs from that clinic time on (the clock ticks);
-    the app, its server threads and the test all read the same frozen start."""
+    the app, its server threads and the test all read the same frozen start. Travelling in UTC
+    keeps the process on UTC, as a server is (a zone-aware destination would also set TZ to the
+    clinic's zone and hide a server-local `date.today()`)."""
     if not CLINIC_TIME:
         yield None
         return
-    with time_machine.travel(next_clinic_time(CLINIC_TIME), tick=True) as traveller:
+    with time_machine.travel(next_clinic_time(CLINIC_TIME).astimezone(UTC), tick=True) as traveller:
         yield traveller
 
 

@@ -1,7 +1,7 @@
 """Messages about orders: shipped and delivered (in the app and through the senders), a daily
 medicine reminder while bags last, then a revisit reminder; each sent once."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -87,7 +87,7 @@ def test_the_daily_reminder_counts_clinic_days(app, hour):
     """The medicine arrives and the daily task runs on the clinic's day, not the UTC one: at
     00:30 in Beijing it is still yesterday in UTC."""
     arrival = datetime(2026, 3, 10, hour, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
-    with time_machine.travel(arrival, tick=False):
+    with time_machine.travel(arrival.astimezone(UTC), tick=False):  # the server stays on UTC
         order, clerk = shipped_order(app)
         orders.apply_move(order, "deliver", clerk, {}, "v")
         db.session.commit()
