@@ -1,7 +1,5 @@
 """Staff pages: the admin creates staff, the desk registers visits, the doctor works a visit."""
 
-from datetime import date
-
 import pytest
 import sqlalchemy as sa
 
@@ -10,6 +8,7 @@ from tcm_app.models.accounts import Role, User
 from tcm_app.models.audit import AuditEntry
 from tcm_app.models.encounters import Encounter
 from tcm_app.services import documents
+from tcm_app.services.clock import clinic_today
 from tests.factories import (
     create_department,
     create_doctor,
@@ -90,7 +89,7 @@ def test_desk_registers_an_in_person_visit_by_id_number(app, client):
         data={
             "id_number": patient.id_number,
             "doctor_id": doctor.id,
-            "scheduled_on": date.today().isoformat(),
+            "scheduled_on": clinic_today().isoformat(),
             "chief_complaint": "针灸复诊",
         },
     )
@@ -107,7 +106,7 @@ def test_desk_with_an_unregistered_id_number_shows_a_form_error(app, client):
         data={
             "id_number": "11010519491231002X",
             "doctor_id": doctor.id,
-            "scheduled_on": date.today().isoformat(),
+            "scheduled_on": clinic_today().isoformat(),
         },
     )
     assert response.status_code == 404

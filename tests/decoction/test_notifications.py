@@ -81,7 +81,6 @@ def test_the_patient_sees_the_messages(app, client):
     assert utcnow() - order.notifications[0].created_at < timedelta(minutes=1)
 
 
-@pytest.mark.clock
 @pytest.mark.parametrize("hour", [0, 8, 23], ids=["00h30", "08h30", "23h30"])
 def test_the_daily_reminder_counts_clinic_days(app, hour):
     """The medicine arrives and the daily task runs on the clinic's day, not the UTC one: at
