@@ -1,7 +1,11 @@
 """Staff pages: the admin creates staff, the desk registers visits, the doctor works a visit."""
 
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
@@ -158,3 +162,25 @@ def test_nul_character_in_a_page_form_is_refused_on_every_database(app, client):
     assert response.status_code == 422
     db.session.refresh(encounter)
     assert encounter.inquiry_note == ""
+
+
+@pytest.mark.parametrize("hour", [0, 7, 23], ids=["00h30", "07h30", "23h30"])
+def test_the_workbench_shows_the_clinics_today(app, client, hour):
+    """Before 08:00 in Beijing a UTC server's date is still yesterday: the workbench showed
+    yesterday's finished visits and not today's."""
+    from tcm_app.services import encounters as encounter_service
+
+    doctor = create_doctor()
+    visits = {}
+    for day in (date(2026, 3, 9), date(2026, 3, 10)):
+        visits[day] = create_encounter(doctor=doctor, scheduled_on=day)
+        encounter_service.start_encounter(visits[day], doctor)
+        encounter_service.terminate_encounter(visits[day], doctor, "first_visit", "请到门诊就诊")
+    db.session.commit()
+    moment = datetime(2026, 3, 10, hour, 30, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+    with time_machine.travel(moment, tick=False):
+        login(client, doctor)
+        page = client.get("/workbench").get_data(as_text=True)
+    assert "2026-03-10" in page
+    assert f"/encounters/{visits[date(2026, 3, 10)].id}" in page
+    assert f"/encounters/{visits[date(2026, 3, 9)].id}" not in page
