@@ -17,6 +17,9 @@ from tcm_app.services.clock import to_clinic
 from tests.decoction.test_order_service import address_of, approved, staff
 from tests.factories import login
 
+# Today and tomorrow in the clinic: make test-clock runs these at 00:30, 08:30 and 23:30.
+pytestmark = pytest.mark.clock
+
 
 class RecordingSender:
     name = "sms"
