@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app tcm_app.app
 PORT   ?= 5000
 PYTHON ?= python3
 
-.PHONY: install install-test run test test-sqlite test-webrtc test-postgres bench lint translations
+.PHONY: install install-test run test test-sqlite test-clock test-webrtc test-postgres bench lint translations
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -42,11 +42,20 @@ run: install
 # The whole suite on SQLite, then every database test again on a throwaway PostgreSQL.
 test: install-test
 	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-clock
 	$(MAKE) --no-print-directory test-webrtc
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite:
 	$(VENV)/bin/pytest
+
+# The time-sensitive tests (marked clock) again at three clinic times, Asia/Shanghai: just after
+# midnight (UTC still yesterday), the morning, late at night (tomorrow morning is hours away).
+CLINIC_TIMES := 00:30 08:30 23:30
+test-clock:
+	for t in $(CLINIC_TIMES); do \
+		env -u TCM_TEST_PG_URL TCM_TEST_CLINIC_TIME=$$t $(VENV)/bin/pytest -q -m clock || exit 1; \
+	done
 
 # Two Chromium pages in a call: inside a private network namespace, media stays on loopback.
 test-webrtc:

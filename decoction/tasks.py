@@ -4,7 +4,7 @@ from celery import shared_task
 
 from decoction.services import notify, orders
 from tcm_app.extensions import db
-from tcm_app.models.types import utcnow
+from tcm_app.services import clock
 
 
 @shared_task(name="decoction.expire_unpaid_orders", ignore_result=False)
@@ -18,6 +18,6 @@ def expire_unpaid_orders() -> int:
 @shared_task(name="decoction.send_order_reminders", ignore_result=False)
 def send_order_reminders() -> int:
     """Daily: take-your-medicine reminders while bags last, then a revisit reminder."""
-    count = notify.send_reminders(utcnow().date())
+    count = notify.send_reminders(clock.clinic_today())
     db.session.commit()
     return count

@@ -6,10 +6,13 @@ import shutil
 import threading
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from cryptography.fernet import Fernet
 from flask_migrate import upgrade
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -23,6 +26,9 @@ PG_URL = os.environ.get("TCM_TEST_PG_URL")
 # WebRTC end-to-end tests run only inside their private network namespace (make test-webrtc).
 collect_ignore = [] if os.environ.get("TCM_WEBRTC_NETNS") else ["webrtc"]
 FIELD_KEY = Fernet.generate_key().decode()
+# `TCM_TEST_CLINIC_TIME=23:30`: every test starts at the next 23:30 of the clinic (make test-clock).
+CLINIC_TIME = os.environ.get("TCM_TEST_CLINIC_TIME")
+CLINIC_ZONE = ZoneInfo("Asia/Shanghai")  # BABEL_DEFAULT_TIMEZONE
 
 
 def pytest_collection_modifyitems(config, items):
@@ -38,7 +44,29 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_report_header(config):
-    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"
+    clock = f", clinic time {CLINIC_TIME} ({CLINIC_ZONE})" if CLINIC_TIME else ""
+    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}{clock}"
+
+
+def next_clinic_time(hh_mm: str, now: datetime | None = None) -> datetime:
+    """The next moment the clinic's wall clock reads `hh_mm` (aware, in the clinic's zone)."""
+    now = (now or datetime.now(CLINIC_ZONE)).astimezone(CLINIC_ZONE)
+    hour, minute = (int(part) for part in hh_mm.split(":"))
+    moment = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return moment if moment > now else moment + timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def clinic_time():
+    """With TCM_TEST_CLINIC_TIME set, the test runs from that clinic time on (the clock ticks);
+    the app, its server threads and the test all read the same frozen start. Travelling in UTC
+    keeps the process on UTC, as a server is (a zone-aware destination would also set TZ to the
+    clinic's zone and hide a server-local `date.today()`)."""
+    if not CLINIC_TIME:
+        yield None
+        return
+    with time_machine.travel(next_clinic_time(CLINIC_TIME).astimezone(UTC), tick=True) as traveller:
+        yield traveller
 
 
 def base_config(database_url: str, tmp: Path, **overrides) -> dict:

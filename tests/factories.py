@@ -14,6 +14,7 @@ from tcm_app.models.accounts import Department, DoctorProfile, PharmacistProfile
 from tcm_app.services import encounters as encounter_service
 from tcm_app.services import patients as patient_service
 from tcm_app.services.accounts import issue_token
+from tcm_app.services.clock import clinic_today
 
 PASSWORD = "Passw0rd-test"
 SIGNING_PASSWORD = "Sign-0nly-test"
@@ -76,7 +77,7 @@ def create_patient(
 ):
     number = build_resident_id("110105", birth, next(_sequence), sex)
     patient = patient_service.create_patient_record(
-        name, parse_resident_id(number, date.today()), "13812345678"
+        name, parse_resident_id(number, clinic_today()), "13812345678"
     )
     if with_account:
         patient.user = create_user(Role.PATIENT, full_name=name)
@@ -87,7 +88,7 @@ def create_patient(
 
 def create_child(guardian, years=4, sex="male", name="王小明"):
     """A minor in `guardian`'s care, without a login of their own (as add_ward creates them)."""
-    birth = date.today() - timedelta(days=years * 365 + 1)
+    birth = clinic_today() - timedelta(days=years * 365 + 1)
     return create_patient(birth=birth, sex=sex, with_account=False, guardian=guardian, name=name)
 
 
@@ -98,7 +99,7 @@ def create_encounter(
     doctor = doctor or create_doctor()
     actor = actor or patient.user or (patient.guardian.user if patient.guardian else doctor)
     return encounter_service.request_encounter(
-        actor, patient, doctor, kind, "胃脘隐痛", scheduled_on or date.today()
+        actor, patient, doctor, kind, "胃脘隐痛", scheduled_on or clinic_today()
     )
 
 

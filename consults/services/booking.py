@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +17,7 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter
 from tcm_app.models.types import utcnow
+from tcm_app.services import clock
 from tcm_app.services.audit import record_audit
 from tcm_app.services.encounters import cancel_encounter, request_encounter
 
@@ -25,7 +25,7 @@ BOOKING_DAYS = 14
 
 
 def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return clock.clinic_zone()
 
 
 def add_session(doctor: User, weekday: int, start: time, end: time, minutes: int) -> ConsultSession:

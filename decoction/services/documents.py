@@ -2,7 +2,6 @@
 and one label per bag (WeasyPrint through tcm_app.pdf), each with the trace QR code."""
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from markupsafe import Markup
@@ -14,6 +13,7 @@ from tcm_app.common.masking import mask_name
 from tcm_app.models.patients import PregnancyStatus
 from tcm_app.models.types import utcnow
 from tcm_app.pdf import qr_svg, render_pdf
+from tcm_app.services import clock
 
 METHOD_LABELS = {
     "decoct_first": "先煎",
@@ -35,8 +35,7 @@ def trace_url(order: DecoctionOrder) -> str:
 
 
 def _local_date(value):
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return value.astimezone(zone).strftime("%Y-%m-%d")
+    return clock.to_clinic(value).strftime("%Y-%m-%d")
 
 
 def _common(order: DecoctionOrder) -> dict:

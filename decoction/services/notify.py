@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from decoction.models import DecoctionOrder, OrderNotification
 from tcm_app.extensions import db
-from tcm_app.models.types import utcnow
-from tcm_app.services import inbox
+from tcm_app.services import clock, inbox
 
 MESSAGES = {
     "paid": "您的中药订单 {order} 已付款，我们将尽快调配。",
@@ -23,7 +22,7 @@ MESSAGES = {
 
 def notify(order: DecoctionOrder, kind: str, day: date | None = None) -> OrderNotification | None:
     """Keep and send one message of `kind` for `day` (once: a retry finds the first)."""
-    day = day or utcnow().date()
+    day = day or clock.clinic_today()
     exists = db.session.scalar(
         select(OrderNotification).where(
             OrderNotification.order_id == order.id,
@@ -73,7 +72,7 @@ def send_reminders(today: date) -> int:
         select(DecoctionOrder).where(DecoctionOrder.status.in_(["delivered", "picked_up"]))
     ).all()
     for order in received:
-        arrived = order.stage_entered_at.date()
+        arrived = clock.to_clinic(order.stage_entered_at).date()
         last_day = arrived + timedelta(days=order.packets - 1)
         if arrived <= today <= last_day:
             sent += notify(order, "take_medicine", today) is not None

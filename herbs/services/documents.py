@@ -11,6 +11,7 @@ from herbs.models import PrescriptionDocument, PrescriptionStatus
 from tcm_app.extensions import db
 from tcm_app.models.types import utcnow
 from tcm_app.pdf import qr_svg, render_pdf
+from tcm_app.services import clock
 
 HERBS_PER_ROW = 4  # the usual four-column grid of a 中药饮片处方
 SIGNED_STATES = frozenset(
@@ -45,7 +46,7 @@ def prescription_number(prescription) -> str:
 
 
 def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return clock.clinic_zone()
 
 
 def _local(value) -> str | None:

@@ -20,6 +20,7 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter
 from tcm_app.services import access, documents, encounters
+from tcm_app.services.clock import clinic_today
 
 VIEWERS = (Role.PATIENT, Role.DOCTOR, Role.CLINIC)
 
@@ -76,7 +77,7 @@ def encounter_create():
     if doctor is None:
         raise ValidationError("unknown doctor", fields={"doctor_id": ["unknown"]})
     encounter = encounters.request_encounter(
-        user(), patient, doctor, body["kind"], body["chief_complaint"], date.today()
+        user(), patient, doctor, body["kind"], body["chief_complaint"], clinic_today()
     )
     return answer(encounter, 201)
 

@@ -10,9 +10,11 @@ from flask import current_app
 from sqlalchemy import DateTime, Text
 from sqlalchemy.types import TypeDecorator
 
+from tcm_app.services import clock
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return clock.utc_now()
 
 
 class UTCDateTime(TypeDecorator):

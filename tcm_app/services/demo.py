@@ -12,6 +12,7 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import Department, DoctorProfile, PharmacistProfile, Role, User
 from tcm_app.models.patients import GuardianRelation, PregnancyStatus
 from tcm_app.services import documents, encounters, patients
+from tcm_app.services.clock import clinic_today
 
 DEMO_SIGNING_PASSWORD = "tcm-sign"
 DEMO_PASSWORD = "tcm-demo"
@@ -84,7 +85,7 @@ def seed_demo() -> str:
     db.session.add(PharmacistProfile(user=staff["demo-pharmacist"], licence_number="YS-2019-0321"))
     db.session.flush()
 
-    today = date.today()
+    today = clinic_today()
     mother_user = _account("demo-patient", Role.PATIENT, "王丽", password_hash)
     mother = patients.create_patient_record(
         "王丽",

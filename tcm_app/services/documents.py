@@ -24,6 +24,7 @@ from tcm_app.common.online_care import OPEN_STATUSES
 from tcm_app.extensions import db
 from tcm_app.models.encounters import MEDICAL_RECORD_RETENTION_YEARS, ClinicalDocument, Encounter
 from tcm_app.services.audit import record_audit
+from tcm_app.services.clock import clinic_today
 
 MAX_IMAGE_SIDE = 12000
 MAX_PDF_PAGES = 200
@@ -116,7 +117,7 @@ def add_document(
         doc_type = DocumentType(doc_type)
     except ValueError as exc:
         raise ValidationError("unknown document type", fields={"doc_type": ["invalid"]}) from exc
-    if issued_on and issued_on > date.today():
+    if issued_on and issued_on > clinic_today():
         raise ValidationError(
             "the document date is in the future", fields={"issued_on": ["future"]}
         )
@@ -154,7 +155,7 @@ def add_document(
 
 
 def record_retention_date() -> date:
-    today = date.today()
+    today = clinic_today()
     try:
         return today.replace(year=today.year + MEDICAL_RECORD_RETENTION_YEARS)
     except ValueError:  # 29 February

@@ -25,6 +25,7 @@ from tcm_app.models.patients import Patient
 from tcm_app.models.types import utcnow
 from tcm_app.services import lexicon
 from tcm_app.services.audit import record_audit
+from tcm_app.services.clock import clinic_today
 from tcm_app.services.patients import patient_age
 
 FOUR_EXAM_FIELDS = ("inspection_note", "listening_note", "inquiry_note", "palpation_note")
@@ -326,7 +327,7 @@ def request_in_person_after_termination(encounter: Encounter, actor: User) -> En
         kind=EncounterKind.IN_PERSON,
         chief_complaint=encounter.chief_complaint,
         requested_by_id=actor.id,
-        scheduled_on=date.today(),
+        scheduled_on=clinic_today(),
         guardian_id=encounter.guardian_id,
         follows_encounter_id=encounter.id,
     )

@@ -12,12 +12,13 @@ from tcm_app.models.patients import Address, GuardianRelation, Patient, Pregnanc
 from tcm_app.models.types import blind_index
 from tcm_app.services.accounts import new_user
 from tcm_app.services.audit import record_audit
+from tcm_app.services.clock import clinic_today
 
 ADULT_AGE = 18
 
 
 def today() -> date:
-    return date.today()
+    return clinic_today()
 
 
 def checked_resident_id(raw: str) -> ResidentId:

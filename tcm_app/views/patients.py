@@ -1,7 +1,5 @@
 """Patient pages: home (visits, family, addresses, pregnancy), visit requests, staff view."""
 
-from datetime import date
-
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +12,7 @@ from tcm_app.forms import AddressForm, PregnancyForm, VisitRequestForm, WardForm
 from tcm_app.models.accounts import DoctorProfile, Role, User
 from tcm_app.models.encounters import Encounter
 from tcm_app.services import access, encounters, patients
+from tcm_app.services.clock import clinic_today
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
@@ -149,7 +148,7 @@ def encounter_request():
                 doctor,
                 form.kind.data,
                 form.chief_complaint.data,
-                date.today(),
+                clinic_today(),
             )
         except TCMError as exc:
             db.session.rollback()

@@ -1,7 +1,5 @@
 """Landing pages per role: the doctor's workbench, the clinic desk, and the other staff homes."""
 
-from datetime import date
-
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +12,7 @@ from tcm_app.forms import DeskVisitForm
 from tcm_app.models.accounts import DoctorProfile, Role, User
 from tcm_app.models.encounters import Encounter
 from tcm_app.services import access, encounters, patients
+from tcm_app.services.clock import clinic_today
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors
@@ -44,7 +43,7 @@ def index():
 @roles_required(Role.DOCTOR)
 def workbench():
     """Today's encounters plus every open request still waiting for this doctor."""
-    today = date.today()
+    today = clinic_today()
     rows = db.session.scalars(
         access.encounters_query(current_user)
         .where(or_(Encounter.scheduled_on == today, Encounter.status.in_(OPEN_STATUSES)))
@@ -73,14 +72,14 @@ def desk_form() -> DeskVisitForm:
         (u.id, f"{u.full_name} · {p.department.name}") for u, p in doctors
     )
     if form.scheduled_on.data is None:
-        form.scheduled_on.data = date.today()
+        form.scheduled_on.data = clinic_today()
     return form
 
 
 def render_desk(form, status=200):
     rows = db.session.scalars(
         access.encounters_query(current_user)
-        .where(Encounter.scheduled_on >= date.today())
+        .where(Encounter.scheduled_on >= clinic_today())
         .order_by(Encounter.scheduled_on, Encounter.id)
         .limit(200)
     ).all()

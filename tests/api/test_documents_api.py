@@ -1,6 +1,6 @@
 """Prior-diagnosis uploads through the API: accepted files, refused files, nothing left over."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import cv2
 import numpy as np
@@ -8,6 +8,7 @@ import pytest
 
 from tcm_app.extensions import db
 from tcm_app.models.encounters import ClinicalDocument
+from tcm_app.services.clock import clinic_today
 from tests.api.helpers import api_error, audit_entries, count_documents, issue, stored_files, upload
 from tests.factories import create_child, create_encounter, create_patient, pdf_bytes, png_bytes
 
@@ -138,8 +139,9 @@ def test_malformed_issue_date_is_refused(
     assert count_documents() == 0
 
 
+@pytest.mark.clock  # the clinic's day, not the server's (make test-clock)
 def test_issue_date_in_the_future_is_refused(app, client, encounter, patient_headers):
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clinic_today() + timedelta(days=1)).isoformat()
     error = api_error(upload(client, patient_headers, encounter.id, issued_on=tomorrow), 422)
     assert "issued_on" in error.get("fields", {})
     assert stored_files(app) == [] and count_documents() == 0

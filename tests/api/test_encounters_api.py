@@ -9,6 +9,7 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.models.encounters import Encounter
 from tcm_app.services import encounters as encounter_service
+from tcm_app.services.clock import clinic_today
 from tests.api.helpers import API, api_error, audit_entries, issue, request_visit
 from tests.factories import (
     create_child,
@@ -26,7 +27,7 @@ def count_encounters() -> int:
 
 
 def four_years_ago() -> date:
-    return date.today() - timedelta(days=4 * 365 + 1)
+    return clinic_today() - timedelta(days=4 * 365 + 1)
 
 
 @pytest.fixture
@@ -37,6 +38,7 @@ def patient(app):
 # --- requesting a visit ---------------------------------------------------------------------------
 
 
+@pytest.mark.clock  # the clinic's day, not the server's (make test-clock)
 def test_patient_requests_an_online_followup_for_self(app, client, doctor, patient):
     headers, _ = issue(patient.user)
 
@@ -51,7 +53,7 @@ def test_patient_requests_an_online_followup_for_self(app, client, doctor, patie
     assert body["status"] == "requested"
     assert body["eligibility"] == "undecided"
     assert body["chief_complaint"] == "胃脘隐痛三月，复诊"
-    assert body["scheduled_on"] == date.today().isoformat()
+    assert body["scheduled_on"] == clinic_today().isoformat()
     assert isinstance(body["version"], int)
     assert body["diagnoses"] == [] and body["documents"] == []
     assert body["prescribing_blockers"] == ["no_prior_diagnosis_document", "eligibility_undecided"]

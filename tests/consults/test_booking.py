@@ -12,6 +12,9 @@ from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 from tests.factories import create_doctor, create_patient
 
+# Today and tomorrow in the clinic: make test-clock runs these at 00:30, 08:30 and 23:30.
+pytestmark = pytest.mark.clock
+
 
 @pytest.fixture
 def doctor(app):

@@ -2,12 +2,15 @@
 
 import io
 import os
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import cv2
 import numpy as np
 import pytest
 import sqlalchemy as sa
+import time_machine
 from pypdf import PdfReader
 
 from tcm_app.common.errors import ConflictError, ValidationError
@@ -124,3 +127,21 @@ def test_reading_a_document_checks_its_digest(app):
 def test_documents_are_kept_fifteen_years(app):
     document = add(create_encounter(), png_bytes())
     assert document.retain_until.year - document.uploaded_at.year == 15
+
+
+@pytest.mark.parametrize("hour", [0, 8, 23], ids=["00h30", "08h30", "23h30"])
+def test_a_document_issued_on_the_clinics_day_is_not_from_the_future(app, hour):
+    """At 00:30 in Beijing a UTC server's date is still yesterday: today's record was refused as
+    dated in the future, and the retention period counted from yesterday."""
+    moment = datetime(2026, 3, 10, hour, 30, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+    with time_machine.travel(moment, tick=False):
+        encounter = create_encounter()
+        document = documents.add_document(
+            encounter,
+            encounter.patient.user,
+            "outpatient_record",
+            "upload",
+            png_bytes(),
+            issued_on=date(2026, 3, 10),
+        )
+    assert (document.issued_on, document.retain_until) == (date(2026, 3, 10), date(2041, 3, 10))

@@ -9,6 +9,7 @@ from tcm_app.common.errors import ConflictError, ValidationError
 from tcm_app.common.resident_id import build_resident_id
 from tcm_app.extensions import db
 from tcm_app.services import patients
+from tcm_app.services.clock import clinic_today
 from tests.factories import PASSWORD, create_patient
 
 ADULT_ID = build_resident_id("110105", date(1980, 5, 17), 41, "female")
@@ -64,7 +65,7 @@ def test_same_id_number_cannot_register_twice(app):
 
 
 def test_minor_cannot_self_register(app):
-    child = build_resident_id("110105", date.today() - timedelta(days=10 * 365), 3, "male")
+    child = build_resident_id("110105", clinic_today() - timedelta(days=10 * 365), 3, "male")
     with pytest.raises(ValidationError) as exc:
         register(child)
     assert exc.value.code == "minor_needs_guardian"
@@ -72,7 +73,7 @@ def test_minor_cannot_self_register(app):
 
 def test_guardian_adds_a_child_who_has_no_login(app):
     guardian = register()
-    child_id = build_resident_id("110105", date.today() - timedelta(days=3 * 365), 5, "male")
+    child_id = build_resident_id("110105", clinic_today() - timedelta(days=3 * 365), 5, "male")
     child = patients.add_ward(guardian, "王小宝", child_id, "parent", guardian.user)
     assert (child.guardian_id, child.user_id, child.guardian_relation) == (
         guardian.id,
@@ -93,10 +94,11 @@ def test_adult_cannot_be_added_as_a_child(app):
         )
 
 
+@pytest.mark.clock  # the clinic's day, not the server's (make test-clock)
 def test_pregnancy_status_is_dated(app):
     patient = create_patient()
     patients.set_pregnancy_status(patient, "pregnant", patient.user)
-    assert (patient.pregnancy_status, patient.pregnancy_updated_on) == ("pregnant", date.today())
+    assert (patient.pregnancy_status, patient.pregnancy_updated_on) == ("pregnant", clinic_today())
 
 
 def test_pregnancy_does_not_apply_to_men(app):

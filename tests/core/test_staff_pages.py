@@ -1,15 +1,18 @@
 """Staff pages: the admin creates staff, the desk registers visits, the doctor works a visit."""
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.audit import AuditEntry
 from tcm_app.models.encounters import Encounter
 from tcm_app.services import documents
+from tcm_app.services.clock import clinic_today
 from tests.factories import (
     create_department,
     create_doctor,
@@ -90,7 +93,7 @@ def test_desk_registers_an_in_person_visit_by_id_number(app, client):
         data={
             "id_number": patient.id_number,
             "doctor_id": doctor.id,
-            "scheduled_on": date.today().isoformat(),
+            "scheduled_on": clinic_today().isoformat(),
             "chief_complaint": "针灸复诊",
         },
     )
@@ -107,7 +110,7 @@ def test_desk_with_an_unregistered_id_number_shows_a_form_error(app, client):
         data={
             "id_number": "11010519491231002X",
             "doctor_id": doctor.id,
-            "scheduled_on": date.today().isoformat(),
+            "scheduled_on": clinic_today().isoformat(),
         },
     )
     assert response.status_code == 404
@@ -174,3 +177,25 @@ def test_every_navigation_link_opens_for_its_role(app, client, role):
     assert links
     answers = {link: client.get(link).status_code for link in links}
     assert {link: code for link, code in answers.items() if code != 200} == {}
+
+
+@pytest.mark.parametrize("hour", [0, 7, 23], ids=["00h30", "07h30", "23h30"])
+def test_the_workbench_shows_the_clinics_today(app, client, hour):
+    """Before 08:00 in Beijing a UTC server's date is still yesterday: the workbench showed
+    yesterday's finished visits and not today's."""
+    from tcm_app.services import encounters as encounter_service
+
+    doctor = create_doctor()
+    visits = {}
+    for day in (date(2026, 3, 9), date(2026, 3, 10)):
+        visits[day] = create_encounter(doctor=doctor, scheduled_on=day)
+        encounter_service.start_encounter(visits[day], doctor)
+        encounter_service.terminate_encounter(visits[day], doctor, "first_visit", "请到门诊就诊")
+    db.session.commit()
+    moment = datetime(2026, 3, 10, hour, 30, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+    with time_machine.travel(moment, tick=False):
+        login(client, doctor)
+        page = client.get("/workbench").get_data(as_text=True)
+    assert "2026-03-10" in page
+    assert f"/encounters/{visits[date(2026, 3, 10)].id}" in page
+    assert f"/encounters/{visits[date(2026, 3, 9)].id}" not in page

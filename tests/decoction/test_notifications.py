@@ -2,19 +2,27 @@
 medicine reminder while bags last, then a revisit reminder; each sent once."""
 
 import ast
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
+import time_machine
 
+from decoction import tasks
 from decoction.models import OrderNotification
 from decoction.services import notify, orders, payments
 from tcm_app.extensions import db
 from tcm_app.models.inbox import InboxMessage
 from tcm_app.models.types import utcnow
 from tcm_app.services import inbox
+from tcm_app.services.clock import to_clinic
 from tests.decoction.test_order_service import address_of, approved, staff
 from tests.factories import login
+
+# Today and tomorrow in the clinic: make test-clock runs these at 00:30, 08:30 and 23:30.
+pytestmark = pytest.mark.clock
 
 
 class RecordingSender:
@@ -63,7 +71,7 @@ def test_reminders_run_while_bags_last_then_revisit_once(app):
     order, clerk = shipped_order(app)
     orders.apply_move(order, "deliver", clerk, {}, "v")
     db.session.commit()
-    arrived = order.stage_entered_at.date()
+    arrived = to_clinic(order.stage_entered_at).date()
     sent = [notify.send_reminders(arrived + timedelta(days=d)) for d in range(5)]
     assert sent == [1, 1, 1, 1, 0]  # three packets: three days, then the revisit reminder
     assert notify.send_reminders(arrived) == 0  # the same day again sends nothing
@@ -126,3 +134,19 @@ def test_the_migration_copies_earlier_order_messages_into_the_inbox_unread(app):
         k for k in kept if k[1].startswith("order.")
     ]
     assert all(m.unread and m.patient_id == order.prescription.patient_id for m in copied)
+
+
+@pytest.mark.parametrize("hour", [0, 8, 23], ids=["00h30", "08h30", "23h30"])
+def test_the_daily_reminder_counts_clinic_days(app, hour):
+    """The medicine arrives and the daily task runs on the clinic's day, not the UTC one: at
+    00:30 in Beijing it is still yesterday in UTC."""
+    arrival = datetime(2026, 3, 10, hour, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(arrival.astimezone(UTC), tick=False):  # the server stays on UTC
+        order, clerk = shipped_order(app)
+        orders.apply_move(order, "deliver", clerk, {}, "v")
+        db.session.commit()
+        assert tasks.send_order_reminders() == 1
+    days = db.session.scalars(
+        sa.select(OrderNotification.day).where(OrderNotification.kind == "take_medicine")
+    )
+    assert list(days) == [date(2026, 3, 10)]

@@ -118,7 +118,7 @@ def test_toxic_herbs_can_be_picked_up(app):
 
 
 def staff():
-    return create_user(Role.DECOCTION, username=f"dec-{utcnow().timestamp()}")
+    return create_user(Role.DECOCTION)  # a unique name (a timestamp repeats when time is frozen)
 
 
 def test_stages_are_applied_once_even_when_retried(app):

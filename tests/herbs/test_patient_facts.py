@@ -1,10 +1,11 @@
 """What the checker is told about the patient comes from the patient record."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from herbs.services.prescriptions import patient_facts
+from tcm_app.services.clock import clinic_today
 from tests.factories import create_patient
 
 CASES = [
@@ -21,7 +22,7 @@ CASES = [
     "sex,age,status,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES]
 )
 def test_pregnancy_facts(app, sex, age, status, expected):
-    birth = date.today() - timedelta(days=age * 365 + 30)
+    birth = clinic_today() - timedelta(days=age * 365 + 30)
     patient = create_patient(birth=birth, sex=sex)
     patient.pregnancy_status = status
     facts = patient_facts(patient)

@@ -3,12 +3,17 @@ a blank notes column, A4 through WeasyPrint; read back with pdftotext. No ID num
 
 import subprocess
 
+import pytest
+
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tests.factories import create_doctor, create_patient, create_practitioner, create_user, login
 from tests.treatments.helpers import NO, at, clinic_today, small_clinic
 from treatments.services import bookings, documents, moves
 from treatments.services.bookings import Request
+
+# Today and tomorrow in the clinic: make test-clock runs these at 00:30, 08:30 and 23:30.
+pytestmark = pytest.mark.clock
 
 
 def pdf_text(pdf: bytes, tmp_path) -> str:

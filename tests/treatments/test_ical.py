@@ -13,6 +13,8 @@ from tests.treatments.helpers import NO, at, small_clinic
 from treatments.services import bookings, moves
 from treatments.services.bookings import Request
 
+pytestmark = pytest.mark.clock
+
 
 def feed_path(practitioner, token=None):
     token = token or practitioner.calendar_token
@@ -20,14 +22,16 @@ def feed_path(practitioner, token=None):
 
 
 def booked_week():
+    """Two bookings two and three days ahead: past the 12-hour change limit at any hour (one
+    "tomorrow 09:00" was inside it whenever the suite ran after 21:00 clinic time)."""
     practitioner, patient, therapy = small_clinic(beds=2)
     patient.legal_name = "欧阳娜娜"
     other = create_patient(name="李明")
     first = bookings.book(
-        patient.user, patient, Request(therapy, at(1, 9), practitioner.user_id, dict(NO))
+        patient.user, patient, Request(therapy, at(2, 9), practitioner.user_id, dict(NO))
     )
     second = bookings.book(
-        other.user, other, Request(therapy, at(2, 10), practitioner.user_id, dict(NO))
+        other.user, other, Request(therapy, at(3, 10), practitioner.user_id, dict(NO))
     )
     db.session.commit()
     return practitioner, first, second
@@ -68,10 +72,10 @@ def test_no_full_name_or_id_number_leaves_the_hospital(app, client):
 def test_the_uid_stays_the_same_after_a_reschedule(app, client):
     practitioner, first, _ = booked_week()
     before = events(client.get(feed_path(practitioner)))[f"booking-{first.id}@tcm-hospital"]
-    moves.reschedule(first.patient.user, first, at(3, 9))
+    moves.reschedule(first.patient.user, first, at(4, 9))
     db.session.commit()
     after = events(client.get(feed_path(practitioner)))[f"booking-{first.id}@tcm-hospital"]
-    assert after.decoded("DTSTART") == at(3, 9)
+    assert after.decoded("DTSTART") == at(4, 9)
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
 
 

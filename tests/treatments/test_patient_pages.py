@@ -19,6 +19,9 @@ from treatments.services import bookings, recommendations
 from treatments.services.bookings import Request
 from treatments.services.catalogue import add_exception, therapy_by_code
 
+# Today and tomorrow in the clinic: make test-clock runs these at 00:30, 08:30 and 23:30.
+pytestmark = pytest.mark.clock
+
 ALL_NO = {code: "no" for code in NO}
 
 

@@ -15,6 +15,9 @@ from treatments.models import Booking
 from treatments.services import bookings, moves, reminders
 from treatments.services.bookings import Request
 
+# Today and tomorrow in the clinic: make test-clock runs these at 00:30, 08:30 and 23:30.
+pytestmark = pytest.mark.clock
+
 
 class Recorder:
     name = "recorder"

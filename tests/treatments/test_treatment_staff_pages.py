@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 
 from tcm_app.common.masking import mask_name
 from tcm_app.extensions import db
@@ -22,21 +23,13 @@ from treatments.models import Booking, BookingScreening, Practitioner
 from treatments.services import bookings, catalogue, moves
 from treatments.services.bookings import Request
 
-NOW = {"value": None}
-
 
 @pytest.fixture
-def frozen(monkeypatch):
-    """Pages and services see "now" as today 10:30 clinic time (check-in is on the day)."""
-
-    def now():
-        return NOW["value"] or at(0, 10, 30)
-
-    monkeypatch.setattr("treatments.services.bookings.utcnow", now)
-    monkeypatch.setattr("treatments.services.moves.utcnow", now)
-    monkeypatch.setattr("treatments.views.staff.utcnow", now)
-    NOW["value"] = None
-    return NOW
+def frozen():
+    """Pages and services see "now" as today 10:30 clinic time (check-in is on the day); a test
+    moves it with `frozen.move_to(...)`."""
+    with time_machine.travel(at(0, 10, 30), tick=False) as traveller:
+        yield traveller
 
 
 def book_today(hour=11, answers=NO, beds=2, name="王丽"):
@@ -245,7 +238,7 @@ def test_check_in_without_every_answer_is_refused(app, client, frozen):
 
 def test_check_in_on_another_day_is_a_message(app, client, frozen):
     booking = book_today()
-    frozen["value"] = at(-1, 10)
+    frozen.move_to(at(-1, 10))
     desk(client)
     response = check_in(client, booking)
     assert response.status_code == 200 and "flash-error" in response.get_data(True)
@@ -300,7 +293,7 @@ def test_a_no_show_after_the_booked_time(app, client, frozen):
     desk(client)
     early = follow(client, f"/treatments/bookings/{booking.id}/no-show")
     assert "flash-error" in early.get_data(True)
-    frozen["value"] = at(0, 11, 30)
+    frozen.move_to(at(0, 11, 30))
     page = client.get(f"/treatments/bookings/{booking.id}").get_data(True)
     assert f"/treatments/bookings/{booking.id}/no-show" in page
     client.post(f"/treatments/bookings/{booking.id}/no-show")

@@ -6,12 +6,12 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import or_, select
 
 from tcm_app.common.errors import ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.types import utcnow
+from tcm_app.services import clock
 from treatments import scheduling
 from treatments.booking_rules import LIVE_STATUSES
 from treatments.models import Booking, ScheduleException, Therapy, WorkingHours
@@ -21,7 +21,7 @@ MAX_SEARCH_DAYS = 62
 
 
 def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return clock.clinic_zone()
 
 
 def to_local(moment: datetime) -> datetime:

@@ -5,13 +5,13 @@ practitioners, weekly hours and days off, and finding the live bookings a closur
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from tcm_app.common.errors import NotFoundError, ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import User
 from tcm_app.models.types import utcnow
+from tcm_app.services import clock
 from tcm_app.services.audit import record_audit
 from treatments.booking_rules import LIVE_STATUSES
 from treatments.catalogue import therapy_problems, therapy_row
@@ -236,7 +236,7 @@ def add_days_off(practitioner_id, first: date, last: date, reason: str, note: st
     refused over days that already differ from the template (remove those first). Audited."""
     if last < first or (last - first).days >= MAX_CLOSED_DAYS:
         raise ValidationError("bad date range", code="bad_days", fields={"last": ["bad_days"]})
-    today = utcnow().astimezone(_zone()).date()
+    today = clock.clinic_today()
     if first < today:
         raise ValidationError("in the past", code="day_in_past", fields={"first": ["day_in_past"]})
     if (last - today).days > MAX_DAYS_AHEAD:
@@ -309,7 +309,7 @@ def _inside(booking: Booking, spans, zone) -> bool:
 
 
 def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return clock.clinic_zone()
 
 
 def upcoming_all(since: date, limit: int = 60) -> list[ScheduleException]:

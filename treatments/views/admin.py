@@ -10,7 +10,7 @@ from tcm_app.common.errors import TCMError
 from tcm_app.common.masking import mask_name
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
-from tcm_app.models.types import utcnow
+from tcm_app.services import clock
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors
 from tcm_app.views.labels import choices, label
@@ -43,7 +43,7 @@ def _get(model, key):
 
 
 def _today():
-    return to_local(utcnow()).date()
+    return clock.clinic_today()
 
 
 def _failed(form, exc: TCMError) -> None:

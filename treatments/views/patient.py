@@ -15,6 +15,7 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.models.patients import Patient
 from tcm_app.models.types import utcnow
+from tcm_app.services import clock
 from tcm_app.services.access import own_patient_ids
 from tcm_app.services.audit import record_refusal
 from tcm_app.views.guards import roles_required
@@ -60,7 +61,7 @@ def recommend_form(formdata=None):
 
 
 def clinic_today():
-    return availability.to_local(utcnow()).date()
+    return clock.clinic_today()
 
 
 def practitioner_names(therapy=None) -> dict:

@@ -11,6 +11,7 @@ from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.models.types import utcnow
+from tcm_app.services import clock
 from tcm_app.services.clock import clinic_today
 from tcm_app.views.auth import safe_next
 from tcm_app.views.guards import public, roles_required
@@ -20,7 +21,7 @@ from treatments import screening
 from treatments.booking_rules import BookingStatus
 from treatments.forms.staff import ActionForm, CompleteForm, answers_of, check_in_form
 from treatments.models import Practitioner
-from treatments.services import access, availability, calendar, documents, ical, moves
+from treatments.services import access, calendar, documents, ical, moves
 from treatments.views.blueprint import bp
 
 CALENDAR_ROLES = access.STAFF
@@ -37,7 +38,7 @@ def calendar_view():
     """Day or week, by practitioner or by bed/room; a doctor starts on their own column."""
     own = _own_practitioner()
     default_id = own.user_id if own is not None and current_user.role == Role.DOCTOR else None
-    today = availability.to_local(utcnow()).date()
+    today = clock.clinic_today()
     try:
         query = calendar.parse_query(request.args, today, default_id)
     except TCMError as exc:
@@ -174,7 +175,7 @@ def booking_complete(booking_id: int):
 @roles_required(*access.STAFF)
 def day_sheet():
     """The printed day sheet (A4) for one practitioner or all."""
-    today = availability.to_local(utcnow()).date()
+    today = clock.clinic_today()
     try:
         query = calendar.parse_query(request.args, today)
     except TCMError as exc:
