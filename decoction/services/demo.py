@@ -2,11 +2,9 @@
 the pharmacist approved; one is ordered (代煎, delivery) and paid at the counter, so it waits in
 the decoction room, the other is left for the patient to order and pay through the sandbox."""
 
-from datetime import date
-
 from decoction.services import orders, payments
 from herbs.services import prescriptions
-from tcm_app.services import documents, encounters
+from tcm_app.services import clock, documents, encounters
 
 # 理中丸 (《伤寒论》) as a decoction, for 脾胃虚寒 (the demo patient's diagnosis).
 LIZHONG = [
@@ -19,7 +17,7 @@ LIZHONG = [
 
 def _approved_prescription(patient, user, doctor, pharmacist, proof: bytes, signing: str):
     visit = encounters.request_encounter(
-        user, patient, doctor, "online_followup", "胃脘隐痛，续方", date.today()
+        user, patient, doctor, "online_followup", "胃脘隐痛，续方", clock.clinic_today()
     )
     encounters.start_encounter(visit, doctor)
     documents.add_document(visit, user, "outpatient_record", "门诊病历.png", proof)
