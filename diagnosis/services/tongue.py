@@ -150,7 +150,7 @@ def confirm_observation(
         outline=final_outline,
         outline_corrected=final_outline != detected,
         corrected_features=sorted(k for k in values if values[k] != suggested.get(k)),
-        note=note.strip()[:2000],
+        note=(note or "").strip()[:2000],  # a post without the field sends None
         algorithm_version=image.algorithm_version,
         **values,
     )

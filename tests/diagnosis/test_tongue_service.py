@@ -253,3 +253,10 @@ def test_photo_reads_are_checked_and_audited(app, photo):
 def test_analysis_is_json_serialisable(app, photo):
     image = upload(create_encounter(), photo)
     json.dumps(image.analysis)
+
+
+def test_a_confirmation_posted_without_its_note_field_is_recorded_with_an_empty_note(app, photo):
+    """A scripted post that leaves out the note sends None; it once raised (a 500)."""
+    image = upload(create_encounter(), photo)
+    observation = tongue.confirm_observation(image, image.encounter.doctor, VALUES, SQUARE, None)
+    assert observation.note == ""
