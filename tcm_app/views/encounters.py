@@ -167,7 +167,11 @@ def document_view(encounter_id: int, document_id: int):
     response = Response(data, mimetype=document.content_type)
     response.headers["Content-Disposition"] = f"inline; filename=document-{document.id}"
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    # Sandboxed, no script; the browser's own image view styles itself inline (without
+    # style-src it logs a refusal and shows the image unstyled).
+    response.headers["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    )
     return response
 
 

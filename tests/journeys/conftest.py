@@ -11,6 +11,8 @@ import pytest
 from tests.browser.conftest import ARGS, CHROMIUM
 
 WATCH_SCRIPT = (Path(__file__).parent / "watch.js").read_text(encoding="utf-8")
+# How Chromium refuses our injected watch.js in a sandboxed page (an uploaded file shown inline).
+SANDBOXED_WATCH_SCRIPT = "the document's frame is sandboxed and the 'allow-scripts' permission"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
@@ -50,6 +52,8 @@ class Watcher:
 
     def _console(self, who, message):
         if message.type == "error" and not any(text in message.text for text in self.expected):
+            if SANDBOXED_WATCH_SCRIPT in message.text:
+                return  # our own watch.js, refused in a sandboxed view of an uploaded file
             where = message.page.url if message.page else "?"
             self.problems.append(f"{who}: console error on {where}: {message.text}")
 
@@ -80,9 +84,10 @@ def person(browser, watcher):
         context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **screen)
         context.add_init_script(WATCH_SCRIPT)
         contexts.append(context)
+        # Every page of this person is watched, tabs they open (a document, a PDF) included.
+        context.on("page", lambda opened: watcher.attach(opened, who))
         page = context.new_page()
         page.set_default_timeout(15_000)
-        watcher.attach(page, who)
         return page
 
     yield open_page

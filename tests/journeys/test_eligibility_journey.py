@@ -21,6 +21,13 @@ def test_doctor_decides_eligibility_of_a_new_follow_up(app, live_server, person)
     page = person("doctor")
     sign_in(page, live_server, doctor, PASSWORD)
     page.goto(f"{live_server}/encounters/{encounter_id}")
+    # The doctor reads the proof of the in-person diagnosis before deciding; it opens in a tab.
+    with page.context.expect_page() as opened:
+        page.locator("a[href*='/documents/']").first.click()
+    proof = opened.value
+    proof.wait_for_load_state()
+    assert proof.locator("img").count() == 1
+    proof.close()
     form = page.locator("form", has=page.get_by_label("判定结果"))
     form.get_by_label("判定结果").select_option(label="符合在线复诊条件")
     form.get_by_label("原因").fill("门诊病历明确诊断胃脘痛，病情稳定")
