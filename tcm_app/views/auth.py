@@ -1,6 +1,8 @@
 """Sign in, sign out and patient self-registration."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -29,6 +31,15 @@ def safe_next(target: str | None) -> str | None:
 
 def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@auth_bp.route("/favicon.ico")
+@public
+def favicon():
+    """The icon for pages without our <head> (a PDF or image opened in its own tab): browsers ask
+    for /favicon.ico there, and a 404 shows as an error in the console."""
+    icon = Path(current_app.static_folder, "favicon.svg").read_bytes()  # 250 bytes
+    return Response(icon, mimetype="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
 @auth_bp.route("/login", methods=["GET", "POST"])

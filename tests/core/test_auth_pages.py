@@ -172,3 +172,11 @@ def test_a_page_that_needs_sign_in_says_so_in_chinese(app, client):
     assert "/login" in response.headers["Location"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "请先登录后再访问此页面。" in page and "Please log in" not in page
+
+
+def test_the_icon_is_served_where_browsers_look_for_it(app, client):
+    """A PDF or image opened in its own tab has no <head>: the browser asks for /favicon.ico."""
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "image/svg+xml"
+        assert b"<svg" in response.data
