@@ -85,13 +85,18 @@ class ConsultCall(db.Model):
 
 
 class ConsultEvent(db.Model):
-    """One process event (joined, connected with candidate type, quality drop, ended ...)."""
+    """One process event (joined, connected with candidate type, an outage and its length, a
+    reconnect and its cause, ended ...). `occurred_at` is when it happened: for what a page reports,
+    the page's time moved onto the server's clock when plausible; `received_at` is when the server
+    got it (after an outage, much later); `browser_at` the page's clock reading as sent."""
 
     __tablename__ = "consult_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id"), index=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    browser_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     name: Mapped[str] = mapped_column(String(32))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)

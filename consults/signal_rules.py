@@ -7,9 +7,31 @@ from dataclasses import dataclass, field
 MAX_FRAME_BYTES = 16 * 1024
 MAX_SDP_CHARS = 12_000
 MAX_CHAT_CHARS = 1000
-EVENT_NAMES = frozenset({"connected", "quality_drop", "reconnecting", "reconnected", "media_error"})
-RELAYED = frozenset({"offer", "answer", "ice"})
-TYPES = RELAYED | {"chat", "event", "hangup", "ping"}
+MAX_DETAIL_CHARS = 1000
+# What a page reports for the process record (全程留痕): the call connecting, every drop of the media
+# or of the signaling with its cause and length, and every repair (ICE restart, rebuilt connection).
+EVENT_NAMES = frozenset(
+    {
+        "connected",
+        "quality_drop",
+        "reconnecting",
+        "reconnected",
+        "media_error",
+        "media_stalled",
+        "media_resumed",
+        "signaling_lost",
+        "signaling_resumed",
+        "ice_restart",
+        "peer_rebuilt",
+        "rejoined",
+        "call_failed",
+    }
+)
+# Relayed to the other side as they are: SDP and ICE, a request for an ICE restart (only the
+# doctor's side offers), and whether the sender's camera is on (a dark picture is not an outage).
+RELAYED = frozenset({"offer", "answer", "ice", "restart", "media"})
+# "bye": the page is leaving on purpose (hang-up, closed tab), not losing its network.
+TYPES = RELAYED | {"chat", "event", "hangup", "ping", "bye"}
 
 
 class MessageRefusedError(Exception):
@@ -53,10 +75,24 @@ def _check_fields(message: dict) -> None:
             )
     elif kind == "event" and not _good_event(message):
         raise MessageRefusedError("invalid", "unknown event")
+    elif kind == "media" and not isinstance(message.get("video"), bool):
+        raise MessageRefusedError("invalid", "a media state says whether video is on")
+    if not _good_time(message.get("at")) or not _good_time(message.get("t")):
+        raise MessageRefusedError("invalid", "a time is milliseconds since 1970")
 
 
 def _good_event(message: dict) -> bool:
-    return message.get("name") in EVENT_NAMES and isinstance(message.get("detail", {}), dict)
+    detail = message.get("detail", {})
+    return (
+        message.get("name") in EVENT_NAMES
+        and isinstance(detail, dict)
+        and len(json.dumps(detail)) <= MAX_DETAIL_CHARS
+    )
+
+
+def _good_time(value) -> bool:
+    """Absent, or a number (browser clock, ms); whether it is plausible is event_clock's call."""
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
 @dataclass

@@ -7,7 +7,9 @@ import hmac
 import json
 from dataclasses import dataclass
 
-ROOM_TOKEN_SECONDS = 120  # long enough to open the socket, short enough that a leak is harmless
+# Long enough to open the socket, short enough that a leak is harmless; the page renews its token
+# through its signed-in session before each reconnect (TCM_CONSULT_ROOM_TOKEN_SECONDS).
+ROOM_TOKEN_SECONDS = 120
 
 
 class TokenRefusedError(Exception):
@@ -37,9 +39,11 @@ def _mac(secret: bytes, body: str) -> str:
     return _b64(hmac.new(secret, b"room:" + body.encode("ascii"), hashlib.sha256).digest())
 
 
-def issue_room_token(secret: bytes, encounter_id: int, user_id: int, now: int) -> str:
+def issue_room_token(
+    secret: bytes, encounter_id: int, user_id: int, now: int, lifetime: int = ROOM_TOKEN_SECONDS
+) -> str:
     """`<payload>.<mac>`: the payload names the room, the user and the expiry."""
-    payload = {"e": encounter_id, "u": user_id, "x": now + ROOM_TOKEN_SECONDS}
+    payload = {"e": encounter_id, "u": user_id, "x": now + lifetime}
     body = _b64(json.dumps(payload, separators=(",", ":")).encode())
     return f"{body}.{_mac(secret, body)}"
 

@@ -6,6 +6,7 @@ import json
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -251,6 +252,23 @@ def _ws_url(encounter_id: int, token: str) -> str:
     return url_for("consults.consult_socket", encounter_id=encounter_id, token=token)
 
 
+@bp.route("/<int:encounter_id>/room-token", methods=["POST"])
+@roles_required(*PARTICIPANTS)
+def room_token(encounter_id: int):
+    """A fresh room token for the call page's next socket, through the signed-in session (the
+    page never holds a long-lived token). Refused as JSON once the call ended or for outsiders."""
+    encounter = _encounter(encounter_id)
+    token = calls.room_token(encounter, current_user)
+    response = jsonify(
+        {
+            "ws_url": _ws_url(encounter_id, token),
+            "expires_in": current_app.config["CONSULT_ROOM_TOKEN_SECONDS"],
+        }
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/<int:encounter_id>/start", methods=["POST"])
 @roles_required(Role.DOCTOR)
 def call_start(encounter_id: int):
@@ -335,4 +353,4 @@ def recording_chunk(encounter_id: int):
 @sock.route("/<int:encounter_id>/ws", bp=bp)
 @public  # authenticated by the room token (bound to one user and this consult), not the session
 def consult_socket(ws, encounter_id: int):
-    signaling.serve(ws, encounter_id, request.args.get("token", ""))
+    signaling.serve(ws, encounter_id, request.args.get("token", ""), request.args.get("page", ""))

@@ -103,6 +103,12 @@ def default_config(instance_path: str) -> dict:
         "CONSULT_TURN_TTL": 3600,
         "CONSULT_REDIS_URL": None,  # set: signaling relays through Redis (several processes)
         "CONSULT_RECORDING_ENABLED": False,
+        # Signaling heartbeats: the page pings this often; the server closes a socket silent for
+        # the idle limit (well above the ping, so a slow network is not taken for a dead one).
+        "CONSULT_PING_SECONDS": 15,
+        "CONSULT_IDLE_SECONDS": 60,
+        # A room token opens one socket; the page renews it through its signed-in session.
+        "CONSULT_ROOM_TOKEN_SECONDS": 120,
         # Herb orders: an unpaid order lapses and frees its prescription; fees in yuan.
         "ORDER_UNPAID_MINUTES": 30,
         "DECOCTION_FEE_PER_PACKET": "3.00",
@@ -142,6 +148,9 @@ ENV_SETTINGS = {
     "CONSULT_TURN_TTL": ("CONSULT_TURN_TTL", int),
     "CONSULT_REDIS_URL": ("CONSULT_REDIS_URL", str),
     "CONSULT_RECORDING_ENABLED": ("CONSULT_RECORDING_ENABLED", json.loads),
+    "CONSULT_PING_SECONDS": ("CONSULT_PING_SECONDS", int),
+    "CONSULT_IDLE_SECONDS": ("CONSULT_IDLE_SECONDS", int),
+    "CONSULT_ROOM_TOKEN_SECONDS": ("CONSULT_ROOM_TOKEN_SECONDS", int),
     "ORDER_UNPAID_MINUTES": ("ORDER_UNPAID_MINUTES", int),
     "DECOCTION_FEE_PER_PACKET": ("DECOCTION_FEE_PER_PACKET", str),
     "DELIVERY_FEE": ("DELIVERY_FEE", str),
@@ -184,6 +193,7 @@ def validate_everywhere(config) -> None:
         )
     validate_orders(config)
     validate_payments(config)
+    validate_consult_heartbeat(config)
 
 
 ORDER_LIMITS = {
@@ -208,6 +218,23 @@ def validate_orders(config) -> None:
             fee = Decimal(-1)
         if not fee.is_finite() or fee < 0 or fee != fee.quantize(Decimal("0.01")):
             raise ConfigError(f"TCM_{key} must be an amount in yuan such as 12.00")
+
+
+def validate_consult_heartbeat(config) -> None:
+    """Pings, idle limit and token lifetime in whole seconds; the idle limit at least two pings
+    and a margin, so that one late ping on a slow network does not close a live call."""
+    values = {
+        key: config.get(key)
+        for key in ("CONSULT_PING_SECONDS", "CONSULT_IDLE_SECONDS", "CONSULT_ROOM_TOKEN_SECONDS")
+    }
+    for key, value in values.items():
+        if not isinstance(value, int) or not 1 <= value <= 3600:
+            raise ConfigError(f"TCM_{key} must be a whole number of seconds from 1 to 3600")
+    if values["CONSULT_IDLE_SECONDS"] < 2 * values["CONSULT_PING_SECONDS"] + 1:
+        raise ConfigError(
+            "TCM_CONSULT_IDLE_SECONDS must be more than twice TCM_CONSULT_PING_SECONDS "
+            "(a socket is closed as idle only after missing two pings)"
+        )
 
 
 def _is_money(value) -> bool:

@@ -68,8 +68,10 @@ def _secret() -> bytes:
 
 
 def room_token(encounter: Encounter, user: User) -> str:
+    """A token that opens one socket to this consult for this user, for a short while."""
     require_joinable(encounter, user, "consult.token")
-    return tokens.issue_room_token(_secret(), encounter.id, user.id, int(time.time()))
+    lifetime = current_app.config["CONSULT_ROOM_TOKEN_SECONDS"]
+    return tokens.issue_room_token(_secret(), encounter.id, user.id, int(time.time()), lifetime)
 
 
 def admit(encounter_id: int, token: str) -> tuple[Encounter, User]:
@@ -106,17 +108,34 @@ def ice_servers(user: User) -> list[dict]:
     return servers
 
 
-def record_event(encounter_id: int, user_id: int | None, name: str, detail: dict | None = None):
+def record_event(
+    encounter_id: int,
+    user_id: int | None,
+    name: str,
+    detail: dict | None = None,
+    occurred=None,
+    browser_at=None,
+):
+    """An event of the consult's process record. `occurred` is when it happened (a page's time,
+    checked by the caller against ours), `browser_at` the page's own clock reading; the arrival
+    is always kept beside them."""
     now = utcnow()
+    occurred = occurred or now
     if name == "connected":
         call = db.session.scalar(
             select(ConsultCall).where(ConsultCall.encounter_id == encounter_id)
         )
         if call is not None and call.connected_at is None:
-            call.connected_at = now
+            call.connected_at = occurred
     # Events are append-only (a trigger refuses UPDATE): complete before the first flush.
     event = ConsultEvent(
-        encounter_id=encounter_id, actor_id=user_id, name=name, detail=detail or {}, occurred_at=now
+        encounter_id=encounter_id,
+        actor_id=user_id,
+        name=name,
+        detail=detail or {},
+        occurred_at=occurred,
+        received_at=now,
+        browser_at=browser_at,
     )
     db.session.add(event)
     db.session.flush()

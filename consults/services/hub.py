@@ -10,13 +10,54 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import socket
 import threading
 import uuid
 from dataclasses import dataclass, field
 
+from consults.event_clock import ClockOffset
+
 log = logging.getLogger(__name__)
 CHANNEL_PREFIX = "tcm:consult:"
 PRESENCE_PREFIX = "tcm:consult-presence:"
+# WebSocket close codes (4000-4999 are the application's own), each with a short reason: the page
+# tells the person in Chinese what happened and whether it reconnects.
+CLOSE_IDLE = 4000  # nothing heard for the idle limit: the page reconnects
+CLOSE_REFUSED = 4001  # bad or expired room token, or not a participant: the page renews once
+CLOSE_ENDED = 4002  # the call ended or the consult closed: the page stops
+CLOSE_REPLACED = 4003  # the same person opened the call elsewhere: this page stops
+CLOSE_NORMAL = 1000
+CLOSE_WAIT_SECONDS = 2.0
+
+
+def close_socket(ws, code: int, reason: str, wait: bool = True) -> None:
+    """Close with a code and reason and let the browser answer with its close frame: once that
+    closing handshake is done the browser reports our code and reason (not 1006). A browser that
+    never answers (its network is gone) gets its socket shut after CLOSE_WAIT_SECONDS. `wait`
+    False does the waiting in the background (closing somebody else's socket)."""
+    send_close(ws, code, reason)
+    if wait:
+        _finish_close(ws)
+    else:
+        threading.Thread(target=_finish_close, args=(ws,), daemon=True).start()
+
+
+def send_close(ws, code: int, reason: str) -> None:
+    with contextlib.suppress(Exception):  # already closed by the other side
+        ws.close(reason=code, message=reason)
+    event = getattr(ws, "event", None)
+    if event is not None:
+        event.set()  # a handler blocked in receive() sees the close at once
+
+
+def _finish_close(ws) -> None:
+    thread = getattr(ws, "thread", None)
+    if thread is None or thread is threading.current_thread():
+        return
+    thread.join(CLOSE_WAIT_SECONDS)
+    if thread.is_alive():
+        with contextlib.suppress(OSError):
+            ws.sock.shutdown(socket.SHUT_RDWR)
 
 
 @dataclass(eq=False)
@@ -28,6 +69,8 @@ class Connection:
     user: dict  # {"id", "role", "name"}
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     closed: bool = False
+    leaving: bool = False  # said "bye": left on purpose, not lost
+    clock: ClockOffset = field(default_factory=ClockOffset)  # the browser's clock vs ours
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def send(self, message: dict) -> bool:
@@ -42,10 +85,15 @@ class Connection:
                 self.closed = True
                 return False
 
-    def close(self) -> None:
+    def close(self, code: int = CLOSE_NORMAL, reason: str = "", wait: bool = False) -> None:
+        """`wait`: in the socket's own handler; otherwise the handshake finishes in background."""
         self.closed = True
-        with contextlib.suppress(Exception):  # already closed by the other side
-            self.ws.close()
+        with self._lock:
+            send_close(self.ws, code, reason)
+        if wait:
+            _finish_close(self.ws)
+        else:
+            threading.Thread(target=_finish_close, args=(self.ws,), daemon=True).start()
 
 
 class LocalHub:
@@ -65,7 +113,7 @@ class LocalHub:
             room[conn.id] = conn
         for old in replaced:
             old.send({"type": "error", "code": "replaced", "message": "opened elsewhere"})
-            old.close()
+            old.close(CLOSE_REPLACED, "replaced")
         return replaced
 
     def leave(self, conn: Connection) -> bool:
@@ -94,7 +142,18 @@ class LocalHub:
         with self._lock:
             targets = list(self._rooms.get(room, {}).values())
         for conn in targets:
-            conn.close()
+            conn.close(CLOSE_ENDED, "ended")
+
+    def close_user(self, room: int, user_id: int, keep: str) -> None:
+        """Close this process's sockets of `user_id` in `room` other than `keep` (replaced)."""
+        with self._lock:
+            room_conns = self._rooms.get(room, {})
+            old = [c for c in room_conns.values() if c.user["id"] == user_id and c.id != keep]
+            for conn in old:
+                room_conns.pop(conn.id, None)
+        for conn in old:
+            conn.send({"type": "error", "code": "replaced", "message": "opened elsewhere"})
+            conn.close(CLOSE_REPLACED, "replaced")
 
     def connection_count(self) -> int:
         with self._lock:
@@ -124,16 +183,25 @@ class RedisHub(LocalHub):
         try:
             envelope = json.loads(item["data"])
             room = int(item["channel"].decode().removeprefix(CHANNEL_PREFIX))
+            if "replace" in envelope:
+                self.close_user(room, int(envelope["replace"]), envelope["keep"])
+                return
             self.deliver(room, envelope["message"], envelope.get("exclude"))
         except (ValueError, KeyError) as exc:
             log.warning("dropped a malformed relay message: %s", exc)
 
     def join(self, conn: Connection) -> list[Connection]:
+        """One socket per person per room across processes: the person's older entries go from
+        the presence hash (also those left by a process that died), and the process holding an
+        older socket closes it."""
         self._listen()
         replaced = super().join(conn)
         key = PRESENCE_PREFIX + str(conn.room)
-        for old in replaced:
-            self._redis.hdel(key, old.id)
+        for conn_id, user in self._redis.hgetall(key).items():
+            if json.loads(user)["id"] == conn.user["id"] and conn_id.decode() != conn.id:
+                self._redis.hdel(key, conn_id)
+        envelope = {"replace": conn.user["id"], "keep": conn.id}
+        self._redis.publish(CHANNEL_PREFIX + str(conn.room), json.dumps(envelope))
         self._redis.hset(key, conn.id, json.dumps(conn.user))
         self._redis.expire(key, 24 * 3600)
         return replaced

@@ -1,34 +1,96 @@
-// Video consult page: WebRTC between doctor and patient, signaling over the app's WebSocket,
-// chat beside the video. Protocol: perfect negotiation (the patient is "polite"), ICE restart
-// after a drop, quality from getStats. No inline styles: the page's CSP forbids them.
+// Video consult page: WebRTC between doctor and patient, signaling through consult-socket.js,
+// chat beside the video. A socket reconnect is not a new call: the same peer connection goes on,
+// and is rebuilt only when its media path has failed or the other side opened a new page.
+// Outages: no media bytes for 2 s shows 网络中断，正在重连 at once; ICE is restarted after 3 s
+// disconnected (only the doctor's side offers; the patient asks with "restart"); a failed
+// connection offers 重新加入. Every outage and repair is reported with the browser's time.
+// No inline styles: the page's CSP forbids them.
 (function () {
   "use strict";
   var root = document.getElementById("call");
   if (!root) { return; }
   var d = root.dataset;
   var polite = d.polite === "true";
+  var STALL_MS = 2000;          // no media this long: an outage
+  var ICE_RESTART_MS = 3000;    // ICE disconnected this long: restart it
+  var REPAIR_EVERY_MS = 4000;   // while the media path is down, try again this often
+  var REBUILD_AFTER_MS = 12000; // ICE failed this long with signaling up: rebuild both sides
+  var FAILED_AFTER_MS = 20000;  // an outage this long offers 重新加入 (repairs go on meanwhile)
   var remoteVideo = document.getElementById("remote");
   var localVideo = document.getElementById("local");
   var statusEl = document.getElementById("status");
   var qualityEl = document.getElementById("quality");
+  var remoteNote = document.getElementById("remote-note");
+  var rejoinButton = document.getElementById("btn-rejoin");
+  var callBack = document.getElementById("call-back");
   var chatLog = document.getElementById("chat-log");
+  var chatState = document.getElementById("chat-state");
   var shown = {};
-  var state = {ended: false, stopReconnect: false, makingOffer: false, ignoreOffer: false,
-               facing: "user", connectedOnce: false, lastQualityDrop: 0, backoff: 500};
+  var pageId = newPageId();
+  var state = {ended: false, stopped: "", makingOffer: false, facing: "user",
+               everConnected: false, peerPresent: false, peerPage: null, peerLeft: false,
+               failed: false, iceDownSince: null, lastQualityDrop: 0, remoteVideoOn: true};
+  var media = {bytes: 0, progressAt: 0, flowing: false, stalledAt: null, frames: 0, packets: 0,
+               lost: 0, sampledAt: 0, bestFps: 0};
+  var events = [];
   var localStream = null;
-  var ws = null;
   var pc = null;
-  var call = window.tcmCall = {pc: null, ws: null, state: state, stats: readStats};
+  var repairTimer = null;
+  var call = window.tcmCall = {pc: null, phase: "", phaseLog: [], pcGeneration: 0,
+                               stats: readStats, pausePings: pausePings};
+  Object.defineProperty(call, "socketsOpened", {get: function () { return socket.opened; }});
+  Object.defineProperty(call, "closes", {get: function () { return socket.closes; }});
 
-  function setStatus(key) { statusEl.textContent = d["t" + key] || key; }
-
-  function send(message) {
-    if (ws && ws.readyState === WebSocket.OPEN) { ws.send(JSON.stringify(message)); }
+  function newPageId() {
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
 
-  function event(name, detail) { send({type: "event", name: name, detail: detail || {}}); }
+  // ---- what the page says -------------------------------------------------------------------
+  var PHASE_TEXT = {connecting: "tConnecting", waiting: "tWaiting", connected: "tConnected",
+                    outage: "tOutage", failed: "tFailed", "peer-away": "tPeerLeft",
+                    ended: "tEnded", replaced: "tReplaced", refused: "tRefused",
+                    signedOut: "tSignedOut"};
 
-  // ---- media -------------------------------------------------------------------------------
+  function phaseNow() {
+    if (state.ended) { return "ended"; }
+    if (state.stopped) { return state.stopped; }
+    if (state.peerLeft && !state.peerPresent) { return "peer-away"; }
+    if (state.failed) { return "failed"; }
+    if (media.stalledAt) { return "outage"; }
+    if (media.flowing) { return "connected"; }
+    return state.peerPresent ? "connecting" : (socket.welcomed ? "waiting" : "connecting");
+  }
+
+  function showPhase() {
+    var phase = phaseNow();
+    if (phase === call.phase) { return; }
+    call.phase = phase;
+    call.phaseLog.push({phase: phase, at: Date.now()});
+    statusEl.dataset.phase = phase;
+    statusEl.textContent = d[PHASE_TEXT[phase]] || "";
+    rejoinButton.hidden = phase !== "failed";
+    if (callBack) { callBack.hidden = !(phase === "failed" || phase === "peer-away"); }
+    if (phase === "outage" || phase === "failed") { setQuality("poor"); }
+  }
+
+  function showChatState() {
+    chatState.textContent = socket.welcomed || state.ended ? "" : d.tChatWaiting;
+  }
+
+  // ---- the process record: events carry when they happened in this browser -----------------
+  function event(name, detail, at) {
+    events.push({type: "event", name: name, detail: detail || {}, at: at || Date.now()});
+    if (events.length > 100) { events.shift(); }
+    flushEvents();
+  }
+
+  function flushEvents() {
+    while (events.length && socket.send(events[0])) { events.shift(); }
+  }
+
+  // ---- media ---------------------------------------------------------------------------------
   function getMedia() {
     var constraints = {video: {facingMode: state.facing, width: 640, height: 480}, audio: true};
     return navigator.mediaDevices.getUserMedia(constraints).then(function (stream) {
@@ -40,17 +102,24 @@
     });
   }
 
-  // ---- peer connection (perfect negotiation) -------------------------------------------------
+  // ---- peer connection -----------------------------------------------------------------------
   function newPeer() {
     var servers = [];
     try { servers = JSON.parse(d.iceServers || "[]"); } catch (e) { servers = []; }
     pc = call.pc = new RTCPeerConnection({iceServers: servers});
+    call.pcGeneration += 1;
+    media.bytes = 0;
+    media.frames = 0;
+    media.packets = 0;
+    media.lost = 0;
+    state.iceDownSince = null;
     if (localStream) {
       localStream.getTracks().forEach(function (track) { pc.addTrack(track, localStream); });
     } else {
       pc.addTransceiver("video", {direction: "recvonly"});
       pc.addTransceiver("audio", {direction: "recvonly"});
     }
+    var mine = pc;
     pc.ontrack = function (e) {
       if (remoteVideo.srcObject !== e.streams[0]) {
         remoteVideo.srcObject = e.streams[0];
@@ -58,52 +127,108 @@
       }
       if (e.track.kind === "video") { setTimeout(startRecording, 1000); }
     };
-    pc.onicecandidate = function (e) { send({type: "ice", candidate: e.candidate}); };
-    // Only the doctor's side offers, and only once somebody is there to answer.
-    pc.onnegotiationneeded = function () { if (state.peerPresent && !polite) { makeOffer(); } };
-    pc.oniceconnectionstatechange = onIceState;
+    pc.onicecandidate = function (e) {
+      if (mine === pc) { socket.send({type: "ice", candidate: e.candidate}); }
+    };
+    pc.onnegotiationneeded = function () { if (mine === pc) { offer(); } };
+    pc.oniceconnectionstatechange = function () { if (mine === pc) { onIceState(); } };
   }
 
-  function makeOffer() {
+  // Only the doctor's side offers, and only with somebody there to answer.
+  function offer() {
+    if (polite || !state.peerPresent || !socket.welcomed || state.makingOffer) { return; }
+    if (pc.signalingState !== "stable") { return; }
     state.makingOffer = true;
     pc.setLocalDescription().then(function () {
-      send({type: pc.localDescription.type, sdp: pc.localDescription.sdp});
+      socket.send({type: pc.localDescription.type, sdp: pc.localDescription.sdp});
     }).catch(function () {}).then(function () { state.makingOffer = false; });
   }
 
-  function freshPeer() {
-    if (pc) { pc.close(); }
-    state.connectedOnce = false;
-    state.reconnecting = false;
+  // Both sides start from a new connection: a new page on the other side, or a failed path.
+  function rebuild(cause) {
+    if (pc) {
+      if (pc.currentRemoteDescription) { event("peer_rebuilt", {cause: cause}); }
+      pc.close();
+    }
     newPeer();
+    offer();
   }
 
   function onIceState() {
     var s = pc.iceConnectionState;
     if (s === "connected" || s === "completed") {
-      setStatus("Connected");
-      if (!state.connectedOnce) { state.connectedOnce = true; reportConnected(); }
-      else if (state.reconnecting) { event("reconnected"); }
-      state.reconnecting = false;
+      if (!state.everConnected) { state.everConnected = true; reportConnected(); }
+      if (state.iceDownSince) {
+        event("reconnected", {after_ms: Date.now() - state.iceDownSince});
+        state.iceDownSince = null;
+      }
+      state.failed = false;
+      clearTimeout(repairTimer);
+      repairTimer = null;
     } else if (s === "disconnected" || s === "failed") {
-      if (!state.reconnecting) { event("reconnecting", {state: s}); }
-      state.reconnecting = true;
-      setStatus("Reconnecting");
-      setTimeout(function () {
-        if (state.reconnecting && pc && pc.restartIce) { pc.restartIce(); }
-      }, 2000);
+      if (!state.iceDownSince) {
+        state.iceDownSince = Date.now();
+        event("reconnecting", {state: s});
+      }
+      if (s === "failed") {
+        if (!state.failed) { event("call_failed", {state: s}); }
+        state.failed = true;
+        repair("ice_failed");
+      } else if (!repairTimer) {
+        repairTimer = setTimeout(function () { repair("ice_disconnected"); }, ICE_RESTART_MS);
+      }
+    }
+    showPhase();
+  }
+
+  // Restart ICE (the doctor offers; the patient asks), again every few seconds while the path is
+  // down, and rebuild both sides once ICE has been failed a while with signaling working.
+  function repair(reason) {
+    clearTimeout(repairTimer);
+    repairTimer = null;
+    if (state.ended || !pc || !iceDown()) { return; }
+    repairTimer = setTimeout(function () { repair(reason); }, REPAIR_EVERY_MS);
+    if (!socket.welcomed || !state.peerPresent) { return; }
+    var failedLong = pc.iceConnectionState === "failed" &&
+      Date.now() - state.iceDownSince > REBUILD_AFTER_MS;
+    if (polite) {
+      socket.send({type: "restart", rebuild: failedLong});
+    } else if (failedLong) {
+      rebuildBoth("ice_failed");
+    } else {
+      restartIce(reason);
     }
   }
 
+  function iceDown() {
+    var s = pc.iceConnectionState;
+    return s === "disconnected" || s === "failed" || (s === "checking" && state.everConnected);
+  }
+
+  function restartIce(reason) {
+    if (pc.signalingState === "have-local-offer") { resendOffer(); return; }
+    event("ice_restart", {reason: reason});
+    pc.restartIce();  // negotiationneeded follows: offer() sends the restart
+  }
+
+  function resendOffer() {
+    if (!polite && pc.signalingState === "have-local-offer" && pc.localDescription) {
+      socket.send({type: "offer", sdp: pc.localDescription.sdp});
+    }
+  }
+
+  function rebuildBoth(cause) {
+    socket.send({type: "restart", rebuild: true});
+    rebuild(cause);
+  }
+
   function onDescription(message) {
-    var description = {type: message.type, sdp: message.sdp};
-    var collision = message.type === "offer" && (state.makingOffer || pc.signalingState !== "stable");
-    state.ignoreOffer = !polite && collision;
-    if (state.ignoreOffer) { return; }
-    pc.setRemoteDescription(description).then(function () {
+    if (message.type === "offer" && !polite) { return; }  // only the doctor offers
+    if (message.type === "answer" && pc.signalingState !== "have-local-offer") { return; }
+    pc.setRemoteDescription({type: message.type, sdp: message.sdp}).then(function () {
       if (message.type === "offer") {
         return pc.setLocalDescription().then(function () {
-          send({type: pc.localDescription.type, sdp: pc.localDescription.sdp});
+          socket.send({type: pc.localDescription.type, sdp: pc.localDescription.sdp});
         });
       }
     }).catch(function () {});
@@ -111,13 +236,42 @@
 
   function onIce(message) {
     pc.addIceCandidate(message.candidate || null).catch(function () {
-      if (!state.ignoreOffer) { /* a late candidate after a restart: harmless */ }
+      /* a candidate of an earlier round, after a restart: harmless */
     });
   }
 
-  // ---- stats and quality ---------------------------------------------------------------------
+  function onRestartAsked(message) {
+    if (polite) {
+      if (message.rebuild) { rebuild("asked"); }  // the doctor rebuilt: so do we
+      return;
+    }
+    if (message.rebuild) { rebuildBoth("asked"); } else { restartIce("asked"); }
+  }
+
+  // The other side is here: keep the call if it is the same page coming back, else start anew.
+  function peerHere(peer) {
+    var newPage = !peer.page || peer.page !== state.peerPage;
+    state.peerPresent = true;
+    state.peerLeft = false;
+    state.peerPage = peer.page || null;
+    if (newPage || !pc || pc.connectionState === "closed" || pc.connectionState === "failed") {
+      rebuild(newPage ? "new_page" : "failed");
+    } else {
+      resume();
+    }
+    if (localStream && !videoOn()) { socket.send({type: "media", video: false}); }
+    showPhase();
+  }
+
+  // Signaling is back (ours or theirs): finish what was lost meanwhile.
+  function resume() {
+    resendOffer();
+    if (iceDown()) { repair("signaling_resumed"); }
+  }
+
+  // ---- stats: outages and quality ------------------------------------------------------------
   function readStats() {
-    var result = {framesDecoded: 0, bytesReceived: 0, candidateType: "",
+    var result = {framesDecoded: 0, bytesReceived: 0, audioBytesReceived: 0, candidateType: "",
                   connectionState: pc ? pc.connectionState : "new", packetsLost: 0,
                   packetsReceived: 0, rtt: 0};
     if (!pc) { return Promise.resolve(result); }
@@ -130,6 +284,8 @@
           result.bytesReceived = s.bytesReceived || 0;
           result.packetsLost = s.packetsLost || 0;
           result.packetsReceived = s.packetsReceived || 0;
+        } else if (s.type === "inbound-rtp" && s.kind === "audio") {
+          result.audioBytesReceived = s.bytesReceived || 0;
         } else if (s.type === "local-candidate") {
           locals[s.id] = s;
         } else if (s.type === "candidate-pair" && s.state === "succeeded" && (s.nominated || !pair)) {
@@ -151,61 +307,152 @@
     });
   }
 
-  function watchQuality() {
-    var last = {lost: 0, received: 0};
-    setInterval(function () {
-      if (!pc || state.ended) { return; }
-      readStats().then(function (s) {
-        var lost = s.packetsLost - last.lost;
-        var received = s.packetsReceived - last.received;
-        last = {lost: s.packetsLost, received: s.packetsReceived};
-        var loss = lost + received > 0 ? lost / (lost + received) : 0;
-        var level = "good";
-        if (loss > 0.08 || s.rtt > 0.6) { level = "poor"; }
-        else if (loss > 0.02 || s.rtt > 0.25) { level = "fair"; }
-        if (!received && !s.framesDecoded) { level = "unknown"; }
-        qualityEl.dataset.level = level;
-        qualityEl.textContent = level === "unknown" ? "" : d["tQuality" + level.charAt(0).toUpperCase() + level.slice(1)] || level;
-        if (level === "poor" && Date.now() - state.lastQualityDrop > 30000) {
-          state.lastQualityDrop = Date.now();
-          event("quality_drop", {level: level, packet_loss: Math.round(loss * 1000) / 1000,
-                                 rtt_ms: Math.round(s.rtt * 1000)});
-        }
-      });
-    }, 2000);
+  // Every half second: has any media (audio or video) arrived since the last look?
+  function sampleMedia() {
+    if (!pc || state.ended) { return; }
+    var mine = pc;
+    readStats().then(function (s) {
+      if (mine !== pc) { return; }
+      var now = Date.now();
+      var bytes = s.bytesReceived + s.audioBytesReceived;
+      if (bytes > media.bytes) {
+        media.bytes = bytes;
+        media.progressAt = now;
+        media.flowing = true;
+        if (media.stalledAt) { mediaResumed(now); }
+      } else if (media.flowing && !media.stalledAt && now - media.progressAt >= STALL_MS &&
+                 !state.peerLeft) {
+        mediaStalled(now);
+      }
+      if (media.stalledAt && now - media.stalledAt >= FAILED_AFTER_MS && !state.failed) {
+        state.failed = true;
+        event("call_failed", {stalled_ms: now - media.stalledAt});
+      }
+      if (now - media.sampledAt >= 2000) { judgeQuality(s, now); }
+      showPhase();
+    });
   }
 
-  // ---- signaling socket ----------------------------------------------------------------------
+  function mediaStalled(now) {
+    media.stalledAt = media.progressAt;  // the outage began with the last media that arrived
+    socket.mediaStalled(true);
+    event("media_stalled", {detected_after_ms: now - media.progressAt}, media.stalledAt);
+  }
+
+  function mediaResumed(now) {
+    event("media_resumed", {stalled_ms: now - media.stalledAt}, now);
+    media.stalledAt = null;
+    state.failed = false;
+    socket.mediaStalled(false);
+  }
+
+  // Quality from what arrives per second (frames and packets), not only the loss among packets
+  // that arrive: a frozen picture with no loss is poor, not good.
+  function judgeQuality(s, now) {
+    var seconds = media.sampledAt ? (now - media.sampledAt) / 1000 : 0;
+    var fps = seconds ? (s.framesDecoded - media.frames) / seconds : 0;
+    var received = s.packetsReceived - media.packets;
+    var lost = s.packetsLost - media.lost;
+    media.sampledAt = now;
+    media.frames = s.framesDecoded;
+    media.packets = s.packetsReceived;
+    media.lost = s.packetsLost;
+    if (!seconds || !media.flowing) { return; }
+    media.bestFps = Math.max(media.bestFps, fps);
+    var loss = lost + received > 0 ? lost / (lost + received) : 0;
+    var fpsRatio = state.remoteVideoOn && media.bestFps >= 5 ? fps / media.bestFps : 1;
+    var level = "good";
+    var nothing = received <= 0 && state.remoteVideoOn;
+    if (media.stalledAt || nothing || fpsRatio < 0.35 || loss > 0.08 || s.rtt > 0.6) {
+      level = "poor";
+    } else if (fpsRatio < 0.7 || loss > 0.02 || s.rtt > 0.25) {
+      level = "fair";
+    }
+    setQuality(level);
+    if (level === "poor" && now - state.lastQualityDrop > 30000) {
+      state.lastQualityDrop = now;
+      event("quality_drop", {level: level, packet_loss: Math.round(loss * 1000) / 1000,
+                             fps: Math.round(fps), rtt_ms: Math.round(s.rtt * 1000)});
+    }
+  }
+
+  function setQuality(level) {
+    qualityEl.dataset.level = level;
+    qualityEl.textContent = d["tQuality" + level.charAt(0).toUpperCase() + level.slice(1)] || "";
+  }
+
+  // ---- signaling -----------------------------------------------------------------------------
+  var socket = new window.TcmConsultSocket({
+    url: d.wsUrl, tokenUrl: d.tokenUrl, csrf: d.csrf,
+    tokenSeconds: Number(d.tokenSeconds) || 120, pingMs: (Number(d.pingSeconds) || 15) * 1000,
+    pageId: function () { return pageId; },
+    on: {message: onMessage, open: onSocketOpen, lost: onSocketLost, stopped: onStopped}
+  });
+
+  function pausePings(paused) { socket.pingsPaused = Boolean(paused); }
+
+  function onSocketOpen(resumed) {
+    if (resumed) {
+      event("signaling_resumed", {after_ms: Date.now() - resumed.lostAt, cause: resumed.cause});
+    }
+    flushEvents();
+    showChatState();
+  }
+
+  function onSocketLost(cause, at) {
+    event("signaling_lost", {cause: cause}, at);
+    showChatState();
+  }
+
+  function onStopped(why) {
+    if (why === "ended") { finish(); return; }
+    if (why !== "left") { state.stopped = why; }
+    showPhase();
+    showChatState();
+  }
+
+  function otherPeer(peers) {
+    var others = (peers || []).filter(function (p) { return String(p.id) !== d.userId; });
+    return others.length ? others[others.length - 1] : null;
+  }
+
   var handlers = {
     welcome: function (m) {
-      state.backoff = 500;
       (m.chat || []).forEach(showChat);
-      state.peerPresent = Boolean(m.peers && m.peers.length);
-      setStatus(state.peerPresent ? "Connecting" : "Waiting");
-      if (state.peerPresent) { startNegotiation(); }
+      var peer = otherPeer(m.peers);
+      if (peer) { peerHere(peer); } else { state.peerPresent = false; }
+      showPhase();
     },
-    "peer-joined": function () {
-      state.peerPresent = true;
-      setStatus("Connecting");
-      startNegotiation();
+    "peer-joined": function (m) { if (String(m.peer.id) !== d.userId) { peerHere(m.peer); } },
+    "peer-left": function (m) {
+      if (String(m.peer.id) === d.userId || (m.peer.page || null) !== state.peerPage) { return; }
+      state.peerPresent = false;
+      state.peerLeft = m.reason === "left";
+      showPhase();
     },
-    "peer-left": function () { state.peerPresent = false; setStatus("PeerLeft"); },
     offer: onDescription,
     answer: onDescription,
     ice: onIce,
+    restart: onRestartAsked,
+    media: function (m) {
+      state.remoteVideoOn = m.video;
+      remoteNote.textContent = m.video ? "" : d.tRemoteCameraOff;
+    },
     chat: showChat,
     hangup: function () { finish(); },
     error: function (m) {
-      statusEl.textContent = m.message || m.code;
-      if (m.code === "forbidden" || m.code === "ended" || m.code === "replaced") {
-        state.stopReconnect = true;
-      }
+      if (m.code === "rate_limited") { chatState.textContent = d.tChatTooFast; }
     },
     pong: function () {},
     recording: function (m) {
       if (m.state === "consented") { d.recordingConsent = "yes"; startRecording(); }
     }
   };
+
+  function onMessage(message) {
+    var handler = handlers[message.type];
+    if (handler && (pc || message.type === "welcome")) { handler(message); }
+  }
 
   // ---- optional recording (hospital setting + patient consent; the doctor's browser records) --
   var recorder = null;
@@ -225,27 +472,6 @@
     recorder.start(5000);
     var badge = document.getElementById("recording-state");
     if (badge) { badge.hidden = false; }
-  }
-
-  // Somebody (new) is on the other side: both start from a fresh connection; adding the tracks
-  // fires negotiationneeded, on which the doctor's side offers.
-  function startNegotiation() {
-    freshPeer();
-  }
-
-  function connect() {
-    ws = call.ws = new WebSocket(d.wsUrl);
-    ws.onmessage = function (e) {
-      var message;
-      try { message = JSON.parse(e.data); } catch (err) { return; }
-      var handler = handlers[message.type];
-      if (handler) { handler(message); }
-    };
-    ws.onclose = function () {
-      if (state.ended || state.stopReconnect) { return; }
-      setTimeout(connect, state.backoff);
-      state.backoff = Math.min(state.backoff * 2, 8000);
-    };
   }
 
   // ---- chat ----------------------------------------------------------------------------------
@@ -273,7 +499,11 @@
     e.preventDefault();
     var text = document.getElementById("chat-text");
     var image = document.getElementById("chat-image");
-    if (text.value.trim()) { send({type: "chat", text: text.value.trim()}); text.value = ""; }
+    // Kept in the box if the socket is reconnecting: nothing typed is lost.
+    if (text.value.trim() && socket.send({type: "chat", text: text.value.trim()})) {
+      text.value = "";
+      chatState.textContent = "";
+    }
     if (image.files && image.files[0]) {
       var body = new FormData();
       body.append("image", image.files[0]);
@@ -285,6 +515,11 @@
   });
 
   // ---- controls ------------------------------------------------------------------------------
+  function videoOn() {
+    var tracks = localStream ? localStream.getVideoTracks() : [];
+    return Boolean(tracks[0] && tracks[0].enabled);
+  }
+
   function toggle(kind, button, offKey, onKey) {
     if (!localStream) { return; }
     var tracks = kind === "audio" ? localStream.getAudioTracks() : localStream.getVideoTracks();
@@ -292,6 +527,7 @@
     tracks.forEach(function (t) { t.enabled = enabled; });
     button.setAttribute("aria-pressed", String(!enabled));
     button.textContent = d[enabled ? offKey : onKey];
+    if (kind === "video") { socket.send({type: "media", video: enabled}); }
   }
 
   document.getElementById("btn-mute").addEventListener("click", function () {
@@ -313,28 +549,44 @@
     }).catch(function () {});
   });
   document.getElementById("btn-hangup").addEventListener("click", function () {
-    send({type: "hangup"});
+    socket.send({type: "hangup"});
     finish();
+  });
+  // 重新加入: a new page as far as the other side knows, so both start from a new connection.
+  rejoinButton.addEventListener("click", function () {
+    event("rejoined", {phase: call.phase});
+    pageId = newPageId();
+    state.failed = false;
+    state.peerPage = null;
+    media.stalledAt = null;
+    rebuild("rejoin");
+    socket.reconnectNow("rejoin");
+    showPhase();
   });
 
   function finish() {
+    if (state.ended) { return; }
     state.ended = true;
     if (recorder && recorder.state !== "inactive") { recorder.stop(); }
-    setStatus("Ended");
     if (localStream) { localStream.getTracks().forEach(function (t) { t.stop(); }); }
     if (pc) { pc.close(); }
-    if (ws) { ws.close(); }
+    socket.stop("left");
+    showPhase();
+    showChatState();
   }
 
-  window.addEventListener("pagehide", function () {
-    state.stopReconnect = true;
-    if (ws) { ws.close(); }
+  window.addEventListener("online", function () {
+    if (!socket.welcomed && !socket.stopped) { socket.reconnectNow("online"); }
   });
+  window.addEventListener("pagehide", function () { socket.leave(); });
+  // Back from the browser's page cache: the socket was closed on leaving; start the page anew.
+  window.addEventListener("pageshow", function (e) { if (e.persisted) { location.reload(); } });
 
-  setStatus("Connecting");
+  showPhase();
   getMedia().then(function () {
     newPeer();
-    connect();
-    watchQuality();
+    socket.open();
+    setInterval(sampleMedia, 500);
+    setInterval(showChatState, 1000);
   });
 })();
