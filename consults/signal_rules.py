@@ -8,8 +8,8 @@ MAX_FRAME_BYTES = 16 * 1024
 MAX_SDP_CHARS = 12_000
 MAX_CHAT_CHARS = 1000
 MAX_DETAIL_CHARS = 1000
-# What a page reports for the process record (全程留痕): the call connecting, every drop of the media
-# or of the signaling with its cause and length, and every repair (ICE restart, rebuilt connection).
+# What a page reports for the process record (全程留痕): the call connecting, every drop of media
+# or signaling with its cause and length, and every repair (ICE restart, rebuilt connection).
 EVENT_NAMES = frozenset(
     {
         "connected",

@@ -4,6 +4,7 @@ they happened, so that an outage reported after the network returns shows its re
 Revision ID: 0010_consult_event_times
 Revises: 0009_inbox_registration
 """
+
 from alembic import op
 import sqlalchemy as sa
 from protection import create_protection_triggers, drop_protection_triggers
@@ -12,8 +13,8 @@ APPEND_ONLY = ("consult_events",)
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_consult_event_times'
-down_revision = '0009_inbox_registration'
+revision = "0010_consult_event_times"
+down_revision = "0009_inbox_registration"
 branch_labels = None
 depends_on = None
 
@@ -21,13 +22,17 @@ depends_on = None
 def upgrade():
     # Plain ADD COLUMN (not a batch copy): on SQLite a table copy would drop the append-only
     # triggers of consult_events.
-    op.add_column('consult_events', sa.Column('received_at', sa.DateTime(timezone=True), nullable=True))
-    op.add_column('consult_events', sa.Column('browser_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column(
+        "consult_events", sa.Column("received_at", sa.DateTime(timezone=True), nullable=True)
+    )
+    op.add_column(
+        "consult_events", sa.Column("browser_at", sa.DateTime(timezone=True), nullable=True)
+    )
 
 
 def downgrade():
     drop_protection_triggers(APPEND_ONLY, ())
-    with op.batch_alter_table('consult_events', schema=None) as batch_op:
-        batch_op.drop_column('browser_at')
-        batch_op.drop_column('received_at')
+    with op.batch_alter_table("consult_events", schema=None) as batch_op:
+        batch_op.drop_column("browser_at")
+        batch_op.drop_column("received_at")
     create_protection_triggers(APPEND_ONLY, ())
