@@ -37,9 +37,9 @@ def close_socket(ws, code: int, reason: str, wait: bool = True) -> None:
     False does the waiting in the background (closing somebody else's socket)."""
     send_close(ws, code, reason)
     if wait:
-        _finish_close(ws)
+        finish_close(ws)
     else:
-        threading.Thread(target=_finish_close, args=(ws,), daemon=True).start()
+        threading.Thread(target=finish_close, args=(ws,), daemon=True).start()
 
 
 def send_close(ws, code: int, reason: str) -> None:
@@ -50,14 +50,17 @@ def send_close(ws, code: int, reason: str) -> None:
         event.set()  # a handler blocked in receive() sees the close at once
 
 
-def _finish_close(ws) -> None:
+def finish_close(ws) -> None:
+    """Wait for the closing handshake, then shut the TCP connection: the development server
+    would otherwise write an HTTP response after the close frame, which the browser reads as an
+    invalid frame (close code 1006 instead of ours)."""
     thread = getattr(ws, "thread", None)
-    if thread is None or thread is threading.current_thread():
-        return
-    thread.join(CLOSE_WAIT_SECONDS)
-    if thread.is_alive():
+    if thread is not None and thread is not threading.current_thread():
+        thread.join(CLOSE_WAIT_SECONDS)
+    sock = getattr(ws, "sock", None)
+    if sock is not None:
         with contextlib.suppress(OSError):
-            ws.sock.shutdown(socket.SHUT_RDWR)
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 @dataclass(eq=False)
@@ -91,9 +94,9 @@ class Connection:
         with self._lock:
             send_close(self.ws, code, reason)
         if wait:
-            _finish_close(self.ws)
+            finish_close(self.ws)
         else:
-            threading.Thread(target=_finish_close, args=(self.ws,), daemon=True).start()
+            threading.Thread(target=finish_close, args=(self.ws,), daemon=True).start()
 
 
 class LocalHub:

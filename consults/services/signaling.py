@@ -22,6 +22,7 @@ from consults.services.hub import (
     CLOSE_REFUSED,
     Connection,
     close_socket,
+    finish_close,
 )
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
@@ -120,6 +121,8 @@ def _close(conn: Connection, user, cause: str) -> None:
         hub().publish(conn.room, message, exclude=conn.id)
     if CLOSES.get(cause) and not conn.closed:
         conn.close(*CLOSES[cause], wait=True)
+    else:
+        finish_close(conn.ws)
     try:
         detail = {**_page_detail(conn), "cause": "replaced" if replaced else cause}
         calls.record_event(conn.room, user.id, "left", detail)

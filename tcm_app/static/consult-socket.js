@@ -10,7 +10,7 @@
 (function () {
   "use strict";
 
-  var CONNECT_TIMEOUT_MS = 3000;  // a socket not welcomed by then is given up and opened anew
+  var CONNECT_TIMEOUT_MS = 2500;  // a socket not welcomed by then is given up and opened anew
   var TOKEN_TIMEOUT_MS = 4000;
   var BACKOFF_FIRST_MS = 250;
   var BACKOFF_MAX_MS = 2000;

@@ -11,7 +11,7 @@
   if (!root) { return; }
   var d = root.dataset;
   var polite = d.polite === "true";
-  var STALL_MS = 2000;          // no media this long: an outage
+  var STALL_MS = 2000;          // no media this long: an outage (sampled every 250 ms)
   var ICE_RESTART_MS = 3000;    // ICE disconnected this long: restart it
   var REPAIR_EVERY_MS = 4000;   // while the media path is down, try again this often
   var REBUILD_AFTER_MS = 12000; // ICE failed this long with signaling up: rebuild both sides
@@ -108,6 +108,9 @@
     try { servers = JSON.parse(d.iceServers || "[]"); } catch (e) { servers = []; }
     pc = call.pc = new RTCPeerConnection({iceServers: servers});
     call.pcGeneration += 1;
+    // The doctor's side names each connection (page and count) so that a message of an earlier
+    // one is dropped; the patient's side takes the name of the offer it answers.
+    state.gen = polite ? null : pageId + "." + call.pcGeneration;
     media.bytes = 0;
     media.frames = 0;
     media.packets = 0;
@@ -128,7 +131,7 @@
       if (e.track.kind === "video") { setTimeout(startRecording, 1000); }
     };
     pc.onicecandidate = function (e) {
-      if (mine === pc) { socket.send({type: "ice", candidate: e.candidate}); }
+      if (mine === pc) { socket.send({type: "ice", candidate: e.candidate, gen: state.gen}); }
     };
     pc.onnegotiationneeded = function () { if (mine === pc) { offer(); } };
     pc.oniceconnectionstatechange = function () { if (mine === pc) { onIceState(); } };
@@ -140,7 +143,7 @@
     if (pc.signalingState !== "stable") { return; }
     state.makingOffer = true;
     pc.setLocalDescription().then(function () {
-      socket.send({type: pc.localDescription.type, sdp: pc.localDescription.sdp});
+      socket.send({type: pc.localDescription.type, sdp: pc.localDescription.sdp, gen: state.gen});
     }).catch(function () {}).then(function () { state.makingOffer = false; });
   }
 
@@ -191,10 +194,10 @@
     if (!socket.welcomed || !state.peerPresent) { return; }
     var failedLong = pc.iceConnectionState === "failed" &&
       Date.now() - state.iceDownSince > REBUILD_AFTER_MS;
-    if (polite) {
-      socket.send({type: "restart", rebuild: failedLong});
-    } else if (failedLong) {
-      rebuildBoth("ice_failed");
+    if (failedLong) {
+      rebuildTogether("ice_failed");
+    } else if (polite) {
+      socket.send({type: "restart"});
     } else {
       restartIce(reason);
     }
@@ -213,28 +216,60 @@
 
   function resendOffer() {
     if (!polite && pc.signalingState === "have-local-offer" && pc.localDescription) {
-      socket.send({type: "offer", sdp: pc.localDescription.sdp});
+      socket.send({type: "offer", sdp: pc.localDescription.sdp, gen: state.gen});
     }
   }
 
+  // The doctor's side: a new connection here, and the patient's side told to start one too
+  // (the notice goes before the new offer, which waits for setLocalDescription).
   function rebuildBoth(cause) {
-    socket.send({type: "restart", rebuild: true});
     rebuild(cause);
+    socket.send({type: "restart", rebuild: true, gen: state.gen});
+  }
+
+  // A failed path is rebuilt on both sides or not at all: the doctor's side leads (the patient
+  // asks, and rebuilds when the doctor's "rebuild" arrives just before the new offer).
+  function rebuildTogether(cause) {
+    if (polite) {
+      socket.send({type: "restart", rebuild: true, gen: state.gen});
+    } else {
+      rebuildBoth(cause);
+    }
+  }
+
+  // -1: a message of an earlier connection; 0: of this one; 1: of a newer one (the patient's
+  // side moves to it). Messages without a name (older clients) count as this one.
+  function genOrder(gen) {
+    if (!gen || gen === state.gen) { return 0; }
+    if (!state.gen) { return 1; }
+    var got = gen.split("."), have = state.gen.split(".");
+    if (got[0] !== have[0]) { return 1; }
+    return Number(got[1]) < Number(have[1]) ? -1 : 1;
   }
 
   function onDescription(message) {
-    if (message.type === "offer" && !polite) { return; }  // only the doctor offers
-    if (message.type === "answer" && pc.signalingState !== "have-local-offer") { return; }
+    if (message.type === "offer" ? !polite : polite) { return; }  // only the doctor offers
+    if (!polite) {
+      if (genOrder(message.gen) !== 0 || pc.signalingState !== "have-local-offer") { return; }
+    } else {
+      var order = genOrder(message.gen);
+      if (order < 0) { return; }
+      if (order > 0 && pc.currentRemoteDescription) { rebuild("new_connection"); }
+      if (message.gen) { state.gen = message.gen; }
+    }
+    var mine = pc;
     pc.setRemoteDescription({type: message.type, sdp: message.sdp}).then(function () {
       if (message.type === "offer") {
         return pc.setLocalDescription().then(function () {
-          socket.send({type: pc.localDescription.type, sdp: pc.localDescription.sdp});
+          if (mine !== pc) { return; }
+          socket.send({type: "answer", sdp: pc.localDescription.sdp, gen: state.gen});
         });
       }
     }).catch(function () {});
   }
 
   function onIce(message) {
+    if (genOrder(message.gen) !== 0) { return; }
     pc.addIceCandidate(message.candidate || null).catch(function () {
       /* a candidate of an earlier round, after a restart: harmless */
     });
@@ -242,10 +277,20 @@
 
   function onRestartAsked(message) {
     if (polite) {
-      if (message.rebuild) { rebuild("asked"); }  // the doctor rebuilt: so do we
+      if (message.rebuild && genOrder(message.gen) > 0) {  // the doctor rebuilt: so do we
+        rebuild("asked");
+        state.gen = message.gen;
+      }
       return;
     }
-    if (message.rebuild) { rebuildBoth("asked"); } else { restartIce("asked"); }
+    if (!message.rebuild) {
+      restartIce("asked");
+    } else if (genOrder(message.gen) === 0) {
+      rebuildBoth("asked");
+    } else {  // the patient is behind: tell it again which connection is current
+      socket.send({type: "restart", rebuild: true, gen: state.gen});
+      resendOffer();
+    }
   }
 
   // The other side is here: keep the call if it is the same page coming back, else start anew.
@@ -254,8 +299,10 @@
     state.peerPresent = true;
     state.peerLeft = false;
     state.peerPage = peer.page || null;
-    if (newPage || !pc || pc.connectionState === "closed" || pc.connectionState === "failed") {
-      rebuild(newPage ? "new_page" : "failed");
+    if (newPage || !pc || pc.connectionState === "closed") {
+      rebuild(newPage ? "new_page" : "closed");
+    } else if (pc.connectionState === "failed") {
+      rebuildTogether("failed");
     } else {
       resume();
     }
@@ -307,7 +354,7 @@
     });
   }
 
-  // Every half second: has any media (audio or video) arrived since the last look?
+  // Every quarter second: has any media (audio or video) arrived since the last look?
   function sampleMedia() {
     if (!pc || state.ended) { return; }
     var mine = pc;
@@ -586,7 +633,7 @@
   getMedia().then(function () {
     newPeer();
     socket.open();
-    setInterval(sampleMedia, 500);
+    setInterval(sampleMedia, 250);
     setInterval(showChatState, 1000);
   });
 })();
