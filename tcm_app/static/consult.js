@@ -29,7 +29,8 @@
   var pageId = newPageId();
   var state = {ended: false, stopped: "", makingOffer: false, facing: "user",
                everConnected: false, peerPresent: false, peerPage: null, peerLeft: false,
-               failed: false, iceDownSince: null, lastQualityDrop: 0, remoteVideoOn: true};
+               failed: false, iceDownSince: null, lastQualityDrop: 0, remoteVideoOn: true,
+               lastRestart: 0};
   var media = {bytes: 0, progressAt: 0, flowing: false, stalledAt: null, frames: 0, packets: 0,
                lost: 0, sampledAt: 0, bestFps: 0};
   var events = [];
@@ -210,6 +211,9 @@
 
   function restartIce(reason) {
     if (pc.signalingState === "have-local-offer") { resendOffer(); return; }
+    // The patient's request and our own timer often come together: one restart serves both.
+    if (reason === "asked" && Date.now() - state.lastRestart < REPAIR_EVERY_MS / 2) { return; }
+    state.lastRestart = Date.now();
     event("ice_restart", {reason: reason});
     pc.restartIce();  // negotiationneeded follows: offer() sends the restart
   }
