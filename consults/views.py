@@ -354,3 +354,30 @@ def recording_chunk(encounter_id: int):
 @public  # authenticated by the room token (bound to one user and this consult), not the session
 def consult_socket(ws, encounter_id: int):
     signaling.serve(ws, encounter_id, request.args.get("token", ""), request.args.get("page", ""))
+
+
+@bp.app_context_processor
+def call_back_helpers() -> dict:
+    """For the workbench: the doctor's calls whose patient dropped out (see call_back)."""
+    from consults.services import call_back
+
+    return {"broken_calls_for": call_back.broken_calls}
+
+
+@bp.route("/<int:encounter_id>/call-back", methods=["POST"])
+@roles_required(Role.DOCTOR)
+def call_back_patient(encounter_id: int):
+    """The doctor asks the patient back into a broken call (a message to the phone), then
+    returns to the call page; a refusal goes back to the workbench with the reason."""
+    from consults.services import call_back  # imported here: this route is appended on its own
+
+    encounter = _encounter(encounter_id)
+    try:
+        call_back.call_back(encounter, current_user)
+    except TCMError as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return redirect(url_for("core.workbench"))
+    db.session.commit()
+    flash(_("The patient was asked to come back to the consult."))
+    return redirect(url_for("consults.call_page", encounter_id=encounter_id))

@@ -224,8 +224,14 @@ def cancel_booking(encounter: Encounter, actor: User) -> None:
 
 
 def waiting_room_open(encounter: Encounter, now=None) -> bool:
-    """Without a booking (a request without a slot) the room is open while the visit is open."""
+    """Without a booking (a request without a slot) the room is open while the visit is open;
+    so it is while the doctor's call is on, whatever the booked time (a patient called back)."""
     booking = encounter.booking
-    if booking is None or booking.status != "booked":
+    if booking is None or booking.status != "booked" or _call_in_progress(encounter):
         return True
     return slots.waiting_room_open(slots.Slot(booking.starts_at, booking.ends_at), now or utcnow())
+
+
+def _call_in_progress(encounter: Encounter) -> bool:
+    call = encounter.call
+    return call is not None and call.started_at is not None and call.ended_at is None

@@ -78,6 +78,7 @@ ACTIONS = {
     "consult.exception_add": _l("Consult day changed"),
     "consult.wait": _l("Entered the waiting room"),
     "consult.start": _l("Video consult started"),
+    "consult.call_back": _l("Patient called back to the video consult"),
     "consult.join": _l("Joined the video consult"),
     "consult.token": _l("Consult room entry refused"),
     "consult.chat": _l("Consult chat message"),

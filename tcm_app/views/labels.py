@@ -122,6 +122,7 @@ LABELS = {
     "consult_ended": _l("Call ended"),
     "consult_recording_consent": _l("Patient answered the recording question"),
     "consult_recording_started": _l("Recording started"),
+    "consult_call_back": _l("The doctor called the patient back"),
     "agreed": _l("Agreed formula"),
     # herb orders (代煎): statuses, choices, exception reasons
     "order_pending_payment": _l("Waiting for payment"),
@@ -469,6 +470,13 @@ ERROR_MESSAGES = {
     # consults: booking a time for a visit already requested
     "already_booked": _l("This visit already has a booked time."),
     "wrong_visit": _l("This visit is with another doctor."),
+    # consults: calling the patient back into a broken call
+    "not_treating_doctor": _l("Only the treating doctor calls the patient back."),
+    "call_not_in_progress": _l("The call is not in progress. Start the video consult again."),
+    "patient_in_call": _l("The patient is in the call already."),
+    "call_back_too_soon": _l(
+        "You called this patient back less than a minute ago. Wait a moment before calling again."
+    ),
 }
 
 

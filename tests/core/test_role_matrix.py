@@ -250,6 +250,7 @@ def test_another_doctors_encounter_is_not_found(app, world):
         client.post(f"/encounters/{ids['encounter_id']}/start", data={"version": "1"}).status_code
         == 404
     )
+    assert client.post(f"/consults/{ids['encounter_id']}/call-back").status_code == 404
 
 
 GARBAGE = {

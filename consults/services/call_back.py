@@ -1,0 +1,139 @@
+"""Calling the patient back into a video consult that broke: the doctor's list of started calls
+whose patient side is gone, and the call-back itself (a process event, an audit entry and a
+message to the patient's phone leading to the call page). Services flush; the view commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from consults.models import ConsultCall, ConsultEvent
+from consults.services import calls, signaling
+from tcm_app.common.errors import ConflictError, PermissionDeniedError
+from tcm_app.common.online_care import ONLINE_KINDS, OPEN_STATUSES
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role, User
+from tcm_app.models.encounters import Encounter
+from tcm_app.services import inbox
+from tcm_app.services.audit import record_audit
+from tcm_app.services.clock import utc_now
+
+HORIZON = timedelta(hours=12)  # an older call is not "just broken": the doctor starts it again
+GAP = timedelta(seconds=60)  # one call-back a minute: the patient's phone is not spammed
+EVENT = "call_back"
+KIND = "consult_call_back"
+ACTION = "consult.call_back"
+
+
+@dataclass(frozen=True)
+class BrokenCall:
+    """A started call whose patient is not connected; `left_at` is when they were last seen."""
+
+    call: ConsultCall
+    left_at: datetime | None
+    called_back_at: datetime | None
+    away_minutes: int  # since the patient left, or since the start if they never joined
+
+    @property
+    def encounter(self) -> Encounter:
+        return self.call.encounter
+
+
+def broken_calls(doctor: User) -> list[BrokenCall]:
+    """The doctor's started, unended video consults of open visits (last 12 h) whose patient
+    side is not connected now, newest first."""
+    started = db.session.scalars(
+        select(ConsultCall)
+        .join(Encounter, Encounter.id == ConsultCall.encounter_id)
+        .where(
+            Encounter.doctor_id == doctor.id,
+            Encounter.kind.in_(tuple(ONLINE_KINDS)),
+            Encounter.status.in_(tuple(OPEN_STATUSES)),
+            ConsultCall.started_at.is_not(None),
+            ConsultCall.started_at > utc_now() - HORIZON,
+            ConsultCall.ended_at.is_(None),
+        )
+        .order_by(ConsultCall.started_at.desc(), ConsultCall.id.desc())
+    )
+    return [_broken(call) for call in started if not patient_connected(call.encounter_id)]
+
+
+def _broken(call: ConsultCall) -> BrokenCall:
+    left_at = _patient_left_at(call.encounter)
+    away = utc_now() - (left_at or call.started_at)
+    minutes = max(0, int(away.total_seconds() // 60))
+    return BrokenCall(call, left_at, _last_call_back_at(call.encounter_id), minutes)
+
+
+def patient_connected(encounter_id: int) -> bool:
+    """Whether the patient (or the guardian, also a patient account) is in the room now."""
+    return any(peer["role"] == Role.PATIENT for peer in signaling.hub().peers(encounter_id))
+
+
+def _patient_left_at(encounter: Encounter) -> datetime | None:
+    patient_side = calls.participant_ids(encounter) - {encounter.doctor_id}
+    return db.session.scalar(
+        select(func.max(ConsultEvent.occurred_at)).where(
+            ConsultEvent.encounter_id == encounter.id,
+            ConsultEvent.name == "left",
+            ConsultEvent.actor_id.in_(patient_side),
+        )
+    )
+
+
+def _last_call_back_at(encounter_id: int) -> datetime | None:
+    return db.session.scalar(
+        select(func.max(ConsultEvent.occurred_at)).where(
+            ConsultEvent.encounter_id == encounter_id, ConsultEvent.name == EVENT
+        )
+    )
+
+
+def call_back(encounter: Encounter, doctor: User):
+    """The treating doctor asks the patient back into the started call. Flushes."""
+    if doctor.id != encounter.doctor_id:
+        raise PermissionDeniedError(
+            "only the treating doctor calls the patient back", "not_treating_doctor"
+        ).audited(ACTION, "encounter", encounter.id)
+    calls.require_joinable(encounter, doctor, ACTION)
+    call = _locked_call(encounter)
+    if call is None or call.started_at is None or call.ended_at is not None:
+        raise ConflictError("the call is not in progress; start it again", "call_not_in_progress")
+    if patient_connected(encounter.id):
+        raise ConflictError("the patient is in the call already", "patient_in_call")
+    last = _last_call_back_at(encounter.id)
+    if last is not None and utc_now() - last < GAP:
+        raise ConflictError(
+            "you called this patient back less than a minute ago; wait a moment",
+            "call_back_too_soon",
+        )
+    calls.record_event(encounter.id, doctor.id, EVENT)
+    record_audit(ACTION, "encounter", encounter.id, "doctor called the patient back", actor=doctor)
+    return inbox.post_about(
+        encounter.patient,
+        KIND,
+        message_text(),
+        link=inbox.path_for("consults.call_page", encounter_id=encounter.id),
+        subject=("encounter", encounter.id),
+    )
+
+
+def _locked_call(encounter: Encounter) -> ConsultCall | None:
+    """The call row, locked until commit: two call-backs at once are one after the other."""
+    return db.session.scalar(
+        select(ConsultCall)
+        .where(ConsultCall.encounter_id == encounter.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def message_text() -> str:
+    """The message in the clinic's language (the patient's, not the doctor's page language)."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return _("The doctor is waiting for you in the video consult. Tap here to return to it.")
