@@ -20,14 +20,16 @@ from flask_login import current_user
 
 from consults.forms import BookingForm, ExceptionForm, SessionForm, SlotForm
 from consults.models import ChatMessage, ConsultException, ConsultSession
-from consults.services import booking, calls, recording, signaling
+from consults.services import booking, call_back, calls, recording, signaling
 from tcm_app.common.errors import NotFoundError, TCMError, ValidationError
 from tcm_app.extensions import db, sock
 from tcm_app.models.accounts import Role, User
 from tcm_app.services import access
+from tcm_app.services.audit import record_refusal
+from tcm_app.views.errors import wants_json
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
-from tcm_app.views.labels import choices, label
+from tcm_app.views.labels import choices, error_message, label
 from tcm_app.views.patients import online_doctor_choices, visit_request_form
 
 bp = Blueprint("consults", __name__, url_prefix="/consults")
@@ -359,25 +361,29 @@ def consult_socket(ws, encounter_id: int):
 @bp.app_context_processor
 def call_back_helpers() -> dict:
     """For the workbench: the doctor's calls whose patient dropped out (see call_back)."""
-    from consults.services import call_back
-
     return {"broken_calls_for": call_back.broken_calls}
 
 
 @bp.route("/<int:encounter_id>/call-back", methods=["POST"])
 @roles_required(Role.DOCTOR)
 def call_back_patient(encounter_id: int):
-    """The doctor asks the patient back into a broken call (a message to the phone), then
-    returns to the call page; a refusal goes back to the workbench with the reason."""
-    from consults.services import call_back  # imported here: this route is appended on its own
-
+    """The doctor asks the patient back into a broken call (a message to the phone). From the
+    workbench: on to the call page, or back with the reason. From the call page (fetch, JSON):
+    the outcome in Chinese, and the doctor stays in the call."""
     encounter = _encounter(encounter_id)
     try:
         call_back.call_back(encounter, current_user)
     except TCMError as exc:
         db.session.rollback()
+        if wants_json():
+            record_refusal(exc)
+            body = {"error": {"code": exc.code, "message": error_message(exc.code, exc.message)}}
+            return jsonify(body), exc.status
         flash_error(exc)
         return redirect(url_for("core.workbench"))
     db.session.commit()
-    flash(_("The patient was asked to come back to the consult."))
+    message = _("The patient was asked to come back to the consult.")
+    if wants_json():
+        return jsonify({"message": message})
+    flash(message)
     return redirect(url_for("consults.call_page", encounter_id=encounter_id))

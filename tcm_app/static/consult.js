@@ -23,6 +23,7 @@
   var remoteNote = document.getElementById("remote-note");
   var rejoinButton = document.getElementById("btn-rejoin");
   var callBack = document.getElementById("call-back");
+  var callBackState = document.getElementById("call-back-state");
   var chatLog = document.getElementById("chat-log");
   var chatState = document.getElementById("chat-state");
   var shown = {};
@@ -59,8 +60,9 @@
     if (state.stopped) { return state.stopped; }
     if (state.peerLeft && !state.peerPresent) { return "peer-away"; }
     if (state.failed) { return "failed"; }
-    if (media.stalledAt) { return "outage"; }
-    if (media.flowing) { return "connected"; }
+    // Without any media (neither side has a camera or microphone) ICE alone tells.
+    if (media.stalledAt || (pc && state.everConnected && iceDown())) { return "outage"; }
+    if (media.flowing || (pc && iceUp())) { return "connected"; }
     return state.peerPresent ? "connecting" : (socket.welcomed ? "waiting" : "connecting");
   }
 
@@ -202,6 +204,11 @@
     } else {
       restartIce(reason);
     }
+  }
+
+  function iceUp() {
+    var s = pc.iceConnectionState;
+    return s === "connected" || s === "completed";
   }
 
   function iceDown() {
@@ -603,6 +610,20 @@
     socket.send({type: "hangup"});
     finish();
   });
+  // 回拨患者 (doctor): a message to the patient's phone; the doctor stays in the call.
+  if (callBack) {
+    callBack.addEventListener("submit", function (e) {
+      e.preventDefault();
+      fetch(callBack.action, {method: "POST", body: new FormData(callBack), credentials: "same-origin",
+                              headers: {"Accept": "application/json", "X-CSRFToken": d.csrf}})
+        .then(function (response) { return response.json(); })
+        .then(function (body) {
+          callBackState.textContent = body.message || (body.error && body.error.message) || "";
+        })
+        .catch(function () { callBackState.textContent = d.tCallBackFailed; });
+    });
+  }
+
   // 重新加入: a new page as far as the other side knows, so both start from a new connection.
   rejoinButton.addEventListener("click", function () {
     event("rejoined", {phase: call.phase});
