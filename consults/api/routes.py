@@ -4,7 +4,7 @@ free consult slots, booking (onto the follow-up already requested) and cancellin
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from flask import g, jsonify, request, url_for
+from flask import current_app, g, jsonify, request, url_for
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -23,8 +23,23 @@ from tcm_app.services.clock import clinic_today
 
 
 class RoomSchema(Schema):
-    token = fields.String(metadata={"description": "valid for 120 s, for this user and consult"})
-    ws_url = fields.String()
+    token = fields.String(
+        metadata={
+            "description": "opens one socket for this user and consult within expires_in "
+            "seconds; ask again before each reconnect"
+        }
+    )
+    expires_in = fields.Integer(metadata={"description": "seconds the token is valid"})
+    ws_url = fields.String(
+        metadata={
+            "description": "the signaling socket; add `&page=<id>` (8-64 of A-Z a-z 0-9 _ -) to "
+            "name the app's screen so a reconnect keeps the call. Send {type: ping, t: ms} every "
+            "ping_seconds; a socket silent idle_seconds is closed with 4000 idle. Other closes: "
+            "4001 refused, 4002 ended, 4003 replaced"
+        }
+    )
+    ping_seconds = fields.Integer()
+    idle_seconds = fields.Integer()
     ice_servers = fields.List(fields.Dict())
     polite = fields.Boolean(metadata={"description": "perfect-negotiation role (the patient)"})
 
@@ -52,7 +67,10 @@ def consult_room(encounter_id: int):
     return jsonify(
         {
             "token": token,
+            "expires_in": current_app.config["CONSULT_ROOM_TOKEN_SECONDS"],
             "ws_url": ws_url,
+            "ping_seconds": current_app.config["CONSULT_PING_SECONDS"],
+            "idle_seconds": current_app.config["CONSULT_IDLE_SECONDS"],
             "ice_servers": calls.ice_servers(user),
             "polite": user.role != Role.DOCTOR,
         }
