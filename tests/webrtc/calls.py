@@ -61,15 +61,36 @@ def wait_frames(page, above=5, seconds=20):
 def frames_resumed_after(page, seconds: float, poll: float = 0.05) -> float | None:
     """Seconds from now until framesDecoded grows between two readings (None: not within
     `seconds`). A rebuilt RTCPeerConnection restarts its count at 0: a drop is a new baseline."""
+    return frames_resumed_on([page], seconds, poll)[0]
+
+
+def frames_resumed_on(pages, seconds: float, poll: float = 0.05) -> list[float | None]:
+    """frames_resumed_after for several pages watched at once (one figure per page)."""
     began = time.monotonic()
-    last = frames(page)
-    while time.monotonic() - began < seconds:
+    last = [frames(page) for page in pages]
+    resumed: list[float | None] = [None] * len(pages)
+    while time.monotonic() - began < seconds and None in resumed:
         time.sleep(poll)
-        now = frames(page)
-        if now > last:
-            return time.monotonic() - began
-        last = now
-    return None
+        for i, page in enumerate(pages):
+            if resumed[i] is None:
+                now = frames(page)
+                if now > last[i]:
+                    resumed[i] = time.monotonic() - began
+                last[i] = now
+    return resumed
+
+
+def phase_reached_on(pages, phase: str, seconds: float, poll: float = 0.05) -> list[float | None]:
+    """Seconds from now until each page's `window.tcmCall.phase` is `phase` (None: not within
+    `seconds`); a page that never reports a phase (today's client) stays None."""
+    began = time.monotonic()
+    reached: list[float | None] = [None] * len(pages)
+    while time.monotonic() - began < seconds and None in reached:
+        for i, page in enumerate(pages):
+            if reached[i] is None and page.evaluate(PHASE) == phase:
+                reached[i] = time.monotonic() - began
+        time.sleep(poll)
+    return reached
 
 
 def wait_phase(page, phase: str, seconds: float, poll: float = 0.05) -> float:
@@ -104,3 +125,17 @@ def chat_both_ways(doctor, patient, tag: str, seconds: float = 10) -> None:
     wait_chat(patient, f"医生说 {tag}", seconds)
     send_chat(patient, f"病人说 {tag}")
     wait_chat(doctor, f"病人说 {tag}", seconds)
+
+
+def call_value(page, name: str):
+    """One of the contract's `window.tcmCall` values (pcGeneration, socketsOpened, closes...)."""
+    return page.evaluate("name => window.tcmCall[name]", name)
+
+
+def mark_document(page) -> None:
+    """Marks the page's document; `same_document` is then False after any reload."""
+    page.evaluate("() => { window.__tcmSameDocument = true; }")
+
+
+def same_document(page) -> bool:
+    return page.evaluate("() => window.__tcmSameDocument === true")
