@@ -5,8 +5,10 @@ network namespace, each on a fresh call between the demo doctor and the demo pat
   a phone loses its network): seconds until video decodes again, per page;
 - the network goes: seconds until the page shows it (`window.tcmCall.phase === 'outage'`, polled
   every 50 ms; "never" if not within 35 s);
-- a long call with default settings (TCM_BENCH_CALL_MINUTES, default 15): every 30 s, chat goes
-  both ways and frames grow; reports how long signaling (chat) and media lasted.
+- a long call with default settings (TCM_BENCH_CALL_MINUTES, default 15): every 30 s frames grow,
+  and chat goes both ways (every TCM_BENCH_CHAT_SECONDS, default 30); reports how long signaling
+  (chat) and media lasted. A chat every 30 s keeps the socket busy, so today's server never
+  idle-closes it; a chat only every 150 s lets the idle limit and the token lifetime show.
 """
 
 from __future__ import annotations
@@ -67,12 +69,13 @@ def outage_shown(browser, base, encounter_id, network) -> list[float | None]:
     return shown
 
 
-def long_call(browser, base, encounter_id, minutes: float) -> dict:
+def long_call(browser, base, encounter_id, minutes: float, chat_every: int = CHECK_EVERY) -> dict:
     """Checks every 30 s; the first failed chat ends signaling's time, the first check without
     new frames ends media's. Keeps checking to the end (a later check may succeed again)."""
     doctor, patient = fresh_call(browser, base, encounter_id)
     began = time.monotonic()
-    result = {"checks": 0, "chat_failed_at": None, "frames_stalled_at": None, "chat_ok": 0}
+    result = {"checks": 0, "chats": 0, "chat_ok": 0, "chat_failed_at": None}
+    result["frames_stalled_at"] = None
     last = [frames(doctor), frames(patient)]
     check = 0
     while True:
@@ -82,11 +85,13 @@ def long_call(browser, base, encounter_id, minutes: float) -> dict:
             break
         time.sleep(max(0.0, due - time.monotonic()))
         at = time.monotonic() - began
-        try:
-            chat_both_ways(doctor, patient, f"检查{check}", seconds=10)
-            result["chat_ok"] += 1
-        except Exception:  # Playwright's TimeoutError: the message never arrived
-            result["chat_failed_at"] = result["chat_failed_at"] or at
+        if (check * CHECK_EVERY) % chat_every < CHECK_EVERY:
+            result["chats"] += 1
+            try:
+                chat_both_ways(doctor, patient, f"检查{check}", seconds=10)
+                result["chat_ok"] += 1
+            except Exception:  # Playwright's TimeoutError: the message never arrived
+                result["chat_failed_at"] = result["chat_failed_at"] or at
         now = [frames(doctor), frames(patient)]
         if not all(n > before for n, before in zip(now, last, strict=True)):
             result["frames_stalled_at"] = result["frames_stalled_at"] or at
@@ -114,13 +119,14 @@ def report(browser, base, encounter_id, network) -> None:
         flush=True,
     )
     minutes = float(os.environ.get("TCM_BENCH_CALL_MINUTES", "15"))
-    held = long_call(browser, base, encounter_id, minutes)
+    chat_every = int(os.environ.get("TCM_BENCH_CHAT_SECONDS", str(CHECK_EVERY)))
+    held = long_call(browser, base, encounter_id, minutes, chat_every)
     lasted = held["chat_failed_at"]
     media = held["frames_stalled_at"]
     print(
         f"{f'webrtc: {minutes:g} min call, default settings':<52} signaling "
         f"{'the whole call' if lasted is None else f'failed by {lasted:.0f} s'}   media "
         f"{'the whole call' if media is None else f'stalled by {media:.0f} s'}   "
-        f"chat both ways {held['chat_ok']}/{held['checks']} checks (every {CHECK_EVERY} s)",
+        f"chat both ways {held['chat_ok']}/{held['chats']} (every {chat_every} s)",
         flush=True,
     )

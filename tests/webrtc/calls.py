@@ -128,8 +128,11 @@ def chat_both_ways(doctor, patient, tag: str, seconds: float = 10) -> None:
 
 
 def call_value(page, name: str):
-    """One of the contract's `window.tcmCall` values (pcGeneration, socketsOpened, closes...)."""
-    return page.evaluate("name => window.tcmCall[name]", name)
+    """One of the contract's `window.tcmCall` values (pcGeneration, socketsOpened, closes...);
+    fails, saying so, on a page whose client does not offer it."""
+    value = page.evaluate("name => window.tcmCall ? window.tcmCall[name] : undefined", name)
+    assert value is not None, f"window.tcmCall.{name} is missing (the call page contract)"
+    return value
 
 
 def mark_document(page) -> None:
