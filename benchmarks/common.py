@@ -35,3 +35,16 @@ def bench_app(prefix: str):
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
     return app
+
+
+def import_catalogues() -> None:
+    """The shipped herb, formula and therapy catalogues (inside an app context), as every test
+    database has them: the demo data prescribes from them."""
+    from herbs.services import catalogue, formulas
+    from tcm_app.extensions import db
+    from treatments.services import catalogue as therapies
+
+    catalogue.import_herbs()
+    formulas.import_formulas()
+    therapies.import_therapies()
+    db.session.commit()

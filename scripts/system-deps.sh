@@ -6,12 +6,13 @@
 # Groups (extend the table below; a group may pull in other groups with "@name"):
 #   run   what the app needs to serve (WeasyPrint PDFs with Chinese text)
 #   test  everything in "run" plus the services and tools the test suite uses
-#         (PostgreSQL, Redis, poppler for pdftotext, Chromium for browser tests)
+#         (PostgreSQL, Redis, poppler for pdftotext, Chromium for browser tests; iproute2 and
+#         iptables for the private network and its faults in the WebRTC tests)
 set -euo pipefail
 
 declare -A GROUPS_PKGS=(
     [run]="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk"
-    [test]="@run postgresql redis-server poppler-utils chromium"
+    [test]="@run postgresql redis-server poppler-utils chromium iptables iproute2"
 )
 
 usage() {

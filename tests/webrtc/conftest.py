@@ -5,6 +5,7 @@ loopback. Run inside a private network namespace so that media stays on loopback
 import pytest
 
 from tests.browser.conftest import ARGS, CHROMIUM
+from tests.consults.conftest import redis_url  # noqa: F401  (a private Redis, in the namespace)
 
 WEBRTC_ARGS = [
     *ARGS,
@@ -30,3 +31,32 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=WEBRTC_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def network():
+    """Cut and restore loopback (tests/webrtc/netfault.py). Fails, never skips, outside the
+    namespace or without iptables; the rules are always flushed after the test."""
+    from tests.webrtc.netfault import NetFault, NetFaultError
+
+    try:
+        fault = NetFault()
+    except NetFaultError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield fault
+    finally:
+        fault.close()
+
+
+@pytest.fixture
+def app_process(app, tmp_path):
+    """The app in its own process (same database and keys as `app`), for restarts mid-call.
+    Not started: call `start()` once the test's data is committed. Always stopped afterwards.
+    It copies every CONSULT_* setting of `app`: a module whose config_overrides set
+    CONSULT_REDIS_URL to `redis_url` (flushdb first) runs it across processes through Redis."""
+    from tests.webrtc.server_process import ServerProcess, config_like
+
+    server = ServerProcess(config_like(app), tmp_path / "app-process.log")
+    yield server
+    server.stop(kill=True)

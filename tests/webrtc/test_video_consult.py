@@ -9,20 +9,7 @@ from tcm_app.models.encounters import Encounter
 from tcm_app.services.demo import DEMO_PASSWORD, seed_demo
 from tests.browser.pages import sign_in
 from tests.factories import PASSWORD, create_patient
-
-STATS = "async () => window.tcmCall ? await window.tcmCall.stats() : {}"
-
-
-def wait_frames(page, above=5, seconds=20):
-    """getStats until more than `above` video frames were decoded (or fail after `seconds`)."""
-    deadline = time.monotonic() + seconds
-    stats = {}
-    while time.monotonic() < deadline:
-        stats = page.evaluate(STATS)
-        if stats.get("framesDecoded", 0) > above:
-            return stats
-        time.sleep(0.25)
-    raise AssertionError(f"no video decoded: {stats}")
+from tests.webrtc.calls import wait_frames
 
 
 def test_doctor_and_patient_see_and_chat_with_each_other(app, live_server, browser):
