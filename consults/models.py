@@ -91,12 +91,18 @@ class ConsultEvent(db.Model):
     got it (after an outage, much later); `browser_at` the page's clock reading as sent."""
 
     __tablename__ = "consult_events"
+    __table_args__ = (
+        Index("uq_consult_events_page_seq", "encounter_id", "page_id", "page_seq", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id"), index=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     browser_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A page numbers what it reports and sends it again until acknowledged: stored once.
+    page_id: Mapped[str | None] = mapped_column(String(64))
+    page_seq: Mapped[int | None] = mapped_column(Integer)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     name: Mapped[str] = mapped_column(String(32))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)

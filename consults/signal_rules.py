@@ -8,6 +8,7 @@ MAX_FRAME_BYTES = 16 * 1024
 MAX_SDP_CHARS = 12_000
 MAX_CHAT_CHARS = 1000
 MAX_DETAIL_CHARS = 1000
+MAX_SEQ = 2**31
 # What a page reports for the process record (全程留痕): the call connecting, every drop of media
 # or signaling with its cause and length, and every repair (ICE restart, rebuilt connection).
 EVENT_NAMES = frozenset(
@@ -54,6 +55,7 @@ def parse_frame(raw) -> dict:
     if not isinstance(message, dict) or message.get("type") not in TYPES:
         raise MessageRefusedError("invalid", "unknown message type")
     _check_fields(message)
+    _check_numbers(message)
     return message
 
 
@@ -77,8 +79,17 @@ def _check_fields(message: dict) -> None:
         raise MessageRefusedError("invalid", "unknown event")
     elif kind == "media" and not isinstance(message.get("video"), bool):
         raise MessageRefusedError("invalid", "a media state says whether video is on")
+
+
+def _check_numbers(message: dict) -> None:
+    """Times (`at`, `t`: the page's clock) and an event's number (`seq`), where given."""
     if not _good_time(message.get("at")) or not _good_time(message.get("t")):
         raise MessageRefusedError("invalid", "a time is milliseconds since 1970")
+    seq = message.get("seq")
+    if seq is not None and not (
+        isinstance(seq, int) and not isinstance(seq, bool) and 0 < seq < MAX_SEQ
+    ):
+        raise MessageRefusedError("invalid", "an event number is a positive whole number")
 
 
 def _good_event(message: dict) -> bool:

@@ -115,6 +115,7 @@ def record_event(
     detail: dict | None = None,
     occurred=None,
     browser_at=None,
+    page: tuple[str, int] | None = None,
 ):
     """An event of the consult's process record. `occurred` is when it happened (a page's time,
     checked by the caller against ours), `browser_at` the page's own clock reading; the arrival
@@ -136,10 +137,26 @@ def record_event(
         occurred_at=occurred,
         received_at=now,
         browser_at=browser_at,
+        page_id=page[0] if page else None,
+        page_seq=page[1] if page else None,
     )
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def event_stored(encounter_id: int, page_id: str, seq: int) -> bool:
+    """Whether a page's numbered event is on the record already (sent again after a reconnect)."""
+    return (
+        db.session.scalar(
+            select(ConsultEvent.id).where(
+                ConsultEvent.encounter_id == encounter_id,
+                ConsultEvent.page_id == page_id,
+                ConsultEvent.page_seq == seq,
+            )
+        )
+        is not None
+    )
 
 
 def enter_waiting_room(encounter: Encounter, user: User) -> ConsultCall:

@@ -182,16 +182,25 @@ def _chat(conn, encounter, user, message) -> None:
 
 
 def _event(conn, encounter, user, message) -> None:
-    received_ms = _now_ms()
-    when = event_clock.event_time(message.get("at"), conn.clock, received_ms)
-    calls.record_event(
-        conn.room,
-        user.id,
-        message["name"],
-        message.get("detail") or {},
-        occurred=_datetime(when.occurred_ms),
-        browser_at=_datetime(message["at"]) if when.source == "browser" else None,
-    )
+    """Store a page's event once, then acknowledge its number: the page keeps an event and sends
+    it again on its next socket until acknowledged (a socket may die with events in flight)."""
+    seq, page_id = message.get("seq"), conn.user.get("page")
+    numbered = seq is not None and page_id is not None
+    if not (numbered and calls.event_stored(conn.room, page_id, seq)):
+        received_ms = _now_ms()
+        when = event_clock.event_time(message.get("at"), conn.clock, received_ms)
+        calls.record_event(
+            conn.room,
+            user.id,
+            message["name"],
+            message.get("detail") or {},
+            occurred=_datetime(when.occurred_ms),
+            browser_at=_datetime(message["at"]) if when.source == "browser" else None,
+            page=(page_id, seq) if numbered else None,
+        )
+        db.session.commit()
+    if seq is not None:
+        conn.send({"type": "ack", "seq": seq})
 
 
 def _ping(conn, encounter, user, message) -> None:

@@ -34,7 +34,9 @@
                lastRestart: 0};
   var media = {bytes: 0, progressAt: 0, flowing: false, stalledAt: null, frames: 0, packets: 0,
                lost: 0, sampledAt: 0, bestFps: 0};
-  var events = [];
+  var events = [];  // reported, not yet acknowledged
+  var eventSeq = 0;
+  var sentThrough = 0;  // on the current socket
   var localStream = null;
   var pc = null;
   var repairTimer = null;
@@ -83,14 +85,24 @@
   }
 
   // ---- the process record: events carry when they happened in this browser -----------------
+  // Each is numbered and kept until the server acknowledges it: a socket that dies takes what
+  // was in flight with it, so the next socket sends the unacknowledged ones again.
   function event(name, detail, at) {
-    events.push({type: "event", name: name, detail: detail || {}, at: at || Date.now()});
-    if (events.length > 100) { events.shift(); }
+    eventSeq += 1;
+    events.push({type: "event", name: name, detail: detail || {}, at: at || Date.now(),
+                 seq: eventSeq});
+    if (events.length > 200) { events.shift(); }
     flushEvents();
   }
 
   function flushEvents() {
-    while (events.length && socket.send(events[0])) { events.shift(); }
+    events.forEach(function (e) {
+      if (e.seq > sentThrough && socket.send(e)) { sentThrough = e.seq; }
+    });
+  }
+
+  function acknowledged(m) {
+    events = events.filter(function (e) { return e.seq > m.seq; });
   }
 
   // ---- media ---------------------------------------------------------------------------------
@@ -450,6 +462,7 @@
   function pausePings(paused) { socket.pingsPaused = Boolean(paused); }
 
   function onSocketOpen(resumed) {
+    sentThrough = 0;  // a new socket: everything unacknowledged goes again
     if (resumed) {
       event("signaling_resumed", {after_ms: Date.now() - resumed.lostAt, cause: resumed.cause});
     }
@@ -502,6 +515,7 @@
       if (m.code === "rate_limited") { chatState.textContent = d.tChatTooFast; }
     },
     pong: function () {},
+    ack: acknowledged,
     recording: function (m) {
       if (m.state === "consented") { d.recordingConsent = "yes"; startRecording(); }
     }

@@ -7,7 +7,6 @@ import time
 from consults.models import ConsultEvent
 from tcm_app.extensions import db
 from tests.webrtc.calls import (
-    PHASE,
     chat_both_ways,
     frames_resumed_on,
     mark_document,
@@ -30,13 +29,24 @@ def connected_call(browser, base):
     return encounter_id, doctor, patient
 
 
+# While the network is gone a page says so: 网络中断，正在重连 (outage), and after 20 s without
+# media or once the connection has failed, that the call was cut off, with 重新加入 (failed).
+DOWN = {"outage", "failed"}
+# Read at once: the phase and the button change together.
+PHASE_AND_REJOIN = "() => [window.tcmCall.phase, !document.getElementById('btn-rejoin').hidden]"
+
+
 def ride_out(network, pages, seconds):
     """Cut for `seconds`: both pages show the outage within 3 s and keep showing it."""
     with network.outage(seconds, kind="all") as cut:
         for page in pages:
             assert wait_phase(page, "outage", SHOWN_WITHIN) <= SHOWN_WITHIN
+            assert "网络中断，正在重连" in page.inner_text("#status")
         while time.monotonic() < cut.cut_at + seconds - 0.5:
-            assert [page.evaluate(PHASE) for page in pages] == ["outage", "outage"]
+            for page in pages:
+                phase, rejoin_shown = page.evaluate(PHASE_AND_REJOIN)
+                assert phase in DOWN
+                assert rejoin_shown == (phase == "failed")
             time.sleep(0.5)
 
 
@@ -74,7 +84,9 @@ def test_the_record_has_the_stall_and_its_length(app, live_server, browser, netw
             break
         db.session.remove()
         time.sleep(0.5)
-    assert len({e.actor_id for e in events if e.name == "media_stalled"}) == 2
+    assert len({e.actor_id for e in events if e.name == "media_stalled"}) == 2, [
+        (e.name, e.detail) for e in events
+    ]
     assert len({e.actor_id for e in resumed}) == 2
     for event in resumed:  # from the last frame before the cut to the first after the return
         assert 6000 <= event.detail["stalled_ms"] <= 14000, event.detail
