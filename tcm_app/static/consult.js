@@ -645,6 +645,8 @@
     state.failed = false;
     state.peerPage = null;
     media.stalledAt = null;
+    media.flowing = false;  // 正在连接… until the new connection carries media
+    socket.mediaStalled(false);
     rebuild("rejoin");
     socket.reconnectNow("rejoin");
     showPhase();
