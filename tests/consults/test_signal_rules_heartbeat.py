@@ -14,7 +14,7 @@ ACCEPTED = [
     ("bye", {"type": "bye"}),
     ("restart without rebuild", {"type": "restart"}),
     ("restart asking for a rebuild", {"type": "restart", "rebuild": True}),
-    ("restart naming a generation", {"type": "restart", "rebuild": True, "gen": 3}),
+    ("restart naming a generation", {"type": "restart", "rebuild": True, "gen": "k3x9.2"}),
     ("media with video on", {"type": "media", "video": True}),
     ("media with video off", {"type": "media", "video": False}),
     ("ping without a time", {"type": "ping"}),
