@@ -106,3 +106,25 @@ def test_a_time_that_is_not_finite_is_refused(raw):
 def test_pings_and_events_share_the_generous_signal_limit_not_the_chat_one():
     assert signal_rules.limit_for("ping") == signal_rules.limit_for("event") == "signal"
     assert signal_rules.limit_for("chat") == "chat"
+
+
+SEQS = [
+    ("seq 1 is accepted", 1, True),
+    ("the largest seq is accepted", 2**31 - 1, True),
+    ("seq 0 is refused", 0, False),
+    ("a negative seq is refused", -1, False),
+    ("seq 2**31 is refused", 2**31, False),
+    ("a fractional seq is refused", 1.5, False),
+    ("a string seq is refused", "3", False),
+    ("a bool seq is refused", True, False),
+]
+
+
+@pytest.mark.parametrize("seq,ok", [c[1:] for c in SEQS], ids=[c[0] for c in SEQS])
+def test_an_event_number_is_a_positive_whole_number(seq, ok):
+    raw = json.dumps({"type": "event", "name": "media_stalled", "seq": seq, "at": NOW_MS})
+    if ok:
+        assert signal_rules.parse_frame(raw)["seq"] == seq
+    else:
+        with pytest.raises(signal_rules.MessageRefusedError):
+            signal_rules.parse_frame(raw)

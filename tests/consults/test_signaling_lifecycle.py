@@ -365,3 +365,34 @@ def test_an_event_stored_with_a_past_time_keeps_both_times(app, consult):
     db.session.commit()
     (event,) = stored_events("media_stalled")
     assert event.occurred_at == event.browser_at == happened < event.received_at
+
+
+# --- numbered events: acknowledged, and stored once when sent again after a reconnect ------------
+
+
+def report(ws, seq, name="media_stalled"):
+    send(ws, type="event", name=name, seq=seq, at=now_ms(), detail={})
+    return receive(ws, "ack")
+
+
+def test_a_numbered_event_sent_again_on_the_next_socket_is_acknowledged_and_stored_once(room):
+    old_ws, _ = join(room, "patient", PATIENT_PAGE)
+    assert report(old_ws, 1) == {"type": "ack", "seq": 1}
+    new_ws, _ = join(room, "patient", PATIENT_PAGE)  # the ack was lost with the old socket
+    assert report(new_ws, 1) == {"type": "ack", "seq": 1}
+    assert report(new_ws, 2, "media_resumed")["seq"] == 2
+    numbered = [(e.name, e.page_id, e.page_seq) for e in stored_events() if e.page_seq]
+    assert numbered == [("media_stalled", PATIENT_PAGE, 1), ("media_resumed", PATIENT_PAGE, 2)]
+    close(old_ws)
+    close(new_ws)
+
+
+def test_the_same_number_from_another_page_is_another_event(room):
+    first_ws, _ = join(room, "patient", PATIENT_PAGE)
+    report(first_ws, 1)
+    second_ws, _ = join(room, "patient", "patient-page-2")  # 重新加入: a new page id
+    report(second_ws, 1)
+    numbered = [(e.page_id, e.page_seq) for e in stored_events() if e.page_seq]
+    assert numbered == [(PATIENT_PAGE, 1), ("patient-page-2", 1)]
+    close(first_ws)
+    close(second_ws)
