@@ -2,6 +2,7 @@
 Pure: standard library only."""
 
 import json
+import math
 from dataclasses import dataclass, field
 
 MAX_FRAME_BYTES = 16 * 1024
@@ -102,8 +103,11 @@ def _good_event(message: dict) -> bool:
 
 
 def _good_time(value) -> bool:
-    """Absent, or a number (browser clock, ms); whether it is plausible is event_clock's call."""
-    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+    """Absent, or a finite number (browser clock, ms); whether it is plausible is event_clock's
+    call. Python's json reads NaN and Infinity; a pong echoing them back would not be JSON."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
 
 
 @dataclass

@@ -118,6 +118,7 @@ LABELS = {
     "consult_cause_failed": _l("connection failed"),
     "consult_cause_ice_failed": _l("connection failed"),
     "consult_cause_asked": _l("asked by the other side"),
+    "consult_cause_new_connection": _l("the other side started a new connection"),
     "consult_media_error": _l("Camera or microphone unavailable"),
     "consult_ended": _l("Call ended"),
     "consult_recording_consent": _l("Patient answered the recording question"),

@@ -32,7 +32,9 @@ def connect(server, encounter_id, token):
 
 
 def close(ws):
-    with contextlib.suppress(simple_websocket.ConnectionClosed):  # the server closed it first
+    # The server closed it first; or its close frame arrived while we were closing, and the
+    # client's reader thread closed the socket under our close frame (EBADF, not BrokenPipe).
+    with contextlib.suppress(simple_websocket.ConnectionClosed, OSError):
         ws.close()
 
 
