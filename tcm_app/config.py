@@ -228,7 +228,7 @@ def validate_consult_heartbeat(config) -> None:
         for key in ("CONSULT_PING_SECONDS", "CONSULT_IDLE_SECONDS", "CONSULT_ROOM_TOKEN_SECONDS")
     }
     for key, value in values.items():
-        if not isinstance(value, int) or not 1 <= value <= 3600:
+        if type(value) is not int or not 1 <= value <= 3600:
             raise ConfigError(f"TCM_{key} must be a whole number of seconds from 1 to 3600")
     if values["CONSULT_IDLE_SECONDS"] < 2 * values["CONSULT_PING_SECONDS"] + 1:
         raise ConfigError(

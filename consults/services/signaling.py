@@ -217,6 +217,7 @@ def _bye(conn, encounter, user, message) -> str:
 
 
 def _hangup(conn, encounter, user, message) -> str:
+    conn.leaving = True  # the other side reads "left", not "lost"
     calls.end_call(encounter, user)
     db.session.commit()  # on the record before anybody is told
     hub().publish(conn.room, {"type": "hangup", "by": conn.user})
