@@ -206,6 +206,7 @@ def test_hangup_closes_the_hanging_up_socket_with_4002_and_tells_the_other_side(
     code, reason, _ = closed(patient_ws)
     assert (code, reason) == (4002, "ended")
     assert receive(doctor_ws, "hangup")["by"]["role"] == "patient"
+    assert receive(doctor_ws, "peer-left")["reason"] == "left"  # hung up: not lost
     assert left_causes(1) == ["hangup"]
 
 
