@@ -204,7 +204,7 @@
   function repair(reason) {
     clearTimeout(repairTimer);
     repairTimer = null;
-    if (state.ended || !pc || !iceDown()) { return; }
+    if (state.ended || state.stopped || !pc || !iceDown()) { return; }
     repairTimer = setTimeout(function () { repair(reason); }, REPAIR_EVERY_MS);
     if (!socket.welcomed || !state.peerPresent) { return; }
     var failedLong = pc.iceConnectionState === "failed" &&
@@ -379,7 +379,7 @@
 
   // Every quarter second: has any media (audio or video) arrived since the last look?
   function sampleMedia() {
-    if (!pc || state.ended) { return; }
+    if (!pc || state.ended || state.stopped) { return; }
     var mine = pc;
     readStats().then(function (s) {
       if (mine !== pc) { return; }
@@ -400,7 +400,7 @@
       }
       if (now - media.sampledAt >= 2000) { judgeQuality(s, now); }
       showPhase();
-    });
+    }).catch(function () { /* the connection closed meanwhile */ });
   }
 
   function mediaStalled(now) {
@@ -475,11 +475,22 @@
     showChatState();
   }
 
+  // Replaced by another tab, refused, or signed out: this page lets go of camera and call.
   function onStopped(why) {
     if (why === "ended") { finish(); return; }
-    if (why !== "left") { state.stopped = why; }
+    if (why !== "left") {
+      state.stopped = why;
+      releaseMedia();
+    }
     showPhase();
     showChatState();
+  }
+
+  function releaseMedia() {
+    clearTimeout(repairTimer);
+    if (recorder && recorder.state !== "inactive") { recorder.stop(); }
+    if (localStream) { localStream.getTracks().forEach(function (t) { t.stop(); }); }
+    if (pc) { pc.close(); }
   }
 
   function otherPeer(peers) {
@@ -655,9 +666,7 @@
   function finish() {
     if (state.ended) { return; }
     state.ended = true;
-    if (recorder && recorder.state !== "inactive") { recorder.stop(); }
-    if (localStream) { localStream.getTracks().forEach(function (t) { t.stop(); }); }
-    if (pc) { pc.close(); }
+    releaseMedia();
     socket.stop("left");
     showPhase();
     showChatState();

@@ -42,6 +42,8 @@ def ride_out(network, pages, seconds):
         for page in pages:
             assert wait_phase(page, "outage", SHOWN_WITHIN) <= SHOWN_WITHIN
             assert "网络中断，正在重连" in page.inner_text("#status")
+            # The badge reads what arrives per second: nothing arriving is poor, not good.
+            assert page.get_attribute("#quality", "data-level") == "poor"
         while time.monotonic() < cut.cut_at + seconds - 0.5:
             for page in pages:
                 phase, rejoin_shown = page.evaluate(PHASE_AND_REJOIN)

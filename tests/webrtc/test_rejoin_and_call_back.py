@@ -69,3 +69,20 @@ def test_the_doctor_calls_back_a_patient_who_left(app, live_server, browser):
     wait_frames(phone)
     wait_phase(doctor, "connected", 20)
     assert not doctor.is_visible("#call-back")
+
+
+def test_a_second_tab_takes_over_and_hanging_up_ends_the_other_page(app, live_server, browser):
+    encounter_id = seed_demo_call()
+    doctor, patient = open_call(browser, live_server, encounter_id)
+    wait_frames(patient)
+
+    second = patient.context.new_page()  # the patient opens the call again in another tab
+    second.goto(f"{live_server}/consults/{encounter_id}/call")
+    wait_frames(second)
+    wait_phase(patient, "replaced", 10)  # closed with 4003: the old tab stops, and says why
+    assert "已在其他页面或设备打开" in patient.inner_text("#status")
+    assert any(close["code"] == 4003 for close in call_value(patient, "closes"))
+
+    doctor.get_by_role("button", name="挂断").click()
+    wait_phase(second, "ended", 10)
+    assert "问诊已结束" in second.inner_text("#status")
