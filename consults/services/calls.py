@@ -178,7 +178,9 @@ def start_call(encounter: Encounter, doctor: User) -> ConsultCall:
     if encounter.status == "requested":
         start_encounter(encounter, doctor)
     call = call_of(encounter)
+    # A restart is a new call: its connection and its durations count from now.
     call.started_at, call.ended_at, call.ended_by_id = utcnow(), None, None
+    call.connected_at = None
     record_event(encounter.id, doctor.id, "call_started")
     record_audit("consult.start", "encounter", encounter.id, "video consult started", actor=doctor)
     return call

@@ -57,6 +57,8 @@
                     ended: "tEnded", replaced: "tReplaced", refused: "tRefused",
                     signedOut: "tSignedOut"};
 
+  var MEDIA_PHASES = {connecting: true, connected: true, outage: true, failed: true};
+
   function phaseNow() {
     if (state.ended) { return "ended"; }
     if (state.stopped) { return state.stopped; }
@@ -78,6 +80,7 @@
     rejoinButton.hidden = phase !== "failed";
     if (callBack) { callBack.hidden = !(phase === "failed" || phase === "peer-away"); }
     if (phase === "outage" || phase === "failed") { setQuality("poor"); }
+    if (!MEDIA_PHASES[phase]) { setQuality("unknown"); }  // no call to rate
   }
 
   function showChatState() {
@@ -126,10 +129,12 @@
     // The doctor's side names each connection (page and count) so that a message of an earlier
     // one is dropped; the patient's side takes the name of the offer it answers.
     state.gen = polite ? null : pageId + "." + call.pcGeneration;
-    media.bytes = 0;
+    media.bytes = 0;  // a new connection counts from zero, and is rated on its own
     media.frames = 0;
     media.packets = 0;
     media.lost = 0;
+    media.sampledAt = 0;
+    media.bestFps = 0;
     state.iceDownSince = null;
     if (localStream) {
       localStream.getTracks().forEach(function (track) { pc.addTrack(track, localStream); });
@@ -168,6 +173,7 @@
       if (pc.currentRemoteDescription) { event("peer_rebuilt", {cause: cause}); }
       pc.close();
     }
+    media.flowing = false;  // the stall watch starts again with the new connection's media
     newPeer();
     offer();
   }
@@ -379,7 +385,8 @@
 
   // Every quarter second: has any media (audio or video) arrived since the last look?
   function sampleMedia() {
-    if (!pc || state.ended || state.stopped) { return; }
+    // Nothing to watch once the other side left on purpose (its last packets are no call).
+    if (!pc || state.ended || state.stopped || state.peerLeft) { return; }
     var mine = pc;
     readStats().then(function (s) {
       if (mine !== pc) { return; }
@@ -447,6 +454,7 @@
   }
 
   function setQuality(level) {
+    if (!MEDIA_PHASES[call.phase]) { level = "unknown"; }
     qualityEl.dataset.level = level;
     qualityEl.textContent = d["tQuality" + level.charAt(0).toUpperCase() + level.slice(1)] || "";
   }
@@ -510,6 +518,12 @@
       if (String(m.peer.id) === d.userId || (m.peer.page || null) !== state.peerPage) { return; }
       state.peerPresent = false;
       state.peerLeft = m.reason === "left";
+      if (state.peerLeft) {  // gone on purpose: the media stops, and that is no outage
+        media.flowing = false;
+        media.stalledAt = null;
+        state.failed = false;
+        socket.mediaStalled(false);
+      }
       showPhase();
     },
     offer: onDescription,
