@@ -84,7 +84,7 @@
   }
 
   function showChatState() {
-    chatState.textContent = socket.welcomed || state.ended ? "" : d.tChatWaiting;
+    chatState.textContent = socket.welcomed || state.ended || state.stopped ? "" : d.tChatWaiting;
   }
 
   // ---- the process record: events carry when they happened in this browser -----------------
