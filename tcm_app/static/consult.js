@@ -148,7 +148,12 @@
         remoteVideo.srcObject = e.streams[0];
         remoteVideo.play().catch(function () {});
       }
-      if (e.track.kind === "video") { setTimeout(startRecording, 1000); }
+      if (e.track.kind === "video") {
+        // A new connection brings a new stream: a recording of the old one ends with it, and
+        // the recording goes on in a new part (the patient's page may reload after consenting).
+        if (recorder && recorder.stream !== e.streams[0]) { stopRecording(); }
+        setTimeout(startRecording, 1000);
+      }
     };
     pc.onicecandidate = function (e) {
       if (mine === pc) { socket.send({type: "ice", candidate: e.candidate, gen: state.gen}); }
@@ -496,7 +501,7 @@
 
   function releaseMedia() {
     clearTimeout(repairTimer);
-    if (recorder && recorder.state !== "inactive") { recorder.stop(); }
+    stopRecording();
     if (localStream) { localStream.getTracks().forEach(function (t) { t.stop(); }); }
     if (pc) { pc.close(); }
   }
@@ -555,7 +560,8 @@
   var recorder = null;
   function startRecording() {
     if (d.recording !== "on" || d.role !== "doctor" || d.recordingConsent !== "yes") { return; }
-    if (recorder || !remoteVideo.srcObject || !window.MediaRecorder) { return; }
+    if (recorder && recorder.state !== "inactive") { return; }  // a stopped one is replaced
+    if (!remoteVideo.srcObject || !window.MediaRecorder) { return; }
     var first = true;
     recorder = new MediaRecorder(remoteVideo.srcObject, {mimeType: "video/webm"});
     recorder.ondataavailable = function (e) {
@@ -569,6 +575,11 @@
     recorder.start(5000);
     var badge = document.getElementById("recording-state");
     if (badge) { badge.hidden = false; }
+  }
+
+  function stopRecording() {
+    if (recorder && recorder.state !== "inactive") { recorder.stop(); }
+    recorder = null;
   }
 
   // ---- chat ----------------------------------------------------------------------------------
