@@ -8,10 +8,9 @@ import pytest
 from consults.models import ConsultRecording
 from consults.services.recording import WEBM_MAGIC, recording_path
 from tcm_app.extensions import db
-from tcm_app.models.encounters import Encounter
-from tcm_app.services.demo import DEMO_PASSWORD, seed_demo
+from tcm_app.services.demo import DEMO_PASSWORD
 from tests.browser.pages import sign_in
-from tests.webrtc.test_video_consult import wait_frames
+from tests.webrtc.calls import seed_demo_call, wait_frames
 
 
 @pytest.fixture
@@ -20,12 +19,7 @@ def config_overrides():
 
 
 def test_the_call_is_recorded_only_after_the_patient_consents(app, live_server, browser):
-    seed_demo()
-    db.session.commit()
-    encounter_id = db.session.scalar(
-        db.select(Encounter.id).where(Encounter.status == "in_progress")
-    )
-    db.session.remove()
+    encounter_id = seed_demo_call()
     doctor = browser.new_context().new_page()
     sign_in(doctor, live_server, "demo-doctor", DEMO_PASSWORD)
     doctor.goto(f"{live_server}/consults/{encounter_id}/call")
