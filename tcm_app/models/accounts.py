@@ -5,7 +5,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tcm_app.extensions import db
@@ -44,6 +45,14 @@ class User(UserMixin, db.Model):
     failed_login_count: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Wrong signing passwords in a row; signing is locked until `signing_locked_until` (or an
+    # administrator unlocks it) once the limit is reached.
+    signing_failed_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    signing_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when an administrator resets a staff password: the next sign-in must choose a new one.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
     # Rotated on password change or deactivation so that every open session ends.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     preferred_locale: Mapped[str | None] = mapped_column(String(16))
@@ -122,3 +131,20 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins counted per username and source address together, so that a stranger
+    guessing from one address slows only themselves down: the owner signing in from elsewhere is
+    not locked out. Each lock lasts longer than the one before (`locks` so far)."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("username", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(45))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locks: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
