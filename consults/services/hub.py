@@ -36,10 +36,7 @@ def close_socket(ws, code: int, reason: str, wait: bool = True) -> None:
     never answers (its network is gone) gets its socket shut after CLOSE_WAIT_SECONDS. `wait`
     False does the waiting in the background (closing somebody else's socket)."""
     send_close(ws, code, reason)
-    if wait:
-        finish_close(ws)
-    else:
-        threading.Thread(target=finish_close, args=(ws,), daemon=True).start()
+    finish_close_now_or_later(ws, wait)
 
 
 def send_close(ws, code: int, reason: str) -> None:
@@ -48,6 +45,13 @@ def send_close(ws, code: int, reason: str) -> None:
     event = getattr(ws, "event", None)
     if event is not None:
         event.set()  # a handler blocked in receive() sees the close at once
+
+
+def finish_close_now_or_later(ws, wait: bool) -> None:
+    if wait:
+        finish_close(ws)
+    else:
+        threading.Thread(target=finish_close, args=(ws,), daemon=True).start()
 
 
 def finish_close(ws) -> None:
@@ -93,10 +97,7 @@ class Connection:
         self.closed = True
         with self._lock:
             send_close(self.ws, code, reason)
-        if wait:
-            finish_close(self.ws)
-        else:
-            threading.Thread(target=finish_close, args=(self.ws,), daemon=True).start()
+        finish_close_now_or_later(self.ws, wait)
 
 
 class LocalHub:
@@ -106,18 +107,11 @@ class LocalHub:
         self._rooms: dict[int, dict[str, Connection]] = {}
         self._lock = threading.Lock()
 
-    def join(self, conn: Connection) -> list[Connection]:
+    def join(self, conn: Connection) -> None:
         """Add a connection; an older connection of the same user in the room is replaced."""
         with self._lock:
-            room = self._rooms.setdefault(conn.room, {})
-            replaced = [c for c in room.values() if c.user["id"] == conn.user["id"]]
-            for old in replaced:
-                room.pop(old.id, None)
-            room[conn.id] = conn
-        for old in replaced:
-            old.send({"type": "error", "code": "replaced", "message": "opened elsewhere"})
-            old.close(CLOSE_REPLACED, "replaced")
-        return replaced
+            self._rooms.setdefault(conn.room, {})[conn.id] = conn
+        self.close_user(conn.room, conn.user["id"], keep=conn.id)
 
     def leave(self, conn: Connection) -> bool:
         """Remove a connection; False if it had already been replaced."""
@@ -193,12 +187,12 @@ class RedisHub(LocalHub):
         except (ValueError, KeyError) as exc:
             log.warning("dropped a malformed relay message: %s", exc)
 
-    def join(self, conn: Connection) -> list[Connection]:
+    def join(self, conn: Connection) -> None:
         """One socket per person per room across processes: the person's older entries go from
         the presence hash (also those left by a process that died), and the process holding an
         older socket closes it."""
         self._listen()
-        replaced = super().join(conn)
+        super().join(conn)
         key = PRESENCE_PREFIX + str(conn.room)
         for conn_id, user in self._redis.hgetall(key).items():
             if json.loads(user)["id"] == conn.user["id"] and conn_id.decode() != conn.id:
@@ -207,7 +201,6 @@ class RedisHub(LocalHub):
         self._redis.publish(CHANNEL_PREFIX + str(conn.room), json.dumps(envelope))
         self._redis.hset(key, conn.id, json.dumps(conn.user))
         self._redis.expire(key, 24 * 3600)
-        return replaced
 
     def leave(self, conn: Connection) -> bool:
         present = super().leave(conn)
