@@ -47,7 +47,10 @@ def upgrade():
 
 def downgrade():
     op.drop_table("login_throttles")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("must_change_password")
-        batch_op.drop_column("signing_locked_until")
-        batch_op.drop_column("signing_failed_count")
+    # No batch copy here either: recreating users under SQLite's foreign keys fails once other
+    # tables point at it. SQLite 3.35+ drops a plain column in place, as PostgreSQL does.
+    for column in ("must_change_password", "signing_locked_until", "signing_failed_count"):
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute(f"ALTER TABLE users DROP COLUMN {column}")
+        else:
+            op.drop_column("users", column)
