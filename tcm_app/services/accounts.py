@@ -198,6 +198,15 @@ def change_password(user: User, new_password: str, actor) -> None:
     record_audit("user.password", "user", user.id, "password changed", actor=actor)
 
 
+def sign_out(user: User) -> None:
+    """Signing out ends the session on the server: a new session token makes every copy of the
+    old cookie worthless. The token is per user, so this ends all of the user's browser sessions
+    (other devices sign in again); API bearer tokens are revoked on their own (DELETE
+    /auth/token)."""
+    user.session_token = new_session_token()
+    record_audit("auth.logout", "user", user.id, "signed out", actor=user)
+
+
 def load_session_user(session_id: str) -> User | None:
     """Flask-Login loader: the id carries the session token so rotation ends old sessions."""
     user_id, _, token = (session_id or "").partition(":")

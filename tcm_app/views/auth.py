@@ -2,7 +2,16 @@
 
 from pathlib import Path
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -12,8 +21,7 @@ from tcm_app.extensions import db, limiter
 from tcm_app.forms import LoginForm, PhoneCodeForm, RegisterForm
 from tcm_app.models.accounts import Role
 from tcm_app.services import legal, phone_codes
-from tcm_app.services.accounts import authenticate
-from tcm_app.services.audit import record_audit
+from tcm_app.services.accounts import authenticate, sign_out
 from tcm_app.services.patients import register_patient
 from tcm_app.views.blueprint import auth_bp
 from tcm_app.views.guards import public, roles_required
@@ -68,9 +76,10 @@ def login():
 @auth_bp.route("/logout", methods=["POST"])
 @roles_required(*ALL_ROLES)
 def logout():
-    record_audit("auth.logout", "user", current_user.id, "signed out")
+    sign_out(current_user)
     db.session.commit()
     logout_user()
+    session.clear()
     return redirect(url_for("auth.login"))
 
 
