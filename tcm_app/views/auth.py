@@ -1,6 +1,8 @@
 """Sign in, sign out and patient self-registration."""
 
+import unicodedata
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from flask import (
     Response,
@@ -31,10 +33,30 @@ ALL_ROLES = tuple(Role)
 
 
 def safe_next(target: str | None) -> str | None:
-    """Follow ?next= only to a path on this site, never to another host (open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Follow ?next= only to a plain path on this site, never to another host (open redirect).
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so a tab or a
+    backslash between two slashes leads to another host: anything but a plain local path (one
+    leading slash, no scheme or host, no backslash, control character or space, percent-decoded
+    too) goes home."""
+    if not target:
         return None
+    for form in (target, unquote(target)):
+        if not _is_plain_local_path(form):
+            return None
     return target
+
+
+def _is_plain_local_path(target: str) -> bool:
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(char.isspace() or unicodedata.category(char)[0] in "CZ" for char in target):
+        return False  # control, format (e.g. bidi overrides), separator and space characters
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return False
+    return not parts.scheme and not parts.netloc
 
 
 def login_limit() -> str:
