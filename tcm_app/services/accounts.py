@@ -29,6 +29,7 @@ from tcm_app.models.accounts import (
     new_session_token,
 )
 from tcm_app.models.types import utcnow
+from tcm_app.services import login_throttle
 from tcm_app.services.audit import record_audit
 
 # A hash to compare against when the username does not exist, so timing does not reveal it.
@@ -43,23 +44,22 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == normalise_username(username)))
 
 
-def authenticate(username: str, password: str) -> User:
-    """Check a password, counting failures; lock the account after LOGIN_MAX_FAILURES in a row.
+def authenticate(username: str, password: str, source: str | None) -> User:
+    """Check a password; failures are counted per username and source address (login_throttle).
 
-    Raises AuthenticationError (code invalid_credentials or account_locked). Audits every outcome.
-    """
-    user = find_user(username)
+    Raises AuthenticationError (code invalid_credentials, or account_locked while this username is
+    locked from this source). The answers are the same whether or not the username exists.
+    Audits every outcome."""
+    name = normalise_username(username)
+    user = find_user(name)
     now = utcnow()
+    refuse_while_throttled(name, user, source, now)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
-        record_audit("auth.login_failed", "user", "-", f"unknown username {username[:64]!r}")
+        check_password_hash(_DUMMY_HASH, password or "")  # as long as a real check
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        count_login_failure(name, user, source, now)
         raise AuthenticationError("invalid username or password", "invalid_credentials")
-    if user.locked_until and user.locked_until > now:
-        record_audit("auth.login_refused", "user", user.id, "account locked", actor=user)
-        raise AuthenticationError("account locked after repeated failures", "account_locked")
-    if not user.active or not check_password_hash(user.password_hash, password or ""):
-        _count_failure(user, now)
-        raise AuthenticationError("invalid username or password", "invalid_credentials")
+    login_throttle.reset(name, source)
     user.failed_login_count = 0
     user.locked_until = None
     user.last_login_at = now
@@ -67,15 +67,36 @@ def authenticate(username: str, password: str) -> User:
     return user
 
 
-def _count_failure(user: User, now) -> None:
-    user.failed_login_count += 1
-    summary = f"wrong password ({user.failed_login_count} in a row)"
-    if user.failed_login_count >= current_app.config["LOGIN_MAX_FAILURES"]:
-        minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
-        user.locked_until = now + timedelta(minutes=minutes)
-        user.failed_login_count = 0
-        summary += f"; locked for {minutes} minutes"
-    record_audit("auth.login_failed", "user", user.id, summary, actor=user)
+def refuse_while_throttled(name: str, user: User | None, source: str | None, now) -> None:
+    """While the name is locked from this source, even the right password is refused unchecked."""
+    minutes = login_throttle.minutes_to_wait(name, source, now)
+    if minutes is None:
+        return
+    record_audit(
+        "auth.login_refused",
+        "user",
+        user.id if user else "-",
+        f"too many failed sign-ins for {name[:64]!r} from {source}; {minutes} minutes left",
+        actor=user,
+    )
+    raise AuthenticationError(
+        f"too many failed sign-ins; try again in {minutes} minutes",
+        "account_locked",
+        params={"minutes": minutes},
+    )
+
+
+def count_login_failure(name: str, user: User | None, source: str | None, now) -> None:
+    """A wrong password (or an unknown name) counts against the name from this source."""
+    failure = login_throttle.count_failure(name, source, now)
+    summary = f"wrong password from {source} ({failure.failures} in a row)"
+    if failure.locked_minutes:
+        summary += f"; locked for {failure.locked_minutes} minutes"
+    if user is None:
+        summary = f"unknown username {name[:64]!r}: " + summary
+    else:
+        user.failed_login_count += 1  # in a row from anywhere; shown to administrators
+    record_audit("auth.login_failed", "user", user.id if user else "-", summary, actor=user)
     db.session.flush()
 
 

@@ -79,11 +79,15 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(form.username.data, form.password.data)
+            user = authenticate(form.username.data, form.password.data, request.remote_addr)
         except AuthenticationError as exc:
             db.session.commit()  # keep the failure count and its audit entry
             message = (
-                _("Account locked after repeated failures. Try again later.")
+                _(
+                    "Too many failed sign-ins: signing in is locked for now. "
+                    "Try again in %(minutes)s minutes.",
+                    minutes=exc.params["minutes"],
+                )
                 if exc.code == "account_locked"
                 else _("Wrong username or password.")
             )

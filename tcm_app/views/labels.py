@@ -481,6 +481,8 @@ ERROR_MESSAGES = {
 }
 
 
-def error_message(code: str, fallback: str = "") -> str:
+def error_message(code: str, fallback: str = "", params: dict | None = None) -> str:
     message = ERROR_MESSAGES.get(code) or LABELS.get(code)
-    return str(message) if message is not None else fallback
+    if message is None:
+        return fallback
+    return str(message) % params if params else str(message)
