@@ -371,6 +371,10 @@ ERROR_MESSAGES = {
     "invalid_id_number": _l("The resident ID number is not valid."),
     "id_number_registered": _l("This ID number is already registered."),
     "username_taken": _l("This username is taken."),
+    "registration_refused": _l(
+        "These details cannot be used to register. If you already have an account, sign in or "
+        "reset your password; for help, contact the hospital."
+    ),
     "weak_password": _l("The password is too weak."),
     "minor_needs_guardian": _l("A minor is registered by a guardian from the guardian's account."),
     "not_a_minor": _l("Only children under 18 can be added as dependants."),
