@@ -366,8 +366,18 @@ def signing_password_set():
       responses:
         204:
           description: set
+        401:
+          description: >-
+            `account_locked`: too many wrong login passwords for this username from this
+            address (here or at sign-in); the message says how many minutes to wait.
+        422:
+          description: >-
+            `wrong_password`: the login password is wrong; it counts as a failed sign-in.
+            `weak_password`, `same_as_login`: the new signing password is refused.
     """
     body = load_json(SigningPasswordSchema())
-    set_signing_password(user(), body["login_password"], body["signing_password"])
+    set_signing_password(
+        user(), body["login_password"], body["signing_password"], request.remote_addr
+    )
     db.session.commit()
     return "", 204

@@ -83,7 +83,7 @@ def refuse_while_throttled(name: str, user: User | None, source: str | None, now
         f"too many failed sign-ins; try again in {minutes} minutes",
         "account_locked",
         params={"minutes": minutes},
-    )
+    ).keeping_changes()  # the audit entry of the refusal
 
 
 def count_login_failure(name: str, user: User | None, source: str | None, now) -> None:
@@ -279,12 +279,23 @@ def revoke_all_tokens(user: User) -> None:
 SIGNING_ROLES = frozenset({Role.DOCTOR, Role.PHARMACIST})
 
 
-def set_signing_password(user: User, login_password: str, signing_password: str) -> None:
-    """Set the personal e-signature password; proving the login password first."""
+def set_signing_password(
+    user: User, login_password: str, signing_password: str, source: str | None
+) -> None:
+    """Set the personal e-signature password; proving the login password first.
+
+    The login password is checked like a sign-in: a wrong one counts towards the sign-in lock of
+    this username from this source (so this is no unlimited oracle for it), and while locked
+    the answer is the locked sign-in's."""
     if user.role not in SIGNING_ROLES:
         raise PermissionDeniedError("only doctors and pharmacists sign")
+    now = utcnow()
+    refuse_while_throttled(user.username, user, source, now)
     if not check_password_hash(user.password_hash, login_password or ""):
-        raise ValidationError("the login password is wrong", "wrong_password")
+        count_login_failure(user.username, user, source, now)
+        raise ValidationError("the login password is wrong", "wrong_password").keeping_changes()
+    login_throttle.reset(user.username, source)
+    user.failed_login_count = 0
     check_new_password(signing_password, user.username)
     if check_password_hash(user.password_hash, signing_password):
         raise ValidationError(
