@@ -266,6 +266,13 @@ def prescription_sign(prescription_id: int):
           content:
             application/json:
               schema: PrescriptionSchema
+        403:
+          description: "`bad_signature`: the signing password is wrong (counted)."
+        423:
+          description: >-
+            `signing_locked`: signing is locked after SIGNING_MAX_FAILURES wrong signing
+            passwords in a row, even for the right one, until the time the message names
+            (SIGNING_LOCKOUT_MINUTES) or until an administrator unlocks it.
     """
     body = load_json(SignRequestSchema())
     prescription = access.visible_prescription(user(), prescription_id)
@@ -293,6 +300,13 @@ def prescription_review(prescription_id: int):
           content:
             application/json:
               schema: PrescriptionSchema
+        403:
+          description: "`bad_signature`: the signing password is wrong (counted)."
+        423:
+          description: >-
+            `signing_locked`: signing is locked after SIGNING_MAX_FAILURES wrong signing
+            passwords in a row, even for the right one, until the time the message names
+            (SIGNING_LOCKOUT_MINUTES) or until an administrator unlocks it.
     """
     body = load_json(ReviewRequestSchema())
     prescription = access.visible_prescription(user(), prescription_id)

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from tcm_app.common.errors import (
     AuthenticationError,
     ConflictError,
+    LockedError,
     PermissionDeniedError,
     ValidationError,
 )
@@ -31,6 +32,7 @@ from tcm_app.models.accounts import (
 from tcm_app.models.types import utcnow
 from tcm_app.services import login_throttle
 from tcm_app.services.audit import record_audit
+from tcm_app.services.clock import to_clinic
 
 # A hash to compare against when the username does not exist, so timing does not reveal it.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-0")
@@ -310,3 +312,66 @@ def check_signing_password(user: User, signing_password: str) -> bool:
         check_password_hash(_DUMMY_HASH, signing_password or "")
         return False
     return check_password_hash(user.signing_password_hash, signing_password or "")
+
+
+def require_signing_password(user: User, signing_password: str) -> None:
+    """The personal signature, guarded against guessing: SIGNING_MAX_FAILURES wrong passwords in
+    a row lock signing for SIGNING_LOCKOUT_MINUTES (or until an administrator unlocks it).
+
+    Raises PermissionDeniedError `bad_signature` or LockedError `signing_locked`; both keep their
+    count and audit entries although the signing they refuse is rolled back. Call it before the
+    signing changes anything."""
+    now = utcnow()
+    if signing_locked(user, now):
+        raise _signing_locked_error(user)
+    if check_signing_password(user, signing_password):
+        user.signing_failed_count = 0
+        return
+    user.signing_failed_count += 1
+    record_audit(
+        "signing.failed",
+        "user",
+        user.id,
+        f"wrong signing password ({user.signing_failed_count} in a row)",
+        actor=user,
+    )
+    if user.signing_failed_count >= current_app.config["SIGNING_MAX_FAILURES"]:
+        _lock_signing(user, now)
+        db.session.flush()
+        raise _signing_locked_error(user).keeping_changes()
+    db.session.flush()
+    raise PermissionDeniedError("the signing password is wrong", "bad_signature").keeping_changes()
+
+
+def signing_locked(user: User, now) -> bool:
+    return bool(user.signing_locked_until and user.signing_locked_until > now)
+
+
+def _lock_signing(user: User, now) -> None:
+    minutes = current_app.config["SIGNING_LOCKOUT_MINUTES"]
+    user.signing_locked_until = now + timedelta(minutes=minutes)
+    user.signing_failed_count = 0
+    record_audit(
+        "signing.locked",
+        "user",
+        user.id,
+        f"signing locked for {minutes} minutes after repeated wrong signing passwords",
+        actor=user,
+    )
+
+
+def _signing_locked_error(user: User) -> LockedError:
+    until = to_clinic(user.signing_locked_until).strftime("%Y-%m-%d %H:%M")
+    return LockedError(
+        f"signing is locked after repeated wrong signing passwords until {until} (clinic time); "
+        "an administrator can unlock it",
+        "signing_locked",
+        params={"until": until},
+    )
+
+
+def unlock_signing(user: User, actor: User) -> None:
+    """An administrator ends a signing lock before its time (the signer asked, in person)."""
+    user.signing_locked_until = None
+    user.signing_failed_count = 0
+    record_audit("signing.unlocked", "user", user.id, "signing unlocked", actor=actor)

@@ -413,6 +413,13 @@ ERROR_MESSAGES = {
     "not_a_draft": _l("A signed prescription cannot be edited."),
     "already_signed": _l("This prescription is already signed."),
     "bad_signature": _l("The signing password is wrong."),
+    "signing_locked": _l(
+        "Signing is locked after repeated wrong signing passwords until %(until)s (clinic time). "
+        "An administrator can unlock it sooner."
+    ),
+    "account_locked": _l(
+        "Too many failed sign-ins: signing in is locked for now. Try again in %(minutes)s minutes."
+    ),
     "blocking_findings": _l("Change the lines marked 'must be changed' before signing."),
     "double_signature_required": _l("Give a reason and sign again for each flagged finding."),
     "lines_required": _l("Add at least one herb."),
