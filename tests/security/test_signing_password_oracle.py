@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash
 
 from tcm_app.extensions import db
 from tests.api.helpers import API, api_error, audit_entries
-from tests.factories import PASSWORD, bearer, create_doctor
+from tests.factories import PASSWORD, bearer, create_doctor, login
 
 URL = f"{API}/me/signing-password"
 NEW_SIGNING = "An0ther-secret"
@@ -71,3 +71,17 @@ def test_the_right_login_password_still_sets_it(app, client, frozen):
     doctor = create_doctor()
     headers = bearer(doctor)
     assert set_signing(client, headers, PASSWORD).status_code == 204
+
+
+def test_the_page_form_counts_and_locks_the_same_way(app, client, frozen):
+    doctor = create_doctor()
+    login(client, doctor)
+    form = {"login_password": "guess-1", "signing_password": NEW_SIGNING}
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert client.post("/herbs/signing-password", data=form).status_code == 422
+
+    response = client.post("/herbs/signing-password", data={**form, "login_password": PASSWORD})
+
+    assert response.status_code == 401
+    assert "分钟后再试" in response.get_data(as_text=True)
+    assert len(audit_entries("auth.login_failed", doctor.id)) == app.config["LOGIN_MAX_FAILURES"]
