@@ -56,9 +56,10 @@ def authenticate(username: str, password: str, source: str | None) -> User:
     user = find_user(name)
     now = utcnow()
     refuse_while_throttled(name, user, source, now)
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")  # as long as a real check
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    # Always one real hash check (a dummy one for unknown names), so that timing does not tell
+    # whether a name exists or is deactivated.
+    matches = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    if user is None or not user.active or not matches:
         count_login_failure(name, user, source, now)
         raise AuthenticationError("invalid username or password", "invalid_credentials")
     login_throttle.reset(name, source)
