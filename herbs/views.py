@@ -421,7 +421,12 @@ def signing_password():
     form = SigningPasswordForm()
     if form.validate_on_submit():
         try:
-            set_signing_password(current_user, form.login_password.data, form.signing_password.data)
+            set_signing_password(
+                current_user,
+                form.login_password.data,
+                form.signing_password.data,
+                request.remote_addr,
+            )
         except (TCMError, ValidationError) as exc:
             apply_errors(form, exc)
             return render_template("herbs/signing_password.html", form=form), exc.status

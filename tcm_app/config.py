@@ -75,7 +75,12 @@ def default_config(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "10 per minute",
         "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_LOCKOUT_MINUTES": 15,
+        "LOGIN_LOCKOUT_MINUTES": 15,  # the longest lock of a username from one address
+        # Failures in a row for one username from all addresses together before it is locked.
+        "LOGIN_USERNAME_MAX_FAILURES": 50,
+        # Wrong signing passwords in a row before signing is locked, and for how long.
+        "SIGNING_MAX_FAILURES": 5,
+        "SIGNING_LOCKOUT_MINUTES": 30,
         "API_TOKEN_HOURS": 12,
         "UPLOAD_FOLDER": str(Path(instance_path) / "uploads"),
         "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
@@ -161,6 +166,11 @@ ENV_SETTINGS = {
     "PAYMENT_PROVIDER": ("PAYMENT_PROVIDER", str),
     "PAYMENT_NOTIFY_SECRET": ("PAYMENT_NOTIFY_SECRET", str),
     "VISIT_FEES": ("VISIT_FEES", json.loads),
+    "LOGIN_MAX_FAILURES": ("LOGIN_MAX_FAILURES", int),
+    "LOGIN_LOCKOUT_MINUTES": ("LOGIN_LOCKOUT_MINUTES", int),
+    "LOGIN_USERNAME_MAX_FAILURES": ("LOGIN_USERNAME_MAX_FAILURES", int),
+    "SIGNING_MAX_FAILURES": ("SIGNING_MAX_FAILURES", int),
+    "SIGNING_LOCKOUT_MINUTES": ("SIGNING_LOCKOUT_MINUTES", int),
 }
 
 MAX_PRESCRIPTION_VALID_DAYS = 3
@@ -194,6 +204,7 @@ def validate_everywhere(config) -> None:
     validate_orders(config)
     validate_payments(config)
     validate_consult_heartbeat(config)
+    validate_lockouts(config)
 
 
 ORDER_LIMITS = {
@@ -353,3 +364,26 @@ def read_or_create(path: Path, new_value: str) -> str:
     path.write_text(new_value)
     path.chmod(0o600)
     return new_value
+
+
+LOCKOUT_LIMITS = {
+    "LOGIN_MAX_FAILURES": (1, 100),
+    "LOGIN_LOCKOUT_MINUTES": (1, 24 * 60),
+    "LOGIN_USERNAME_MAX_FAILURES": (1, 10_000),
+    "SIGNING_MAX_FAILURES": (1, 100),
+    "SIGNING_LOCKOUT_MINUTES": (1, 24 * 60),
+}
+
+
+def validate_lockouts(config) -> None:
+    """Sign-in and signing locks: whole numbers in range; the lock of a username from all
+    addresses together needs more failures than the lock of one address."""
+    for key, (low, high) in LOCKOUT_LIMITS.items():
+        value = config.get(key)
+        if type(value) is not int or not low <= value <= high:
+            raise ConfigError(f"TCM_{key} must be a whole number from {low} to {high}")
+    if config["LOGIN_USERNAME_MAX_FAILURES"] <= config["LOGIN_MAX_FAILURES"]:
+        raise ConfigError(
+            "TCM_LOGIN_USERNAME_MAX_FAILURES must be more than TCM_LOGIN_MAX_FAILURES "
+            "(one address is locked before the username is locked everywhere)"
+        )

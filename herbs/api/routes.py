@@ -266,6 +266,13 @@ def prescription_sign(prescription_id: int):
           content:
             application/json:
               schema: PrescriptionSchema
+        403:
+          description: "`bad_signature`: the signing password is wrong (counted)."
+        423:
+          description: >-
+            `signing_locked`: signing is locked after SIGNING_MAX_FAILURES wrong signing
+            passwords in a row, even for the right one, until the time the message names
+            (SIGNING_LOCKOUT_MINUTES) or until an administrator unlocks it.
     """
     body = load_json(SignRequestSchema())
     prescription = access.visible_prescription(user(), prescription_id)
@@ -293,6 +300,13 @@ def prescription_review(prescription_id: int):
           content:
             application/json:
               schema: PrescriptionSchema
+        403:
+          description: "`bad_signature`: the signing password is wrong (counted)."
+        423:
+          description: >-
+            `signing_locked`: signing is locked after SIGNING_MAX_FAILURES wrong signing
+            passwords in a row, even for the right one, until the time the message names
+            (SIGNING_LOCKOUT_MINUTES) or until an administrator unlocks it.
     """
     body = load_json(ReviewRequestSchema())
     prescription = access.visible_prescription(user(), prescription_id)
@@ -366,8 +380,18 @@ def signing_password_set():
       responses:
         204:
           description: set
+        401:
+          description: >-
+            `account_locked`: too many wrong login passwords for this username from this
+            address (here or at sign-in); the message says how many minutes to wait.
+        422:
+          description: >-
+            `wrong_password`: the login password is wrong; it counts as a failed sign-in.
+            `weak_password`, `same_as_login`: the new signing password is refused.
     """
     body = load_json(SigningPasswordSchema())
-    set_signing_password(user(), body["login_password"], body["signing_password"])
+    set_signing_password(
+        user(), body["login_password"], body["signing_password"], request.remote_addr
+    )
     db.session.commit()
     return "", 204

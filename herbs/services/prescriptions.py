@@ -26,13 +26,18 @@ from herbs.safety import (
 )
 from herbs.services import messages
 from herbs.services.catalogue import current_catalogue
-from tcm_app.common.errors import ConflictError, PermissionDeniedError, ValidationError
+from tcm_app.common.errors import (
+    ConflictError,
+    PermissionDeniedError,
+    TCMError,
+    ValidationError,
+)
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter
 from tcm_app.models.patients import Patient, PregnancyStatus
 from tcm_app.models.types import utcnow
-from tcm_app.services.accounts import check_signing_password
+from tcm_app.services.accounts import require_signing_password
 from tcm_app.services.audit import record_audit
 from tcm_app.services.encounters import prescribing_status
 from tcm_app.services.patients import patient_age
@@ -66,6 +71,15 @@ def findings_for(prescription: Prescription) -> list[Finding]:
 
 def _refuse(exc, action: str, prescription: Prescription):
     return exc.audited(action, "prescription", prescription.id)
+
+
+def _require_signature(signer: User, signing_password: str, action, prescription) -> None:
+    """The signer's own signing password (wrong tries counted and locked in accounts)."""
+    try:
+        require_signing_password(signer, signing_password)
+    except TCMError as exc:
+        _refuse(exc, action, prescription)  # the refusal is audited on the prescription too
+        raise
 
 
 def _require_author(prescription: Prescription, doctor: User, action: str) -> None:
@@ -194,12 +208,7 @@ def sign(
     refusal = ConflictError("this prescription is already signed", "already_signed")
     _require_own_draft(prescription, doctor, expected_version, "prescription.sign", refusal)
     _require_prescribing_allowed(prescription.encounter, "prescription.sign")
-    if not check_signing_password(doctor, signing_password):
-        raise _refuse(
-            PermissionDeniedError("the signing password is wrong", "bad_signature"),
-            "prescription.sign",
-            prescription,
-        )
+    _require_signature(doctor, signing_password, "prescription.sign", prescription)
     diagnosis = _diagnosis_text(prescription.encounter)
     if not prescription.lines:
         raise ValidationError("add at least one herb", "lines_required")
@@ -325,12 +334,7 @@ def review(
             action,
             prescription,
         )
-    if not check_signing_password(pharmacist, signing_password):
-        raise _refuse(
-            PermissionDeniedError("the signing password is wrong", "bad_signature"),
-            action,
-            prescription,
-        )
+    _require_signature(pharmacist, signing_password, action, prescription)
     note = (note or "").strip()
     if not approve and prescribing.reason_problem(note):
         raise ValidationError("give the reason for returning it", "reason_required")

@@ -1,6 +1,6 @@
 """API sign-in: exchange username and password for an expiring, revocable bearer token."""
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 
 from tcm_app.api.blueprint import api_public, api_roles, bp, load_json
 from tcm_app.api.schemas import TokenRequestSchema, TokenSchema, UserSchema
@@ -36,7 +36,7 @@ def token_create():
     """
     body = load_json(TokenRequestSchema())
     try:
-        user = authenticate(body["username"], body["password"])
+        user = authenticate(body["username"], body["password"], request.remote_addr)
     except AuthenticationError:
         db.session.commit()  # keep the failure count and its audit entry
         raise

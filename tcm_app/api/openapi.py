@@ -61,23 +61,21 @@ def add_path_parameters(document: dict) -> None:
                     )
 
 
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+
 def add_error_responses(document: dict) -> None:
-    """Every operation may answer with the common JSON error body."""
+    """Every operation may answer with the common JSON error body (also an error status a
+    docstring describes in words, such as 423 `signing_locked`)."""
     for operations in document["paths"].values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for status, description in ERROR_STATUSES.items():
-                responses.setdefault(
-                    status,
-                    {
-                        "description": description,
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                        },
-                    },
-                )
-            for response in responses.values():
+                responses.setdefault(status, {"description": description})
+            for status, response in responses.items():
                 response.setdefault("description", "OK")
+                if str(status).startswith(("4", "5")):
+                    response.setdefault("content", ERROR_CONTENT)
 
 
 @bp.route("/openapi.json")

@@ -10,17 +10,33 @@ class TCMError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, code: str | None = None, fields: dict | None = None):
+    def __init__(
+        self,
+        message: str,
+        code: str | None = None,
+        fields: dict | None = None,
+        params: dict | None = None,
+    ):
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
         self.fields = fields or {}
         self.audit: dict | None = None
+        # Values for the page's translated message (e.g. until when a lock lasts).
+        self.params = params or {}
+        self.keeps_changes = False
 
     def audited(self, action: str, obj_type: str, obj_id) -> "TCMError":
         """Mark a refusal worth keeping: the answer path rolls back, then logs who tried."""
         self.audit = {"action": action, "obj_type": obj_type, "obj_id": obj_id}
+        return self
+
+    def keeping_changes(self) -> "TCMError":
+        """A refusal whose own record must outlive it (a wrong password counted towards a lock):
+        the answer path commits what was flushed before it instead of rolling it back. Raise such
+        a refusal before the request has changed anything else."""
+        self.keeps_changes = True
         return self
 
 
@@ -49,3 +65,10 @@ class ConflictError(TCMError):
 class AuthenticationError(TCMError):
     status = 401
     code = "unauthenticated"
+
+
+class LockedError(TCMError):
+    """Locked for a while after repeated wrong passwords (e.g. the electronic signature)."""
+
+    status = 423
+    code = "locked"

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from tcm_app.common.errors import (
     AuthenticationError,
     ConflictError,
+    LockedError,
     PermissionDeniedError,
     ValidationError,
 )
@@ -29,7 +30,9 @@ from tcm_app.models.accounts import (
     new_session_token,
 )
 from tcm_app.models.types import utcnow
+from tcm_app.services import login_throttle
 from tcm_app.services.audit import record_audit
+from tcm_app.services.clock import to_clinic
 
 # A hash to compare against when the username does not exist, so timing does not reveal it.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-0")
@@ -43,23 +46,23 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == normalise_username(username)))
 
 
-def authenticate(username: str, password: str) -> User:
-    """Check a password, counting failures; lock the account after LOGIN_MAX_FAILURES in a row.
+def authenticate(username: str, password: str, source: str | None) -> User:
+    """Check a password; failures are counted per username and source address (login_throttle).
 
-    Raises AuthenticationError (code invalid_credentials or account_locked). Audits every outcome.
-    """
-    user = find_user(username)
+    Raises AuthenticationError (code invalid_credentials, or account_locked while this username is
+    locked from this source). The answers are the same whether or not the username exists.
+    Audits every outcome."""
+    name = normalise_username(username)
+    user = find_user(name)
     now = utcnow()
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
-        record_audit("auth.login_failed", "user", "-", f"unknown username {username[:64]!r}")
+    refuse_while_throttled(name, user, source, now)
+    # Always one real hash check (a dummy one for unknown names), so that timing does not tell
+    # whether a name exists or is deactivated.
+    matches = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    if user is None or not user.active or not matches:
+        count_login_failure(name, user, source, now)
         raise AuthenticationError("invalid username or password", "invalid_credentials")
-    if user.locked_until and user.locked_until > now:
-        record_audit("auth.login_refused", "user", user.id, "account locked", actor=user)
-        raise AuthenticationError("account locked after repeated failures", "account_locked")
-    if not user.active or not check_password_hash(user.password_hash, password or ""):
-        _count_failure(user, now)
-        raise AuthenticationError("invalid username or password", "invalid_credentials")
+    login_throttle.reset(name, source)
     user.failed_login_count = 0
     user.locked_until = None
     user.last_login_at = now
@@ -67,15 +70,36 @@ def authenticate(username: str, password: str) -> User:
     return user
 
 
-def _count_failure(user: User, now) -> None:
-    user.failed_login_count += 1
-    summary = f"wrong password ({user.failed_login_count} in a row)"
-    if user.failed_login_count >= current_app.config["LOGIN_MAX_FAILURES"]:
-        minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
-        user.locked_until = now + timedelta(minutes=minutes)
-        user.failed_login_count = 0
-        summary += f"; locked for {minutes} minutes"
-    record_audit("auth.login_failed", "user", user.id, summary, actor=user)
+def refuse_while_throttled(name: str, user: User | None, source: str | None, now) -> None:
+    """While the name is locked from this source, even the right password is refused unchecked."""
+    minutes = login_throttle.minutes_to_wait(name, source, now)
+    if minutes is None:
+        return
+    record_audit(
+        "auth.login_refused",
+        "user",
+        user.id if user else "-",
+        f"too many failed sign-ins for {name[:64]!r} from {source}; {minutes} minutes left",
+        actor=user,
+    )
+    raise AuthenticationError(
+        f"too many failed sign-ins; try again in {minutes} minutes",
+        "account_locked",
+        params={"minutes": minutes},
+    ).keeping_changes()  # the audit entry of the refusal
+
+
+def count_login_failure(name: str, user: User | None, source: str | None, now) -> None:
+    """A wrong password (or an unknown name) counts against the name from this source."""
+    failure = login_throttle.count_failure(name, source, now)
+    summary = f"wrong password from {source} ({failure.failures} in a row)"
+    if failure.locked_minutes:
+        summary += f"; locked for {failure.locked_minutes} minutes"
+    if user is None:
+        summary = f"unknown username {name[:64]!r}: " + summary
+    else:
+        user.failed_login_count += 1  # in a row from anywhere; shown to administrators
+    record_audit("auth.login_failed", "user", user.id if user else "-", summary, actor=user)
     db.session.flush()
 
 
@@ -198,6 +222,15 @@ def change_password(user: User, new_password: str, actor) -> None:
     record_audit("user.password", "user", user.id, "password changed", actor=actor)
 
 
+def sign_out(user: User) -> None:
+    """Signing out ends the session on the server: a new session token makes every copy of the
+    old cookie worthless. The token is per user, so this ends all of the user's browser sessions
+    (other devices sign in again); API bearer tokens are revoked on their own (DELETE
+    /auth/token)."""
+    user.session_token = new_session_token()
+    record_audit("auth.logout", "user", user.id, "signed out", actor=user)
+
+
 def load_session_user(session_id: str) -> User | None:
     """Flask-Login loader: the id carries the session token so rotation ends old sessions."""
     user_id, _, token = (session_id or "").partition(":")
@@ -249,12 +282,23 @@ def revoke_all_tokens(user: User) -> None:
 SIGNING_ROLES = frozenset({Role.DOCTOR, Role.PHARMACIST})
 
 
-def set_signing_password(user: User, login_password: str, signing_password: str) -> None:
-    """Set the personal e-signature password; proving the login password first."""
+def set_signing_password(
+    user: User, login_password: str, signing_password: str, source: str | None
+) -> None:
+    """Set the personal e-signature password; proving the login password first.
+
+    The login password is checked like a sign-in: a wrong one counts towards the sign-in lock of
+    this username from this source (so this is no unlimited oracle for it), and while locked
+    the answer is the locked sign-in's."""
     if user.role not in SIGNING_ROLES:
         raise PermissionDeniedError("only doctors and pharmacists sign")
+    now = utcnow()
+    refuse_while_throttled(user.username, user, source, now)
     if not check_password_hash(user.password_hash, login_password or ""):
-        raise ValidationError("the login password is wrong", "wrong_password")
+        count_login_failure(user.username, user, source, now)
+        raise ValidationError("the login password is wrong", "wrong_password").keeping_changes()
+    login_throttle.reset(user.username, source)
+    user.failed_login_count = 0
     check_new_password(signing_password, user.username)
     if check_password_hash(user.password_hash, signing_password):
         raise ValidationError(
@@ -269,3 +313,66 @@ def check_signing_password(user: User, signing_password: str) -> bool:
         check_password_hash(_DUMMY_HASH, signing_password or "")
         return False
     return check_password_hash(user.signing_password_hash, signing_password or "")
+
+
+def require_signing_password(user: User, signing_password: str) -> None:
+    """The personal signature, guarded against guessing: SIGNING_MAX_FAILURES wrong passwords in
+    a row lock signing for SIGNING_LOCKOUT_MINUTES (or until an administrator unlocks it).
+
+    Raises PermissionDeniedError `bad_signature` or LockedError `signing_locked`; both keep their
+    count and audit entries although the signing they refuse is rolled back. Call it before the
+    signing changes anything."""
+    now = utcnow()
+    if signing_locked(user, now):
+        raise _signing_locked_error(user)
+    if check_signing_password(user, signing_password):
+        user.signing_failed_count = 0
+        return
+    user.signing_failed_count += 1
+    record_audit(
+        "signing.failed",
+        "user",
+        user.id,
+        f"wrong signing password ({user.signing_failed_count} in a row)",
+        actor=user,
+    )
+    if user.signing_failed_count >= current_app.config["SIGNING_MAX_FAILURES"]:
+        _lock_signing(user, now)
+        db.session.flush()
+        raise _signing_locked_error(user).keeping_changes()
+    db.session.flush()
+    raise PermissionDeniedError("the signing password is wrong", "bad_signature").keeping_changes()
+
+
+def signing_locked(user: User, now) -> bool:
+    return bool(user.signing_locked_until and user.signing_locked_until > now)
+
+
+def _lock_signing(user: User, now) -> None:
+    minutes = current_app.config["SIGNING_LOCKOUT_MINUTES"]
+    user.signing_locked_until = now + timedelta(minutes=minutes)
+    user.signing_failed_count = 0
+    record_audit(
+        "signing.locked",
+        "user",
+        user.id,
+        f"signing locked for {minutes} minutes after repeated wrong signing passwords",
+        actor=user,
+    )
+
+
+def _signing_locked_error(user: User) -> LockedError:
+    until = to_clinic(user.signing_locked_until).strftime("%Y-%m-%d %H:%M")
+    return LockedError(
+        f"signing is locked after repeated wrong signing passwords until {until} (clinic time); "
+        "an administrator can unlock it",
+        "signing_locked",
+        params={"until": until},
+    )
+
+
+def unlock_signing(user: User, actor: User) -> None:
+    """An administrator ends a signing lock before its time (the signer asked, in person)."""
+    user.signing_locked_until = None
+    user.signing_failed_count = 0
+    record_audit("signing.unlocked", "user", user.id, "signing unlocked", actor=actor)

@@ -54,6 +54,8 @@ def record_audit(
 
 def record_refusal(exc) -> None:
     """After a refused clinical action was rolled back, keep who tried (全程留痕) and commit."""
+    if getattr(exc, "keeps_changes", False):
+        db.session.commit()  # the refusal's own count (a wrong password) outlives the refusal
     if not getattr(exc, "audit", None):
         return
     db.session.rollback()

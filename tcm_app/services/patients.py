@@ -56,8 +56,16 @@ def create_patient_record(legal_name: str, resident: ResidentId, phone: str | No
 
 
 def register_patient(username, password, legal_name, id_number, phone) -> Patient:
-    """A patient registers themself under their real name (实名); adults only."""
-    resident = checked_resident_id(id_number)
+    """A patient registers themself under their real name (实名); adults only.
+
+    Anyone can type an ID number here, so a number already registered is refused without saying
+    so: the answer must not confirm that this person is a patient of the hospital."""
+    try:
+        resident = checked_resident_id(id_number)
+    except ConflictError as exc:
+        raise ConflictError(
+            "these details cannot be used to register", "registration_refused"
+        ) from exc
     if age_on(resident.birth_date, today()) < ADULT_AGE:
         raise ValidationError(
             "a minor is registered by a guardian", "minor_needs_guardian", {"id_number": ["minor"]}

@@ -11,6 +11,7 @@ from tcm_app.forms import AuditFilterForm, StaffForm
 from tcm_app.models.accounts import Department, Role, User
 from tcm_app.services import accounts
 from tcm_app.services.audit import AuditQuery, audit_page, verify_audit_chain
+from tcm_app.services.clock import utc_now
 from tcm_app.views.audit_labels import ACTIONS, action_choices, action_label, object_label
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.guards import roles_required
@@ -31,7 +32,11 @@ def staff_form() -> StaffForm:
 
 def render_users(form, status=200):
     users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
-    return render_template("admin/users.html", users=users, form=form), status
+    now = utc_now()
+    signing_locked = {user.id for user in users if accounts.signing_locked(user, now)}
+    return render_template(
+        "admin/users.html", users=users, form=form, signing_locked=signing_locked
+    ), status
 
 
 @core_bp.route("/admin/users", methods=["GET", "POST"])
@@ -103,6 +108,16 @@ def admin_doctor_online(user_id: int):
         return render_users(staff_form(), exc.status)
     db.session.commit()
     flash(_("Online care setting updated."))
+    return redirect(url_for("core.admin_users"))
+
+
+@core_bp.route("/admin/users/<int:user_id>/signing-unlock", methods=["POST"])
+@roles_required(Role.ADMIN)
+def admin_signing_unlock(user_id: int):
+    """End a signing lock before its time (after repeated wrong signing passwords)."""
+    accounts.unlock_signing(user_or_404(user_id), current_user)
+    db.session.commit()
+    flash(_("Signing unlocked."))
     return redirect(url_for("core.admin_users"))
 
 

@@ -1,8 +1,19 @@
 """Sign in, sign out and patient self-registration."""
 
+import unicodedata
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -12,8 +23,7 @@ from tcm_app.extensions import db, limiter
 from tcm_app.forms import LoginForm, PhoneCodeForm, RegisterForm
 from tcm_app.models.accounts import Role
 from tcm_app.services import legal, phone_codes
-from tcm_app.services.accounts import authenticate
-from tcm_app.services.audit import record_audit
+from tcm_app.services.accounts import authenticate, sign_out
 from tcm_app.services.patients import register_patient
 from tcm_app.views.blueprint import auth_bp
 from tcm_app.views.guards import public, roles_required
@@ -23,10 +33,30 @@ ALL_ROLES = tuple(Role)
 
 
 def safe_next(target: str | None) -> str | None:
-    """Follow ?next= only to a path on this site, never to another host (open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Follow ?next= only to a plain path on this site, never to another host (open redirect).
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so a tab or a
+    backslash between two slashes leads to another host: anything but a plain local path (one
+    leading slash, no scheme or host, no backslash, control character or space, percent-decoded
+    too) goes home."""
+    if not target:
         return None
+    for form in (target, unquote(target)):
+        if not _is_plain_local_path(form):
+            return None
     return target
+
+
+def _is_plain_local_path(target: str) -> bool:
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(char.isspace() or unicodedata.category(char)[0] in "CZ" for char in target):
+        return False  # control, format (e.g. bidi overrides), separator and space characters
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return False
+    return not parts.scheme and not parts.netloc
 
 
 def login_limit() -> str:
@@ -49,11 +79,15 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(form.username.data, form.password.data)
+            user = authenticate(form.username.data, form.password.data, request.remote_addr)
         except AuthenticationError as exc:
             db.session.commit()  # keep the failure count and its audit entry
             message = (
-                _("Account locked after repeated failures. Try again later.")
+                _(
+                    "Too many failed sign-ins: signing in is locked for now. "
+                    "Try again in %(minutes)s minutes.",
+                    minutes=exc.params["minutes"],
+                )
                 if exc.code == "account_locked"
                 else _("Wrong username or password.")
             )
@@ -68,9 +102,10 @@ def login():
 @auth_bp.route("/logout", methods=["POST"])
 @roles_required(*ALL_ROLES)
 def logout():
-    record_audit("auth.logout", "user", current_user.id, "signed out")
+    sign_out(current_user)
     db.session.commit()
     logout_user()
+    session.clear()
     return redirect(url_for("auth.login"))
 
 

@@ -72,6 +72,8 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 def register_error_handlers(app) -> None:
     @app.errorhandler(TCMError)
     def tcm_error(exc: TCMError):
+        if exc.keeps_changes:
+            db.session.commit()  # the refusal's own count and audit entry
         db.session.rollback()
         record_refusal(exc)
         return error_response(exc.status, exc.code, exc.message, exc.fields)

@@ -18,9 +18,9 @@ def apply_errors(form, exc: TCMError) -> None:
         field.errors = list(field.errors) + [error_message(code, code) for code in codes]
         placed = True
     if not placed:
-        form.form_errors.append(error_message(exc.code, exc.message))
+        form.form_errors.append(error_message(exc.code, exc.message, exc.params))
 
 
 def flash_error(exc: TCMError) -> None:
     record_refusal(exc)
-    flash(error_message(exc.code, exc.message), "error")
+    flash(error_message(exc.code, exc.message, exc.params), "error")

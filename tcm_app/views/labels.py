@@ -371,6 +371,10 @@ ERROR_MESSAGES = {
     "invalid_id_number": _l("The resident ID number is not valid."),
     "id_number_registered": _l("This ID number is already registered."),
     "username_taken": _l("This username is taken."),
+    "registration_refused": _l(
+        "These details cannot be used to register. If you already have an account, sign in or "
+        "reset your password; for help, contact the hospital."
+    ),
     "weak_password": _l("The password is too weak."),
     "minor_needs_guardian": _l("A minor is registered by a guardian from the guardian's account."),
     "not_a_minor": _l("Only children under 18 can be added as dependants."),
@@ -409,6 +413,13 @@ ERROR_MESSAGES = {
     "not_a_draft": _l("A signed prescription cannot be edited."),
     "already_signed": _l("This prescription is already signed."),
     "bad_signature": _l("The signing password is wrong."),
+    "signing_locked": _l(
+        "Signing is locked after repeated wrong signing passwords until %(until)s (clinic time). "
+        "An administrator can unlock it sooner."
+    ),
+    "account_locked": _l(
+        "Too many failed sign-ins: signing in is locked for now. Try again in %(minutes)s minutes."
+    ),
     "blocking_findings": _l("Change the lines marked 'must be changed' before signing."),
     "double_signature_required": _l("Give a reason and sign again for each flagged finding."),
     "lines_required": _l("Add at least one herb."),
@@ -481,6 +492,8 @@ ERROR_MESSAGES = {
 }
 
 
-def error_message(code: str, fallback: str = "") -> str:
+def error_message(code: str, fallback: str = "", params: dict | None = None) -> str:
     message = ERROR_MESSAGES.get(code) or LABELS.get(code)
-    return str(message) if message is not None else fallback
+    if message is None:
+        return fallback
+    return str(message) % params if params else str(message)

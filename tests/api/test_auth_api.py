@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import g
 
 from tcm_app.extensions import db
-from tcm_app.models.accounts import ApiToken, Role, User
+from tcm_app.models.accounts import ApiToken, LoginThrottle, Role, User
 from tcm_app.models.types import utcnow
 from tests.api.helpers import API, api_error, audit_entries, forget_uncommitted, issue
 from tests.factories import (
@@ -198,7 +198,10 @@ def test_account_locks_after_repeated_wrong_passwords(app, client):
 
     api_error(response, 401, "account_locked")
     assert "token" not in response.get_json()
-    assert reload(user).locked_until is not None
+    # Locked for this username from this address (issue 15: not the account everywhere).
+    forget_uncommitted()
+    pair = db.session.scalar(sa.select(LoginThrottle).where(LoginThrottle.source == "127.0.0.1"))
+    assert pair.username == user.username and pair.locked_until is not None
     assert audit_entries("auth.login_refused", user.id)
 
 
@@ -215,8 +218,9 @@ def test_lock_ends_when_its_time_is_over(app, client):
     db.session.commit()
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         ask_token(client, user.username, "wrong-password")
-    user = reload(user)
-    user.locked_until = utcnow() - timedelta(seconds=1)
+    forget_uncommitted()
+    pair = db.session.scalar(sa.select(LoginThrottle).where(LoginThrottle.source == "127.0.0.1"))
+    pair.locked_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert ask_token(client, user.username).status_code == 201
 
