@@ -1,5 +1,6 @@
 """The application factory: create_app(test_config=None) wires extensions, views, CLI."""
 
+import os
 from pathlib import Path
 
 from flask import Flask, current_app, request, session
@@ -8,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
+from tcm_app.common.image_header import MAX_PIXELS
 from tcm_app.config import load_config
 from tcm_app.extensions import (
     babel,
@@ -21,6 +23,11 @@ from tcm_app.extensions import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The second line of defence behind the image header checks: OpenCV refuses to decode more pixels
+# than this. OpenCV 5 reads the variable once, when cv2 is imported, and every module of the app
+# that imports cv2 is imported after this one (tests/security/test_image_bombs.py checks it).
+os.environ["OPENCV_IO_MAX_IMAGE_PIXELS"] = str(MAX_PIXELS)
 
 
 class DatabaseIdConverter(IntegerConverter):

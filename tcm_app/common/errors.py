@@ -10,12 +10,19 @@ class TCMError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, code: str | None = None, fields: dict | None = None):
+    def __init__(
+        self,
+        message: str,
+        code: str | None = None,
+        fields: dict | None = None,
+        params: dict | None = None,
+    ):
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
         self.fields = fields or {}
+        self.params = params or {}  # numbers a translated message shows (e.g. an image's size)
         self.audit: dict | None = None
 
     def audited(self, action: str, obj_type: str, obj_id) -> "TCMError":

@@ -1,6 +1,8 @@
 """Prior-diagnosis documents: validate uploads, strip their metadata, store them, serve them back.
 
-Accepted: PDF, JPEG and PNG up to UPLOAD_MAX_BYTES. Images are decoded and re-encoded (which
+Accepted: PDF, JPEG and PNG up to UPLOAD_MAX_BYTES. An image's size is read from its header
+first (tcm_app.common.image_header: at most 12000 pixels a side, 50 megapixels), so a
+decompression bomb is refused before it is decoded; then it is decoded and re-encoded (which
 drops EXIF, GPS and camera data); PDFs are parsed and rewritten page by page without the document
 information dictionary, XMP metadata, scripts or attachments.
 """
@@ -19,6 +21,7 @@ from flask import current_app
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
+from tcm_app.common import image_header
 from tcm_app.common.errors import ConflictError, ValidationError
 from tcm_app.common.online_care import OPEN_STATUSES
 from tcm_app.extensions import db
@@ -26,7 +29,6 @@ from tcm_app.models.encounters import MEDICAL_RECORD_RETENTION_YEARS, ClinicalDo
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today
 
-MAX_IMAGE_SIDE = 12000
 MAX_PDF_PAGES = 200
 
 
@@ -52,12 +54,35 @@ def sniff_kind(data: bytes) -> str:
     raise _refuse("only PDF, JPEG or PNG files are accepted", "unsupported_type")
 
 
+def refuse_image(exc: image_header.ImageHeaderError) -> ValidationError:
+    """The header's refusal as the upload's: 422 on the file field, with the image's size."""
+    code = "unsupported_type" if exc.code == "unsupported_image_type" else exc.code
+    return ValidationError(exc.message, code, {"file": [code]}, exc.params)
+
+
+def checked_image_header(data: bytes) -> image_header.ImageHeader:
+    """Kind and size from the header; too large or damaged is refused before any decoding."""
+    try:
+        return image_header.read_checked_header(data)
+    except image_header.ImageHeaderError as exc:
+        raise refuse_image(exc) from exc
+
+
+def decode_image(data: bytes, flags: int) -> np.ndarray | None:
+    """cv2.imdecode that answers None for anything it cannot decode. OpenCV raises for some
+    damage and for more pixels than OPENCV_IO_MAX_IMAGE_PIXELS (set by tcm_app.app, the second
+    line of defence behind the header check): a refusal, never a 500."""
+    try:
+        return cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    except cv2.error:
+        return None
+
+
 def clean_image(data: bytes, kind: str) -> bytes:
-    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    checked_image_header(data)
+    image = decode_image(data, cv2.IMREAD_COLOR)
     if image is None:
         raise _refuse("the image cannot be read", "unreadable_image")
-    if max(image.shape[:2]) > MAX_IMAGE_SIDE:
-        raise _refuse("the image is too large", "image_too_large")
     if kind == "jpeg":
         ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 92])
     else:
