@@ -245,6 +245,12 @@ def allow_same_origin_framing(response):
     return response
 
 
+def is_static_file() -> bool:
+    """The app's or a blueprint's static files: the same for everyone, fine to cache."""
+    endpoint = request.endpoint or ""
+    return endpoint == "static" or endpoint.endswith(".static")
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def add_headers(response):
@@ -252,4 +258,10 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", content_security_policy())
+        # Pages, API answers, documents and PDFs carry health data: no browser or proxy keeps
+        # them (a shared computer's back button, a proxy's cache). An answer that chose its own
+        # caching (the icon, a room token) keeps it.
+        if not is_static_file() and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.setdefault("Pragma", "no-cache")  # HTTP/1.0 proxies
         return response

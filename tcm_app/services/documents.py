@@ -54,9 +54,16 @@ def sniff_kind(data: bytes) -> str:
     raise _refuse("only PDF, JPEG or PNG files are accepted", "unsupported_type")
 
 
+DOCUMENT_CODES = {
+    "unsupported_image_type": "unsupported_type",
+    "truncated_image": "unreadable_image",
+}
+
+
 def refuse_image(exc: image_header.ImageHeaderError) -> ValidationError:
     """The header's refusal as the upload's: 422 on the file field, with the image's size."""
-    code = "unsupported_type" if exc.code == "unsupported_image_type" else exc.code
+    # The codes documents always had: a header cut short is simply an image that cannot be read.
+    code = DOCUMENT_CODES.get(exc.code, exc.code)
     return ValidationError(exc.message, code, {"file": [code]}, exc.params)
 
 
