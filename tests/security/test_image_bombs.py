@@ -331,3 +331,12 @@ def test_opencv_refuses_to_decode_more_than_the_pixel_limit_in_the_apps_process(
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "refused"
+
+
+def test_tongue_page_says_in_chinese_how_large_a_photo_may_be(app, client):
+    """The capture page shows the answer's message as it is: it must be the page's language."""
+    response = tongue_page(client, png_claiming(30000, 30000))
+    assert response.status_code == 422
+    message = response.get_json()["error"]["message"]
+    assert "图片过大" in message and "30000×30000" in message
+    assert nothing_stored(app)
