@@ -66,7 +66,7 @@ def jpeg_claiming(width: int, height: int) -> bytes:
     return bytes(data)
 
 
-def photo_jpeg(width: int, height: int) -> bytes:
+def photo_jpeg(width: int, height: int, progressive: bool = False) -> bytes:
     """A photo-like JPEG (smooth colour with fine grain) of width×height, under the 10 MB limit."""
     y, x = np.mgrid[0:height, 0:width].astype(np.float32)
     image = np.empty((height, width, 3), np.uint8)
@@ -76,17 +76,28 @@ def photo_jpeg(width: int, height: int) -> bytes:
     del x, y
     grain = np.random.default_rng(1).integers(0, 6, (height, width, 1), np.uint8)
     image += grain
-    return cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 80])[1].tobytes()
+    options = [cv2.IMWRITE_JPEG_QUALITY, 80, cv2.IMWRITE_JPEG_PROGRESSIVE, int(progressive)]
+    return cv2.imencode(".jpg", image, options)[1].tobytes()
 
 
+# (where it is posted, how the file is made); documents stand for chat images (the same code).
+DOCUMENT, TONGUE = "document", "tongue"
 CASES = {
     "jpeg photo 4032x3024 (12 MP phone), accepted": lambda: photo_jpeg(4032, 3024),
     "jpeg photo 8000x6000 (48 MP), accepted": lambda: photo_jpeg(8000, 6000),
+    "progressive jpeg 8000x6000 (48 MP), accepted": lambda: photo_jpeg(8000, 6000, True),
     "png 12000x4000 RGB (48 MP), accepted": lambda: zero_png(12000, 4000, colour_type=2),
     "png 30000x30000 real bomb (875 KB)": lambda: zero_png(30000, 30000),
     "png claiming 40000x40000": lambda: png_claiming(40000, 40000),
     "jpeg claiming 65000x65000": lambda: jpeg_claiming(65000, 65000),
 }
+
+
+TONGUE_CASES = [
+    (("tongue photo: jpeg 4032x3024 (12 MP)", lambda: photo_jpeg(4032, 3024)), TONGUE),
+    (("tongue photo: jpeg 8000x6000 (48 MP)", lambda: photo_jpeg(8000, 6000)), TONGUE),
+    (("tongue photo: png claiming 40000x40000", lambda: png_claiming(40000, 40000)), TONGUE),
+]
 
 
 def rss_kb(field: str) -> int:
@@ -96,8 +107,22 @@ def rss_kb(field: str) -> int:
     raise RuntimeError(f"{field} not in /proc/self/status")
 
 
-def measure_one(path: str) -> dict:
-    """In the child: post the file at `path` as a document; the peak RSS it added."""
+def post(client, encounter_id: int, headers: dict, target: str, data: bytes):
+    if target == TONGUE:
+        url, form = f"/api/v1/encounters/{encounter_id}/tongue-images", {}
+        form["photo"] = (io.BytesIO(data), "tongue.jpg")
+    else:
+        url, form = (
+            f"/api/v1/encounters/{encounter_id}/documents",
+            {"doc_type": "outpatient_record"},
+        )
+        form["file"] = (io.BytesIO(data), "record")
+    return client.post(url, data=form, headers=headers, content_type="multipart/form-data")
+
+
+def measure_one(path: str, target: str) -> dict:
+    """In the child: post the file at `path` (as a document or a tongue photo); the peak RSS
+    it added."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from common import bench_app  # the app module sets OpenCV's limit before cv2 loads
 
@@ -115,12 +140,7 @@ def measure_one(path: str) -> dict:
         idle = rss_kb("VmRSS")
         started = time.perf_counter()
         try:
-            response = client.post(
-                f"/api/v1/encounters/{encounter.id}/documents",
-                data={"doc_type": "outpatient_record", "file": (io.BytesIO(data), "x")},
-                headers=headers,
-                content_type="multipart/form-data",
-            )
+            response = post(client, encounter.id, headers, target, data)
             answer = (
                 f"{response.status_code} {response.get_json().get('error', {}).get('code', '')}"
             )
@@ -134,15 +154,15 @@ def measure_one(path: str) -> dict:
 
 def main() -> int:
     print(f"Peak memory an upload adds to a fresh process (target ≤ {TARGET_MB} MB over idle)")
-    print(f"{'case':<46} {'file':>9} {'answer':<24} {'over idle':>10} {'time':>7}")
+    print(f"{'case':<56} {'file':>9} {'answer':<24} {'over idle':>10} {'time':>7}")
     worst_accepted = 0.0
     with tempfile.TemporaryDirectory() as folder:
-        for name, make in CASES.items():
+        for (name, make), target in [*((c, DOCUMENT) for c in CASES.items()), *TONGUE_CASES]:
             path = Path(folder) / "upload.bin"
             data = make()
             path.write_bytes(data)
             result = subprocess.run(
-                [sys.executable, __file__, "--one", str(path)],
+                [sys.executable, __file__, "--one", str(path), target],
                 cwd=ROOT,
                 env={k: v for k, v in os.environ.items() if k != "OPENCV_IO_MAX_IMAGE_PIXELS"},
                 capture_output=True,
@@ -150,12 +170,13 @@ def main() -> int:
                 check=False,
             )
             if result.returncode != 0:
-                print(f"{name:<46} failed: {result.stderr.strip()[-400:]}")
+                print(f"{name:<56} failed: {result.stderr.strip()[-400:]}")
                 continue
             row = json.loads(result.stdout.strip().splitlines()[-1])
             size = f"{len(data) / 1e6:.2f} MB"
+            label = name if target == TONGUE else f"document: {name}"
             print(
-                f"{name:<46} {size:>9} {row['answer']:<24} "
+                f"{label:<56} {size:>9} {row['answer']:<24} "
                 f"{row['over_idle_mb']:>7.0f} MB {row['seconds']:>6.2f}s"
             )
             if row["answer"].startswith("201"):
@@ -165,7 +186,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--one":
-        print(json.dumps(measure_one(sys.argv[2])))
+    if len(sys.argv) == 4 and sys.argv[1] == "--one":
+        print(json.dumps(measure_one(sys.argv[2], sys.argv[3])))
         sys.exit(0)
     sys.exit(main())

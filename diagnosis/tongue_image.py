@@ -14,6 +14,9 @@ import numpy as np
 from tcm_app.common import image_header
 
 MIN_SIDE = 64  # the largest size allowed is image_header's, shared with every image upload
+# A larger JPEG is decoded at half its size (libjpeg scales while decoding: a quarter of the
+# memory, ≤ 12.5 MP up to the 50 MP limit); the analysis works on far fewer pixels anyway.
+FULL_DECODE_MAX_PIXELS = 13_000_000
 
 
 class ImageRejectedError(ValueError):
@@ -109,6 +112,8 @@ def decode_image(data: bytes) -> np.ndarray:
         raise truncated()
     # JPEG as colour (orientation applied); PNG unchanged, so alpha and 16 bits are handled here.
     flags = cv2.IMREAD_COLOR if header.kind == "jpeg" else cv2.IMREAD_UNCHANGED
+    if header.kind == "jpeg" and header.pixels > FULL_DECODE_MAX_PIXELS:
+        flags = cv2.IMREAD_REDUCED_COLOR_2
     try:
         image = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
     except cv2.error:  # damage found while decoding, or OpenCV's own pixel limit

@@ -16,6 +16,7 @@ MAX_PIXELS = 50_000_000
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SIGNATURE = b"\xff\xd8\xff"
 JPEG_SOF_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+JPEG_PROGRESSIVE_SOF = {0xC2, 0xC6, 0xCA, 0xCE}
 JPEG_START_OF_SCAN = 0xDA
 # Markers without a length field: TEM and the restart markers RST0-RST7.
 JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}
@@ -37,6 +38,7 @@ class ImageHeader:
     width: int
     height: int
     complete: bool  # the file ends properly: JPEG end-of-image after the scan, PNG IEND
+    progressive: bool = False  # a progressive JPEG: decoded from all its coefficients at once
 
     @property
     def pixels(self) -> int:
@@ -77,7 +79,13 @@ def jpeg_frame(data: bytes) -> tuple[tuple[int, int], bool]:
     """Walk the JPEG segments up to the first scan: ((width, height), whether it ends with EOI).
 
     Exactly one frame header (SOF) is accepted: decoders disagree on which of two counts."""
-    pos, size = 2, None
+    size, complete, _progressive = jpeg_segments(data)
+    return size, complete
+
+
+def jpeg_segments(data: bytes) -> tuple[tuple[int, int], bool, bool]:
+    """(width, height), whether it ends with EOI, whether the frame is progressive."""
+    pos, size, progressive = 2, None, False
     while True:
         if pos + 4 > len(data):
             raise truncated()
@@ -95,11 +103,12 @@ def jpeg_frame(data: bytes) -> tuple[tuple[int, int], bool]:
             raise unreadable("the JPEG structure is damaged")
         if marker in JPEG_SOF_MARKERS:
             size = _sof_size(data, pos, size)
+            progressive = marker in JPEG_PROGRESSIVE_SOF
         if marker == JPEG_START_OF_SCAN:
             if size is None:
                 raise unreadable("the JPEG has no frame header")
             # Inside scan data a literal 0xFF is stuffed as FF00, so FFD9 can only be the marker.
-            return size, data.find(b"\xff\xd9", pos + 2 + length) != -1
+            return size, data.find(b"\xff\xd9", pos + 2 + length) != -1, progressive
         pos += 2 + length
 
 
@@ -120,8 +129,8 @@ def read_header(data: bytes) -> ImageHeader:
     Raises ImageHeaderError: unsupported_image_type, unreadable_image, truncated_image."""
     kind = image_kind(data)
     if kind == "jpeg":
-        (width, height), complete = jpeg_frame(data)
-        return ImageHeader(kind, width, height, complete)
+        (width, height), complete, progressive = jpeg_segments(data)
+        return ImageHeader(kind, width, height, complete, progressive)
     if kind == "png":
         width, height = png_size(data)
         return ImageHeader(kind, width, height, b"IEND" in data[-32:])

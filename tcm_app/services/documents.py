@@ -2,9 +2,10 @@
 
 Accepted: PDF, JPEG and PNG up to UPLOAD_MAX_BYTES. An image's size is read from its header
 first (tcm_app.common.image_header: at most 12000 pixels a side, 50 megapixels), so a
-decompression bomb is refused before it is decoded; then it is decoded and re-encoded (which
-drops EXIF, GPS and camera data); PDFs are parsed and rewritten page by page without the document
-information dictionary, XMP metadata, scripts or attachments.
+decompression bomb is refused before it is decoded; then its metadata (EXIF, GPS, camera data,
+text) is stripped segment by segment without decoding the pixels (tcm_app.common.image_strip),
+so memory stays near the file's size; PDFs are parsed and rewritten page by page without the
+document information dictionary, XMP metadata, scripts or attachments.
 """
 
 import hashlib
@@ -21,7 +22,7 @@ from flask import current_app
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
-from tcm_app.common import image_header
+from tcm_app.common import image_header, image_strip
 from tcm_app.common.errors import ConflictError, ValidationError
 from tcm_app.common.online_care import OPEN_STATUSES
 from tcm_app.extensions import db
@@ -30,6 +31,8 @@ from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today
 
 MAX_PDF_PAGES = 200
+REDUCED = cv2.IMREAD_REDUCED_GRAYSCALE_8  # enough to know the JPEG's scans decode
+PROGRESSIVE_CHECK_MAX_PIXELS = 24_000_000  # about 72 MB of coefficients to decode
 
 
 class DocumentType(StrEnum):
@@ -86,17 +89,23 @@ def decode_image(data: bytes, flags: int) -> np.ndarray | None:
 
 
 def clean_image(data: bytes, kind: str) -> bytes:
-    checked_image_header(data)
-    image = decode_image(data, cv2.IMREAD_COLOR)
-    if image is None:
+    """The image without its metadata, its pixels untouched (never decoded in full: memory stays
+    near the file's size). A JPEG is decoded at an eighth of its size to check it reads."""
+    header = checked_image_header(data)
+    try:
+        cleaned = image_strip.strip_jpeg(data) if kind == "jpeg" else image_strip.strip_png(data)
+    except image_header.ImageHeaderError as exc:
+        raise refuse_image(exc) from exc
+    if kind == "jpeg" and decodes_cheaply(header) and decode_image(cleaned, REDUCED) is None:
         raise _refuse("the image cannot be read", "unreadable_image")
-    if kind == "jpeg":
-        ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 92])
-    else:
-        ok, encoded = cv2.imencode(".png", image)
-    if not ok:
-        raise _refuse("the image cannot be read", "unreadable_image")
-    return encoded.tobytes()
+    return cleaned
+
+
+def decodes_cheaply(header: image_header.ImageHeader) -> bool:
+    """A baseline JPEG decodes at an eighth of its size in a few MB; a progressive one needs all
+    its coefficients (3 bytes a pixel) whatever the scale, so a large one is checked by its
+    structure only (image_strip walks every segment to the end)."""
+    return not header.progressive or header.pixels <= PROGRESSIVE_CHECK_MAX_PIXELS
 
 
 def clean_pdf(data: bytes) -> bytes:
