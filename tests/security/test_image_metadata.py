@@ -157,3 +157,15 @@ def test_a_tongue_photo_over_13_megapixels_is_decoded_at_half_size_and_upright()
     large = Image.new("RGB", (4800, 3000), (150, 100, 120))
     image = decode_image(pillow(large, "JPEG", exif=exif.tobytes(), quality=80))
     assert image.shape == (2400, 1500, 3)
+
+
+def test_a_tongue_png_over_13_megapixels_is_refused_as_too_large():
+    """A PNG cannot be decoded at a smaller size: 48 MP would hold 280 MB."""
+    from diagnosis.tongue_image import ImageRejectedError, decode_image
+
+    header = struct.pack(">IIBBBBB", 4000, 3500, 8, 2, 0, 0, 0)
+    data = png_from([(b"IHDR", header), (b"IDAT", zlib.compress(b"\x00")), (b"IEND", b"")])
+    with pytest.raises(ImageRejectedError) as caught:
+        decode_image(data)
+    assert caught.value.code == "image_too_large"
+    assert caught.value.params["max_megapixels"] == 13
