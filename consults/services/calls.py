@@ -214,8 +214,8 @@ def add_chat(encounter_id: int, user: User, text: str) -> ChatMessage:
 
 
 def add_chat_image(encounter: Encounter, user: User, data: bytes) -> ChatMessage:
-    """An image in the chat: its size checked from the header, then validated by decoding and
-    metadata stripped (documents.sanitise_upload); kept with the records."""
+    """An image in the chat: its size checked from the header, its metadata stripped without
+    decoding the pixels (documents.sanitise_upload, as for documents); kept with the records."""
     require_joinable(encounter, user, "consult.chat")
     if data.startswith(b"%PDF-"):  # refused before the PDF is parsed, as it was after
         raise ConflictError("only JPEG or PNG images go in the chat", "unsupported_type")

@@ -31,8 +31,8 @@ def test_a_picture_too_large_is_refused_next_to_the_file(
     phone.get_by_role("link", name=re.compile("在线复诊")).first.click()
     phone.get_by_label("资料类型").select_option(label="门诊病历")
     phone.get_by_label("文件（PDF、JPEG 或 PNG）").set_input_files(str(bomb))
-    phone.get_by_role("button", name="上传").click()
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="上传").click()
     error = phone.locator("#doc-file-error")
     assert "图片过大" in error.inner_text() and "30000×30000" in error.inner_text()
     assert "12000" in error.inner_text()
@@ -42,7 +42,9 @@ def test_a_picture_too_large_is_refused_next_to_the_file(
     phone.goto(f"{live_server}/encounters/{encounter_id}")
     phone.get_by_role("link", name="拍摄舌象").click()
     phone.get_by_label("或从相册选择照片").set_input_files(str(bomb))
-    phone.get_by_role("button", name="发送照片").click()
+    with phone.expect_response(lambda r: r.request.method == "POST") as sent:
+        phone.get_by_role("button", name="发送照片").click()
+    assert sent.value.status == 422
     result = phone.locator("#tongue-result")
     phone.wait_for_function("document.querySelector('#tongue-result').textContent.includes('图片')")
     assert "图片过大" in result.inner_text() and "30000×30000" in result.inner_text()
