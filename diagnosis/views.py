@@ -16,7 +16,7 @@ from tcm_app.models.accounts import Role
 from tcm_app.services import access
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
-from tcm_app.views.labels import label
+from tcm_app.views.labels import error_message, label
 
 bp = Blueprint("diagnosis", __name__, url_prefix="/diagnosis")
 PARTICIPANTS = (Role.DOCTOR, Role.PATIENT)
@@ -61,7 +61,8 @@ def tongue_upload(encounter_id: int):
             request.form.get("source", TongueImageSource.GALLERY),
         )
     except TCMError as exc:
-        if _wants_json():
+        if _wants_json():  # the page shows the message as it is: in the page's language
+            exc.message = error_message(exc.code, exc.message, exc.params)
             raise
         db.session.rollback()
         flash_error(exc)

@@ -1,5 +1,6 @@
 """The application factory: create_app(test_config=None) wires extensions, views, CLI."""
 
+import os
 from pathlib import Path
 
 from flask import Flask, current_app, request, session
@@ -8,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
+from tcm_app.common.image_header import MAX_PIXELS
 from tcm_app.config import load_config
 from tcm_app.extensions import (
     babel,
@@ -21,6 +23,11 @@ from tcm_app.extensions import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The second line of defence behind the image header checks: OpenCV refuses to decode more pixels
+# than this. OpenCV 5 reads the variable once, when cv2 is imported, and every module of the app
+# that imports cv2 is imported after this one (tests/security/test_image_bombs.py checks it).
+os.environ["OPENCV_IO_MAX_IMAGE_PIXELS"] = str(MAX_PIXELS)
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -238,6 +245,12 @@ def allow_same_origin_framing(response):
     return response
 
 
+def is_static_file() -> bool:
+    """The app's or a blueprint's static files: the same for everyone, fine to cache."""
+    endpoint = request.endpoint or ""
+    return endpoint == "static" or endpoint.endswith(".static")
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def add_headers(response):
@@ -245,4 +258,10 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", content_security_policy())
+        # Pages, API answers, documents and PDFs carry health data: no browser or proxy keeps
+        # them (a shared computer's back button, a proxy's cache). An answer that chose its own
+        # caching (the icon, a room token) keeps it.
+        if not is_static_file() and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.setdefault("Pragma", "no-cache")  # HTTP/1.0 proxies
         return response

@@ -214,11 +214,12 @@ def add_chat(encounter_id: int, user: User, text: str) -> ChatMessage:
 
 
 def add_chat_image(encounter: Encounter, user: User, data: bytes) -> ChatMessage:
-    """An image in the chat: validated by decoding, metadata stripped, kept with the records."""
+    """An image in the chat: its size checked from the header, its metadata stripped without
+    decoding the pixels (documents.sanitise_upload, as for documents); kept with the records."""
     require_joinable(encounter, user, "consult.chat")
-    kind, cleaned = documents.sanitise_upload(data)
-    if kind == "pdf":
+    if data.startswith(b"%PDF-"):  # refused before the PDF is parsed, as it was after
         raise ConflictError("only JPEG or PNG images go in the chat", "unsupported_type")
+    kind, cleaned = documents.sanitise_upload(data)
     key = f"{uuid.uuid4().hex}.{'jpg' if kind == 'jpeg' else 'png'}"
     path = chat_image_path(key)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ STORED_JPEG_QUALITY = 92
 
 
 def _refuse(exc: ImageRejectedError) -> ValidationError:
-    return ValidationError(exc.message, exc.code, {"photo": [exc.code]})
+    return ValidationError(exc.message, exc.code, {"photo": [exc.code]}, exc.params)
 
 
 def clean_photo(data: bytes) -> tuple[bytes, int, int]:

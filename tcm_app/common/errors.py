@@ -22,6 +22,7 @@ class TCMError(Exception):
         if code:
             self.code = code
         self.fields = fields or {}
+        self.params = params or {}  # numbers a translated message shows (e.g. an image's size)
         self.audit: dict | None = None
         # Values for the page's translated message (e.g. until when a lock lasts).
         self.params = params or {}

@@ -1,8 +1,11 @@
 """Prior-diagnosis documents: validate uploads, strip their metadata, store them, serve them back.
 
-Accepted: PDF, JPEG and PNG up to UPLOAD_MAX_BYTES. Images are decoded and re-encoded (which
-drops EXIF, GPS and camera data); PDFs are parsed and rewritten page by page without the document
-information dictionary, XMP metadata, scripts or attachments.
+Accepted: PDF, JPEG and PNG up to UPLOAD_MAX_BYTES. An image's size is read from its header
+first (tcm_app.common.image_header: at most 12000 pixels a side, 50 megapixels), so a
+decompression bomb is refused before it is decoded; then its metadata (EXIF, GPS, camera data,
+text) is stripped segment by segment without decoding the pixels (tcm_app.common.image_strip),
+so memory stays near the file's size; PDFs are parsed and rewritten page by page without the
+document information dictionary, XMP metadata, scripts or attachments.
 """
 
 import hashlib
@@ -19,6 +22,7 @@ from flask import current_app
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
+from tcm_app.common import image_header, image_strip
 from tcm_app.common.errors import ConflictError, ValidationError
 from tcm_app.common.online_care import OPEN_STATUSES
 from tcm_app.extensions import db
@@ -26,8 +30,9 @@ from tcm_app.models.encounters import MEDICAL_RECORD_RETENTION_YEARS, ClinicalDo
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today
 
-MAX_IMAGE_SIDE = 12000
 MAX_PDF_PAGES = 200
+REDUCED = cv2.IMREAD_REDUCED_GRAYSCALE_8  # enough to know the JPEG's scans decode
+PROGRESSIVE_CHECK_MAX_PIXELS = 24_000_000  # about 72 MB of coefficients to decode
 
 
 class DocumentType(StrEnum):
@@ -52,19 +57,55 @@ def sniff_kind(data: bytes) -> str:
     raise _refuse("only PDF, JPEG or PNG files are accepted", "unsupported_type")
 
 
+DOCUMENT_CODES = {
+    "unsupported_image_type": "unsupported_type",
+    "truncated_image": "unreadable_image",
+}
+
+
+def refuse_image(exc: image_header.ImageHeaderError) -> ValidationError:
+    """The header's refusal as the upload's: 422 on the file field, with the image's size."""
+    # The codes documents always had: a header cut short is simply an image that cannot be read.
+    code = DOCUMENT_CODES.get(exc.code, exc.code)
+    return ValidationError(exc.message, code, {"file": [code]}, exc.params)
+
+
+def checked_image_header(data: bytes) -> image_header.ImageHeader:
+    """Kind and size from the header; too large or damaged is refused before any decoding."""
+    try:
+        return image_header.read_checked_header(data)
+    except image_header.ImageHeaderError as exc:
+        raise refuse_image(exc) from exc
+
+
+def decode_image(data: bytes, flags: int) -> np.ndarray | None:
+    """cv2.imdecode that answers None for anything it cannot decode. OpenCV raises for some
+    damage and for more pixels than OPENCV_IO_MAX_IMAGE_PIXELS (set by tcm_app.app, the second
+    line of defence behind the header check): a refusal, never a 500."""
+    try:
+        return cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    except cv2.error:
+        return None
+
+
 def clean_image(data: bytes, kind: str) -> bytes:
-    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    if image is None:
+    """The image without its metadata, its pixels untouched (never decoded in full: memory stays
+    near the file's size). A JPEG is decoded at an eighth of its size to check it reads."""
+    header = checked_image_header(data)
+    try:
+        cleaned = image_strip.strip_jpeg(data) if kind == "jpeg" else image_strip.strip_png(data)
+    except image_header.ImageHeaderError as exc:
+        raise refuse_image(exc) from exc
+    if kind == "jpeg" and decodes_cheaply(header) and decode_image(cleaned, REDUCED) is None:
         raise _refuse("the image cannot be read", "unreadable_image")
-    if max(image.shape[:2]) > MAX_IMAGE_SIDE:
-        raise _refuse("the image is too large", "image_too_large")
-    if kind == "jpeg":
-        ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 92])
-    else:
-        ok, encoded = cv2.imencode(".png", image)
-    if not ok:
-        raise _refuse("the image cannot be read", "unreadable_image")
-    return encoded.tobytes()
+    return cleaned
+
+
+def decodes_cheaply(header: image_header.ImageHeader) -> bool:
+    """A baseline JPEG decodes at an eighth of its size in a few MB; a progressive one needs all
+    its coefficients (3 bytes a pixel) whatever the scale, so a large one is checked by its
+    structure only (image_strip walks every segment to the end)."""
+    return not header.progressive or header.pixels <= PROGRESSIVE_CHECK_MAX_PIXELS
 
 
 def clean_pdf(data: bytes) -> bytes:

@@ -15,7 +15,8 @@ def apply_errors(form, exc: TCMError) -> None:
         field = getattr(form, name, None)
         if field is None:
             continue
-        field.errors = list(field.errors) + [error_message(code, code) for code in codes]
+        messages = [error_message(code, code, exc.params) for code in codes]
+        field.errors = list(field.errors) + messages
         placed = True
     if not placed:
         form.form_errors.append(error_message(exc.code, exc.message, exc.params))

@@ -383,7 +383,10 @@ ERROR_MESSAGES = {
     "file_too_large": _l("The file is larger than allowed."),
     "empty_file": _l("The file is empty."),
     "unreadable_image": _l("The image cannot be read."),
-    "image_too_large": _l("The image is too large."),
+    "image_too_large": _l(
+        "The image is too large: %(width)s×%(height)s pixels; at most %(max_side)s pixels a "
+        "side and %(max_megapixels)s megapixels in all."
+    ),
     "unreadable_pdf": _l("The PDF is damaged or not a PDF."),
     "encrypted_pdf": _l("Password-protected PDFs cannot be read."),
     "pdf_pages": _l("The PDF has no pages or too many."),
