@@ -22,10 +22,8 @@ class TCMError(Exception):
         if code:
             self.code = code
         self.fields = fields or {}
-        self.params = params or {}  # numbers a translated message shows (e.g. an image's size)
+        self.params = params or {}  # values a translated message shows (an image's size, a lock's end)
         self.audit: dict | None = None
-        # Values for the page's translated message (e.g. until when a lock lasts).
-        self.params = params or {}
         self.keeps_changes = False
 
     def audited(self, action: str, obj_type: str, obj_id) -> "TCMError":
