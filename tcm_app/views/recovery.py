@@ -262,17 +262,22 @@ def password_proved_recently() -> bool:
     return timedelta(0) <= age <= timedelta(minutes=current_app.config["REAUTH_MINUTES"])
 
 
-def recent_sign_in_required(back=None):
-    """Doctors and pharmacists whose last password proof is older than REAUTH_MINUTES go to the
+def recent_sign_in_required(back=None, roles=REAUTH_ROLES, methods=("GET", "POST")):
+    """Users of `roles` whose last password proof is older than REAUTH_MINUTES go to the
     re-authentication page first, then come back. A GET comes back to itself; a POST cannot be
-    replayed, so it names `back(**view_args)`: the page that holds its form (which checks on its
-    own GET, so a form is normally filled in only after a fresh proof). Put it below
-    roles_required."""
+    replayed, so it names `back(**view_args)`: the page that holds its form, which checks on its
+    own GET, so that a form is filled in after a fresh proof and typed values are not lost (unless
+    the page sat open past the limit). Only requests whose method is in `methods` are checked.
+    Put it below roles_required."""
 
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if current_user.role not in REAUTH_ROLES or password_proved_recently():
+            if (
+                request.method not in methods
+                or current_user.role not in roles
+                or password_proved_recently()
+            ):
                 return view(*args, **kwargs)
             if request.method == "GET":
                 target = request.full_path.rstrip("?")
