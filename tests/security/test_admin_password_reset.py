@@ -102,6 +102,7 @@ def test_until_changed_the_api_answers_password_change_required(app, people):
     response = app.test_client().get("/api/v1/me", headers=headers)
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "password_change_required"
+    assert app.test_client().delete("/api/v1/auth/token", headers=headers).status_code < 300
 
 
 def test_the_change_page_logout_and_static_files_stay_open(app, people):
