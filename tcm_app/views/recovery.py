@@ -260,7 +260,9 @@ def password_proved_recently() -> bool:
     if not isinstance(proved, int | float):
         return False
     age = utc_now() - datetime.fromtimestamp(proved, UTC)
-    return timedelta(0) <= age <= timedelta(minutes=current_app.config["REAUTH_MINUTES"])
+    # A proof "in the future" is a clock step between servers, not a forgery (the session is
+    # signed): it counts as recent.
+    return age <= timedelta(minutes=current_app.config["REAUTH_MINUTES"])
 
 
 def recent_sign_in_required(back=None, roles=REAUTH_ROLES, methods=("GET", "POST")):
@@ -317,6 +319,17 @@ def reauth():
     record_audit("auth.reauth", "user", current_user.id, "login password proved again")
     db.session.commit()
     return redirect(target)
+
+
+@auth_bp.after_request
+def reauth_embeddable_in_our_pages(response):
+    """The prescription editor beside the video call is a same-origin frame; when its proof is
+    stale the frame shows this page, which must therefore be frameable by our own pages."""
+    from tcm_app.app import allow_same_origin_framing
+
+    if request.endpoint == "auth.reauth":
+        return allow_same_origin_framing(response)
+    return response
 
 
 def _minutes() -> int:

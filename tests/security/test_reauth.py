@@ -190,6 +190,14 @@ def test_a_wrong_password_counts_as_a_failed_sign_in(app, world, clock):
     assert reauth_target(client.get(edit)) == edit  # still stale
 
 
+def test_the_editor_beside_the_call_can_show_the_reauth_page_in_its_frame(app, world, clock):
+    client = signed_in(app, world["doctor"])
+    clock.shift(STALE)
+    page = client.get(f"/reauth?next=/herbs/prescriptions/{world['draft_id']}/edit")
+    assert page.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in page.headers["Content-Security-Policy"]
+
+
 @pytest.mark.parametrize(
     "target",
     ["//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"],
