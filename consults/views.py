@@ -31,6 +31,7 @@ from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.labels import choices, error_message, label
 from tcm_app.views.patients import online_doctor_choices, visit_request_form
+from tcm_app.views.recovery import recent_sign_in_required
 
 bp = Blueprint("consults", __name__, url_prefix="/consults")
 PARTICIPANTS = (Role.DOCTOR, Role.PATIENT)
@@ -226,6 +227,7 @@ def _slot_choices(doctor) -> dict:
 
 @bp.route("/<int:encounter_id>/call")
 @roles_required(*PARTICIPANTS)
+@recent_sign_in_required(roles={Role.DOCTOR})
 def call_page(encounter_id: int):
     encounter = _encounter(encounter_id)
     if current_user.role == Role.PATIENT and not booking.waiting_room_open(encounter):
@@ -273,6 +275,9 @@ def room_token(encounter_id: int):
 
 @bp.route("/<int:encounter_id>/start", methods=["POST"])
 @roles_required(Role.DOCTOR)
+@recent_sign_in_required(
+    back=lambda encounter_id: url_for("core.encounter_view", encounter_id=encounter_id)
+)
 def call_start(encounter_id: int):
     encounter = _encounter(encounter_id)
     try:

@@ -28,6 +28,7 @@ from tcm_app.views.errors import form_page_refusal
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.labels import error_message
+from tcm_app.views.recovery import recent_sign_in_required
 
 bp = Blueprint("herbs", __name__, url_prefix="/herbs")
 # The doctor's call page shows the editor beside the video (same-origin frame only).
@@ -135,6 +136,7 @@ def _to_editor(make_draft, back_url: str):
 
 @bp.route("/prescriptions/<int:prescription_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.DOCTOR)
+@recent_sign_in_required(methods=("GET",))  # it holds the sign form; saving a draft is no signature
 def prescription_edit(prescription_id: int):
     prescription = access.visible_prescription(current_user, prescription_id)
     if prescription.status != PrescriptionStatus.DRAFT:
@@ -291,6 +293,9 @@ def render_editor(prescription, form, status=200):
 
 @bp.route("/prescriptions/<int:prescription_id>/sign", methods=["POST"])
 @roles_required(Role.DOCTOR)
+@recent_sign_in_required(
+    back=lambda prescription_id: url_for("herbs.prescription_edit", prescription_id=prescription_id)
+)
 def prescription_sign(prescription_id: int):
     prescription = access.visible_prescription(current_user, prescription_id)
     form = SignForm()
@@ -316,6 +321,7 @@ def prescription_sign(prescription_id: int):
 
 @bp.route("/prescriptions/<int:prescription_id>")
 @roles_required(Role.DOCTOR, Role.PHARMACIST, Role.PATIENT)
+@recent_sign_in_required(roles={Role.PHARMACIST})  # it holds the review form
 def prescription_view(prescription_id: int):
     prescription = access.visible_prescription(current_user, prescription_id)
     return render_view(prescription, ReviewForm(formdata=None))
@@ -348,6 +354,9 @@ def _history(prescription) -> list[Prescription]:
 
 @bp.route("/prescriptions/<int:prescription_id>/review", methods=["POST"])
 @roles_required(Role.PHARMACIST)
+@recent_sign_in_required(
+    back=lambda prescription_id: url_for("herbs.prescription_view", prescription_id=prescription_id)
+)
 def prescription_review(prescription_id: int):
     prescription = access.visible_prescription(current_user, prescription_id)
     form = ReviewForm()

@@ -200,6 +200,7 @@ def register_blueprints(app: Flask) -> None:
     from tcm_app.views import inbox as inbox_views  # noqa: F401
     from tcm_app.views import payments as payment_views  # noqa: F401
     from tcm_app.views.blueprint import auth_bp, core_bp
+    from tcm_app.views.recovery import register_recovery
     from treatments.api import routes as treatment_api  # noqa: F401
     from treatments.views import admin as treatment_admin  # noqa: F401
     from treatments.views import booking_page as treatment_booking_page  # noqa: F401
@@ -208,6 +209,7 @@ def register_blueprints(app: Flask) -> None:
     from treatments.views import staff as treatment_staff  # noqa: F401
     from treatments.views.blueprint import bp as treatments_bp
 
+    register_recovery(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(core_bp)
     app.register_blueprint(api_bp)

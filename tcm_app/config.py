@@ -82,6 +82,10 @@ def default_config(instance_path: str) -> dict:
         "SIGNING_MAX_FAILURES": 5,
         "SIGNING_LOCKOUT_MINUTES": 30,
         "API_TOKEN_HOURS": 12,
+        # Doctors and pharmacists type their login password again before a video consult or a
+        # signature when their last proof is older than this (the person at the screen must be the
+        # doctor): 30 minutes is a common screen-lock time in hospitals, about two consult slots.
+        "REAUTH_MINUTES": 30,
         "UPLOAD_FOLDER": str(Path(instance_path) / "uploads"),
         "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
@@ -145,6 +149,7 @@ ENV_SETTINGS = {
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", json.loads),
     "HOSPITAL_NAME": ("HOSPITAL_NAME", str),
     "API_TOKEN_HOURS": ("API_TOKEN_HOURS", int),
+    "REAUTH_MINUTES": ("REAUTH_MINUTES", int),
     "PRESCRIPTION_VALID_DAYS": ("PRESCRIPTION_VALID_DAYS", int),
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
     "CONSULT_STUN_URLS": ("CONSULT_STUN_URLS", json.loads),
@@ -205,6 +210,21 @@ def validate_everywhere(config) -> None:
     validate_payments(config)
     validate_consult_heartbeat(config)
     validate_lockouts(config)
+    validate_reauth(config)
+
+
+# Re-authentication: at least a minute; at most the session's own lifetime (8 hours), past which
+# the setting would mean nothing.
+REAUTH_LIMITS = (1, 8 * 60)
+
+
+def validate_reauth(config) -> None:
+    value = config.get("REAUTH_MINUTES")
+    low, high = REAUTH_LIMITS
+    if type(value) is not int or not low <= value <= high:
+        raise ConfigError(
+            f"TCM_REAUTH_MINUTES must be a whole number of minutes from {low} to {high}"
+        )
 
 
 ORDER_LIMITS = {

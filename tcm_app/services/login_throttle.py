@@ -74,6 +74,15 @@ def reset(username: str, source: str) -> None:
             row.failures, row.locks, row.locked_until = 0, 0, None
 
 
+def forget(username: str) -> None:
+    """A new password (reset by SMS or by an administrator): every lock on the username ends, from
+    every address, so the owner can sign in with it at once."""
+    for row in db.session.scalars(
+        select(LoginThrottle).where(LoginThrottle.username == _key(username, None)[0])
+    ):
+        row.failures, row.locks, row.locked_until = 0, 0, None
+
+
 def _count(row: LoginThrottle, limit: int, now: datetime) -> Failure:
     if row.updated_at and row.updated_at < now - FORGET_AFTER:
         row.failures, row.locks = 0, 0

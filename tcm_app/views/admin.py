@@ -30,12 +30,13 @@ def staff_form() -> StaffForm:
     return form
 
 
-def render_users(form, status=200):
+def render_users(form, status=200, reset=None):
+    """The accounts page; `reset` carries a temporary password shown on this answer only."""
     users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
     now = utc_now()
     signing_locked = {user.id for user in users if accounts.signing_locked(user, now)}
     return render_template(
-        "admin/users.html", users=users, form=form, signing_locked=signing_locked
+        "admin/users.html", users=users, form=form, signing_locked=signing_locked, reset=reset
     ), status
 
 

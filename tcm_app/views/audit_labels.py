@@ -105,6 +105,14 @@ ACTIONS = {
     "hours_set": _l("Working hours set"),
     "exception_add": _l("Day off or changed hours added"),
     "exception_remove": _l("Day off or changed hours removed"),
+    # Account recovery and re-authentication (tcm_app/services/recovery.py).
+    "auth.password_reset_requested": _l("Password reset code requested"),
+    "auth.password_reset_refused": _l("Password reset not sent"),
+    "auth.password_reset_failed": _l("Password reset code refused"),
+    "auth.password_reset": _l("Password reset by text message"),
+    "auth.reauth": _l("Signed in again before a consult or signature"),
+    "user.password_reset_by_admin": _l("Password reset by an administrator"),
+    "user.temporary_password_replaced": _l("Temporary password replaced"),
 }
 
 OBJECTS = {
