@@ -120,6 +120,15 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals.update(label=label, get_locale=get_locale, patient_age=patient_age)
     app.jinja_env.filters.update(mask_phone=mask_phone, mask_address=mask_address, localdt=localdt)
+    register_hidden_character_display(app)
+
+
+def register_hidden_character_display(app: Flask) -> None:
+    """Hidden characters (U+202E and the like) show as markers on every page: see text_display."""
+    from tcm_app.views.text_display import mark_hidden, visible_controls
+
+    app.jinja_env.finalize = mark_hidden
+    app.jinja_env.filters["visible_controls"] = visible_controls
 
 
 def register_extensions(app: Flask) -> None:
