@@ -410,6 +410,7 @@ def fuzz_operation(operation, client, world: World, role: str, outcome: Outcome)
 
 @pytest.mark.parametrize("role", ROLES)
 def test_fuzzed_requests_get_4xx_json_errors_never_500(app, client, role):
+    assert app.config["MAX_CONTENT_LENGTH"] == MAX_CONTENT_LENGTH  # the oversized body is over it
     world = build_world()
     # Explicit config (no schemathesis.toml discovery); curl lines keep the test credentials.
     config = schemathesis.Config.from_dict({"output": {"sanitization": {"enabled": False}}})
