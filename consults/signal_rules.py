@@ -5,6 +5,8 @@ import json
 import math
 from dataclasses import dataclass, field
 
+from tcm_app.common.text import MAX_JSON_DEPTH, is_storable, json_too_deep, strings_in
+
 MAX_FRAME_BYTES = 16 * 1024
 MAX_SDP_CHARS = 12_000
 MAX_CHAT_CHARS = 1000
@@ -49,12 +51,20 @@ def parse_frame(raw) -> dict:
         raise MessageRefusedError("invalid", "binary frames are not accepted")
     if len(raw.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
         raise MessageRefusedError("too_large", "the message is too large")
+    if json_too_deep(raw, MAX_JSON_DEPTH):  # json.loads recurses: 5,000 levels fit in a frame
+        raise MessageRefusedError("too_deeply_nested", "the message is nested too deeply")
     try:
         message = json.loads(raw)
     except ValueError as exc:
         raise MessageRefusedError("invalid", "the message is not JSON") from exc
     if not isinstance(message, dict) or message.get("type") not in TYPES:
         raise MessageRefusedError("invalid", "unknown message type")
+    # As over HTTP: a NUL cannot be stored, a lone surrogate ("\\ud800") cannot be sent on as
+    # UTF-8. Every string of every message, relayed ones too, keys included.
+    if not all(is_storable(text) for text in strings_in(message)):
+        raise MessageRefusedError(
+            "invalid_characters", "the message contains characters that cannot be stored"
+        )
     _check_fields(message)
     _check_numbers(message)
     return message

@@ -58,9 +58,30 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_input_guard(app: Flask) -> None:
     """Refuse NUL characters and broken Unicode anywhere in a request before a view sees it:
-    PostgreSQL cannot store the one and UTF-8 cannot encode the other (a 500 otherwise)."""
-    from tcm_app.common.errors import ValidationError
-    from tcm_app.common.text import is_storable, unstorable_paths
+    PostgreSQL cannot store the one and UTF-8 cannot encode the other (a 500 otherwise).
+
+    Every JSON body is parsed through `app.json`, which first measures how deeply the raw text
+    nests (without recursion) and refuses more than MAX_JSON_DEPTH levels: the parser, the
+    schemas and the walks behind it recurse, and 5,000 levels used to be a RecursionError."""
+    from flask.json.provider import DefaultJSONProvider
+    from flask_babel import gettext
+
+    from tcm_app.common.errors import TCMError, ValidationError
+    from tcm_app.common.text import MAX_JSON_DEPTH, is_storable, json_too_deep, unstorable_paths
+
+    class DepthLimitedJSONProvider(DefaultJSONProvider):
+        def loads(self, s, **kwargs):
+            if json_too_deep(s, MAX_JSON_DEPTH):
+                # Not a ValueError: get_json(silent=True) must not turn it into "no body".
+                raise TCMError(
+                    gettext(
+                        "The JSON is nested more than %(depth)d levels deep.", depth=MAX_JSON_DEPTH
+                    ),
+                    "too_deeply_nested",
+                )
+            return super().loads(s, **kwargs)
+
+    app.json = DepthLimitedJSONProvider(app)
 
     @app.before_request
     def refuse_unstorable_text():
@@ -106,6 +127,15 @@ def register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.globals.update(label=label, get_locale=get_locale, patient_age=patient_age)
     app.jinja_env.filters.update(mask_phone=mask_phone, mask_address=mask_address, localdt=localdt)
+    register_hidden_character_display(app)
+
+
+def register_hidden_character_display(app: Flask) -> None:
+    """Hidden characters (U+202E and the like) show as markers on every page: see text_display."""
+    from tcm_app.views.text_display import mark_hidden, visible_controls
+
+    app.jinja_env.finalize = mark_hidden
+    app.jinja_env.filters["visible_controls"] = visible_controls
 
 
 def register_extensions(app: Flask) -> None:

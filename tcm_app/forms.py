@@ -22,10 +22,12 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
 )
 from wtforms.widgets import HiddenInput
 
 from tcm_app.common.online_care import Eligibility, TerminationReason
+from tcm_app.common.text import has_hidden_in_name
 from tcm_app.models.accounts import DoctorTitle, Role
 from tcm_app.models.patients import GuardianRelation, PregnancyStatus
 from tcm_app.services.documents import DocumentType
@@ -35,6 +37,15 @@ PHONE = Regexp(r"^1\d{10}$", message=_l("Enter an 11-digit mobile number."))
 ID_NUMBER = Regexp(
     r"^\d{17}[\dXx]$", message=_l("An ID number has 17 digits and a final digit or X.")
 )
+
+
+def visible_name(form, field) -> None:
+    """A name shows as typed: no invisible characters, text-direction controls or line breaks
+    (U+202E would make "张三\u202eabc" read "张三cba" to staff)."""
+    if field.data and has_hidden_in_name(field.data):
+        raise StopValidation(
+            _l("Contains invisible characters or characters that change the text direction.")
+        )
 
 
 class LoginForm(FlaskForm):
@@ -72,17 +83,23 @@ class RegisterForm(FlaskForm):
             )
         ],
     )
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=64)])
+    username = StringField(
+        _l("Username"), validators=[DataRequired(), visible_name, Length(min=3, max=64)]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=128)])
     confirm = PasswordField(
         _l("Repeat password"), validators=[EqualTo("password", message=_l("Passwords differ."))]
     )
-    legal_name = StringField(_l("Legal name"), validators=[DataRequired(), Length(max=64)])
+    legal_name = StringField(
+        _l("Legal name"), validators=[DataRequired(), visible_name, Length(max=64)]
+    )
     id_number = StringField(_l("Resident ID number"), validators=[DataRequired(), ID_NUMBER])
 
 
 class WardForm(FlaskForm):
-    legal_name = StringField(_l("Child's legal name"), validators=[DataRequired(), Length(max=64)])
+    legal_name = StringField(
+        _l("Child's legal name"), validators=[DataRequired(), visible_name, Length(max=64)]
+    )
     id_number = StringField(
         _l("Child's resident ID number"), validators=[DataRequired(), ID_NUMBER]
     )
@@ -95,7 +112,9 @@ class PregnancyForm(FlaskForm):
 
 
 class AddressForm(FlaskForm):
-    recipient = StringField(_l("Recipient"), validators=[DataRequired(), Length(max=64)])
+    recipient = StringField(
+        _l("Recipient"), validators=[DataRequired(), visible_name, Length(max=64)]
+    )
     phone = StringField(_l("Mobile phone"), validators=[DataRequired(), PHONE])
     region = StringField(
         _l("Province / city / district"), validators=[DataRequired(), Length(max=128)]
@@ -169,8 +188,12 @@ class GuardianForm(FlaskForm):
 
 
 class StaffForm(FlaskForm):
-    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=64)])
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=64)])
+    username = StringField(
+        _l("Username"), validators=[DataRequired(), visible_name, Length(min=3, max=64)]
+    )
+    full_name = StringField(
+        _l("Full name"), validators=[DataRequired(), visible_name, Length(max=64)]
+    )
     password = PasswordField(
         _l("Initial password"), validators=[DataRequired(), Length(min=8, max=128)]
     )

@@ -543,6 +543,9 @@
     hangup: function () { finish(); },
     error: function (m) {
       if (m.code === "rate_limited") { chatState.textContent = d.tChatTooFast; }
+      if (m.code === "invalid_characters" || m.code === "too_deeply_nested") {
+        chatState.textContent = d.tChatRefused;
+      }
     },
     pong: function () {},
     ack: acknowledged,
@@ -589,7 +592,7 @@
     var item = document.createElement("li");
     if (String(m.sender.id) === d.userId) { item.className = "mine"; }
     var who = document.createElement("strong");
-    who.textContent = m.sender.name + "：";
+    appendShowingHidden(who, m.sender.name + "：");
     item.appendChild(who);
     if (m.image_url) {
       var img = document.createElement("img");
@@ -597,10 +600,28 @@
       img.alt = "";
       item.appendChild(img);
     } else {
-      item.appendChild(document.createTextNode(m.text));
+      appendShowingHidden(item, m.text);
     }
     chatLog.appendChild(item);
     chatLog.scrollTop = chatLog.scrollHeight;
+  }
+
+  // Invisible characters and direction controls (e.g. U+202E turns the rest of a line around)
+  // are shown as a marker such as ⟨U+202E⟩, as on the server's pages (tcm_app/common/text.py:
+  // controls and format characters, line and paragraph separators; tabs and line breaks stay).
+  var HIDDEN = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+  function appendShowingHidden(parent, text) {
+    var run = "";
+    Array.from(String(text)).forEach(function (ch) {
+      if (!HIDDEN.test(ch) || ch === "\t" || ch === "\n" || ch === "\r") { run += ch; return; }
+      if (run) { parent.appendChild(document.createTextNode(run)); run = ""; }
+      var mark = document.createElement("span");
+      mark.className = "hidden-char";
+      mark.textContent = "\u27e8U+" + ch.codePointAt(0).toString(16).toUpperCase().padStart(4, "0") + "\u27e9";
+      mark.title = d.tHiddenChar;
+      parent.appendChild(mark);
+    });
+    if (run) { parent.appendChild(document.createTextNode(run)); }
   }
 
   document.getElementById("chat-form").addEventListener("submit", function (e) {

@@ -8,6 +8,11 @@ mostly point at real rows (and sign-in at real accounts), so that validation and
 behind it run, not only the 404 of an unknown id; some JSON strings get a character that a client
 can send but a database cannot store. Every 2xx body is checked against its documented schema.
 
+Beyond the schema, hostile input (issue 15): generated strings (body and query) often carry a
+Unicode oddity or are made very long, and every operation, for every role, also gets raw bodies
+nested hundreds to thousands of levels deep (answer: 400 too_deeply_nested) and a body just over
+MAX_CONTENT_LENGTH (answer: 413). The summary counts them, so that they are seen to be sent.
+
 Problems are collected, not raised: the test reports one example per (operation, cause), each
 with a curl line, at the end. The run is deterministic: derandomize=True, and a fixed seed per
 role and operation so that roles do not all get the same inputs. TCM_FUZZ_EXAMPLES=200 explores
@@ -16,6 +21,7 @@ further (minutes instead of seconds).
 
 import json
 import os
+import re
 import traceback
 import zlib
 from dataclasses import dataclass, field
@@ -55,6 +61,29 @@ ROOT = Path(__file__).resolve().parents[2]
 # NUL: PostgreSQL text cannot hold it. A lone surrogate ("\ud800" in JSON): not encodable as UTF-8.
 # The generator keeps to encodable text and rarely puts NUL in an otherwise valid body.
 TROUBLEMAKERS = ("\x00", "\ud800", "\udfff")
+# Storable, but odd: text-direction controls and isolates, zero-width characters and the BOM,
+# C0/C1 controls, line separators, combining marks, astral-plane characters (emoji, CJK extension
+# B), full-width digits, an ideographic space.
+ODDITIES = (
+    "\u202e",
+    "\u2066",
+    "\u2069",
+    "\u061c",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\x1b",
+    "\x85",
+    "\x9b",
+    "\u2028",
+    "e\u0301\u0336",
+    "😀",
+    "👨\u200d👩\u200d👧",
+    "\U00020000",
+    "１２３",
+    "\u3000",
+)
+LONG_TEXT_CHARS = 10_000  # over every field's limit (4,000 at most), well under MAX_CONTENT_LENGTH
 
 
 @dataclass
@@ -182,6 +211,26 @@ def anchor(case, data, world: World) -> None:
         body[name] = body[name][:-1] + data.draw(st.sampled_from(TROUBLEMAKERS), label="char")
 
 
+def make_odd(fields: dict, data, where: str, outcome: "Outcome") -> None:
+    """One time in two, an oddity into one string field; one time in six, every string field
+    made very long (with oddities in it). Counted by kind in the outcome."""
+    texts = sorted(name for name, value in fields.items() if isinstance(value, str))
+    if not texts:
+        return
+    if data.draw(st.integers(0, 1), label=f"odd {where}") == 0:
+        name = data.draw(st.sampled_from(texts), label=f"odd {where} field")
+        odd = data.draw(st.sampled_from(ODDITIES), label="oddity")
+        at = data.draw(st.integers(0, len(fields[name])), label="where")
+        fields[name] = fields[name][:at] + odd + fields[name][at:]
+        outcome.note(f"a Unicode oddity in a {where} string")
+    if data.draw(st.integers(0, 5), label=f"long {where}") == 0:
+        odd = data.draw(st.sampled_from(ODDITIES), label="long oddity")
+        long_text = (("字" + odd) * LONG_TEXT_CHARS)[:LONG_TEXT_CHARS]
+        for name in texts:
+            fields[name] = long_text
+        outcome.note(f"every {where} string {LONG_TEXT_CHARS:,} characters long")
+
+
 def error_body_problem(response) -> str | None:
     """Why a 4xx answer is not the documented JSON error, or None."""
     try:
@@ -225,6 +274,10 @@ class Outcome:
     counts: dict[str, int] = field(default_factory=dict)
     statuses: dict[int, int] = field(default_factory=dict)
     problems: dict[tuple, str] = field(default_factory=dict)
+    hostile: dict[str, int] = field(default_factory=dict)  # by kind of hostile input
+
+    def note(self, kind: str) -> None:
+        self.hostile[kind] = self.hostile.get(kind, 0) + 1
 
     def count(self, label: str, status: int) -> None:
         self.counts[label] = self.counts.get(label, 0) + 1
@@ -267,6 +320,59 @@ def run_case(case, client, world: World, role: str, outcome: Outcome) -> None:
             outcome.problem((label, "schema", status), f"{status} {label} [{role}]:\n{exc}")
 
 
+def _nested_lists(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+def _nested_objects(depth: int) -> bytes:
+    return b'{"a":' * depth + b"1" + b"}" * depth
+
+
+MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+# Sent raw to every operation as every role: (kind, body, the answer expected). Deep bodies are
+# refused before any recursive parser runs; an oversized one before it is read.
+HOSTILE_BODIES = (
+    ("lists nested 600 deep", _nested_lists(600), (400, "too_deeply_nested")),
+    ("lists nested 5,000 deep", _nested_lists(5000), (400, "too_deeply_nested")),
+    ("objects nested 3,000 deep", _nested_objects(3000), (400, "too_deeply_nested")),
+    (
+        "a field nested 1,000 deep",
+        b'{"username": ' + _nested_lists(1000) + b', "text": "\\u202e"}',
+        (400, "too_deeply_nested"),
+    ),
+    (
+        "a body of 12 MB + 1 byte",
+        b'{"note": "' + b"x" * (MAX_CONTENT_LENGTH - 11) + b'"}',
+        (413, None),
+    ),
+)
+
+
+def send_hostile_bodies(operation, client, world: World, role: str, outcome: Outcome) -> None:
+    """Each of HOSTILE_BODIES to the operation (path ids set to 1), with the role's token."""
+    path = re.sub(r"\{[^}/]+\}", "1", operation.full_path)
+    headers = {**world.headers.get(role, {}), "Content-Type": "application/json"}
+    for kind, body, (status, code) in HOSTILE_BODIES:
+        outcome.note(kind)
+        label = operation.label
+        reproduce = f"{operation.method.upper()} {path} with {kind}"
+        try:
+            response = client.open(
+                path, method=operation.method.upper(), data=body, headers=headers
+            )
+        except Exception as exc:  # an exception the app lets escape is a 500 for the client
+            outcome.count(label, 500)
+            outcome.problem((label, kind), f"500 {reproduce} [{role}]: {type(exc).__name__}")
+            continue
+        outcome.count(label, response.status_code)
+        answered = response.json.get("error", {}).get("code") if response.is_json else None
+        if response.status_code != status or (code and answered != code):
+            outcome.problem(
+                (label, kind),
+                f"{response.status_code} {answered} {reproduce} [{role}], expected {status} {code}",
+            )
+
+
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES_PER_OPERATION,
     derandomize=True,
@@ -294,6 +400,9 @@ def fuzz_operation(operation, client, world: World, role: str, outcome: Outcome)
     @given(case=st.one_of(strategies), data=st.data())
     def fuzz(case, data):
         anchor(case, data, world)
+        make_odd(case.query or {}, data, "query", outcome)
+        if case.media_type == "application/json" and isinstance(case.body, dict):
+            make_odd(case.body, data, "body", outcome)
         run_case(case, client, world, role, outcome)
 
     fuzz()
@@ -301,6 +410,7 @@ def fuzz_operation(operation, client, world: World, role: str, outcome: Outcome)
 
 @pytest.mark.parametrize("role", ROLES)
 def test_fuzzed_requests_get_4xx_json_errors_never_500(app, client, role):
+    assert app.config["MAX_CONTENT_LENGTH"] == MAX_CONTENT_LENGTH  # the oversized body is over it
     world = build_world()
     # Explicit config (no schemathesis.toml discovery); curl lines keep the test credentials.
     config = schemathesis.Config.from_dict({"output": {"sanitization": {"enabled": False}}})
@@ -309,12 +419,20 @@ def test_fuzzed_requests_get_4xx_json_errors_never_500(app, client, role):
     outcome = Outcome()
     for operation in operations:
         fuzz_operation(operation, client, world, role, outcome)
+        send_hostile_bodies(operation, client, world, role, outcome)
 
     statuses = dict(sorted(outcome.statuses.items()))
     print(f"\n[{role}] {sum(outcome.counts.values())} cases, by status {statuses}")
     for label, count in sorted(outcome.counts.items()):
         print(f"  {count:4d}  {label}")
+    print("  of which hostile input:")
+    for kind, count in sorted(outcome.hostile.items()):
+        print(f"  {count:4d}  {kind}")
     assert set(outcome.counts) == {operation.label for operation in operations}
+    for kind, _, _ in HOSTILE_BODIES:
+        assert outcome.hostile.get(kind) == len(operations), kind
+    assert any(kind.startswith("a Unicode oddity") for kind in outcome.hostile)
+    assert any(kind.startswith("every body string") for kind in outcome.hostile)
     if outcome.problems:
         report = "\n\n".join(outcome.problems.values())
         pytest.fail(f"{len(outcome.problems)} problem(s) as {role}:\n\n{report}", pytrace=False)
