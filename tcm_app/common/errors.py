@@ -22,7 +22,7 @@ class TCMError(Exception):
         if code:
             self.code = code
         self.fields = fields or {}
-        self.params = params or {}  # values a translated message shows (an image's size, a lock's end)
+        self.params = params or {}  # values a translated message shows (a size, a lock time)
         self.audit: dict | None = None
         self.keeps_changes = False
 

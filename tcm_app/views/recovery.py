@@ -22,7 +22,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, user_logged_in
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -90,29 +89,17 @@ def _show_errors(form, exc: TCMError) -> None:
     apply_errors(form, exc)
 
 
-def no_store(page):
-    """Pages that carry a password or a code must not be kept by the browser or a proxy."""
-    body, status = page if isinstance(page, tuple) else (page, 200)
-    response = current_app.make_response((body, status))
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 # --- 忘记密码 (patients) ----------------------------------------------------------------------
 
 
 def render_reset(form, status=200, step="ask"):
-    return no_store(
-        (
-            render_template(
-                "auth/forgot_password.html",
-                form=form,
-                step=step,
-                code_minutes=phone_codes.setting("PHONE_CODE_MINUTES"),
-            ),
-            status,
-        )
+    page = render_template(
+        "auth/forgot_password.html",
+        form=form,
+        step=step,
+        code_minutes=phone_codes.setting("PHONE_CODE_MINUTES"),
     )
+    return page, status
 
 
 @auth_bp.route("/password/forgot", methods=["GET", "POST"])
@@ -177,7 +164,8 @@ def admin_reset_password(user_id: int):
         flash_error(exc)
         return redirect(url_for("core.admin_users"))
     db.session.commit()
-    return no_store(render_users(staff_form(), reset={"user": user, "temporary": temporary}))
+    # Never cached: every answer is no-store (register_security_headers).
+    return render_users(staff_form(), reset={"user": user, "temporary": temporary})
 
 
 @auth_bp.route("/password/change", methods=["GET", "POST"])
@@ -189,14 +177,14 @@ def change_temporary_password():
     form = NewPasswordForm()
     if not form.validate_on_submit():
         page = render_template("auth/change_password.html", form=form)
-        return no_store((page, 400 if form.errors else 200))
+        return page, 400 if form.errors else 200
     user = db.session.get(User, current_user.id)
     try:
         recovery.replace_temporary_password(user, form.password.data)
     except TCMError as exc:
         db.session.rollback()
         _show_errors(form, exc)
-        return no_store((render_template("auth/change_password.html", form=form), exc.status))
+        return render_template("auth/change_password.html", form=form), exc.status
     db.session.commit()
     login_user(user)  # the session token rotated: this session goes on under the new one
     flash(_("Your new password is set."), "success")
@@ -296,7 +284,7 @@ def reauth():
     target = safe_next(form.next.data) or url_for("core.index")
     if not form.validate_on_submit():
         page = render_template("auth/reauth.html", form=form, minutes=_minutes())
-        return no_store((page, 400 if form.errors else 200))
+        return page, 400 if form.errors else 200
     try:
         authenticate(current_user.username, form.password.data, request.remote_addr)
     except AuthenticationError as exc:
@@ -307,7 +295,7 @@ def reauth():
             else _("The password is wrong.")
         )
         page = render_template("auth/reauth.html", form=form, minutes=_minutes())
-        return no_store((page, 401))
+        return page, 401
     remember_password_proof()
     record_audit("auth.reauth", "user", current_user.id, "login password proved again")
     db.session.commit()

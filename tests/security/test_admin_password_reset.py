@@ -74,6 +74,16 @@ def test_a_reset_ends_every_session_and_token_and_is_audited(app, people):
     assert sign_in(app, pharmacist.username, PASSWORD)[1].status_code == 401  # old one is gone
 
 
+def test_a_reset_ends_the_sign_in_lock_on_the_username(app, people):
+    admin, pharmacist = people
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        sign_in(app, pharmacist.username, "wrong-guess-1")
+    assert "分钟后再试" in sign_in(app, pharmacist.username, PASSWORD)[1].get_data(as_text=True)
+
+    temporary = admin_resets(app, admin, pharmacist)
+    assert sign_in(app, pharmacist.username, temporary)[1].status_code == 302
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -109,6 +109,18 @@ def test_a_patient_resets_with_the_code_and_every_other_session_ends(app, client
     ]
 
 
+def test_a_reset_ends_the_sign_in_lock_she_ran_into(app, client, sms, patient):
+    user = patient.user
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        client.post("/login", data={"username": user.username, "password": "wrong-guess-1"})
+    locked = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert locked.status_code == 401 and "分钟后再试" in locked.get_data(as_text=True)
+
+    ask(client, user.username)
+    assert reset(client, user.username, code_in(sms)).status_code == 302
+    login(client, user, NEW_PASSWORD)  # from the same address, at once
+
+
 def test_the_reset_code_is_not_a_registration_code(app, client, sms, patient):
     ask(client, patient.user.username)
     with pytest.raises(ValidationError):
