@@ -1,5 +1,6 @@
 """The application factory: create_app(test_config=None) wires extensions, views, CLI."""
 
+import logging
 import os
 from pathlib import Path
 
@@ -44,6 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     load_config(app, test_config)
+    # INFO, not Python's default WARNING: the log sender's messages (the demo's SMS codes) and
+    # the worker's notes must reach the server log.
+    if app.logger.level == logging.NOTSET:
+        app.logger.setLevel(logging.INFO)
     app.url_map.converters["int"] = DatabaseIdConverter
     register_extensions(app)
     register_blueprints(app)

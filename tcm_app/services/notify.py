@@ -5,6 +5,8 @@ from typing import Protocol
 
 from flask import current_app
 
+from tcm_app.common.masking import mask_phone
+
 
 class Sender(Protocol):
     name: str
@@ -17,7 +19,10 @@ class LogSender:
     name = "log"
 
     def send(self, user, message: str) -> str:
-        current_app.logger.info("notify user %s: %s", user.id, message)
+        # Someone not yet registered is known by a phone only (masked, as everywhere else).
+        phone = getattr(user, "phone", None)
+        recipient = f"user {user.id}" if user.id is not None else f"phone {mask_phone(phone)}"
+        current_app.logger.info("notify %s: %s", recipient, message)
         return "logged"
 
 

@@ -43,6 +43,14 @@ def test_the_code_is_sent_by_sms_and_only_its_digest_is_kept(app, client, sms):
     assert row.expires_at - row.created_at == timedelta(minutes=5)
 
 
+def test_without_an_sms_gateway_the_code_reaches_the_server_log(app, client, caplog):
+    """`make run` has no gateway: whoever tries registration reads the code in the server log."""
+    app.config["SMS_SENDERS"] = []
+    client.post("/register/code", data={"phone": PHONE})
+    logged = [r.getMessage() for r in caplog.records if "验证码是" in r.getMessage()]
+    assert len(logged) == 1 and "phone 137****1111" in logged[0]
+
+
 def test_registration_records_both_consents_with_version_and_time(app, client, sms):
     code = ask_code(client, sms)
     response = client.post("/register", data=registration(code=code))
