@@ -34,7 +34,7 @@ def test_a_doctor_signed_in_long_ago_proves_her_password_before_the_consult(
         desk.goto(visit)
         desk.get_by_role("button", name="开始视频问诊").click()
         expect(desk.get_by_role("heading", level=1)).to_have_text("请再次输入登录密码")
-        expect(desk.locator("main")).to_contain_text("您上次登录已超过30分钟")
+        expect(desk.locator("main")).to_contain_text("您上次验证密码已超过30分钟")
         expect(desk.get_by_role("alert").first).to_contain_text("操作尚未执行")
 
         desk.get_by_label("登录密码").fill("not-my-password-1")
