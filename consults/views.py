@@ -310,7 +310,11 @@ def chat_image_upload(encounter_id: int):
     upload = request.files.get("image")
     if upload is None:
         raise ValidationError("choose an image", fields={"image": ["required"]})
-    message = calls.add_chat_image(encounter, current_user, upload.read())
+    try:
+        message = calls.add_chat_image(encounter, current_user, upload.read())
+    except TCMError as exc:  # the call page shows the message as it is: in the page's language
+        exc.message = error_message(exc.code, exc.message, exc.params)
+        raise
     db.session.commit()
     payload = signaling.chat_json(message)
     signaling.hub().publish(encounter_id, payload)

@@ -636,10 +636,17 @@
     if (image.files && image.files[0]) {
       var body = new FormData();
       body.append("image", image.files[0]);
+      // A refused image (too large, not a picture) is said under the chat, in the page's
+      // language; the file stays chosen so that nothing seems to have been sent.
       fetch(d.chatUploadUrl, {method: "POST", body: body, credentials: "same-origin",
-                              headers: {"X-CSRFToken": d.csrf}})
-        .then(function () { image.value = ""; })
-        .catch(function () {});
+                              headers: {"X-CSRFToken": d.csrf, "Accept": "application/json"}})
+        .then(function (r) {
+          if (r.ok) { image.value = ""; chatState.textContent = ""; return; }
+          return r.json().then(function (data) {
+            chatState.textContent = data.error ? data.error.message : d.tChatImageFailed;
+          });
+        })
+        .catch(function () { chatState.textContent = d.tChatImageFailed; });
     }
   });
 

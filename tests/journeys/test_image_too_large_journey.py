@@ -6,10 +6,18 @@ stored; the page stays usable."""
 import re
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
+from consults.models import ChatMessage
 from tcm_app.extensions import db
 from tcm_app.models.encounters import ClinicalDocument
-from tests.factories import PASSWORD, create_doctor, create_encounter, create_patient
+from tests.factories import (
+    PASSWORD,
+    create_doctor,
+    create_encounter,
+    create_patient,
+    create_prescribable_encounter,
+)
 from tests.journeys.conftest import sign_in
 from tests.security.test_image_bombs import zero_png
 
@@ -50,3 +58,26 @@ def test_a_picture_too_large_is_refused_next_to_the_file(
     assert "图片过大" in result.inner_text() and "30000×30000" in result.inner_text()
 
     assert db.session.scalar(sa.select(sa.func.count(ClinicalDocument.id))) == 0
+
+
+def test_a_picture_too_large_for_the_consult_chat_is_refused_in_the_call(
+    app, live_server, person, watcher, tmp_path
+):
+    """In the call, the patient sends a picture through the chat: she reads why it was not sent."""
+    bomb = tmp_path / "photo.png"
+    bomb.write_bytes(zero_png(30000, 30000))
+    encounter = create_prescribable_encounter()
+    patient_login, encounter_id = encounter.patient.user.username, encounter.id
+    db.session.commit()
+    db.session.remove()
+    watcher.expect("status of 422")
+
+    phone = person("patient", phone=True)
+    sign_in(phone, live_server, patient_login, PASSWORD)
+    phone.goto(f"{live_server}/consults/{encounter_id}/call")
+    phone.locator("#chat-image").set_input_files(str(bomb))
+    phone.locator("#chat-form").get_by_role("button", name="发送").click()
+    state = phone.locator("#chat-state")
+    expect(state).to_contain_text("图片过大：30000×30000 像素")
+    assert phone.locator("#chat-image").input_value().endswith("photo.png")  # still chosen
+    assert db.session.scalar(sa.select(sa.func.count(ChatMessage.id))) == 0
