@@ -57,6 +57,10 @@ def test_patient_books_a_video_consult_and_both_open_the_call(app, live_server, 
         waiting.get_by_role("button", name="开始视频问诊").click()
         desk.wait_for_url(re.compile(r"/consults/\d+/call$"))
         assert "王丽" in desk.get_by_role("complementary").inner_text()
+        # Both leave the call while the clock is frozen: a heartbeat reaching the server back at
+        # today's date would find this morning's call months old (400).
+        desk.close()
+        phone.close()
 
 
 def publish_wednesday_mornings(page) -> None:
