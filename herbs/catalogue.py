@@ -40,6 +40,9 @@ MAX_LENGTHS = {
     "pinyin": 120,
 }
 MAX_ALIAS_LENGTH = 32
+# Editions a row may say it was checked against (`checked_against`; else the file's `pharmacopoeia`).
+# ChP 2025 is in force since 2025-10-01; a row says 2025 only once someone checked it against 2025.
+PHARMACOPOEIA_EDITIONS = ("中华人民共和国药典 2020年版 一部", "中华人民共和国药典 2025年版 一部")
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,7 @@ def _parse_row(where, row, edition, by_code, problems) -> Herb | None:
         for key in INHERITED:
             values.setdefault(key, base.get(key))
     _check_row(where, values, problems)
+    edition = _checked_against(where, row, edition, problems)
     low, high = _dose_range(where, values.get("dose_g"), problems)
     return Herb(
         code=values["code"],
@@ -183,6 +187,18 @@ def _check_row(where: str, values: dict, problems: CatalogueProblems) -> None:
             problems.add(where, f"{key} is longer than {limit} characters")
     if any(len(alias) > MAX_ALIAS_LENGTH for alias in values.get("aliases") or ()):
         problems.add(where, f"an alias is longer than {MAX_ALIAS_LENGTH} characters")
+
+
+def _checked_against(where, row: dict, file_edition: str, problems) -> str:
+    """The edition this row was checked against: its own `checked_against` (never inherited by a
+    processed form: each row is checked on its own), else the file's `pharmacopoeia`."""
+    edition = row.get("checked_against")
+    if edition is None:
+        return file_edition
+    if edition not in PHARMACOPOEIA_EDITIONS:
+        problems.add(where, f"checked_against must be one of {', '.join(PHARMACOPOEIA_EDITIONS)}")
+        return file_edition
+    return edition
 
 
 def _dose_range(where, dose, problems) -> tuple[Decimal | None, Decimal | None]:

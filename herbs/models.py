@@ -82,6 +82,14 @@ class FormulaTemplate(db.Model):
         order_by="FormulaTemplateLine.position", cascade="all, delete-orphan"
     )
 
+    @property
+    def herb_lines(self) -> list["FormulaTemplateLine"]:
+        return [line for line in self.lines if not line.is_adjuvant]
+
+    @property
+    def adjuvant_lines(self) -> list["FormulaTemplateLine"]:
+        return [line for line in self.lines if line.is_adjuvant]
+
 
 class FormulaTemplateLine(db.Model):
     __tablename__ = "formula_template_lines"
@@ -96,6 +104,12 @@ class FormulaTemplateLine(db.Model):
     method: Mapped[str | None] = mapped_column(String(8))
 
     herb = relationship("HerbRecord")
+
+    @property
+    def is_adjuvant(self) -> bool:
+        """A line of the formula that is not a catalogue herb (白酒 in 瓜蒌薤白半夏汤): the importer
+        resolves every herb line to a herb row, so a line without one is an adjuvant by construction."""
+        return self.herb_id is None
 
 
 class PrescriptionStatus(StrEnum):

@@ -201,8 +201,8 @@ def _form_from_draft(prescription) -> PrescriptionForm:
         template_id=template.id if template else prescription.template_id,
     )
     if template is not None:
-        form.usage.data = template.usage or form.usage.data
-        for line in template.lines:
+        form.usage.data = _template_usage(template, form.usage.data)
+        for line in template.herb_lines:
             dose = f"{line.dose_g:g}" if line.dose_g else ""
             _append_row(form, line.herb_name, dose, line.method, line.original or "", True)
     else:
@@ -210,6 +210,16 @@ def _form_from_draft(prescription) -> PrescriptionForm:
             _append_row(form, line.written_name, f"{line.dose_g:g}", line.method)
     _append_blank_rows(form, max(EDITOR_ROWS - len(form.lines), 2))
     return form
+
+
+def _template_usage(template, current: str | None) -> str:
+    """The template's usage (else the draft's) plus the formula's adjuvant lines (白酒 一斗): they
+    are not herbs, so the usage text carries them to the signed prescription and the decoction room."""
+    usage = template.usage or current or ""
+    adjuvants = formulas.adjuvant_text(template)
+    if not adjuvants:
+        return usage
+    return "；".join(filter(None, [usage, _("Adjuvant (not a herb): %(lines)s", lines=adjuvants)]))
 
 
 def _requested_template():

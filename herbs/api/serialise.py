@@ -48,6 +48,7 @@ def template_json(template) -> dict:
         "source": template.source,
         "lines": [
             {
+                "kind": "adjuvant" if line.is_adjuvant else "herb",  # adjuvant: not a herb (白酒)
                 "herb": line.herb_name,
                 "herb_id": line.herb_id,
                 "original": line.original,

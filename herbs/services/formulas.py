@@ -65,6 +65,9 @@ def _fill(template: FormulaTemplate, row: dict, kind: str, source: str) -> None:
 def _lines(row: dict, catalogue, problems: list[str]) -> list[FormulaTemplateLine]:
     lines = []
     for position, line in enumerate(row.get("lines") or []):
+        if line.get("adjuvant"):
+            lines.append(_adjuvant_line(position, line))
+            continue
         herb = catalogue.index.resolve(line["herb"])
         if herb is None:
             problems.append(f"{row['name']}: {line['herb']}")
@@ -80,6 +83,24 @@ def _lines(row: dict, catalogue, problems: list[str]) -> list[FormulaTemplateLin
             )
         )
     return lines
+
+
+def _adjuvant_line(position: int, line: dict) -> FormulaTemplateLine:
+    """白酒 in 瓜蒌薤白半夏汤: part of the formula but not a 饮片. It has no herb, so the editor carries
+    it as text into the usage instead of a herb row (never checked as an unknown herb)."""
+    return FormulaTemplateLine(
+        position=position,
+        herb_name=line["adjuvant"],
+        herb_id=None,
+        original=line.get("original"),
+        dose_g=None,
+        method=None,
+    )
+
+
+def adjuvant_text(template: FormulaTemplate) -> str:
+    """The adjuvant lines as one phrase for the usage text ("白酒 一斗"), empty when there are none."""
+    return "；".join(line.original or line.herb_name for line in template.adjuvant_lines)
 
 
 def search_templates(query: str = "", kind: str | None = None, limit: int = 50):
