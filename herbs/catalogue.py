@@ -40,8 +40,8 @@ MAX_LENGTHS = {
     "pinyin": 120,
 }
 MAX_ALIAS_LENGTH = 32
-# Editions a row may say it was checked against (`checked_against`; else the file's `pharmacopoeia`).
-# ChP 2025 is in force since 2025-10-01; a row says 2025 only once someone checked it against 2025.
+# Editions a row may claim in `checked_against` (else it has the file's `pharmacopoeia`).
+# ChP 2025 is in force since 2025-10-01; a row says 2025 only once it was checked against 2025.
 PHARMACOPOEIA_EDITIONS = ("中华人民共和国药典 2020年版 一部", "中华人民共和国药典 2025年版 一部")
 
 

@@ -107,8 +107,8 @@ class FormulaTemplateLine(db.Model):
 
     @property
     def is_adjuvant(self) -> bool:
-        """A line of the formula that is not a catalogue herb (白酒 in 瓜蒌薤白半夏汤): the importer
-        resolves every herb line to a herb row, so a line without one is an adjuvant by construction."""
+        """A line of the formula that is not a catalogue herb (白酒 in 瓜蒌薤白半夏汤): the
+        importer resolves every herb line to a herb row, so a line without one is an adjuvant."""
         return self.herb_id is None
 
 

@@ -213,8 +213,8 @@ def _form_from_draft(prescription) -> PrescriptionForm:
 
 
 def _template_usage(template, current: str | None) -> str:
-    """The template's usage (else the draft's) plus the formula's adjuvant lines (白酒 一斗): they
-    are not herbs, so the usage text carries them to the signed prescription and the decoction room."""
+    """The template's usage (else the draft's) plus the formula's adjuvant lines (白酒 一斗):
+    not herbs, so the usage text carries them to the signed prescription and the decoction room."""
     usage = template.usage or current or ""
     adjuvants = formulas.adjuvant_text(template)
     if not adjuvants:

@@ -86,8 +86,8 @@ def _lines(row: dict, catalogue, problems: list[str]) -> list[FormulaTemplateLin
 
 
 def _adjuvant_line(position: int, line: dict) -> FormulaTemplateLine:
-    """白酒 in 瓜蒌薤白半夏汤: part of the formula but not a 饮片. It has no herb, so the editor carries
-    it as text into the usage instead of a herb row (never checked as an unknown herb)."""
+    """白酒 in 瓜蒌薤白半夏汤: part of the formula but not a 饮片. It has no herb, so the editor
+    carries it as text into the usage instead of a herb row (never checked as an unknown herb)."""
     return FormulaTemplateLine(
         position=position,
         herb_name=line["adjuvant"],
@@ -99,7 +99,7 @@ def _adjuvant_line(position: int, line: dict) -> FormulaTemplateLine:
 
 
 def adjuvant_text(template: FormulaTemplate) -> str:
-    """The adjuvant lines as one phrase for the usage text ("白酒 一斗"), empty when there are none."""
+    """The adjuvant lines as one phrase for the usage text ("白酒 一斗"); empty if none."""
     return "；".join(line.original or line.herb_name for line in template.adjuvant_lines)
 
 

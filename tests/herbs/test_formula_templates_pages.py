@@ -28,7 +28,9 @@ def template_named(name: str) -> FormulaTemplate:
 def new_draft(client, encounter) -> Prescription:
     login(client, encounter.doctor)
     client.post(f"/herbs/encounters/{encounter.id}/prescriptions")
-    return db.session.scalar(sa.select(Prescription).where(Prescription.encounter_id == encounter.id))
+    return db.session.scalar(
+        sa.select(Prescription).where(Prescription.encounter_id == encounter.id)
+    )
 
 
 def usage_shown(page: str) -> str:

@@ -17,7 +17,9 @@ def open_draft():
     return names
 
 
-def test_picking_gualou_xiebai_banxia_tang_shows_and_keeps_the_bai_jiu_line(app, live_server, person):
+def test_picking_gualou_xiebai_banxia_tang_shows_and_keeps_the_bai_jiu_line(
+    app, live_server, person
+):
     draft_id, doctor_name = open_draft()
     doctor = person("doctor")
     sign_in(doctor, live_server, doctor_name, PASSWORD)
