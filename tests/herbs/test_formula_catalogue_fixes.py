@@ -7,8 +7,9 @@ Sources (cited in the data file too):
   `officialClassicFormulas`, `catalogBatch` 古代经典名方目录（第一批） (built from
   古代经典名方（第一批、第二批汉族医药、第二批儿科部分）汇总-20241210.xlsx).
   The pages corpus held no copy of the list.
-- 《金匮要略·中风历节病脉证并治第五》 桂枝芍药知母汤方 "附子二枚（炮）" (Wikisource text,
-  as quoted in a public test of a 金匮 parser).
+- The books themselves: GitHub xiaopangxia/TCM-Ancient-Books (076-普济本事方.txt 竹茹汤,
+  499-金匮要略方论.txt 桂枝芍药知母汤 and 栝蒌薤白半夏汤, 522-温疫论.txt 达原饮, 614-脾胃论.txt
+  升阳益胃汤; GB18030 text). The Wikisource 金匮 reads 附子二枚 for 桂枝芍药知母汤: a variant.
 """
 
 from pathlib import Path
@@ -170,7 +171,18 @@ def test_questioned_formulas_are_on_the_2018_list(formula):
         ),
         pytest.param("竹茹汤", "大枣", "枣 一个", id="竹茹汤 carries the 枣 its preparation adds"),
         pytest.param("瓜蒌薤白半夏汤", "白酒", "白酒 一斗", id="瓜蒌薤白半夏汤 carries 白酒"),
-        pytest.param("桂枝芍药知母汤", "附子", "二枚（炮）", id="桂枝芍药知母汤: 附子 is 二枚"),
+        pytest.param(
+            "桂枝芍药知母汤",
+            "附子",
+            "二两（炮）",
+            id="桂枝芍药知母汤 附子 stays 二两 as the list and 金匮 write it (variant 二枚)",
+        ),
+        pytest.param(
+            "升阳益胃汤",
+            "黄连",
+            "二钱",
+            id="升阳益胃汤 黄连 stays 二钱 as 《脾胃论》 and the list write it (not 一钱)",
+        ),
         pytest.param("一贯煎", "北沙参", "一钱五分", id="一贯煎 北沙参 一钱五分"),
         pytest.param("一贯煎", "麦冬", "一钱五分", id="一贯煎 麦冬 一钱五分"),
         pytest.param("一贯煎", "当归", "一钱五分", id="一贯煎 当归 一钱五分"),
