@@ -47,7 +47,9 @@ FIRST_CASES = [
 ]
 
 
-@pytest.mark.parametrize("query,first", [c[1:] for c in FIRST_CASES], ids=[c[0] for c in FIRST_CASES])
+@pytest.mark.parametrize(
+    "query,first", [c[1:] for c in FIRST_CASES], ids=[c[0] for c in FIRST_CASES]
+)
 def test_search_puts_the_herb_meant_first(client, doctor_headers, query, first):
     found = names(client.get(f"{API}/herbs", query_string={"q": query}, headers=doctor_headers))
     assert found[:1] == [first], found[:5]

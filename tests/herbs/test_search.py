@@ -20,8 +20,11 @@ def names(query, prescribed=None, limit=12):
 
 
 RANKING_CASES = [
-    ("huangqi is 黄芪's full pinyin: 黄芪 first, 黄芩 (qi is only the start of qin) after",
-     "huangqi", ["黄芪", "黄芩"]),
+    (
+        "huangqi is 黄芪's full pinyin: 黄芪 first, 黄芩 (qi is only the start of qin) after",
+        "huangqi",
+        ["黄芪", "黄芩"],
+    ),
     ("fbx: 法半夏 (半夏 in 17 of the 2018 formulas) before 粉萆薢", "fbx", ["法半夏", "粉萆薢"]),
     ("the Chinese name 黄芪 finds 黄芪 first", "黄芪", ["黄芪"]),
     ("the Chinese name 黄芩 finds 黄芩 first, then its processed forms", "黄芩", ["黄芩"]),
@@ -76,18 +79,29 @@ def test_two_letters_wrong_is_not_a_typo_match():
 
 def test_short_queries_are_not_typo_matched():
     # Two or three letters are initials or the start of a syllable: a typo there matches too much.
-    assert names("gx") == [name for name in names("gx") if name]  # no crash
     index = search_index_for(HERBS, {}, COMMONNESS)
     assert all(hit.rank not in (TYPO_NAME, TYPO_ALIAS) for hit in index.search("gca", 50))
 
 
 CLINIC_CASES = [
-    ("a herb the clinic prescribes more wins a tie: fbx with 粉萆薢 prescribed 5 times",
-     "fbx", {"fenbixie": 5}, "粉萆薢"),
-    ("clinic history never beats an exact match: huangqi with 黄芩 prescribed 100 times",
-     "huangqi", {"huangqin": 100}, "黄芪"),
-    ("clinic history orders the hq herbs: 红芪 prescribed twice comes first",
-     "hq", {"hongqi": 2}, "红芪"),
+    (
+        "a herb the clinic prescribes more wins a tie: fbx with 粉萆薢 prescribed 5 times",
+        "fbx",
+        {"fenbixie": 5},
+        "粉萆薢",
+    ),
+    (
+        "clinic history never beats an exact match: huangqi with 黄芩 prescribed 100 times",
+        "huangqi",
+        {"huangqin": 100},
+        "黄芪",
+    ),
+    (
+        "clinic history orders the hq herbs: 红芪 prescribed twice comes first",
+        "hq",
+        {"hongqi": 2},
+        "红芪",
+    ),
 ]
 
 
@@ -110,7 +124,9 @@ EDIT_CASES = [
 ]
 
 
-@pytest.mark.parametrize("a,b,expected", [c[1:] for c in EDIT_CASES], ids=[c[0] for c in EDIT_CASES])
+@pytest.mark.parametrize(
+    "a,b,expected", [c[1:] for c in EDIT_CASES], ids=[c[0] for c in EDIT_CASES]
+)
 def test_within_one_edit_is_damerau_levenshtein_distance_one(a, b, expected):
     assert within_one_edit(a, b) is expected
     assert within_one_edit(b, a) is expected
