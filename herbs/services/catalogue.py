@@ -3,6 +3,7 @@ index (names, rules, search) that the safety checker and the search use, rebuilt
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -14,6 +15,7 @@ from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 
 from herbs.catalogue import CatalogueIndex, Herb, parse_documents
+from herbs.lookalikes import EMPTY, LookalikeBook, build_lookalikes
 from herbs.models import HerbRecord, Prescription, PrescriptionLine
 from herbs.safety import RuleBook, build_rule_book
 from herbs.search import SearchEntry, SearchIndex, tie_break
@@ -30,6 +32,7 @@ class Catalogue:
     rules: RuleBook
     search: SearchIndex
     records_by_code: dict[str, int]  # herb code -> database id
+    lookalikes: LookalikeBook = EMPTY
     search_day: date | None = None  # the clinic day whose prescribing counts order the search
 
 
@@ -122,6 +125,8 @@ def herb_from_record(record: HerbRecord, base_code: str | None) -> Herb:
     )
 
 
+logger = logging.getLogger(__name__)
+
 # Per database: (stamp of the herb table, the catalogue, when the stamp was last read).
 _cache: dict[str, tuple[tuple, Catalogue, float]] = {}
 _cache_lock = threading.Lock()
@@ -166,7 +171,10 @@ def _build_catalogue() -> Catalogue:
     index = CatalogueIndex(herbs)
     rules, _unresolved = build_rule_book(read_yaml_file("rules.yaml"), index)
     search = SearchIndex(_search_entries(herbs), {})  # ordered by current_catalogue
-    return Catalogue(index, rules, search, {r.code: r.id for r in records})
+    lookalikes, problems = build_lookalikes(read_yaml_file("lookalikes.yaml"), index)
+    for problem in problems:  # a bad pair is left out; the data-file test fails on it in CI
+        logger.warning("lookalikes.yaml: %s", problem)
+    return Catalogue(index, rules, search, {r.code: r.id for r in records}, lookalikes)
 
 
 def search_index_for(
