@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from herbs.catalogue import CatalogueIndex, Herb, parse_documents
 from herbs.lookalikes import EMPTY, LookalikeBook, build_lookalikes
-from herbs.models import HerbRecord, Prescription, PrescriptionLine
+from herbs.models import FormulaTemplateLine, HerbRecord, Prescription, PrescriptionLine
 from herbs.safety import RuleBook, build_rule_book
 from herbs.search import SearchEntry, SearchIndex, tie_break
 from herbs.services.data_files import read_yaml_file, read_yaml_folder
@@ -156,7 +156,10 @@ def current_catalogue() -> Catalogue:
     today = clinic_today()
     if catalogue.search_day != today:
         order = search_order(
-            catalogue.index.herbs, _prescribed_counts(catalogue), load_commonness()
+            catalogue.index.herbs,
+            _prescribed_counts(catalogue),
+            load_commonness(),
+            _template_counts(catalogue),
         )
         catalogue = replace(catalogue, search=catalogue.search.reordered(order), search_day=today)
     with _cache_lock:
@@ -178,17 +181,35 @@ def _build_catalogue() -> Catalogue:
 
 
 def search_index_for(
-    herbs: list[Herb], prescribed: dict[str, int], commonness: dict[str, int]
+    herbs: list[Herb],
+    prescribed: dict[str, int],
+    commonness: dict[str, int],
+    in_templates: dict[str, int] | None = None,
 ) -> SearchIndex:
     """The search over `herbs` ordered by the clinic's counts and the shipped commonness."""
-    return SearchIndex(_search_entries(herbs), search_order(herbs, prescribed, commonness))
+    order = search_order(herbs, prescribed, commonness, in_templates or {})
+    return SearchIndex(_search_entries(herbs), order)
 
 
-def search_order(herbs, prescribed: dict[str, int], commonness: dict[str, int]) -> dict:
+def search_order(herbs, prescribed, commonness, in_templates) -> dict[str, tuple]:
     return {
-        herb.code: tie_break(herb, prescribed.get(herb.code, 0), commonness.get(herb.root_code, 0))
+        herb.code: tie_break(
+            herb,
+            prescribed.get(herb.code, 0),
+            commonness.get(herb.root_code, 0),
+            in_templates.get(herb.code, 0),
+        )
         for herb in herbs
     }
+
+
+def _template_counts(catalogue: Catalogue) -> dict[str, int]:
+    """How many formula template lines (classical and the clinic's agreed) name each herb."""
+    codes_by_id = {record_id: code for code, record_id in catalogue.records_by_code.items()}
+    rows = db.session.execute(
+        select(FormulaTemplateLine.herb_id, func.count()).group_by(FormulaTemplateLine.herb_id)
+    )
+    return {codes_by_id[herb_id]: count for herb_id, count in rows if herb_id in codes_by_id}
 
 
 def _prescribed_counts(catalogue: Catalogue) -> dict[str, int]:

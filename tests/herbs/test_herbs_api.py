@@ -44,6 +44,7 @@ FIRST_CASES = [
     ("fbx: 法半夏 (common) before 粉萆薢 (rare)", "fbx", "法半夏"),
     ("one extra letter: huangqqi still finds 黄芪", "huangqqi", "黄芪"),
     ("one wrong letter: gancaw still finds 甘草", "gancaw", "甘草"),
+    ("ds: 党参, in the clinic's agreed formulas, before 大蒜 (no formula)", "ds", "党参"),
 ]
 
 
