@@ -79,15 +79,18 @@ class SearchIndex:
         self.entries = tuple(entries)
         self._keys = tuple((entry, entry.key) for entry in entries)  # normalised once
         self.order = order  # tie-break per herb code, see `tie_break`
-        self._by_letter: dict[str, list[SearchEntry]] = {}
-        self._by_length: dict[int, list[tuple[SearchEntry, str]]] = {}
+        self._by_letter: dict[str, list[tuple[SearchEntry, str]]] = {}
+        # Symmetric deletion index: every full pinyin and each of its one-letter deletions. Two
+        # spellings within one edit (wrong, missing, extra or swapped letter) share a key.
+        self._by_deletion: dict[str, list[tuple[SearchEntry, str]]] = {}
         self._by_initials: dict[str, list[SearchEntry]] = {}
         for entry in entries:
             if not entry.syllables:
                 continue
-            self._by_letter.setdefault(entry.syllables[0][0], []).append(entry)
             compact = entry.compact
-            self._by_length.setdefault(len(compact), []).append((entry, compact))
+            self._by_letter.setdefault(compact[0], []).append((entry, compact))
+            for variant in {compact, *_deletions(compact)}:
+                self._by_deletion.setdefault(variant, []).append((entry, compact))
             self._by_initials.setdefault(entry.initials, []).append(entry)
 
     def reordered(self, order: dict[str, tuple]) -> SearchIndex:
@@ -114,8 +117,8 @@ class SearchIndex:
             yield Hit(entry.code, rank, entry.text)
 
     def _pinyin_hits(self, text: str):
-        for entry in self._by_letter.get(text[0], ()):
-            if text == entry.compact:
+        for entry, compact in self._by_letter.get(text[0], ()):
+            if text == compact:
                 yield Hit(entry.code, EXACT_ALIAS if entry.is_alias else EXACT_NAME, entry.text)
                 continue
             whole = _syllable_match(text, entry.syllables)
@@ -126,16 +129,21 @@ class SearchIndex:
 
     def _typo_hits(self, text: str):
         if len(text) >= TYPO_MIN_LETTERS:
-            for size in (len(text) - 1, len(text), len(text) + 1):
-                for entry, compact in self._by_length.get(size, ()):
-                    if within_one_edit(text, compact):
-                        yield Hit(
-                            entry.code, TYPO_ALIAS if entry.is_alias else TYPO_NAME, entry.text
-                        )
+            candidates = {}
+            for variant in {text, *_deletions(text)}:
+                for entry, compact in self._by_deletion.get(variant, ()):
+                    candidates[id(entry)] = (entry, compact)
+            for entry, compact in candidates.values():
+                if within_one_edit(text, compact):
+                    yield Hit(entry.code, TYPO_ALIAS if entry.is_alias else TYPO_NAME, entry.text)
         if len(text) >= SWAPPED_INITIALS_MIN:
             for swapped in _adjacent_swaps(text):
                 for entry in self._by_initials.get(swapped, ()):
                     yield Hit(entry.code, TYPO_ALIAS if entry.is_alias else TYPO_NAME, entry.text)
+
+
+def _deletions(text: str) -> list[str]:
+    return [text[:i] + text[i + 1 :] for i in range(len(text))]
 
 
 def _keep_best(best: dict[str, Hit], hits) -> None:
