@@ -76,6 +76,13 @@ def test_every_pair_carries_a_reason_and_a_public_source():
         assert "http" in pair["source"] or "《" in pair["source"], pair
 
 
+def test_reasons_are_chinese_only_as_the_pages_show_them():
+    import re
+
+    for pair in shipped_lookalikes()["pairs"]:
+        assert not re.search(r"[A-Za-z]", pair["reason"]), pair
+
+
 def test_the_toxic_xiangjiapi_is_named_as_toxic_in_its_pair():
     pair = next(p for p in shipped_lookalikes()["pairs"] if "香加皮" in p["names"])
     assert "有毒" in pair["reason"]
