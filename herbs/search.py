@@ -9,6 +9,7 @@ clinic prescribes most, then to how common the herb family is in the classical f
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -95,7 +96,9 @@ class SearchIndex:
 
     def reordered(self, order: dict[str, tuple]) -> SearchIndex:
         """The same entries with a new tie-break (the clinic's counts change once a day)."""
-        return SearchIndex(list(self.entries), order)
+        reordered = copy.copy(self)  # the buckets are shared: only the order changes
+        reordered.order = order
+        return reordered
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         text = normalise_name(query)
