@@ -54,6 +54,14 @@ def test_huangqi_suggests_huangqi_first_with_its_hint_up_to_the_pharmacist(
     assert other.input_value() == "甘草"
     assert not doctor.locator("tr.rx-row").nth(1).locator("[data-lookalike-row]").is_visible()
     doctor.locator("input.herb-dose").nth(1).fill("6")
+
+    # A name typed in full without picking a suggestion gets its hint when the cell is left.
+    typed = doctor.locator("input.herb-name").nth(2)
+    typed.fill("枳实")
+    typed.press("Tab")
+    typed_hint = doctor.locator("tr.rx-row").nth(2).locator("[data-lookalike-row]")
+    typed_hint.get_by_text("注意：易与枳壳混淆").wait_for()
+    doctor.locator("input.herb-dose").nth(2).fill("9")
     doctor.locator("#live-findings").get_by_text("未发现问题").wait_for()
 
     with doctor.expect_navigation():
