@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from herbs import prescribing
+from herbs.api.serialise import lookalike_hint
 from herbs.forms import (
     PrescriptionForm,
     ReviewForm,
@@ -61,7 +62,21 @@ def workbench_helpers():
     def returned_prescriptions_for(user):
         return db.session.scalars(access.returned_to(user).limit(100)).all()
 
-    return {"returned_prescriptions_for": returned_prescriptions_for}
+    def lookalikes_of(herb_code: str | None):
+        """A herb's look-alikes (pairs from herbs/data/lookalikes.yaml) for a hint on the page."""
+        return current_catalogue().lookalikes.for_code(herb_code)
+
+    def lookalikes_of_name(written: str | None):
+        """The same for a name as typed in the editor (name, alias or pinyin-free spelling)."""
+        herb = current_catalogue().index.resolve(written) if written else None
+        return lookalikes_of(herb.code if herb else None)
+
+    return {
+        "returned_prescriptions_for": returned_prescriptions_for,
+        "lookalikes_of": lookalikes_of,
+        "lookalikes_of_name": lookalikes_of_name,
+        "lookalike_hint": lookalike_hint,
+    }
 
 
 @bp.route("/search")
@@ -81,6 +96,7 @@ def herb_search():
                 "method": herb.method or "",
                 "dose": _dose_range(herb),
                 "in_stock": herb.stock_g > 0,
+                "lookalike_hint": lookalike_hint(catalogue.lookalikes.for_code(herb.code)),
             }
         )
     return jsonify({"herbs": herbs})

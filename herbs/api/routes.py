@@ -61,7 +61,10 @@ def herbs_search():
     hits = catalogue.search.search(query, _limit())
     herbs = [
         herb_json(
-            catalogue.index.by_code[hit.code], catalogue.records_by_code[hit.code], hit.matched
+            catalogue.index.by_code[hit.code],
+            catalogue.records_by_code[hit.code],
+            hit.matched,
+            catalogue.lookalikes.for_code(hit.code),
         )
         for hit in hits
     ]
@@ -85,7 +88,9 @@ def herb_detail(herb_id: int):
     code = next((c for c, i in catalogue.records_by_code.items() if i == herb_id), None)
     if code is None:
         raise NotFoundError("no such herb")
-    return jsonify(herb_json(catalogue.index.by_code[code], herb_id))
+    return jsonify(
+        herb_json(catalogue.index.by_code[code], herb_id, None, catalogue.lookalikes.for_code(code))
+    )
 
 
 @bp.route("/formulas")

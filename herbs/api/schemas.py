@@ -30,6 +30,22 @@ class HerbSchema(Schema):
     in_stock = fields.Boolean()
     source = fields.String()
     matched = fields.String(metadata={"description": "the name or alias the query matched"})
+    lookalikes = fields.List(
+        fields.Nested(lambda: LookalikeSchema()),
+        metadata={"description": "look-alike / sound-alike herbs (herbs/data/lookalikes.yaml)"},
+    )
+    lookalike_hint = fields.String(
+        metadata={"description": "the hint to show, e.g. 注意：易与黄芩混淆; empty if none"}
+    )
+
+
+class LookalikeSchema(Schema):
+    name = fields.String(metadata={"description": "the other herb of the pair"})
+    reason = fields.String()
+    source = fields.String(
+        metadata={"description": "the public source the pair was checked against"}
+    )
+    in_catalogue = fields.Boolean(metadata={"description": "false for a declared not-stocked name"})
 
 
 class HerbListSchema(Schema):

@@ -1,9 +1,34 @@
 """JSON shapes of herbs, templates and prescriptions."""
 
+from flask_babel import gettext as _
+
 from herbs.services import documents, prescriptions
 
+# Between the names of several look-alikes in one hint (黄芩、茯苓).
+NAME_SEPARATOR = "、"
 
-def herb_json(herb, record_id: int, matched: str | None = None) -> dict:
+
+def lookalike_hint(hints) -> str:
+    """「注意：易与黄芩混淆」 for a herb's look-alikes; empty when it has none."""
+    if not hints:
+        return ""
+    names = NAME_SEPARATOR.join(hint.other for hint in hints)
+    return _("Caution: easily confused with %(names)s", names=names)
+
+
+def lookalikes_json(hints) -> list[dict]:
+    return [
+        {
+            "name": hint.other,
+            "reason": hint.reason,
+            "source": hint.source,
+            "in_catalogue": hint.other_in_catalogue,
+        }
+        for hint in hints
+    ]
+
+
+def herb_json(herb, record_id: int, matched: str | None = None, lookalikes=()) -> dict:
     return {
         "id": record_id,
         "code": herb.code,
@@ -28,6 +53,8 @@ def herb_json(herb, record_id: int, matched: str | None = None) -> dict:
         "in_stock": herb.stock_g > 0,
         "source": herb.source,
         "matched": matched or herb.name,
+        "lookalikes": lookalikes_json(lookalikes),
+        "lookalike_hint": lookalike_hint(lookalikes),
     }
 
 

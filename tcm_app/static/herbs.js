@@ -22,13 +22,35 @@
           // Pinyin as typed in an input method (gancao), not as spaced syllables.
           var hint = [herb.pinyin.replace(/ /g, ""), herb.matched !== herb.name ? herb.matched : "", herb.dose,
             herb.method].filter(Boolean).join(" · ");
-          return {value: herb.name, label: herb.name, hint: hint, hintLang: "zh-Latn-pinyin", data: herb};
+          return {value: herb.name, label: herb.name, hint: hint, hintLang: "zh-Latn-pinyin",
+            warning: herb.lookalike_hint || "", data: herb};
         });
       });
   }
 
+  function showLookalike(row, text) {
+    var note = row && row.querySelector("[data-lookalike-row]");
+    if (!note) { return; }
+    note.textContent = text || "";
+    note.hidden = !text;
+  }
+
+  function hintForTyped(input) {
+    var typed = input.value.trim();
+    if (!typed) { return; }
+    herbsFor(typed).then(function (items) {
+      var same = items.filter(function (item) {
+        return item.data.name === typed || item.data.matched === typed;
+      })[0];
+      if (same && input.value.trim() === typed) {
+        showLookalike(input.closest("tr"), same.data.lookalike_hint);
+      }
+    }).catch(function () { /* the saved draft shows the hint anyway */ });
+  }
+
   function picked(item, input) {
     var row = input.closest("tr");
+    showLookalike(row, item.data.lookalike_hint);
     var method = row && row.querySelector(".herb-method");
     if (method && !method.value && item.data.method) { method.value = item.data.method; }
     var dose = row && row.querySelector(".herb-dose");
@@ -39,6 +61,10 @@
   if (listbox && window.Typeahead) {
     form.querySelectorAll(".herb-name").forEach(function (input) {
       window.Typeahead.attach(input, {listbox: listbox, source: herbsFor, onPick: picked});
+      // A hint belongs to the herb it was shown for: typing another name clears it, and a
+      // name typed in full without picking a suggestion gets its own hint when the cell is left.
+      input.addEventListener("input", function () { showLookalike(input.closest("tr"), ""); });
+      input.addEventListener("change", function () { hintForTyped(input); });
     });
   }
 

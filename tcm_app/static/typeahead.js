@@ -4,7 +4,7 @@
 //
 //   Typeahead.attach(input, {
 //     listbox: element (a <ul>, shared by several inputs; moved under the active one),
-//     source: function (query) -> Promise of [{value, label, hint, hintLang, data}],
+//     source: function (query) -> Promise of [{value, label, hint, hintLang, warning, data}],
 //     onPick: function (item, input)
 //   });
 //
@@ -73,6 +73,13 @@
         if (item.hintLang) { hint.setAttribute("lang", item.hintLang); }
         hint.textContent = item.hint;
         option.appendChild(hint);
+      }
+      if (item.warning) {
+        // A caution the doctor must see before picking (look-alike herbs: 注意：易与黄芩混淆).
+        var warning = document.createElement("span");
+        warning.className = "typeahead-warning";
+        warning.textContent = item.warning;
+        option.appendChild(warning);
       }
       // mousedown keeps the focus in the input; click (or a tap) picks.
       option.addEventListener("mousedown", function (event) { event.preventDefault(); });

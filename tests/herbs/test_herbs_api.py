@@ -39,6 +39,23 @@ def test_search_ranks_the_expected_herb_in_the_top_three(client, doctor_headers,
     assert first in found[:3], found[:5]
 
 
+FIRST_CASES = [
+    ("huangqi is 黄芪's full pinyin: 黄芪 first, not 黄芩", "huangqi", "黄芪"),
+    ("fbx: 法半夏 (common) before 粉萆薢 (rare)", "fbx", "法半夏"),
+    ("one extra letter: huangqqi still finds 黄芪", "huangqqi", "黄芪"),
+    ("one wrong letter: gancaw still finds 甘草", "gancaw", "甘草"),
+    ("ds: 党参, in the clinic's agreed formulas, before 大蒜 (no formula)", "ds", "党参"),
+]
+
+
+@pytest.mark.parametrize(
+    "query,first", [c[1:] for c in FIRST_CASES], ids=[c[0] for c in FIRST_CASES]
+)
+def test_search_puts_the_herb_meant_first(client, doctor_headers, query, first):
+    found = names(client.get(f"{API}/herbs", query_string={"q": query}, headers=doctor_headers))
+    assert found[:1] == [first], found[:5]
+
+
 def test_search_gc_also_lists_other_gc_herbs_and_shows_facts(client, doctor_headers):
     response = client.get(
         f"{API}/herbs", query_string={"q": "gc", "limit": 50}, headers=doctor_headers
