@@ -34,6 +34,8 @@ def family_counts() -> Counter:
     for formula in read_yaml_file("formulas/classical_2018.yaml")["formulas"]:
         families = set()
         for line in formula["lines"]:
+            if "herb" not in line:  # an adjuvant line (白酒): not a herb of the catalogue
+                continue
             herb = index.resolve(line["herb"])
             if herb is not None:
                 families.add(herb.root_code)
@@ -41,13 +43,19 @@ def family_counts() -> Counter:
     return counts
 
 
-def main() -> None:
-    counts = family_counts()
-    print(HEADER, end="")
-    print("source: 国家中医药管理局《古代经典名方目录（第一批）》（国中医药科技发〔2018〕9号）")
-    print("families:")
+def render(counts: Counter) -> str:
+    lines = [
+        HEADER.rstrip("\n"),
+        "source: 国家中医药管理局《古代经典名方目录（第一批）》（国中医药科技发〔2018〕9号）",
+        "families:",
+    ]
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        print(f"  - {{code: {code}, formulas: {count}}}")
+        lines.append(f"  - {{code: {code}, formulas: {count}}}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    print(render(family_counts()), end="")
 
 
 if __name__ == "__main__":

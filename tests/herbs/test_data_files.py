@@ -140,3 +140,19 @@ def test_bad_lookalike_rows_are_reported_and_left_out(parsed, document, message)
     _index, book, problems = lookalikes_of(parsed, document)
     assert any(message in problem for problem in problems), problems
     assert all(len(hints) <= 1 for hints in book.by_code.values())
+
+
+def test_the_shipped_commonness_matches_the_classical_formula_list():
+    """commonness.yaml is built from formulas/classical_2018.yaml: a change to the list (竹茹汤
+    gained 竹茹, 生姜 and 大枣) must be followed by a rebuild, or search ranks on stale counts."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location(
+        "build_herb_commonness", root / "scripts" / "build_herb_commonness.py"
+    )
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    shipped = (root / "herbs" / "data" / "commonness.yaml").read_text(encoding="utf-8")
+    assert builder.render(builder.family_counts()) == shipped
