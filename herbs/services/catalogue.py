@@ -11,7 +11,7 @@ from decimal import Decimal
 from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 
-from herbs.catalogue import CatalogueIndex, Herb, parse_documents
+from herbs.catalogue import CatalogueIndex, Herb, parse_documents, unmarked_dispensing
 from herbs.models import FormulaTemplateLine, HerbRecord
 from herbs.safety import RuleBook, build_rule_book
 from herbs.search import SearchEntry, SearchIndex
@@ -152,8 +152,9 @@ def _build_catalogue() -> Catalogue:
     records = list(db.session.scalars(select(HerbRecord).where(HerbRecord.active)))
     codes_by_id = {record.id: record.code for record in records}
     herbs = [herb_from_record(r, codes_by_id.get(r.base_id)) for r in records]
-    index = CatalogueIndex(herbs)
-    rules, _unresolved = build_rule_book(read_yaml_file("rules.yaml"), index)
+    rule_document = read_yaml_file("rules.yaml")
+    index = CatalogueIndex(herbs, unmarked_dispensing(rule_document))
+    rules, _unresolved = build_rule_book(rule_document, index)
     usage = _formula_usage(codes_by_id)
     order = {herb.code: _tie_break(herb, usage.get(herb.code, 0)) for herb in herbs}
     search = SearchIndex(_search_entries(herbs), order)
