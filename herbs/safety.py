@@ -329,7 +329,10 @@ def _pairs(resolved: list[_Resolved], rules: RuleBook) -> list[Finding]:
 def _pair_finding(rule: PairRule, first: _Resolved, second: _Resolved) -> Finding:
     a, b = first.herb.name, second.herb.name
     label = PAIR_LABELS[rule.code]
-    message = f"{first.label}与{second.label}属{label}（{rule.group}），原则上不宜同用；如确需同用，请注明理由并再次签名。"
+    message = (
+        f"{first.label}与{second.label}属{label}（{rule.group}），原则上不宜同用；"
+        "如确需同用，请注明理由并再次签名。"
+    )
     positions = tuple(sorted((first.position, second.position)))
     return Finding(rule.code, DOUBLE_SIGN, (a, b), message, rule.source, positions)
 
