@@ -246,3 +246,17 @@ def test_a_dose_below_the_usual_range_is_for_the_doctor_only(checker):
     findings = checker(sijunzi)
     assert pairs(findings) == {("dose_below_min", INFO)}
     assert for_pharmacist(findings) == []
+
+
+def test_every_rule_row_of_this_part_carries_its_source():
+    document = read_yaml_file("rules.yaml")
+    rows = [*document["dispensed_when_unmarked"], *document["withdrawn"]]
+    assert rows and all(row.get("source") for row in rows)
+    assert document["aristolochic_acid"]["source"]
+
+
+def test_a_dispensing_row_that_is_not_a_processed_form_is_reported(catalogue):
+    index, _rules = catalogue
+    wrong = CatalogueIndex(list(index.herbs), {"半夏": "制川乌", "甘草": "炙甘草"})
+    assert len(wrong.dispensing_problems) == 2
+    assert wrong.resolve("半夏").code == "banxia"  # an unusable row changes nothing
