@@ -344,6 +344,10 @@ ERROR_MESSAGES = {
         "This prescription holds a herb on the list of toxic medicines, which is dispensed in "
         "the hospital only. Choose pickup at the clinic."
     ),
+    "not_supplied": _l(
+        "A herb on this prescription is not supplied by this pharmacy. Ask the doctor for a new "
+        "prescription."
+    ),
     "address_required": _l("Choose a delivery address from your address book."),
     "not_orderable": _l("This prescription cannot be ordered."),
     "invalid_formula_type": _l("Choose the decoction type."),
