@@ -6,14 +6,15 @@ import json
 import sys
 
 from decoction.plan import METHOD_OF_NOTATION, Method, PlanError, plan_request
-from herbs.catalogue import CatalogueIndex, parse_documents
-from herbs.services.data_files import read_yaml_folder
+from herbs.catalogue import CatalogueIndex, parse_documents, unmarked_dispensing
+from herbs.services.data_files import read_yaml_file, read_yaml_folder
 
 
 def catalogue_methods():
     """name or alias → the catalogue's default method (None when the herb is unknown)."""
     herbs, _problems = parse_documents(read_yaml_folder("herbs"))
-    index = CatalogueIndex(herbs)
+    # An unmarked toxic name (川乌) is dispensed processed (制川乌, 先煎): rules.yaml says which.
+    index = CatalogueIndex(herbs, unmarked_dispensing(read_yaml_file("rules.yaml")))
 
     def method_of(name: str) -> Method | None:
         herb = index.resolve(name)

@@ -41,6 +41,8 @@ class PrescriptionFacts:
     valid_until: datetime | None
     used: bool
     toxic_28_herbs: tuple[str, ...]
+    # Herbs the pharmacy does not supply (catalogue stock 0 and price 0: 本院不备货).
+    unsupplied_herbs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,11 @@ def refusal(facts: PrescriptionFacts, handover: Handover, now: datetime) -> Orde
         return OrderError("expired", "this prescription has expired; ask the doctor again")
     if facts.status != "approved":
         return OrderError("not_orderable", "this prescription cannot be ordered")
+    if facts.unsupplied_herbs:
+        names = "、".join(facts.unsupplied_herbs)
+        return OrderError(
+            "not_supplied", f"{names} is not supplied by this pharmacy; ask the doctor again"
+        )
     if handover == Handover.DELIVERY and facts.toxic_28_herbs:
         names = "、".join(facts.toxic_28_herbs)
         return OrderError(

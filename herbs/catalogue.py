@@ -242,10 +242,28 @@ def normalise_name(written: str) -> str:
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
-class CatalogueIndex:
-    """Resolves any written name (name, alias, processed-form name, code, 生+name) to one herb."""
+RAW_MARK = "生"  # 《医疗用毒性药品管理办法》第九条: only a name written with 生 means the raw herb
 
-    def __init__(self, herbs: list[Herb]):
+
+def unmarked_dispensing(document: dict | None) -> dict[str, str]:
+    """rules.yaml `dispensed_when_unmarked`: {raw herb name: processed form dispensed}."""
+    rows = (document or {}).get("dispensed_when_unmarked") or []
+    return {row["raw"]: row["dispensed"] for row in rows}
+
+
+class CatalogueIndex:
+    """Resolves any written name (name, alias, processed-form name, code, 生+name) to the herb that
+    is dispensed for it.
+
+    第九条 of 《医疗用毒性药品管理办法》: a toxic herb not written as raw (生) is dispensed
+    processed.
+    `dispensing` maps the raw herb's name to the processed form the pharmacy gives for an unmarked
+    name (半夏 -> 法半夏); it is data (rules.yaml), never decided here. A toxic herb written with
+    生 is the raw herb or unknown: it never falls back to a processed row (生姜皮, 生地黄炭 are
+    names of their own, not a raw mark).
+    """
+
+    def __init__(self, herbs: list[Herb], dispensing: dict[str, str] | None = None):
         self.herbs = tuple(herbs)
         self.by_code = {herb.code: herb for herb in herbs}
         self._by_name: dict[str, Herb] = {}
@@ -255,11 +273,43 @@ class CatalogueIndex:
         for herb in herbs:
             # 生甘草, 生黄芪: "raw" written before a base herb's name still means that herb.
             if herb.base_code is None:
-                self._by_name.setdefault(normalise_name("生" + herb.name), herb)
+                self._by_name.setdefault(normalise_name(RAW_MARK + herb.name), herb)
+        self._dispensed: dict[str, Herb] = {}
+        self.dispensing_problems: list[str] = []
+        for raw_name, processed_name in (dispensing or {}).items():
+            self._add_dispensing(raw_name, processed_name)
 
-    def resolve(self, written: str) -> Herb | None:
+    def _add_dispensing(self, raw_name: str, processed_name: str) -> None:
+        raw, processed = self._lookup(raw_name), self._lookup(processed_name)
+        if raw is None or not raw.toxic_28 or raw.base_code:
+            self.dispensing_problems.append(f"{raw_name} is not a raw herb of the 28 list")
+        elif processed is None or processed.base_code != raw.code:
+            problem = f"{processed_name} is not a processed form of {raw_name}"
+            self.dispensing_problems.append(problem)
+        else:
+            self._dispensed[raw.code] = processed
+
+    def _lookup(self, written: str) -> Herb | None:
         found = self._by_name.get(written)  # most lines are written exactly as catalogued
         return found if found is not None else self._by_name.get(normalise_name(written))
+
+    def resolve(self, written: str) -> Herb | None:
+        """The herb dispensed for what the doctor wrote, or None."""
+        herb = self._lookup(written)
+        if herb is None:
+            return None
+        if not is_written_raw(written):
+            return self._dispensed.get(herb.code, herb)
+        if herb.base_code and self.root(herb).toxic_28:
+            return None  # 生 marks the raw herb: a processed row of a toxic herb is never meant
+        return herb
+
+    def substituted_raw(self, written: str) -> Herb | None:
+        """The raw toxic herb an unmarked name names when its processed form is dispensed."""
+        herb = self._lookup(written)
+        if herb is None or is_written_raw(written) or herb.code not in self._dispensed:
+            return None
+        return herb
 
     def root(self, herb: Herb) -> Herb:
         return self.by_code.get(herb.base_code, herb) if herb.base_code else herb
@@ -269,3 +319,7 @@ class CatalogueIndex:
 
     def __len__(self) -> int:
         return len(self.herbs)
+
+
+def is_written_raw(written: str) -> bool:
+    return normalise_name(written).startswith(RAW_MARK)

@@ -8,18 +8,21 @@ Severities:
 - `double_sign`: allowed only with a reason and a second signature by the doctor
   (《中药处方格式及书写规范》 第(七)款: 配伍禁忌和超剂量使用时，应当在药品上方再次签名).
 - `warn`: shown to the doctor and the pharmacist; no extra act needed.
+- `info`: for the prescribing doctor only (a dose below the usual range, which processed form is
+  dispensed for an unmarked toxic name); not a pharmacist warning and never a 双签 reason.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
-from herbs.catalogue import CatalogueIndex, Herb
+from herbs.catalogue import CatalogueIndex, Herb, is_written_raw, normalise_name
 
 BLOCK = "block"
 DOUBLE_SIGN = "double_sign"
 WARN = "warn"
+INFO = "info"
 
 INCOMPATIBLE_18 = "incompatible_18"
 INCOMPATIBLE_19 = "incompatible_19"
@@ -30,6 +33,10 @@ DOSE_ABOVE_MAX = "dose_above_max"
 DOSE_BELOW_MIN = "dose_below_min"
 DUPLICATE_HERB = "duplicate_herb"
 UNKNOWN_HERB = "unknown_herb"
+TOXIC_DISPENSED_PROCESSED = "toxic_dispensed_processed"
+WITHDRAWN_HERB = "withdrawn_herb"
+ARISTOLOCHIC_ACID = "aristolochic_acid"
+NOT_SUPPLIED = "not_supplied"
 
 PAIR_LABELS = {INCOMPATIBLE_18: "十八反", INCOMPATIBLE_19: "十九畏"}
 TOXIC_DAYS_LIMIT = 2  # 《医疗用毒性药品管理办法》第九条: 每次处方剂量不得超过二日极量
@@ -96,12 +103,34 @@ class ChildFraction:
 
 
 @dataclass(frozen=True)
+class Withdrawn:
+    """A name doctors still write whose drug is no longer supplied (banned, standard revoked)."""
+
+    name: str
+    reason: str
+    instead: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class AristolochicRule:
+    """Herbs containing aristolochic acid (马兜铃酸, nephrotoxic): reason, 双签, short course."""
+
+    names: frozenset[str]  # as written, for herbs the catalogue does not carry
+    roots: frozenset[str]  # root herb codes of those the catalogue carries
+    children_below_age: int
+    source: str
+
+
+@dataclass(frozen=True)
 class RuleBook:
     """Everything the checker knows besides the herbs: pair rules, child dosing, sources."""
 
     pairs_by_root: dict[str, tuple[tuple[PairRule, frozenset[str]], ...]]
     child_fractions: tuple[ChildFraction, ...]
     sources: dict[str, str]
+    withdrawn: dict[str, Withdrawn] = field(default_factory=dict)
+    aristolochic: AristolochicRule | None = None
 
 
 def build_rule_book(document: dict, index: CatalogueIndex) -> tuple[RuleBook, list[str]]:
@@ -124,8 +153,33 @@ def build_rule_book(document: dict, index: CatalogueIndex) -> tuple[RuleBook, li
         for row in document.get("child_dose_fractions") or []
     )
     sources = {key: document.get(key, "") for key in _SOURCE_KEYS}
-    book = RuleBook({k: tuple(v) for k, v in pairs.items()}, fractions, sources)
+    book = RuleBook(
+        {k: tuple(v) for k, v in pairs.items()},
+        fractions,
+        sources,
+        _withdrawn(document),
+        _aristolochic(document.get("aristolochic_acid"), index),
+    )
     return book, unresolved
+
+
+def _withdrawn(document: dict) -> dict[str, Withdrawn]:
+    found = {}
+    for row in document.get("withdrawn") or []:
+        entry = Withdrawn(row["name"], row["reason"], row.get("instead"), row["source"])
+        for written in (row["name"], *(row.get("aliases") or ())):
+            found[normalise_name(written)] = entry
+    return found
+
+
+def _aristolochic(section: dict | None, index: CatalogueIndex) -> AristolochicRule | None:
+    if not section:
+        return None
+    names = frozenset(normalise_name(name) for name in section["herbs"])
+    roots = frozenset(
+        index.root(herb).code for name in section["herbs"] if (herb := index.resolve(name))
+    )
+    return AristolochicRule(names, roots, int(section["children_below_age"]), section["source"])
 
 
 _SOURCE_KEYS = ("dose_source", "pregnancy_source", "toxic_source", "child_dose_source")
@@ -146,9 +200,16 @@ def _roots(names: list[str], index: CatalogueIndex, unresolved: list[str]) -> fr
 class _Resolved:
     position: int
     written: str
-    herb: Herb
+    herb: Herb  # what is dispensed
     root: str
     dose_g: float
+    raw: Herb | None = None  # the raw toxic herb an unmarked name named (第九条: processed given)
+
+    @property
+    def label(self) -> str:
+        """The name as written, with the dispensed herb when they differ: 半夏（法半夏）."""
+        name = self.herb.name
+        return name if self.written == name else f"{self.written}（{name}）"
 
 
 def check_formula(
@@ -163,11 +224,14 @@ def check_formula(
     resolved: list[_Resolved] = []
     for position, line in enumerate(lines):
         herb = index.resolve(line.name)
+        findings += _named_rules(position, line.name, herb, patient, packets, rules)
         if herb is None:
-            findings.append(_unknown(position, line.name))
+            if normalise_name(line.name) not in rules.withdrawn:
+                findings.append(_unknown(position, line.name))
             continue
         root = index.root(herb).code
-        resolved.append(_Resolved(position, line.name, herb, root, float(line.dose_g)))
+        raw = index.substituted_raw(line.name)
+        resolved.append(_Resolved(position, line.name, herb, root, float(line.dose_g), raw))
     findings += _duplicates(resolved)
     findings += _pairs(resolved, rules)
     fraction = _child_fraction(patient.age, rules)
@@ -176,7 +240,7 @@ def check_formula(
     return sorted(findings, key=_finding_order)
 
 
-_SEVERITY_ORDER = {BLOCK: 0, DOUBLE_SIGN: 1, WARN: 2}
+_SEVERITY_ORDER = {BLOCK: 0, DOUBLE_SIGN: 1, WARN: 2, INFO: 3}
 
 
 def _finding_order(finding: Finding) -> tuple:
@@ -192,6 +256,38 @@ def _unknown(position: int, written: str) -> Finding:
         CATALOGUE_SOURCE,
         (position,),
     )
+
+
+def _named_rules(position, written, herb, patient, packets, rules) -> list[Finding]:
+    """Rules that follow the written name, whether or not the catalogue carries the herb."""
+    key = normalise_name(written)
+    withdrawn = rules.withdrawn.get(key)
+    if withdrawn is not None and herb is None:
+        instead = f"，请改用{withdrawn.instead}" if withdrawn.instead else ""
+        message = f"「{written}」{withdrawn.reason}，本院不供应、不得开具{instead}。"
+        return [Finding(WITHDRAWN_HERB, BLOCK, (written,), message, withdrawn.source, (position,))]
+    aa = rules.aristolochic
+    if aa is None:
+        return []
+    if herb is None and key in aa.names:
+        return _aristolochic_findings(position, written, patient, packets, aa)
+    return []
+
+
+def _aristolochic_findings(position, name, patient, packets, aa) -> list[Finding]:
+    where = (position,)
+    if patient.age is not None and patient.age < aa.children_below_age:
+        message = f"{name}含马兜铃酸（肾毒性），儿童禁用（患者{patient.age}岁）。"
+        return [Finding(ARISTOLOCHIC_ACID, BLOCK, (name,), message, aa.source, where)]
+    if patient.pregnant:
+        message = f"{name}含马兜铃酸（肾毒性），孕妇禁用。"
+        return [Finding(ARISTOLOCHIC_ACID, BLOCK, (name,), message, aa.source, where)]
+    message = (
+        f"{name}含马兜铃酸，有肾毒性（可致马兜铃酸肾病）：仅可短期使用（本处方{packets}剂），"
+        "儿童、孕妇及肾病患者禁用；患者资料未记录肾脏疾病，请先确认肾功能正常。"
+        "如确需使用，请注明理由并再次签名。"
+    )
+    return [Finding(ARISTOLOCHIC_ACID, DOUBLE_SIGN, (name,), message, aa.source, where)]
 
 
 def _duplicates(resolved: list[_Resolved]) -> list[Finding]:
@@ -234,7 +330,8 @@ def _pair_finding(rule: PairRule, first: _Resolved, second: _Resolved) -> Findin
     a, b = first.herb.name, second.herb.name
     label = PAIR_LABELS[rule.code]
     message = (
-        f"{a}与{b}属{label}（{rule.group}），原则上不宜同用；如确需同用，请注明理由并再次签名。"
+        f"{first.label}与{second.label}属{label}（{rule.group}），原则上不宜同用；"
+        "如确需同用，请注明理由并再次签名。"
     )
     positions = tuple(sorted((first.position, second.position)))
     return Finding(rule.code, DOUBLE_SIGN, (a, b), message, rule.source, positions)
@@ -257,10 +354,38 @@ def _line_findings(item, packets, patient, fraction, index, rules) -> list[Findi
         findings.append(
             Finding(PREGNANCY_FORBIDDEN, WARN, (herb.name,), message, source, (item.position,))
         )
+    if herb.stock_g <= 0 and herb.price_per_g <= 0:
+        findings.append(_not_supplied(item))
+    if item.raw is not None:
+        findings.append(_dispensed_processed(item, rules))
     if herb.toxic_28:
         findings += _toxic(item, packets, index, rules)
+    aa = rules.aristolochic
+    if aa is not None and item.root in aa.roots:
+        findings += _aristolochic_findings(item.position, herb.name, patient, packets, aa)
     findings += _dose(item, fraction, rules)
     return findings
+
+
+def _not_supplied(item: _Resolved) -> Finding:
+    name = item.herb.name
+    message = f"{name}本院不供应（无库存、未定价），不能开具和调配，请改用其他药物。"
+    return Finding(NOT_SUPPLIED, BLOCK, (name,), message, CATALOGUE_SOURCE, (item.position,))
+
+
+def _dispensed_processed(item: _Resolved, rules: RuleBook) -> Finding:
+    raw, herb = item.raw, item.herb
+    usual = (
+        f"，按{herb.name}常用量{_grams(float(herb.dose_min_g))}～{_grams(float(herb.dose_max_g))}审核"
+        if herb.dose_min_g is not None and herb.dose_max_g is not None
+        else ""
+    )
+    message = (
+        f"处方写「{item.written}」未注明生用：{raw.name}生品属医疗用毒性药品，"
+        f"调配时付炮制品{herb.name}{usual}；如需生品，请写「生{raw.name}」。"
+    )
+    source = rules.sources["toxic_source"]
+    return Finding(TOXIC_DISPENSED_PROCESSED, INFO, (herb.name,), message, source, (item.position,))
 
 
 def _pregnancy(item: _Resolved, rules: RuleBook) -> Finding:
@@ -288,13 +413,13 @@ def _toxic(item: _Resolved, packets: int, index: CatalogueIndex, rules: RuleBook
             f"（{_grams(limit)}），本处方合计{_grams(total)}。"
         )
         findings.append(Finding(TOXIC, BLOCK, (herb.name,), message, source, where))
-    if item.written.strip().startswith("生"):
+    if is_written_raw(item.written):
         message = f"{herb.name}（生品）属医疗用毒性药品，已注明生用，需再次签名并经药师双人核对。"
-        findings.append(Finding(TOXIC, DOUBLE_SIGN, (herb.name,), message, source, where))
     else:
-        forms = "、".join(form.name for form in index.processed_forms(herb)) or "炮制品"
-        message = f"{herb.name}生品属医疗用毒性药品；处方未注明生用，调配时付炮制品（{forms}）。"
-        findings.append(Finding(TOXIC, WARN, (herb.name,), message, source, where))
+        # Listed as written (斑蝥, 雄黄) or without a processed form in the catalogue (天仙子):
+        # the herb itself is dispensed.
+        message = f"{herb.name}属医疗用毒性药品，按原品调配，需再次签名并经药师双人核对。"
+    findings.append(Finding(TOXIC, DOUBLE_SIGN, (herb.name,), message, source, where))
     return findings
 
 
@@ -314,8 +439,10 @@ def _dose(item: _Resolved, fraction: ChildFraction | None, rules: RuleBook) -> l
         )
         return [Finding(DOSE_ABOVE_MAX, DOUBLE_SIGN, (herb.name,), message, source, where)]
     if item.dose_g < low - 1e-9:
-        message = f"{herb.name}日用量{_grams(item.dose_g)}低于常用量下限{_grams(low)}{who}。"
-        return [Finding(DOSE_BELOW_MIN, WARN, (herb.name,), message, source, where)]
+        message = (
+            f"{herb.name}日用量{_grams(item.dose_g)}低于常用量下限{_grams(low)}{who}，供参考。"
+        )
+        return [Finding(DOSE_BELOW_MIN, INFO, (herb.name,), message, source, where)]
     return []
 
 
@@ -325,6 +452,15 @@ def _grams(value: float) -> str:
 
 def needs_double_signature(findings: list[Finding]) -> list[Finding]:
     return [finding for finding in findings if finding.severity == DOUBLE_SIGN]
+
+
+def for_pharmacist(findings: list) -> list:
+    """What the pharmacist's review shows: everything but the doctor's information."""
+    return [f for f in findings if _severity_of(f) != INFO]
+
+
+def _severity_of(finding) -> str:
+    return finding["severity"] if isinstance(finding, dict) else finding.severity
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:

@@ -50,8 +50,14 @@ def _herb_prices(rx: Prescription) -> list[tuple[str, Decimal, Decimal]]:
 
 def _facts(rx: Prescription, now: datetime) -> ordering.PrescriptionFacts:
     toxic = tuple(line.herb.name for line in rx.lines if line.herb.toxic_28)
+    unsupplied = tuple(
+        line.herb.name
+        for line in rx.lines
+        if line.herb.stock_g <= 0 and line.herb.price_milliyuan_per_g <= 0
+    )
     status = prescriptions.effective_status(rx, now)
-    return ordering.PrescriptionFacts(status, rx.valid_until, rx.used_at is not None, toxic)
+    used = rx.used_at is not None
+    return ordering.PrescriptionFacts(status, rx.valid_until, used, toxic, unsupplied)
 
 
 def decoction_plan(rx: Prescription, formula_type: str = "ordinary") -> dict:

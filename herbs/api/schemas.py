@@ -54,7 +54,7 @@ class HerbListSchema(Schema):
 
 class FindingSchema(Schema):
     code = fields.String()
-    severity = fields.String(metadata={"enum": ["block", "double_sign", "warn"]})
+    severity = fields.String(metadata={"enum": ["block", "double_sign", "warn", "info"]})
     herbs = fields.List(fields.String())
     message = fields.String()
     source = fields.String()

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 
-from herbs.catalogue import CatalogueIndex, Herb, parse_documents
+from herbs.catalogue import CatalogueIndex, Herb, parse_documents, unmarked_dispensing
 from herbs.lookalikes import EMPTY, LookalikeBook, build_lookalikes
 from herbs.models import FormulaTemplateLine, HerbRecord, Prescription, PrescriptionLine
 from herbs.safety import RuleBook, build_rule_book
@@ -171,8 +171,9 @@ def _build_catalogue() -> Catalogue:
     records = list(db.session.scalars(select(HerbRecord).where(HerbRecord.active)))
     codes_by_id = {record.id: record.code for record in records}
     herbs = [herb_from_record(r, codes_by_id.get(r.base_id)) for r in records]
-    index = CatalogueIndex(herbs)
-    rules, _unresolved = build_rule_book(read_yaml_file("rules.yaml"), index)
+    rule_document = read_yaml_file("rules.yaml")
+    index = CatalogueIndex(herbs, unmarked_dispensing(rule_document))
+    rules, _unresolved = build_rule_book(rule_document, index)
     search = SearchIndex(_search_entries(herbs), {})  # ordered by current_catalogue
     lookalikes, problems = build_lookalikes(read_yaml_file("lookalikes.yaml"), index)
     for problem in problems:  # a bad pair is left out; the data-file test fails on it in CI

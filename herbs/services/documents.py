@@ -36,7 +36,8 @@ ACK_LABELS = {
     "incompatible_19": "十九畏",
     "dose_above_max": "超剂量",
     "pregnancy_forbidden": "妊娠禁用",
-    "toxic": "毒性药品生用",
+    "toxic": "医疗用毒性药品",
+    "aristolochic_acid": "含马兜铃酸",
 }
 
 

@@ -73,9 +73,14 @@ LABELS = {
     "dose_below_min": _l("Below the minimum dose"),
     "duplicate_herb": _l("Duplicate herb"),
     "unknown_herb": _l("Not in the catalogue"),
+    "toxic_dispensed_processed": _l("Toxic herb not written raw: processed form dispensed"),
+    "withdrawn_herb": _l("No longer supplied"),
+    "aristolochic_acid": _l("Contains aristolochic acid (nephrotoxic)"),
+    "not_supplied": _l("Not supplied by this pharmacy"),
     "block": _l("Must be changed"),
     "double_sign": _l("Reason and second signature"),
     "warn": _l("Warning"),
+    "info": _l("For the doctor"),
     "classical": _l("Classical formula"),
     # weekdays
     "weekday_0": _l("Mon"),
@@ -338,6 +343,10 @@ ERROR_MESSAGES = {
     "toxic_not_delivered": _l(
         "This prescription holds a herb on the list of toxic medicines, which is dispensed in "
         "the hospital only. Choose pickup at the clinic."
+    ),
+    "not_supplied": _l(
+        "A herb on this prescription is not supplied by this pharmacy. Ask the doctor for a new "
+        "prescription."
     ),
     "address_required": _l("Choose a delivery address from your address book."),
     "not_orderable": _l("This prescription cannot be ordered."),

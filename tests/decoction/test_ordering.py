@@ -52,6 +52,13 @@ def test_toxic_herbs_may_be_picked_up_and_the_patient_is_told_why_not_posted():
     assert "生半夏、生川乌" in message and "pickup" in message
 
 
+@pytest.mark.parametrize("handover", [Handover.PICKUP, Handover.DELIVERY])
+def test_a_herb_the_pharmacy_does_not_supply_cannot_be_ordered(handover):
+    unsupplied = PrescriptionFacts("approved", TOMORROW, False, (), ("穿山甲",))
+    found = refusal(unsupplied, handover, NOW)
+    assert found.code == "not_supplied" and "穿山甲" in found.message
+
+
 def test_an_approved_valid_unused_prescription_can_be_ordered():
     assert refusal(facts(), Handover.DELIVERY, NOW) is None
 

@@ -3,10 +3,11 @@ cases, aliases, processed forms and both pair orders. Pure: no database."""
 
 import pytest
 
-from herbs.catalogue import CatalogueIndex, parse_documents
+from herbs.catalogue import CatalogueIndex, parse_documents, unmarked_dispensing
 from herbs.safety import (
     BLOCK,
     DOUBLE_SIGN,
+    INFO,
     WARN,
     HerbLine,
     PatientFacts,
@@ -26,8 +27,10 @@ UNKNOWN = PatientFacts(pregnant=False, age=30, pregnancy_unknown=True)
 def checker():
     herbs, errors = parse_documents(read_yaml_folder("herbs"))
     assert not errors
-    index = CatalogueIndex(herbs)
-    rules, unresolved = build_rule_book(read_yaml_file("rules.yaml"), index)
+    document = read_yaml_file("rules.yaml")
+    index = CatalogueIndex(herbs, unmarked_dispensing(document))
+    assert index.dispensing_problems == []
+    rules, unresolved = build_rule_book(document, index)
     assert unresolved == [], "every herb named in rules.yaml is in the catalogue"
 
     def run(lines, packets=7, patient=ADULT):
@@ -113,13 +116,13 @@ def test_pregnancy_rules(checker, herb, patient, expected):
 
 TOXIC_CASES = [
     ("生半夏 written raw: second signature", [("生半夏", 3)], 2, [DOUBLE_SIGN]),
-    ("半夏 not written raw: the processed form is dispensed", [("半夏", 6)], 2, [WARN]),
+    ("半夏 not written raw: 法半夏 is dispensed, no toxic-28 finding", [("半夏", 6)], 2, []),
     ("法半夏 (processed) is not on the 28 list", [("法半夏", 9)], 7, []),
     ("生半夏 over the two-day maximum is refused", [("生半夏", 3)], 7, [BLOCK, DOUBLE_SIGN]),
     ("制川乌 (processed) is not on the 28 list", [("制川乌", 3)], 7, []),
-    ("雄黄 at its dose for two days", [("雄黄", 0.05)], 2, [WARN]),
+    ("雄黄 (listed as itself) at its dose for two days: 双签", [("雄黄", 0.05)], 2, [DOUBLE_SIGN]),
     ("生川乌 has no oral dose: refused", [("生川乌", 1)], 1, [BLOCK, DOUBLE_SIGN]),
-    ("川乌 not written raw still has no oral dose", [("川乌", 1)], 1, [BLOCK, WARN]),
+    ("川乌 not written raw is dispensed as 制川乌: no toxic-28 finding", [("川乌", 2)], 1, []),
 ]
 
 
@@ -134,7 +137,7 @@ def test_toxic_herb_rules(checker, lines, packets, severities):
 DOSE_CASES = [
     ("甘草 6 g is within 2–10 g", "甘草", 6, ADULT, None),
     ("甘草 15 g is above 10 g", "甘草", 15, ADULT, ("dose_above_max", DOUBLE_SIGN)),
-    ("甘草 1 g is below 2 g", "甘草", 1, ADULT, ("dose_below_min", WARN)),
+    ("甘草 1 g is below 2 g: for the doctor", "甘草", 1, ADULT, ("dose_below_min", INFO)),
     ("石膏 60 g is the top of 15–60 g", "石膏", 60, ADULT, None),
     ("细辛 6 g is above 3 g", "细辛", 6, ADULT, ("dose_above_max", DOUBLE_SIGN)),
     (
