@@ -40,7 +40,8 @@ def usage_shown(page: str) -> str:
 
 def test_the_import_keeps_bai_jiu_as_an_adjuvant_line(app):
     template = template_named(GUALOU)
-    assert [line.herb_name for line in template.herb_lines] == ["瓜蒌", "薤白", "半夏"]
+    # 半夏 written unmarked is dispensed as 法半夏 (《医疗用毒性药品管理办法》第九条).
+    assert [line.herb_name for line in template.herb_lines] == ["瓜蒌", "薤白", "法半夏"]
     [bai_jiu] = template.adjuvant_lines
     assert (bai_jiu.herb_name, bai_jiu.herb_id, bai_jiu.original) == ("白酒", None, "白酒 一斗")
 
@@ -104,7 +105,7 @@ def test_the_api_names_the_adjuvant_line_as_such(client, app):
     template = template_named(GUALOU)
     detail = client.get(f"/api/v1/formulas/{template.id}", headers=headers).get_json()
     kinds = {line["herb"]: line["kind"] for line in detail["lines"]}
-    assert kinds == {"瓜蒌": "herb", "薤白": "herb", "半夏": "herb", "白酒": "adjuvant"}
+    assert kinds == {"瓜蒌": "herb", "薤白": "herb", "法半夏": "herb", "白酒": "adjuvant"}
 
 
 @pytest.mark.parametrize(
