@@ -158,6 +158,7 @@ def register_extensions(app: Flask) -> None:
     from tcm_app.models import inbox as inbox_models  # noqa: F401  (metadata)
     from tcm_app.models import payments as payment_models  # noqa: F401  (metadata)
     from tcm_app.models import registration as registration_models  # noqa: F401  (metadata)
+    from tcm_app.models import codes as code_models  # noqa: F401  (metadata)
     from tcm_app.services.accounts import load_session_user
     from treatments import models as treatment_models  # noqa: F401  (metadata)
     from treatments import tasks as treatment_tasks  # noqa: F401  (registers the reminder task)
