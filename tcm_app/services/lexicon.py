@@ -1,31 +1,24 @@
-"""The reviewed subset of GB/T 15657-2021 codes we ship (tcm_app/data), looked up by exact name."""
+"""Names and codes of GB/T 15657-2021 for the diagnosis form: a thin view over services.codes."""
 
-import csv
-from functools import lru_cache
-from pathlib import Path
+from tcm_app.services import codes
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "gbt15657_subset.csv"
-
-
-@lru_cache(maxsize=1)
-def _codes() -> dict[tuple[str, str], str]:
-    with DATA_FILE.open(encoding="utf-8") as handle:
-        return {(row["kind"], row["name"]): row["code"] for row in csv.DictReader(handle)}
+_KIND = {"disease": "disease", "syndrome": "pattern", "pattern": "pattern", "method": "method"}
 
 
 def code_for(kind: str, name: str) -> str:
-    """The code for a disease or syndrome name, or "" when the subset does not know it."""
-    return _codes().get((kind, (name or "").strip()), "")
+    """The code for a disease or syndrome name, or "" when the table does not know it."""
+    found = codes.find_by_name(_KIND[kind], name)
+    return found.code if found else ""
 
 
 def known_names(kind: str) -> list[str]:
-    return sorted(name for (entry_kind, name) in _codes() if entry_kind == kind)
+    return sorted({c.name for c in codes.all_codes() if c.kind == _KIND[kind] and c.active})
 
 
 def entries(kind: str) -> list[dict[str, str]]:
-    """Names with their codes, for the diagnosis form's picker."""
+    """Names with their codes (active, non-class rows), for the diagnosis form's picker."""
     return [
-        {"name": name, "code": code}
-        for (entry_kind, name), code in sorted(_codes().items(), key=lambda item: item[1])
-        if entry_kind == kind
+        {"name": c.name, "code": c.code, "pinyin": " ".join(c.syllables)}
+        for c in codes.all_codes()
+        if c.kind == _KIND[kind] and c.active and not c.code.endswith(".")
     ]
