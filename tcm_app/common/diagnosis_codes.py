@@ -22,6 +22,8 @@ _SHAPE = re.compile(r"^[ABC]\d{2}(\.\d{2}){0,6}\.?$")
 DISEASE_CODE = re.compile(r"^A\d{2}(\.\d{2}){0,6}\.?$")
 SYNDROME_CODE = re.compile(r"^B\d{2}(\.\d{2}){0,6}\.?$")
 METHOD_CODE = re.compile(r"^C\d{2}(\.\d{2}){0,6}\.?$")
+# ICD-10 national clinical edition (国家临床版 2.0): K29.5, K29.500, K29.500x001 (x upper-cased).
+ICD10_CODE = re.compile(r"^[A-Z]\d{2}(\.[0-9A-Z]{1,3}(X\d{3})?)?$")
 MAX_NAME = 64
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "临时"}
 
@@ -36,6 +38,11 @@ def is_syndrome_code(code: str) -> bool:
 
 def is_method_code(code: str) -> bool:
     return bool(METHOD_CODE.match(code or ""))
+
+
+def is_class(code: str, name: str) -> bool:
+    """Class rows: codes written with a final dot, and names the standard gives its classes."""
+    return code.endswith(".") or name.endswith(("类", "类病", "类术语"))
 
 
 def normalise_code(code: str) -> str:

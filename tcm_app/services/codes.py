@@ -44,6 +44,11 @@ class Code:
     def key(self) -> str:
         return shapes.code_key(self.code)
 
+    @property
+    def is_class(self) -> bool:
+        """A class groups terms (脾系证类, 痹证类病, A04.): it is never a diagnosis itself."""
+        return shapes.is_class(self.code, self.name)
+
     def as_dict(self) -> dict:
         return {
             "code": self.code,
@@ -198,7 +203,7 @@ def search(query: str, kind: str = "", disease_code: str = "", limit: int = 20) 
     usual = usual_pattern_prefixes(disease_code) if kind == "pattern" else ()
     hits = []
     for code in all_codes():
-        if not code.active or (kind and code.kind != kind):
+        if not code.active or code.is_class or (kind and code.kind != kind):
             continue
         entry = shapes.SearchEntry(code.code, code.name, code.syllables)
         rank = shapes.rank(query, entry) if query else 9
@@ -233,8 +238,13 @@ def resolve(kind: str, name: str, code: str, field_name: str) -> tuple[str, Code
     if not shape_ok:
         raise ValidationError("diagnosis incomplete or malformed", fields={field_name: ["format"]})
     found = find(code)
-    if found is None or not found.active or found.kind != kind:
+    if found is None or not found.active or found.kind != kind or found.is_class:
+        # A class groups terms; a diagnosis names one of them.
         raise ValidationError(
             "this code is not in the code table", fields={field_name: ["unknown_code"]}
+        )
+    if name and name != found.name:
+        raise ValidationError(
+            "the name does not match the code", fields={field_name: ["code_name_mismatch"]}
         )
     return found.code, found

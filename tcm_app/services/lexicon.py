@@ -20,5 +20,5 @@ def entries(kind: str) -> list[dict[str, str]]:
     return [
         {"name": c.name, "code": c.code, "pinyin": " ".join(c.syllables)}
         for c in codes.all_codes()
-        if c.kind == _KIND[kind] and c.active and not c.code.endswith(".")
+        if c.kind == _KIND[kind] and c.active and not c.is_class
     ]
