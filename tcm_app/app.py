@@ -155,10 +155,10 @@ def register_extensions(app: Flask) -> None:
     from herbs import tasks as herb_tasks  # noqa: F401  (registers the prescription tasks)
     from tcm_app import tasks  # noqa: F401  (registers the core tasks)
     from tcm_app.models import accounts, audit, encounters, patients  # noqa: F401  (metadata)
+    from tcm_app.models import codes as code_models  # noqa: F401  (metadata)
     from tcm_app.models import inbox as inbox_models  # noqa: F401  (metadata)
     from tcm_app.models import payments as payment_models  # noqa: F401  (metadata)
     from tcm_app.models import registration as registration_models  # noqa: F401  (metadata)
-    from tcm_app.models import codes as code_models  # noqa: F401  (metadata)
     from tcm_app.services.accounts import load_session_user
     from treatments import models as treatment_models  # noqa: F401  (metadata)
     from treatments import tasks as treatment_tasks  # noqa: F401  (registers the reminder task)

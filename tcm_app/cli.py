@@ -105,7 +105,9 @@ def import_codes_command(path, partial):
 
     if path.lower().endswith((".xlsx", ".xlsm", ".xls")):
         # openpyxl is not among our dependencies; a sheet saved as CSV (UTF-8) imports the same.
-        raise click.ClickException("XLSX 需要 openpyxl（未安装）：请将表格另存为 CSV（UTF-8）后导入。")
+        raise click.ClickException(
+            "XLSX 需要 openpyxl（未安装）：请将表格另存为 CSV（UTF-8）后导入。"
+        )
     with open(path, encoding="utf-8-sig") as handle:
         text = handle.read()
     report = codes.import_table(text, full=not partial)

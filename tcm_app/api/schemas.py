@@ -79,9 +79,7 @@ class DiagnosisSchema(Schema):
     method_code = fields.String(load_default="", allow_none=True, validate=validate.Length(max=32))
     # Western diagnosis (ICD-10 national clinical edition): free text, optional code.
     western_name = fields.String(load_default="", validate=validate.Length(max=64))
-    western_code = fields.String(
-        load_default="", allow_none=True, validate=validate.Length(max=16)
-    )
+    western_code = fields.String(load_default="", allow_none=True, validate=validate.Length(max=16))
     is_primary = fields.Boolean(load_default=True)
 
 

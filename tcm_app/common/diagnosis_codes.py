@@ -1,5 +1,5 @@
-"""GB/T 15657-2021 (中医病证分类与代码) codes: their shape, the checks of an imported code table, and
-the ranked search as the doctor types. Pure: standard library only.
+"""GB/T 15657-2021 (中医病证分类与代码) codes: their shape, the checks of an imported code
+table, and the ranked search as the doctor types. Pure: standard library only.
 
 Shape (seen in public copies of the 2021 table): a letter for the part (A diseases, B patterns;
 the therapy-method table we ship uses C), two digits for the class, then up to six levels of two
@@ -88,7 +88,9 @@ def read_csv_rows(text: str) -> list[dict[str, str]]:
     return out
 
 
-def check_rows(raw_rows: list[dict[str, str]], known_keys: frozenset[str] = frozenset()) -> RowCheck:
+def check_rows(
+    raw_rows: list[dict[str, str]], known_keys: frozenset[str] = frozenset()
+) -> RowCheck:
     """Validate an imported table: shape per kind, name present, no duplicates, parents exist
     (in the same file or among `known_keys` already in the table). A refused row refuses its
     children too, so nothing is imported under a parent that is not there."""

@@ -1,4 +1,5 @@
-"""Coded TCM diagnoses: importing the GB/T 15657-2021 table, looking codes up, and the picker's search.
+"""Coded TCM diagnoses: importing the GB/T 15657-2021 table, looking codes up, and the picker's
+search.
 
 The table (`tcm_codes`) is filled by `flask codes import FILE`; `make run` and the demo import the
 shipped starter set (tcm_app/data/gbt15657_codes.csv). Until a table has been imported, lookups
@@ -24,9 +25,7 @@ STARTER_FILE = Path(__file__).resolve().parent.parent / "data" / "gbt15657_codes
 # 常见证候: both parts of GB/T 15657-2021 number the five organ systems alike (A04.01 心系病 ..
 # A04.05 肾系病; B04.01 心系证类 .. B04.05 肾系证类, B04.06.0N 该脏兼证类), so a disease of one
 # system lists that system's patterns first in the pattern picker.
-USUAL_PATTERN_CLASSES = {
-    f"A04.0{n}": (f"B04.0{n}", f"B04.06.0{n}") for n in range(1, 6)
-}
+USUAL_PATTERN_CLASSES = {f"A04.0{n}": (f"B04.0{n}", f"B04.06.0{n}") for n in range(1, 6)}
 
 
 @dataclass(frozen=True)
@@ -153,8 +152,16 @@ def _starter_codes() -> tuple[Code, ...]:
     rows = shapes.read_csv_rows(STARTER_FILE.read_text(encoding="utf-8"))
     check = shapes.check_rows(rows)
     return tuple(
-        Code(r.code, r.name, r.kind, shapes.code_key(r.parent), r.temporary, True, r.source,
-             syllables_of(r.name))
+        Code(
+            r.code,
+            r.name,
+            r.kind,
+            shapes.code_key(r.parent),
+            r.temporary,
+            True,
+            r.source,
+            syllables_of(r.name),
+        )
         for r in check.rows
     )
 
@@ -162,8 +169,16 @@ def _starter_codes() -> tuple[Code, ...]:
 @lru_cache(maxsize=1)
 def _table_codes(_version: int = 0) -> tuple[Code, ...]:
     return tuple(
-        Code(r.code, r.name, r.kind, r.parent_key, r.temporary, r.active, r.source,
-             tuple(r.pinyin.split()))
+        Code(
+            r.code,
+            r.name,
+            r.kind,
+            r.parent_key,
+            r.temporary,
+            r.active,
+            r.source,
+            tuple(r.pinyin.split()),
+        )
         for r in db.session.scalars(select(TcmCode).order_by(TcmCode.code_key))
     )
 

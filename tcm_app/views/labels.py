@@ -461,8 +461,12 @@ ERROR_MESSAGES = {
     "packets_not_positive": _l("At least one packet."),
     "too_many_packets": _l("At most 30 packets."),
     # coded TCM diagnoses (issue 16)
-    "unknown_code": _l("This code is not in the GB/T 15657-2021 code table; pick the name from the list."),
-    "code_name_mismatch": _l("The name does not match this code; pick the name from the list again."),
+    "unknown_code": _l(
+        "This code is not in the GB/T 15657-2021 code table; pick the name from the list."
+    ),
+    "code_name_mismatch": _l(
+        "The name does not match this code; pick the name from the list again."
+    ),
     "temporary_diagnosis": _l(
         "A temporary diagnostic term (such as 胃痛) cannot be the final diagnosis of a visit; "
         "withdraw it and record the disease."

@@ -14,21 +14,27 @@ def search(client, headers, **params):
 @pytest.mark.parametrize(
     ("params", "first_code", "first_name"),
     [
-        pytest.param({"q": "wpb", "kind": "disease"}, "A04.03.15", "胃痞病",
-                     id="initials find the disease"),
-        pytest.param({"q": "weipi", "kind": "disease"}, "A04.03.15", "胃痞病",
-                     id="pinyin finds the disease"),
-        pytest.param({"q": "脾气虚", "kind": "pattern"}, "B04.03.01.03.01", "脾气虚证",
-                     id="a Chinese prefix finds the pattern"),
+        pytest.param(
+            {"q": "wpb", "kind": "disease"}, "A04.03.15", "胃痞病", id="initials find the disease"
+        ),
+        pytest.param(
+            {"q": "weipi", "kind": "disease"}, "A04.03.15", "胃痞病", id="pinyin finds the disease"
+        ),
+        pytest.param(
+            {"q": "脾气虚", "kind": "pattern"},
+            "B04.03.01.03.01",
+            "脾气虚证",
+            id="a Chinese prefix finds the pattern",
+        ),
     ],
 )
-def test_search_answers_best_match_first(app, client, doctor_headers, params, first_code,
-                                         first_name):
+def test_search_answers_best_match_first(
+    app, client, doctor_headers, params, first_code, first_name
+):
     response = search(client, doctor_headers, **params)
     assert response.status_code == 200, response.get_data(as_text=True)
     first = response.get_json()["items"][0]
-    assert (first["code"], first["name"], first["kind"]) == (first_code, first_name,
-                                                              params["kind"])
+    assert (first["code"], first["name"], first["kind"]) == (first_code, first_name, params["kind"])
 
 
 def test_usual_patterns_of_the_disease_are_first_and_marked(app, client, doctor_headers):
@@ -64,9 +70,12 @@ def test_the_encounter_answer_carries_the_chosen_codes(app, client, encounter, d
         url(encounter, "diagnoses"),
         headers=doctor_headers,
         json={
-            "disease_name": "胃痞病", "disease_code": "A04.03.15",
-            "syndrome_name": "脾气虚证", "syndrome_code": "B04.03.01.03.01",
-            "treatment_method": "健脾和胃", "western_name": "功能性消化不良",
+            "disease_name": "胃痞病",
+            "disease_code": "A04.03.15",
+            "syndrome_name": "脾气虚证",
+            "syndrome_code": "B04.03.01.03.01",
+            "treatment_method": "健脾和胃",
+            "western_name": "功能性消化不良",
             "western_code": "K30.x00",
         },
     )
@@ -86,5 +95,3 @@ def test_an_unknown_code_is_a_json_422_on_its_field(app, client, encounter, doct
     )
     error = api_error(response, 422)
     assert error.get("fields") == {"disease_code": ["unknown_code"]}
-
-

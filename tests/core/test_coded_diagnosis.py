@@ -11,18 +11,43 @@ from tests.factories import create_doctor, create_encounter
 @pytest.mark.parametrize(
     ("disease", "disease_code", "syndrome", "syndrome_code", "error"),
     [
-        pytest.param("胃痞病", "A04.03.99", "脾气虚证", "", ("disease_code", "unknown_code"),
-                     id="a well-shaped disease code that is not in the table is refused"),
-        pytest.param("胃痞病", "A04.03.15", "脾气虚证", "B04.03.99", ("syndrome_code", "unknown_code"),
-                     id="a well-shaped pattern code that is not in the table is refused"),
-        pytest.param("感冒", "A04.03.15", "脾气虚证", "", ("disease_code", "code_name_mismatch"),
-                     id="a code whose name differs from the name given is refused"),
-        pytest.param("胃痞病", "B04.03.01.03.01", "脾气虚证", "", ("disease_code", "format"),
-                     id="a pattern code in the disease field is refused"),
+        pytest.param(
+            "胃痞病",
+            "A04.03.99",
+            "脾气虚证",
+            "",
+            ("disease_code", "unknown_code"),
+            id="a well-shaped disease code that is not in the table is refused",
+        ),
+        pytest.param(
+            "胃痞病",
+            "A04.03.15",
+            "脾气虚证",
+            "B04.03.99",
+            ("syndrome_code", "unknown_code"),
+            id="a well-shaped pattern code that is not in the table is refused",
+        ),
+        pytest.param(
+            "感冒",
+            "A04.03.15",
+            "脾气虚证",
+            "",
+            ("disease_code", "code_name_mismatch"),
+            id="a code whose name differs from the name given is refused",
+        ),
+        pytest.param(
+            "胃痞病",
+            "B04.03.01.03.01",
+            "脾气虚证",
+            "",
+            ("disease_code", "format"),
+            id="a pattern code in the disease field is refused",
+        ),
     ],
 )
-def test_codes_the_table_does_not_hold_are_refused(app, disease, disease_code, syndrome,
-                                                  syndrome_code, error):
+def test_codes_the_table_does_not_hold_are_refused(
+    app, disease, disease_code, syndrome, syndrome_code, error
+):
     encounter = create_encounter()
     with pytest.raises(ValidationError) as exc:
         encounters.record_diagnosis(
@@ -44,8 +69,12 @@ def test_known_names_get_disease_pattern_and_method_codes(app):
 def test_the_western_diagnosis_is_free_text_with_an_optional_icd10_code(app):
     encounter = create_encounter()
     diagnosis = encounters.record_diagnosis(
-        encounter, encounter.doctor, "胃痞病", "脾气虚证",
-        western_name="功能性消化不良", western_code="k30.x00",
+        encounter,
+        encounter.doctor,
+        "胃痞病",
+        "脾气虚证",
+        western_name="功能性消化不良",
+        western_code="k30.x00",
     )
     assert (diagnosis.western_name, diagnosis.western_code) == ("功能性消化不良", "K30.X00")
     with pytest.raises(ValidationError) as exc:

@@ -34,20 +34,44 @@ def refusals(text: str) -> list[tuple[int, str, str]]:
 @pytest.mark.parametrize(
     ("body", "line", "message"),
     [
-        pytest.param("X04.01,某病,disease,\n", 2, "不符合 GB/T 15657-2021 的格式",
-                     id="a code that is not of the 2021 shape is refused with its line"),
-        pytest.param("B04.01,心系证类,disease,\n", 2, "不符合 GB/T 15657-2021 的格式",
-                     id="a pattern code filed as a disease is refused"),
-        pytest.param("A04.03.15.01.02.03.04.05,过深,disease,\n", 2, "格式",
-                     id="more than seven levels is not a 2021 code"),
+        pytest.param(
+            "X04.01,某病,disease,\n",
+            2,
+            "不符合 GB/T 15657-2021 的格式",
+            id="a code that is not of the 2021 shape is refused with its line",
+        ),
+        pytest.param(
+            "B04.01,心系证类,disease,\n",
+            2,
+            "不符合 GB/T 15657-2021 的格式",
+            id="a pattern code filed as a disease is refused",
+        ),
+        pytest.param(
+            "A04.03.15.01.02.03.04.05,过深,disease,\n",
+            2,
+            "格式",
+            id="more than seven levels is not a 2021 code",
+        ),
         pytest.param("A04.,,disease,\n", 2, "缺少名称", id="a row without a name is refused"),
         pytest.param("A04.,脏腑病,symptom,\n", 2, "类别", id="an unknown kind is refused"),
-        pytest.param("A04.03.15,胃痞病,disease,A04.03.\n", 2, "上级代码 A04.03. 不存在",
-                     id="a code whose parent is in neither the file nor the table is refused"),
-        pytest.param("A04.,脏腑病,disease,\nA04,脏腑病,disease,\n", 3, "代码重复（与第 2 行相同）",
-                     id="A04 and A04. are the same code: the second is a duplicate"),
-        pytest.param("A04.,脏腑病,disease,\nA04.03.15,胃痞病,disease,A04.\n", 3, "层级不符",
-                     id="a parent that skips a level is refused"),
+        pytest.param(
+            "A04.03.15,胃痞病,disease,A04.03.\n",
+            2,
+            "上级代码 A04.03. 不存在",
+            id="a code whose parent is in neither the file nor the table is refused",
+        ),
+        pytest.param(
+            "A04.,脏腑病,disease,\nA04,脏腑病,disease,\n",
+            3,
+            "代码重复（与第 2 行相同）",
+            id="A04 and A04. are the same code: the second is a duplicate",
+        ),
+        pytest.param(
+            "A04.,脏腑病,disease,\nA04.03.15,胃痞病,disease,A04.\n",
+            3,
+            "层级不符",
+            id="a parent that skips a level is refused",
+        ),
     ],
 )
 def test_each_kind_of_bad_row_is_refused_with_its_line_and_reason(body, line, message):
@@ -58,7 +82,9 @@ def test_each_kind_of_bad_row_is_refused_with_its_line_and_reason(body, line, me
 
 
 def test_a_refused_parent_refuses_its_children_too():
-    text = HEADER + "A04.,,disease,\nA04.03.,脾系病,disease,A04.\nA04.03.15,胃痞病,disease,A04.03.\n"
+    text = (
+        HEADER + "A04.,,disease,\nA04.03.,脾系病,disease,A04.\nA04.03.15,胃痞病,disease,A04.03.\n"
+    )
     assert [r[0] for r in refusals(text)] == [2, 3, 4]
 
 
@@ -94,7 +120,10 @@ def test_good_file_is_imported_with_pinyin_and_initials(app):
     assert len(report.added) == 9 and not report.refused
     row = stored()["A04.03.15"]
     assert (row.name, row.pinyin, row.initials, row.parent_key) == (
-        "胃痞病", "wei pi bing", "wpb", "A04.03"
+        "胃痞病",
+        "wei pi bing",
+        "wpb",
+        "A04.03",
     )
 
 
