@@ -95,7 +95,10 @@ def codes_cli():
 @click.option(
     "--partial", is_flag=True, help="Add and update only: codes missing from FILE stay active."
 )
-def import_codes_command(path, partial):
+@click.option(
+    "--if-empty", is_flag=True, help="Do nothing when the table already holds codes (make run)."
+)
+def import_codes_command(path, partial, if_empty):
     """Import a code table (CSV, UTF-8: code,name,kind,parent[,temporary,source]).
 
     Re-runnable: codes are upserted; after a full import a code missing from FILE is deactivated,
@@ -110,6 +113,9 @@ def import_codes_command(path, partial):
         )
     with open(path, encoding="utf-8-sig") as handle:
         text = handle.read()
+    if if_empty and codes.table_is_filled():
+        click.echo("代码表已有数据，未导入（--if-empty）")
+        return
     report = codes.import_table(text, full=not partial)
     db.session.commit()
     for line in report.lines():

@@ -137,9 +137,13 @@ def _update_row(record: TcmCode, row: shapes.CodeRow, now) -> None:
     record.updated_at = now
 
 
+def table_is_filled() -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(TcmCode)))
+
+
 def import_starter_set_if_empty() -> ImportReport | None:
     """`make run`'s setup and the demo: load the shipped starter set into an empty table."""
-    if db.session.scalar(select(func.count()).select_from(TcmCode)):
+    if table_is_filled():
         return None
     return import_table(STARTER_FILE.read_text(encoding="utf-8"), full=True)
 

@@ -170,3 +170,19 @@ def test_the_shipped_starter_set_is_valid_and_large_enough():
     assert sum(1 for r in check.rows if r.temporary and not r.code.endswith(".")) == 53
     rows = list(csv.DictReader(io.StringIO(text)))
     assert all(r["source"].count("https://github.com/") >= 1 for r in rows)
+
+
+def test_if_empty_leaves_an_imported_table_alone(app, runner, tmp_path):
+    path = tmp_path / "codes.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    assert "新增 9" in runner.invoke(args=["codes", "import", "--if-empty", str(path)]).output
+    path.write_text(HEADER + "A04.,脏腑病及相关病类,disease,\n", encoding="utf-8")
+    result = runner.invoke(args=["codes", "import", "--if-empty", str(path)])
+    assert "未导入" in result.output and len(stored()) == 9
+
+
+def test_xlsx_is_refused_with_a_chinese_explanation(app, runner, tmp_path):
+    path = tmp_path / "codes.xlsx"
+    path.write_bytes(b"PK")
+    result = runner.invoke(args=["codes", "import", str(path)])
+    assert result.exit_code != 0 and "CSV" in result.output
