@@ -20,6 +20,7 @@ from tcm_app.common.errors import ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.codes import TcmCode
 from tcm_app.models.types import utcnow
+from tcm_app.services.audit import record_audit
 
 STARTER_FILE = Path(__file__).resolve().parent.parent / "data" / "gbt15657_codes.csv"
 # 常见证候: both parts of GB/T 15657-2021 number the five organ systems alike (A04.01 心系病 ..
@@ -118,6 +119,19 @@ def import_table(text: str, full: bool = True) -> ImportReport:
                 report.deactivated.append((stored.code, stored.name))
     db.session.flush()
     _table_codes.cache_clear()
+    record_audit(
+        "codes.import",
+        "tcm_codes",
+        "all",
+        report.lines()[0],
+        {
+            "full": full,
+            "added": len(report.added),
+            "renamed": [code for _line, code, _old, _new in report.renamed],
+            "deactivated": [code for code, _name in report.deactivated],
+            "refused": len(report.refused),
+        },
+    )
     return report
 
 

@@ -186,3 +186,11 @@ def test_xlsx_is_refused_with_a_chinese_explanation(app, runner, tmp_path):
     path.write_bytes(b"PK")
     result = runner.invoke(args=["codes", "import", str(path)])
     assert result.exit_code != 0 and "CSV" in result.output
+
+
+def test_an_import_is_audited_with_what_changed(app):
+    from tcm_app.models.audit import AuditEntry
+
+    codes.import_table(GOOD)
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "codes.import")).one()
+    assert entry.summary.startswith("新增 9")
