@@ -8,7 +8,7 @@ which cannot close a visit, so the journey codes 胃痞病.)"""
 from tcm_app.extensions import db
 from tcm_app.services import encounters
 from tests.factories import PASSWORD, create_prescribable_encounter
-from tests.journeys.conftest import sign_in
+from tests.journeys.conftest import DESKTOP, sign_in
 from tests.journeys.test_prescription_journeys import click_and_wait, doctor_writes_and_signs
 
 
@@ -60,3 +60,26 @@ def test_doctor_picks_disease_and_usual_pattern_and_the_prescription_shows_codes
     click_and_wait(page, page.get_by_role("button", name="开具处方"))
     doctor_writes_and_signs(page, [("dangshen", "党参", "15"), ("baizhu", "白术", "9")])
     assert "胃痞病（A04.03.15） · 脾气虚证（B04.03.01.03.01）" in page.content()
+
+
+def test_without_javascript_the_form_posts_and_the_server_checks_codes(app, live_server, browser):
+    username, encounter_id = visit_ready_for_diagnosis()
+    context = browser.new_context(locale="zh-CN", java_script_enabled=False, **DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, live_server, username, PASSWORD)
+    page.goto(f"{live_server}/encounters/{encounter_id}")
+    page.get_by_role("textbox", name="中医病名").fill("胃痞病")
+    page.get_by_label("病名代码").fill("A04.03.99")
+    page.get_by_role("textbox", name="证候", exact=True).fill("脾气虚证")
+    click_and_wait(page, page.get_by_role("button", name="保存诊断"))
+    assert "代码不在 GB/T 15657-2021 代码表中" in page.content()
+    assert page.locator(".diagnosis").count() == 0
+
+    page.get_by_label("病名代码").fill("")
+    page.get_by_role("textbox", name="中医病名").fill("胃痞病")
+    page.get_by_role("textbox", name="证候", exact=True).fill("脾气虚证")
+    click_and_wait(page, page.get_by_role("button", name="保存诊断"))
+    diagnosis = page.locator(".diagnosis").first.inner_text()
+    assert "A04.03.15" in diagnosis and "B04.03.01.03.01" in diagnosis  # coded by the server
+    context.close()
