@@ -119,6 +119,7 @@ def import_table(text: str, full: bool = True) -> ImportReport:
                 report.deactivated.append((stored.code, stored.name))
     db.session.flush()
     _table_codes.cache_clear()
+    _TABLE_CACHE.clear()
     record_audit(
         "codes.import",
         "tcm_codes",
@@ -203,19 +204,22 @@ def _table_codes(_version: int = 0) -> tuple[Code, ...]:
 
 def all_codes() -> tuple[Code, ...]:
     """The imported table, or the shipped starter set while nothing has been imported."""
-    stamp = db.session.scalar(select(func.max(TcmCode.updated_at)))
-    if stamp is None:
+    count, last_id, stamp = db.session.execute(
+        select(func.count(), func.max(TcmCode.id), func.max(TcmCode.updated_at))
+    ).one()
+    if not count:
         return _starter_codes()
-    return _cached_table(stamp)
+    # Re-read when the table changed (an import bumps updated_at) or the database is another one.
+    return _cached_table((str(db.engine.url), count, last_id, stamp))
 
 
 _TABLE_CACHE: dict = {}
 
 
-def _cached_table(stamp) -> tuple[Code, ...]:
-    if _TABLE_CACHE.get("stamp") != stamp:
+def _cached_table(version: tuple) -> tuple[Code, ...]:
+    if _TABLE_CACHE.get("version") != version:
         _table_codes.cache_clear()
-        _TABLE_CACHE.update(stamp=stamp, codes=_table_codes())
+        _TABLE_CACHE.update(version=version, codes=_table_codes())
     return _TABLE_CACHE["codes"]
 
 

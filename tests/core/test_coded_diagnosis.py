@@ -125,3 +125,11 @@ def test_after_an_import_the_table_not_the_starter_file_answers(app):
     codes.import_table("code,name,kind,parent\nA04.,脏腑病及相关病类,disease,\n")
     assert codes.find("A04.03.15") is None
     assert codes.find_by_name("disease", "脏腑病及相关病类").code == "A04."
+
+
+def test_a_rename_is_seen_at_once_even_with_the_clock_standing_still(app):
+    table = "code,name,kind,parent\nA04.,脏腑病及相关病类,disease,\nA04.03,脾系病,disease,A04.\n"
+    codes.import_table(table)
+    assert codes.find("A04.03").name == "脾系病"
+    codes.import_table(table.replace("脾系病", "脾系病类"))
+    assert codes.find("A04.03").name == "脾系病类"
