@@ -230,7 +230,9 @@ def find(code: str) -> Code | None:
 
 def find_by_name(kind: str, name: str) -> Code | None:
     name = (name or "").strip()
-    matches = [c for c in all_codes() if c.kind == kind and c.name == name and c.active]
+    matches = [
+        c for c in all_codes() if c.kind == kind and c.name == name and c.active and not c.is_class
+    ]
     return matches[0] if len(matches) == 1 else None
 
 

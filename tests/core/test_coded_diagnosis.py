@@ -122,9 +122,11 @@ def test_usual_patterns_of_the_disease_come_first(app):
 
 
 def test_after_an_import_the_table_not_the_starter_file_answers(app):
-    codes.import_table("code,name,kind,parent\nA04.,脏腑病及相关病类,disease,\n")
+    codes.import_table(
+        "code,name,kind,parent\nA04.,脏腑病类,disease,\nA04.03,脾系病,disease,A04.\n"
+    )
     assert codes.find("A04.03.15") is None
-    assert codes.find_by_name("disease", "脏腑病及相关病类").code == "A04."
+    assert codes.find_by_name("disease", "脾系病").code == "A04.03"
 
 
 def test_a_rename_is_seen_at_once_even_with_the_clock_standing_still(app):
@@ -133,3 +135,15 @@ def test_a_rename_is_seen_at_once_even_with_the_clock_standing_still(app):
     assert codes.find("A04.03").name == "脾系病"
     codes.import_table(table.replace("脾系病", "脾系病类"))
     assert codes.find("A04.03").name == "脾系病类"
+
+
+def test_a_class_name_is_not_coded_as_a_diagnosis(app):
+    encounter = create_encounter()
+    # 外感时令类病 (A01.01) groups 感冒 and others: it names a class, not a disease.
+    diagnosis = encounters.record_diagnosis(encounter, encounter.doctor, "外感时令类病", "脾气虚证")
+    assert diagnosis.disease_code is None
+    with pytest.raises(ValidationError) as exc:
+        encounters.record_diagnosis(
+            encounter, encounter.doctor, "外感时令类病", "脾气虚证", "A01.01"
+        )
+    assert exc.value.fields == {"disease_code": ["unknown_code"]}
