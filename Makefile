@@ -35,6 +35,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) herbs import
 	$(FLASK) treatments import
+	$(FLASK) codes import --if-empty tcm_app/data/gbt15657_codes.csv
 	$(FLASK) seed-demo --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)  (demo accounts: demo-patient ... demo-admin, password tcm-demo; signing password tcm-sign)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)

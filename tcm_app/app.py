@@ -155,6 +155,7 @@ def register_extensions(app: Flask) -> None:
     from herbs import tasks as herb_tasks  # noqa: F401  (registers the prescription tasks)
     from tcm_app import tasks  # noqa: F401  (registers the core tasks)
     from tcm_app.models import accounts, audit, encounters, patients  # noqa: F401  (metadata)
+    from tcm_app.models import codes as code_models  # noqa: F401  (metadata)
     from tcm_app.models import inbox as inbox_models  # noqa: F401  (metadata)
     from tcm_app.models import payments as payment_models  # noqa: F401  (metadata)
     from tcm_app.models import registration as registration_models  # noqa: F401  (metadata)

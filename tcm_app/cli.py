@@ -19,6 +19,7 @@ def register_cli(app) -> None:
     app.cli.add_command(departments_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(codes_cli)
     from herbs.cli import herbs_cli
 
     app.cli.add_command(herbs_cli)
@@ -82,6 +83,43 @@ def list_departments_command():
         click.echo(
             f"{dept.code}\t{dept.name}\t{dept.name_en}\t{'active' if dept.active else 'inactive'}"
         )
+
+
+@click.group("codes", help="Coded TCM diagnoses (GB/T 15657-2021).")
+def codes_cli():
+    pass
+
+
+@codes_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--partial", is_flag=True, help="Add and update only: codes missing from FILE stay active."
+)
+@click.option(
+    "--if-empty", is_flag=True, help="Do nothing when the table already holds codes (make run)."
+)
+def import_codes_command(path, partial, if_empty):
+    """Import a code table (CSV, UTF-8: code,name,kind,parent[,temporary,source]).
+
+    Re-runnable: codes are upserted; after a full import a code missing from FILE is deactivated,
+    never deleted. Prints what changed, with line numbers of refused rows.
+    """
+    from tcm_app.services import codes
+
+    if path.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        # openpyxl is not among our dependencies; a sheet saved as CSV (UTF-8) imports the same.
+        raise click.ClickException(
+            "XLSX 需要 openpyxl（未安装）：请将表格另存为 CSV（UTF-8）后导入。"
+        )
+    with open(path, encoding="utf-8-sig") as handle:
+        text = handle.read()
+    if if_empty and codes.table_is_filled():
+        click.echo("代码表已有数据，未导入（--if-empty）")
+        return
+    report = codes.import_table(text, full=not partial)
+    db.session.commit()
+    for line in report.lines():
+        click.echo(line)
 
 
 @click.group("audit", help="The append-only audit log.")

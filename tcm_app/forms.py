@@ -173,6 +173,8 @@ class DiagnosisForm(FlaskForm):
     syndrome_name = StringField(_l("Syndrome (证)"), validators=[DataRequired(), Length(max=64)])
     syndrome_code = StringField(_l("Syndrome code"), validators=[Optional(), Length(max=24)])
     treatment_method = StringField(_l("Treatment method (治法)"), validators=[Length(max=64)])
+    western_name = StringField(_l("Western diagnosis"), validators=[Length(max=64)])
+    western_code = StringField(_l("ICD-10 code"), validators=[Optional(), Length(max=16)])
     is_primary = BooleanField(_l("Main diagnosis"), default=True)
 
 

@@ -172,7 +172,13 @@ class PrescriptionSchema(Schema):
     status = fields.String()
     packets = fields.Integer()
     usage = fields.String()
-    diagnosis = fields.String(allow_none=True)
+    diagnosis = fields.String(
+        allow_none=True, metadata={"description": "病名（代码） · 证候（代码）, frozen at signing"}
+    )
+    diagnoses = fields.List(
+        fields.Dict(),
+        metadata={"description": "the visit's current coded diagnoses (GB/T 15657-2021)"},
+    )
     patient_age = fields.Integer(allow_none=True, metadata={"description": "at signing"})
     patient_pregnant = fields.Boolean(allow_none=True, metadata={"description": "at signing"})
     lines = fields.List(fields.Nested(PrescriptionLineSchema))

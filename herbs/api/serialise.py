@@ -102,6 +102,18 @@ def prescription_json(prescription, findings=None) -> dict:
         "packets": prescription.packets,
         "usage": prescription.usage,
         "diagnosis": prescription.diagnosis_text,
+        "diagnoses": [
+            {
+                "disease_name": d.disease_name,
+                "disease_code": d.disease_code,
+                "syndrome_name": d.syndrome_name,
+                "syndrome_code": d.syndrome_code,
+                "method_code": d.method_code,
+                "western_name": d.western_name,
+                "western_code": d.western_code,
+            }
+            for d in prescription.encounter.active_diagnoses
+        ],
         "patient_age": prescription.patient_age,
         "patient_pregnant": prescription.patient_pregnant,
         "lines": [

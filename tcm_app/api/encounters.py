@@ -279,6 +279,9 @@ def encounter_diagnosis(encounter_id: int):
         body["syndrome_code"] or "",
         body["treatment_method"],
         body["is_primary"],
+        method_code=body["method_code"] or "",
+        western_name=body["western_name"],
+        western_code=body["western_code"] or "",
     )
     return answer(encounter, 201)
 

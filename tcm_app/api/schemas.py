@@ -76,7 +76,22 @@ class DiagnosisSchema(Schema):
         load_default="", allow_none=True, validate=validate.Length(max=24)
     )
     treatment_method = fields.String(load_default="", validate=validate.Length(max=64))
+    method_code = fields.String(load_default="", allow_none=True, validate=validate.Length(max=32))
+    # Western diagnosis (ICD-10 national clinical edition): free text, optional code.
+    western_name = fields.String(load_default="", validate=validate.Length(max=64))
+    western_code = fields.String(load_default="", allow_none=True, validate=validate.Length(max=16))
     is_primary = fields.Boolean(load_default=True)
+
+
+class TcmCodeSchema(Schema):
+    """One row of the GB/T 15657-2021 table (disease 病名, pattern 证候) or a 治法 term."""
+
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String(validate=validate.OneOf(["disease", "pattern", "method"]))
+    parent = fields.String()
+    temporary = fields.Boolean()  # 临时诊断用术语: never a visit's final diagnosis
+    usual = fields.Boolean()  # a usual pattern of the disease asked about
 
 
 class DocumentSchema(Schema):

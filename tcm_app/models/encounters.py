@@ -89,6 +89,11 @@ class EncounterDiagnosis(db.Model):
     syndrome_name: Mapped[str] = mapped_column(String(64))
     syndrome_code: Mapped[str | None] = mapped_column(String(24))
     treatment_method: Mapped[str] = mapped_column(String(64), default="")  # 治法
+    method_code: Mapped[str | None] = mapped_column(String(32))
+    # The Western diagnosis (ICD-10 national clinical edition) runs in parallel: free text,
+    # optional code; not checked against a table we do not ship.
+    western_name: Mapped[str] = mapped_column(String(64), default="")
+    western_code: Mapped[str | None] = mapped_column(String(16))
     is_primary: Mapped[bool] = mapped_column(Boolean, default=True)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

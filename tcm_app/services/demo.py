@@ -11,7 +11,7 @@ from tcm_app.common.resident_id import build_resident_id, parse_resident_id
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Department, DoctorProfile, PharmacistProfile, Role, User
 from tcm_app.models.patients import GuardianRelation, PregnancyStatus
-from tcm_app.services import documents, encounters, patients
+from tcm_app.services import codes, documents, encounters, patients
 from tcm_app.services.clock import clinic_today
 
 DEMO_SIGNING_PASSWORD = "tcm-sign"
@@ -66,6 +66,7 @@ def seed_demo() -> str:
     """Create the demo world; the caller commits. Refuses a production configuration."""
     if current_app.config["ENV_NAME"] == "production":
         raise RuntimeError("demo data is never created in production")
+    codes.import_starter_set_if_empty()  # GB/T 15657-2021 starter set for the diagnosis picker
     departments = {
         code: Department(code=code, name=name, name_en=en) for code, name, en in DEPARTMENTS
     }

@@ -23,7 +23,7 @@ from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter, EncounterDiagnosis
 from tcm_app.models.patients import Patient
 from tcm_app.models.types import utcnow
-from tcm_app.services import lexicon
+from tcm_app.services import codes
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today
 from tcm_app.services.patients import patient_age
@@ -194,32 +194,48 @@ def record_diagnosis(
     syndrome_code: str = "",
     treatment_method: str = "",
     is_primary: bool = True,
+    method_code: str = "",
+    western_name: str = "",
+    western_code: str = "",
 ) -> EncounterDiagnosis:
-    """Disease + syndrome (病 + 证); codes are checked against GB/T 15657 shape or looked up."""
+    """Disease + syndrome (病 + 证), coded from the GB/T 15657-2021 table: a code given must be in
+    the table (active, of its kind, with the name given); a name alone is coded when the table
+    knows it. The Western diagnosis (ICD-10) runs alongside as free text with an optional code."""
     _require_treating_doctor(encounter, doctor)
     disease_name, syndrome_name = (disease_name or "").strip(), (syndrome_name or "").strip()
+    treatment_method = (treatment_method or "").strip()[:64]
     errors = {}
     if not disease_name:
         errors["disease_name"] = ["required"]
     if not syndrome_name:
         errors["syndrome_name"] = ["required"]
-    disease_code = (disease_code or "").strip().upper() or lexicon.code_for("disease", disease_name)
-    syndrome_code = (syndrome_code or "").strip().upper() or lexicon.code_for(
-        "syndrome", syndrome_name
-    )
-    if disease_code and not diagnosis_codes.is_disease_code(disease_code):
-        errors["disease_code"] = ["format"]
-    if syndrome_code and not diagnosis_codes.is_syndrome_code(syndrome_code):
-        errors["syndrome_code"] = ["format"]
+    resolved = {}
+    for field_name, kind, name, code in (
+        ("disease_code", "disease", disease_name, disease_code),
+        ("syndrome_code", "pattern", syndrome_name, syndrome_code),
+        ("method_code", "method", treatment_method, method_code),
+    ):
+        try:
+            resolved[field_name] = codes.resolve(kind, name, code, field_name)
+        except ValidationError as exc:
+            errors.update(exc.fields)
+    western_code = (western_code or "").strip().upper()
+    if western_code and not diagnosis_codes.ICD10_CODE.match(western_code):
+        errors["western_code"] = ["format"]
     if errors:
         raise ValidationError("diagnosis incomplete or malformed", fields=errors)
+    disease_code = resolved["disease_code"][0]
+    syndrome_code = resolved["syndrome_code"][0]
     diagnosis = EncounterDiagnosis(
         encounter=encounter,
         disease_name=disease_name,
         disease_code=disease_code or None,
         syndrome_name=syndrome_name,
         syndrome_code=syndrome_code or None,
-        treatment_method=(treatment_method or "").strip()[:64],
+        treatment_method=treatment_method,
+        method_code=resolved["method_code"][0] or None,
+        western_name=(western_name or "").strip()[:64],
+        western_code=western_code or None,
         is_primary=is_primary,
         recorded_by_id=doctor.id,
     )
@@ -295,11 +311,24 @@ def complete_encounter(encounter: Encounter, doctor: User, expected_version=None
         raise ValidationError(
             "record a diagnosis before completing the visit", "diagnosis_required"
         )
+    temporary = [d.disease_name for d in encounter.active_diagnoses if _is_temporary(d)]
+    if temporary:
+        # GB/T 15657-2021: 临时诊断用术语 (胃痛, 咳嗽 …) serve while the disease is unclear; they
+        # are never the final diagnosis a visit closes with.
+        raise ValidationError(
+            f"a temporary term is not a final diagnosis: {'、'.join(temporary)}",
+            "temporary_diagnosis",
+        )
     if guardian_needed(encounter) and not encounter.guardian_present:
         # A child under 6 is seen online only with the guardian present: no visit without one.
         raise ValidationError("record that the guardian is present", "guardian_required")
     encounter.completed_at = utcnow()
     _set_status(encounter, EncounterStatus.COMPLETED, doctor, "visit completed")
+
+
+def _is_temporary(diagnosis: EncounterDiagnosis) -> bool:
+    found = codes.find(diagnosis.disease_code) if diagnosis.disease_code else None
+    return bool(found and found.temporary)
 
 
 def cancel_encounter(encounter: Encounter, actor: User, expected_version=None) -> None:

@@ -46,6 +46,7 @@ ACTIONS = {
     "prescription.expire": _l("Prescription expired"),
     "prescription.use": _l("Prescription used for an order"),
     "herbs.import": _l("Herb catalogue imported"),
+    "codes.import": _l("TCM diagnosis codes imported"),
     "herbs.import_formulas": _l("Formula templates imported"),
     "order.place": _l("Herb order placed"),
     "order.pay": _l("Order paid"),

@@ -1,6 +1,6 @@
 """The encounter page and its actions: documents, eligibility, notes, diagnosis, termination."""
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,7 +17,7 @@ from tcm_app.forms import (
     VersionedForm,
 )
 from tcm_app.models.accounts import Role
-from tcm_app.services import access, documents, encounters, lexicon, visit_fees
+from tcm_app.services import access, codes, documents, encounters, visit_fees
 from tcm_app.services.patients import patient_age
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.errors import form_page_refusal
@@ -53,7 +53,6 @@ def render_encounter(encounter, status=200, **posted):
         blockers=encounters.prescribing_status(encounter),
         age=patient_age(encounter.patient),
         guardian_needed=encounters.guardian_needed(encounter),
-        disease_terms=lexicon.entries("disease"),
         fee=visit_fees.fee_of(encounter),
         **encounter_forms(encounter, posted),
     ), status
@@ -238,6 +237,8 @@ def encounter_diagnosis_add(encounter_id: int):
             form.syndrome_code.data,
             form.treatment_method.data,
             form.is_primary.data,
+            western_name=form.western_name.data or "",
+            western_code=form.western_code.data or "",
         )
 
     return run_encounter_action(
@@ -338,3 +339,26 @@ def refused_before_view(message: str):
     form.form_errors.append(message)
     take_current_version(form, encounter)
     return render_encounter(encounter, 400, **{form_name: form})
+
+
+@core_bp.route("/codes/search")
+@roles_required(Role.DOCTOR, Role.PHARMACIST)
+def code_search():
+    """The diagnosis form's picker (session-authenticated JSON): GB/T 15657-2021 names by name,
+    pinyin, initials or code; with `disease=<code>` the usual patterns of that disease first."""
+    query = request.args.get("q", "")[:32]
+    kind = request.args.get("kind", "")
+    kind = kind if kind in ("disease", "pattern", "method") else "disease"
+    disease = request.args.get("disease", "")[:32]
+    usual = codes.usual_pattern_prefixes(disease) if kind == "pattern" else ()
+    items = [
+        {
+            "code": c.code,
+            "name": c.name,
+            "pinyin": "".join(c.syllables),
+            "temporary": c.temporary,
+            "usual": any(c.key == p or c.key.startswith(p + ".") for p in usual),
+        }
+        for c in codes.search(query, kind, disease, limit=12)
+    ]
+    return jsonify({"items": items})

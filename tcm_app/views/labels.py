@@ -469,6 +469,17 @@ ERROR_MESSAGES = {
     "dose_precision": _l("At most three decimals."),
     "packets_not_positive": _l("At least one packet."),
     "too_many_packets": _l("At most 30 packets."),
+    # coded TCM diagnoses (issue 16)
+    "unknown_code": _l(
+        "This code is not in the GB/T 15657-2021 code table; pick the name from the list."
+    ),
+    "code_name_mismatch": _l(
+        "The name does not match this code; pick the name from the list again."
+    ),
+    "temporary_diagnosis": _l(
+        "A temporary diagnostic term (such as 胃痛) cannot be the final diagnosis of a visit; "
+        "withdraw it and record the disease."
+    ),
     # field-level codes
     "required": _l("This field is required."),
     "format": _l("The format is not valid."),
