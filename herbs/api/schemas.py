@@ -83,6 +83,8 @@ class CheckRequestSchema(Schema):
 
 
 class TemplateLineSchema(Schema):
+    # "adjuvant": not a herb of the catalogue (白酒 in 瓜蒌薤白半夏汤); carried into the usage text.
+    kind = fields.String(validate=validate.OneOf(["herb", "adjuvant"]))
     herb = fields.String()
     herb_id = fields.Integer(allow_none=True)
     original = fields.String(allow_none=True)
