@@ -99,20 +99,15 @@ def codes_cli():
     "--if-empty", is_flag=True, help="Do nothing when the table already holds codes (make run)."
 )
 def import_codes_command(path, partial, if_empty):
-    """Import a code table (CSV, UTF-8: code,name,kind,parent[,temporary,source]).
+    """Import a code table (CSV in UTF-8, or the first sheet of an XLSX workbook; columns
+    code,name,kind,parent[,temporary,source], the first row naming them).
 
     Re-runnable: codes are upserted; after a full import a code missing from FILE is deactivated,
     never deleted. Prints what changed, with line numbers of refused rows.
     """
     from tcm_app.services import codes
 
-    if path.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        # openpyxl is not among our dependencies; a sheet saved as CSV (UTF-8) imports the same.
-        raise click.ClickException(
-            "XLSX 需要 openpyxl（未安装）：请将表格另存为 CSV（UTF-8）后导入。"
-        )
-    with open(path, encoding="utf-8-sig") as handle:
-        text = handle.read()
+    text = _code_table_text(path)
     if if_empty and codes.table_is_filled():
         click.echo("代码表已有数据，未导入（--if-empty）")
         return
@@ -120,6 +115,32 @@ def import_codes_command(path, partial, if_empty):
     db.session.commit()
     for line in report.lines():
         click.echo(line)
+
+
+def _code_table_text(path: str) -> str:
+    """The table as CSV text: an XLSX workbook's first sheet is read cell by cell (values, not
+    formulas), so both formats go through the same validation."""
+    if path.lower().endswith(".xls"):
+        raise click.ClickException("不支持旧版 .xls 文件：请另存为 XLSX 或 CSV（UTF-8）后导入。")
+    if not path.lower().endswith((".xlsx", ".xlsm")):
+        with open(path, encoding="utf-8-sig") as handle:
+            return handle.read()
+    import csv
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise click.ClickException(f"不是有效的 XLSX 文件：{path}") from exc
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in workbook.worksheets[0].iter_rows(values_only=True):
+        writer.writerow(["" if cell is None else str(cell).strip() for cell in row])
+    workbook.close()
+    return out.getvalue()
 
 
 @click.group("audit", help="The append-only audit log.")

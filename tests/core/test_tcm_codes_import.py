@@ -181,11 +181,35 @@ def test_if_empty_leaves_an_imported_table_alone(app, runner, tmp_path):
     assert "未导入" in result.output and len(stored()) == 9
 
 
-def test_xlsx_is_refused_with_a_chinese_explanation(app, runner, tmp_path):
+def test_an_xlsx_sheet_imports_like_the_csv(app, runner, tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in csv.reader(io.StringIO(GOOD)):
+        workbook.active.append([cell or None for cell in row])  # empty parent: an empty cell
     path = tmp_path / "codes.xlsx"
-    path.write_bytes(b"PK")
+    workbook.save(path)
     result = runner.invoke(args=["codes", "import", str(path)])
-    assert result.exit_code != 0 and "CSV" in result.output
+    assert result.exit_code == 0, result.output
+    assert "新增 9" in result.output and "新增 第4行 A04.03.15 胃痞病" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        pytest.param(
+            "codes.xlsx", b"PK not a workbook", "不是有效的 XLSX 文件", id="a broken xlsx"
+        ),
+        pytest.param("codes.xls", b"\xd0\xcf\x11\xe0", "不支持旧版 .xls 文件", id="an old xls"),
+    ],
+)
+def test_a_sheet_that_cannot_be_read_is_refused_in_chinese(
+    app, runner, tmp_path, name, content, message
+):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = runner.invoke(args=["codes", "import", str(path)])
+    assert result.exit_code != 0 and message in result.output and not stored()
 
 
 def test_an_import_is_audited_with_what_changed(app):
