@@ -31,7 +31,8 @@ def test_picking_gualou_xiebai_banxia_tang_shows_and_keeps_the_bai_jiu_line(
         doctor.get_by_role("button", name="填入编辑器").click()
 
     names = doctor.locator(".rx-row .herb-name")
-    assert [names.nth(i).input_value() for i in range(3)] == ["瓜蒌", "薤白", "半夏"]
+    # 半夏 unmarked is dispensed as 法半夏 (第九条): the template pre-fills what is dispensed.
+    assert [names.nth(i).input_value() for i in range(3)] == ["瓜蒌", "薤白", "法半夏"]
     assert "白酒" not in [names.nth(i).input_value() for i in range(names.count())]
     notice = doctor.locator("#template-adjuvants")
     assert "非饮片" in notice.inner_text() and "白酒 一斗" in notice.inner_text()
