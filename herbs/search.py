@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from functools import lru_cache
 
 from herbs.catalogue import Herb, normalise_name
+from tcm_app.common.pinyin_match import match_syllables
 
 # Lower rank = better. A name beats an alias; a whole match beats a prefix beats a substring.
 EXACT_NAME, EXACT_ALIAS, NAME_PREFIX, PINYIN_WHOLE, ALIAS_PREFIX = 0, 1, 2, 3, 4
@@ -124,7 +124,7 @@ class SearchIndex:
             if text == compact:
                 yield Hit(entry.code, EXACT_ALIAS if entry.is_alias else EXACT_NAME, entry.text)
                 continue
-            whole = _syllable_match(text, entry.syllables)
+            whole = match_syllables(text, entry.syllables)
             if whole is None:
                 continue
             rank = ALIAS_PINYIN if entry.is_alias else PINYIN_WHOLE if whole else PINYIN_PREFIX
@@ -186,32 +186,3 @@ def _chinese_rank(text: str, entry: SearchEntry, target: str) -> int:
     if target.startswith(text):
         return ALIAS_PREFIX if entry.is_alias else NAME_PREFIX
     return ALIAS_INFIX if entry.is_alias else NAME_INFIX
-
-
-def _syllable_match(query: str, syllables: tuple[str, ...]) -> bool | None:
-    """None if the query is not a chain of syllable prefixes from the first syllable; else whether
-    it reaches the last syllable (a whole match such as `gc` or `gancao` for 甘草)."""
-    return _match_from(query, syllables)
-
-
-@lru_cache(maxsize=65536)
-def _match_from(query: str, syllables: tuple[str, ...]) -> bool | None:
-    if not query:
-        return len(syllables) == 0
-    if not syllables:
-        return None
-    head, rest = syllables[0], syllables[1:]
-    result = None
-    # Try the longest prefix of this syllable first: `gancao` should use `gan`, not `g`.
-    for size in range(min(len(head), len(query)), 0, -1):
-        if query[:size] != head[:size]:
-            continue
-        tail = query[size:]
-        if not tail:
-            return len(rest) == 0
-        found = _match_from(tail, rest)
-        if found:
-            return True
-        if found is not None:
-            result = False
-    return result

@@ -13,7 +13,8 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+
+from tcm_app.common.pinyin_match import match_syllables
 
 KINDS = ("disease", "pattern", "method")
 LETTER_OF_KIND = {"disease": "A", "pattern": "B", "method": "C"}
@@ -172,7 +173,7 @@ def rank(query: str, entry: SearchEntry) -> int | None:
         lower = text.lower()
         if lower[0] in "abc" and len(lower) > 1 and lower[1].isdigit():
             return CODE_PREFIX if entry.code.upper().startswith(text.upper()) else None
-        whole = _match_from(lower, entry.syllables)
+        whole = match_syllables(lower, entry.syllables)
         if whole is None:
             return None
         return PINYIN_WHOLE if whole else PINYIN_PREFIX
@@ -181,27 +182,3 @@ def rank(query: str, entry: SearchEntry) -> int | None:
     if entry.name.startswith(text):
         return NAME_PREFIX
     return NAME_INFIX if text in entry.name else None
-
-
-@lru_cache(maxsize=65536)
-def _match_from(query: str, syllables: tuple[str, ...]) -> bool | None:
-    """None if the query is not a chain of syllable prefixes from the first syllable; else
-    whether it reaches the last syllable (`wwt` or `weiwantong` is whole for 胃脘痛)."""
-    if not query:
-        return len(syllables) == 0
-    if not syllables:
-        return None
-    head, rest = syllables[0], syllables[1:]
-    result = None
-    for size in range(min(len(head), len(query)), 0, -1):
-        if query[:size] != head[:size]:
-            continue
-        tail = query[size:]
-        if not tail:
-            return len(rest) == 0
-        found = _match_from(tail, rest)
-        if found:
-            return True
-        if found is not None:
-            result = False
-    return result
