@@ -130,7 +130,8 @@ MAX_AGE = 130
 
 def parse_check_request(body) -> tuple[list[LineInput], int, dict, dict[str, list[str]]]:
     """The body of a safety check (API and command line):
-    {"herbs": [{"name", "dose_g"}], "packets": 7, "patient": {"pregnant": false, "age": 40}}."""
+    {"herbs": [{"name", "dose_g"}], "packets": 7,
+     "patient": {"pregnant": false, "age": 40, "kidney_disease": false}}."""
     if not isinstance(body, dict):
         return [], 0, {}, {"body": ["not_an_object"]}
     raw_lines = body.get("herbs")
@@ -160,4 +161,8 @@ def _parse_patient(raw) -> tuple[dict, dict[str, list[str]]]:
         errors["patient.age"] = ["not_a_number"]
     elif age is not None and not 0 <= age <= MAX_AGE:
         errors["patient.age"] = ["out_of_range"]
-    return {"pregnant": pregnant is True, "age": age}, errors
+    kidney = raw.get("kidney_disease")
+    if kidney is not None and not isinstance(kidney, bool):
+        errors["patient.kidney_disease"] = ["not_a_boolean"]
+    kidney = kidney if isinstance(kidney, bool) else None  # absent: not recorded
+    return {"pregnant": pregnant is True, "age": age, "kidney_disease": kidney}, errors

@@ -58,6 +58,8 @@ class PatientFacts:
     # A woman of child-bearing age whose pregnancy status nobody recorded: forbidden herbs are
     # flagged so that the doctor asks before prescribing them.
     pregnancy_unknown: bool = False
+    # Kidney disease or impaired function as the doctor recorded it; None: not recorded.
+    kidney_disease: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class AristolochicRule:
     names: frozenset[str]  # as written, for herbs the catalogue does not carry
     roots: frozenset[str]  # root herb codes of those the catalogue carries
     children_below_age: int
+    max_packets: int  # the short course, as hospital policy sets it
     source: str
 
 
@@ -179,7 +182,13 @@ def _aristolochic(section: dict | None, index: CatalogueIndex) -> AristolochicRu
     roots = frozenset(
         index.root(herb).code for name in section["herbs"] if (herb := index.resolve(name))
     )
-    return AristolochicRule(names, roots, int(section["children_below_age"]), section["source"])
+    return AristolochicRule(
+        names,
+        roots,
+        int(section["children_below_age"]),
+        int(section["max_packets"]),
+        section["source"],
+    )
 
 
 _SOURCE_KEYS = ("dose_source", "pregnancy_source", "toxic_source", "child_dose_source")
@@ -275,19 +284,38 @@ def _named_rules(position, written, herb, patient, packets, rules) -> list[Findi
 
 
 def _aristolochic_findings(position, name, patient, packets, aa) -> list[Finding]:
-    where = (position,)
-    if patient.age is not None and patient.age < aa.children_below_age:
-        message = f"{name}含马兜铃酸（肾毒性），儿童禁用（患者{patient.age}岁）。"
-        return [Finding(ARISTOLOCHIC_ACID, BLOCK, (name,), message, aa.source, where)]
-    if patient.pregnant:
-        message = f"{name}含马兜铃酸（肾毒性），孕妇禁用。"
-        return [Finding(ARISTOLOCHIC_ACID, BLOCK, (name,), message, aa.source, where)]
-    message = (
-        f"{name}含马兜铃酸，有肾毒性（可致马兜铃酸肾病）：仅可短期使用（本处方{packets}剂），"
-        "儿童、孕妇及肾病患者禁用；患者资料未记录肾脏疾病，请先确认肾功能正常。"
-        "如确需使用，请注明理由并再次签名。"
+    """Forbidden for children, in pregnancy and in kidney disease, and beyond the short course;
+    otherwise a reason and a second signature, naming the nephrotoxicity."""
+    refusal = _aristolochic_refusal(name, patient, packets, aa)
+    if refusal:
+        return [Finding(ARISTOLOCHIC_ACID, BLOCK, (name,), refusal, aa.source, (position,))]
+    kidney = (
+        "患者肾功能已记录为正常"
+        if patient.kidney_disease is False
+        else "患者资料未记录肾功能，请先在就诊页记录肾功能"
     )
-    return [Finding(ARISTOLOCHIC_ACID, DOUBLE_SIGN, (name,), message, aa.source, where)]
+    message = (
+        f"{name}含马兜铃酸，有肾毒性（可致马兜铃酸肾病）：仅可短期使用"
+        f"（每张处方不超过{aa.max_packets}剂，本处方{packets}剂），"
+        f"儿童、孕妇及肾病患者禁用；{kidney}。如确需使用，请注明理由并再次签名。"
+    )
+    return [Finding(ARISTOLOCHIC_ACID, DOUBLE_SIGN, (name,), message, aa.source, (position,))]
+
+
+def _aristolochic_refusal(name, patient, packets, aa) -> str | None:
+    what = f"{name}含马兜铃酸（肾毒性）"
+    if patient.age is not None and patient.age < aa.children_below_age:
+        return f"{what}，儿童禁用（患者{patient.age}岁）。"
+    if patient.pregnant:
+        return f"{what}，孕妇禁用。"
+    if patient.kidney_disease:
+        return f"{what}，肾脏疾病或肾功能不全者禁用（患者肾功能已记录为异常）。"
+    if packets > aa.max_packets:
+        return (
+            f"{what}，仅可短期使用：每张处方不超过{aa.max_packets}剂（本处方{packets}剂），"
+            "请减少剂数。"
+        )
+    return None
 
 
 def _duplicates(resolved: list[_Resolved]) -> list[Finding]:

@@ -29,7 +29,7 @@ from wtforms.widgets import HiddenInput
 from tcm_app.common.online_care import Eligibility, TerminationReason
 from tcm_app.common.text import has_hidden_in_name
 from tcm_app.models.accounts import DoctorTitle, Role
-from tcm_app.models.patients import GuardianRelation, PregnancyStatus
+from tcm_app.models.patients import GuardianRelation, PregnancyStatus, RenalFunction
 from tcm_app.services.documents import DocumentType
 from tcm_app.views.labels import label_choices
 
@@ -183,6 +183,10 @@ class TerminateForm(VersionedForm):
     note = TextAreaField(
         _l("Explanation for the patient"), validators=[DataRequired(), Length(max=2000)]
     )
+
+
+class RenalFunctionForm(FlaskForm):
+    renal_function = SelectField(_l("Kidney function"), choices=label_choices(RenalFunction))
 
 
 class GuardianForm(FlaskForm):

@@ -5,8 +5,9 @@ the decoction room, the other is left for the patient to order and pay through t
 from decoction.services import orders, payments
 from herbs.services import prescriptions
 from tcm_app.services import clock, documents, encounters
+from tcm_app.services.demo import DEMO_DIAGNOSIS
 
-# 理中丸 (《伤寒论》) as a decoction, for 脾胃虚寒 (the demo patient's diagnosis).
+# 理中丸 (《伤寒论》) as a decoction, for 脾阳虚 (the demo patient's diagnosis).
 LIZHONG = [
     {"name": "党参", "dose_g": 15},
     {"name": "白术", "dose_g": 12},
@@ -21,8 +22,8 @@ def _approved_prescription(patient, user, doctor, pharmacist, proof: bytes, sign
     )
     encounters.start_encounter(visit, doctor)
     documents.add_document(visit, user, "outpatient_record", "门诊病历.png", proof)
-    encounters.decide_eligibility(visit, doctor, "eligible", "门诊病历明确诊断胃脘痛（脾胃虚寒证）")
-    encounters.record_diagnosis(visit, doctor, "胃脘痛", "脾胃虚寒证", treatment_method="温中健脾")
+    encounters.decide_eligibility(visit, doctor, "eligible", "门诊病历明确诊断胃络痛（脾阳虚证）")
+    encounters.record_diagnosis(visit, doctor, **DEMO_DIAGNOSIS)
     rx = prescriptions.open_draft(visit, doctor)
     prescriptions.save_draft(rx, doctor, LIZHONG, 7, "每日1剂，水煎分早晚两次温服")
     prescriptions.sign(rx, doctor, signing, {})

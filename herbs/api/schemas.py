@@ -74,6 +74,9 @@ class CheckLineSchema(Schema):
 class CheckPatientSchema(Schema):
     pregnant = fields.Boolean()
     age = fields.Integer(allow_none=True)
+    kidney_disease = fields.Boolean(
+        allow_none=True, metadata={"description": "kidney disease; null: not recorded"}
+    )
 
 
 class CheckRequestSchema(Schema):

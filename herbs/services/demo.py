@@ -22,8 +22,9 @@ def seed_waiting_prescription(
         visit, patient_user, "outpatient_record", "门诊病历.png", record_png, today - timedelta(7)
     )
     encounters.start_encounter(visit, doctor)
-    encounters.decide_eligibility(visit, doctor, "eligible", "门诊病历明确诊断虚劳（脾气虚证）")
-    encounters.record_diagnosis(visit, doctor, "虚劳", "脾气虚证", treatment_method="益气健脾")
+    encounters.decide_eligibility(visit, doctor, "eligible", "门诊病历明确诊断虚损病（脾气虚证）")
+    # Coded by name from GB/T 15657-2021: 虚损病 A06.01.01, 脾气虚证 B04.03.01.03.01.
+    encounters.record_diagnosis(visit, doctor, "虚损病", "脾气虚证", treatment_method="益气健脾")
     draft = prescriptions.open_draft(visit, doctor)
     lines = [{"name": name, "dose_g": grams, "method": None} for name, grams in SIJUNZI]
     prescriptions.save_draft(draft, doctor, lines, 7, "每日1剂，水煎400ml，分早晚两次温服")

@@ -35,7 +35,7 @@ from tcm_app.common.errors import (
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter
-from tcm_app.models.patients import Patient, PregnancyStatus
+from tcm_app.models.patients import Patient, PregnancyStatus, RenalFunction
 from tcm_app.models.types import utcnow
 from tcm_app.services.accounts import require_signing_password
 from tcm_app.services.audit import record_audit
@@ -46,6 +46,7 @@ S = PrescriptionStatus
 
 
 CHILD_BEARING_AGES = range(12, 56)
+KIDNEY_DISEASE = {RenalFunction.IMPAIRED: True, RenalFunction.NORMAL: False}  # else: not recorded
 
 
 def patient_facts(patient: Patient) -> PatientFacts:
@@ -55,7 +56,10 @@ def patient_facts(patient: Patient) -> PatientFacts:
         patient.sex == "female" and age in CHILD_BEARING_AGES and status == PregnancyStatus.UNKNOWN
     )
     return PatientFacts(
-        pregnant=status == PregnancyStatus.PREGNANT, age=age, pregnancy_unknown=unknown
+        pregnant=status == PregnancyStatus.PREGNANT,
+        age=age,
+        pregnancy_unknown=unknown,
+        kidney_disease=KIDNEY_DISEASE.get(patient.renal_function),
     )
 
 

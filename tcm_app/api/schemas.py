@@ -59,6 +59,10 @@ class PatientSchema(Schema):
     phone_masked = fields.String()
     pregnancy_status = fields.String()
     pregnancy_updated_on = fields.Date(allow_none=True)
+    renal_function = fields.String(
+        metadata={"description": "renal_unknown, renal_normal or renal_impaired (kidney disease)"}
+    )
+    renal_function_updated_on = fields.Date(allow_none=True)
     guardian_id = fields.Integer(allow_none=True)
 
 

@@ -16,6 +16,8 @@ def patient_json(patient) -> dict:
             "phone_masked": patient.masked_phone,
             "pregnancy_status": patient.pregnancy_status,
             "pregnancy_updated_on": patient.pregnancy_updated_on,
+            "renal_function": patient.renal_function,
+            "renal_function_updated_on": patient.renal_function_updated_on,
             "guardian_id": patient.guardian_id,
         }
     )

@@ -20,6 +20,15 @@ class PregnancyStatus(StrEnum):
     NOT_APPLICABLE = "not_applicable"  # men
 
 
+class RenalFunction(StrEnum):
+    """Kidney function as the treating doctor recorded it: herbs with aristolochic acid (马兜铃酸)
+    are forbidden in kidney disease, and an unrecorded status makes the checker ask."""
+
+    UNKNOWN = "renal_unknown"
+    NORMAL = "renal_normal"
+    IMPAIRED = "renal_impaired"  # kidney disease or impaired function (肾脏疾病/肾功能不全)
+
+
 class GuardianRelation(StrEnum):
     PARENT = "parent"
     LEGAL_GUARDIAN = "legal_guardian"
@@ -41,6 +50,8 @@ class Patient(db.Model):
     guardian_relation: Mapped[str | None] = mapped_column(String(16))
     pregnancy_status: Mapped[str] = mapped_column(String(16), default=PregnancyStatus.UNKNOWN)
     pregnancy_updated_on: Mapped[date | None] = mapped_column(Date)
+    renal_function: Mapped[str] = mapped_column(String(16), default=RenalFunction.UNKNOWN)
+    renal_function_updated_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user = relationship("User")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
 from pypinyin import lazy_pinyin
 from sqlalchemy import func, select
 
@@ -23,10 +24,19 @@ from tcm_app.models.types import utcnow
 from tcm_app.services.audit import record_audit
 
 STARTER_FILE = Path(__file__).resolve().parent.parent / "data" / "gbt15657_codes.csv"
-# 常见证候: both parts of GB/T 15657-2021 number the five organ systems alike (A04.01 心系病 ..
-# A04.05 肾系病; B04.01 心系证类 .. B04.05 肾系证类, B04.06.0N 该脏兼证类), so a disease of one
-# system lists that system's patterns first in the pattern picker.
-USUAL_PATTERN_CLASSES = {f"A04.0{n}": (f"B04.0{n}", f"B04.06.0{n}") for n in range(1, 6)}
+# 常见证候 of each disease class, with the 辨证 system its source teaches (an ordering aid only).
+USUAL_PATTERNS_FILE = STARTER_FILE.parent / "usual_patterns.yaml"
+
+
+@lru_cache(maxsize=1)
+def usual_pattern_classes() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(disease class, its usual pattern classes), longest disease prefix first."""
+    rows = yaml.safe_load(USUAL_PATTERNS_FILE.read_text(encoding="utf-8"))
+    pairs = [
+        (shapes.code_key(row["disease"]), tuple(shapes.code_key(p) for p in row["patterns"]))
+        for row in rows
+    ]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
 @dataclass(frozen=True)
@@ -256,7 +266,9 @@ def search(query: str, kind: str = "", disease_code: str = "", limit: int = 20) 
 
 def usual_pattern_prefixes(disease_code: str) -> tuple[str, ...]:
     key = shapes.code_key(disease_code)
-    for disease_class, pattern_classes in USUAL_PATTERN_CLASSES.items():
+    if not key:
+        return ()
+    for disease_class, pattern_classes in usual_pattern_classes():
         if key == disease_class or key.startswith(disease_class + "."):
             return pattern_classes
     return ()

@@ -16,6 +16,12 @@ from tcm_app.services.clock import clinic_today
 
 DEMO_SIGNING_PASSWORD = "tcm-sign"
 DEMO_PASSWORD = "tcm-demo"
+# The demo patient's diagnosis (epigastric pain, worse with cold food, loose stools).
+DEMO_DIAGNOSIS = {
+    "disease_name": "胃络痛",
+    "syndrome_name": "脾阳虚证",
+    "treatment_method": "温中散寒",
+}
 
 DEPARTMENTS = [
     ("tcm_internal", "中医内科", "Internal Medicine (TCM)"),
@@ -129,9 +135,9 @@ def seed_demo() -> str:
             "palpation_note": "脉沉细",
         },
     )
-    encounters.record_diagnosis(
-        earlier, doctor, "胃脘痛", "脾胃虚寒证", treatment_method="温中健脾"
-    )
+    # Coded by name from GB/T 15657-2021: 胃络痛 A04.03.14, 脾阳虚证 B04.03.01.03.03, 温中散寒
+    # (胃脘痛 is only a temporary term there, A17.30 胃痛, and cannot complete a visit).
+    encounters.record_diagnosis(earlier, doctor, **DEMO_DIAGNOSIS)
     encounters.complete_encounter(earlier, doctor)
 
     followup = encounters.request_encounter(
@@ -148,11 +154,9 @@ def seed_demo() -> str:
     # Ready to prescribe: the doctor has started the follow-up, accepted the proof, diagnosed.
     encounters.start_encounter(followup, doctor)
     encounters.decide_eligibility(
-        followup, doctor, "eligible", "门诊病历明确诊断胃脘痛（脾胃虚寒证）"
+        followup, doctor, "eligible", "门诊病历明确诊断胃络痛（脾阳虚证）"
     )
-    encounters.record_diagnosis(
-        followup, doctor, "胃脘痛", "脾胃虚寒证", treatment_method="温中健脾"
-    )
+    encounters.record_diagnosis(followup, doctor, **DEMO_DIAGNOSIS)
     signing_hash = generate_password_hash(DEMO_SIGNING_PASSWORD)
     for username in ("demo-doctor", "demo-pharmacist"):
         staff[username].signing_password_hash = signing_hash

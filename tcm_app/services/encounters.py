@@ -23,7 +23,7 @@ from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter, EncounterDiagnosis
 from tcm_app.models.patients import Patient
 from tcm_app.models.types import utcnow
-from tcm_app.services import codes
+from tcm_app.services import codes, patients
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today
 from tcm_app.services.patients import patient_age
@@ -160,6 +160,12 @@ def set_guardian_present(encounter: Encounter, doctor: User, present: bool) -> N
         f"guardian present: {present}",
         actor=doctor,
     )
+
+
+def record_renal_function(encounter: Encounter, doctor: User, status: str) -> None:
+    """The treating doctor records the patient's kidney function during the visit."""
+    _require_treating_doctor(encounter, doctor)
+    patients.set_renal_function(encounter.patient, status, doctor)
 
 
 def record_four_exam_notes(encounter: Encounter, doctor: User, notes: dict, expected_version=None):

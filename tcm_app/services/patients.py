@@ -1,4 +1,5 @@
-"""Real-name patients: self-registration, guardians of minors, pregnancy status, addresses."""
+"""Real-name patients: self-registration, guardians of minors, pregnancy status, kidney function,
+addresses."""
 
 from datetime import date
 
@@ -8,7 +9,13 @@ from tcm_app.common.errors import ConflictError, NotFoundError, ValidationError
 from tcm_app.common.resident_id import InvalidResidentIdError, ResidentId, age_on, parse_resident_id
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
-from tcm_app.models.patients import Address, GuardianRelation, Patient, PregnancyStatus
+from tcm_app.models.patients import (
+    Address,
+    GuardianRelation,
+    Patient,
+    PregnancyStatus,
+    RenalFunction,
+)
 from tcm_app.models.types import blind_index
 from tcm_app.services.accounts import new_user
 from tcm_app.services.audit import record_audit
@@ -124,6 +131,27 @@ def set_pregnancy_status(patient: Patient, status: str, actor) -> None:
         "patient",
         patient.id,
         f"pregnancy {before} -> {status}",
+        {"before": before, "after": status},
+        actor=actor,
+    )
+
+
+def set_renal_function(patient: Patient, status: str, actor) -> None:
+    """Record kidney function with today's date; the aristolochic-acid rule reads it."""
+    try:
+        status = RenalFunction(status)
+    except ValueError:
+        raise ValidationError(
+            "unknown kidney function status", "invalid", {"renal_function": ["invalid_choice"]}
+        ) from None
+    before = patient.renal_function
+    patient.renal_function = status
+    patient.renal_function_updated_on = today()
+    record_audit(
+        "patient.renal_function",
+        "patient",
+        patient.id,
+        f"kidney function {before} -> {status}",
         {"before": before, "after": status},
         actor=actor,
     )

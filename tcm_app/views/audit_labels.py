@@ -26,6 +26,7 @@ ACTIONS = {
     "patient.add_ward": _l("Dependant added"),
     "patient.address_add": _l("Address added"),
     "patient.pregnancy": _l("Pregnancy status recorded"),
+    "patient.renal_function": _l("Kidney function recorded"),
     "patient.view": _l("Patient record opened"),
     "document.upload": _l("Document uploaded"),
     "document.view": _l("Document opened"),

@@ -13,6 +13,7 @@ from tcm_app.forms import (
     EligibilityForm,
     GuardianForm,
     NotesForm,
+    RenalFunctionForm,
     TerminateForm,
     VersionedForm,
 )
@@ -40,6 +41,9 @@ def encounter_forms(encounter, posted=None) -> dict:
         "diagnosis_form": DiagnosisForm(formdata=None),
         "terminate_form": TerminateForm(formdata=None, version=encounter.version),
         "guardian_form": GuardianForm(formdata=None, present=encounter.guardian_present),
+        "renal_form": RenalFunctionForm(
+            formdata=None, renal_function=encounter.patient.renal_function
+        ),
         "action_form": VersionedForm(formdata=None, version=encounter.version),
     }
     forms.update(posted or {})
@@ -212,6 +216,18 @@ def encounter_guardian(encounter_id: int):
     )
 
 
+@core_bp.route("/encounters/<int:encounter_id>/renal-function", methods=["POST"])
+@roles_required(Role.DOCTOR)
+def encounter_renal_function(encounter_id: int):
+    return run_encounter_action(
+        encounter_id,
+        "renal_form",
+        RenalFunctionForm(),
+        lambda e, f, v: encounters.record_renal_function(e, current_user, f.renal_function.data),
+        _("Kidney function recorded."),
+    )
+
+
 @core_bp.route("/encounters/<int:encounter_id>/notes", methods=["POST"])
 @roles_required(Role.DOCTOR)
 def encounter_notes(encounter_id: int):
@@ -319,6 +335,7 @@ ACTION_FORMS = {
     "core.encounter_start": ("action_form", VersionedForm),
     "core.encounter_eligibility": ("eligibility_form", EligibilityForm),
     "core.encounter_guardian": ("guardian_form", GuardianForm),
+    "core.encounter_renal_function": ("renal_form", RenalFunctionForm),
     "core.encounter_notes": ("notes_form", NotesForm),
     "core.encounter_diagnosis_add": ("diagnosis_form", DiagnosisForm),
     "core.encounter_diagnosis_retire": ("action_form", VersionedForm),

@@ -39,6 +39,10 @@ LABELS = {
     "pregnant": _l("Pregnant"),
     "breastfeeding": _l("Breastfeeding"),
     "not_applicable": _l("Not applicable"),
+    # kidney function (肾功能)
+    "renal_unknown": _l("Not recorded"),
+    "renal_normal": _l("Normal"),
+    "renal_impaired": _l("Kidney disease or impaired function"),
     # guardians, sex, titles
     "parent": _l("Parent"),
     "legal_guardian": _l("Legal guardian"),

@@ -2,6 +2,7 @@
 codes names it knows, and a temporary term (临时诊断用术语) never closes a visit."""
 
 import pytest
+import yaml
 
 from tcm_app.common.errors import ValidationError
 from tcm_app.services import codes, encounters
@@ -121,6 +122,46 @@ def test_usual_patterns_of_the_disease_come_first(app):
     assert all(not c.name.endswith("类") for c in codes.search("wei", "pattern", limit=50))
 
 
+USUAL_CASES = [
+    ("A04.03.15", "B04.03", "胃痞病 (脾系病): 脾系证 first"),
+    ("A08.01.20", "B02", "粉刺 (皮肤病): 风、湿、毒 or 血证 first"),
+    ("A09.02.02.01", "B04.10", "月经先期 (妇科): 胞宫、肾、肝、冲任 first"),
+    ("A09.01.02.02", "B04.09", "精少 (男科): 精室、肾 first"),
+    ("A10.04.13", "B04.03", "疳病 (小儿): 脾、肺、饮食 first"),
+    ("A05.01", "B02.11", "郁病 (情志): 情志证、肝、心 first"),
+    ("A07.06.01", "B02.02", "风寒湿痹: 风、寒、湿、经络 first"),
+    ("A01.02.01", "B06", "a 伤寒类病: 六经证 first"),
+]
+
+
+@pytest.mark.parametrize(
+    "disease, expected_class", [c[:2] for c in USUAL_CASES], ids=[c[2] for c in USUAL_CASES]
+)
+def test_each_department_lists_its_usual_patterns_first(app, disease, expected_class):
+    assert codes.find(disease) is not None, disease
+    usual = codes.usual_pattern_prefixes(disease)
+    assert any(p == expected_class or p.startswith(expected_class) for p in usual)
+    first = codes.search("", "pattern", disease_code=disease, limit=5)
+    assert len(first) == 5
+    assert all(any(c.key == p or c.key.startswith(p + ".") for p in usual) for c in first)
+
+
+def test_every_usual_pattern_row_names_real_classes_and_a_source(app):
+    rows = yaml.safe_load(codes.USUAL_PATTERNS_FILE.read_text(encoding="utf-8"))
+    for row in rows:
+        disease = codes.find(row["disease"])
+        assert disease is not None and disease.kind == "disease", row
+        for prefix in row["patterns"]:
+            pattern = codes.find(prefix)
+            assert pattern is not None and pattern.kind == "pattern", (row, prefix)
+        assert row["source"].strip()
+
+
+def test_a_disease_outside_every_usual_class_has_no_usual_patterns(app):
+    assert codes.usual_pattern_prefixes("A17.30") == ()  # 胃痛, a temporary term
+    assert codes.usual_pattern_prefixes("") == ()
+
+
 def test_after_an_import_the_table_not_the_starter_file_answers(app):
     codes.import_table(
         "code,name,kind,parent\nA04.,脏腑病类,disease,\nA04.03,脾系病,disease,A04.\n"
@@ -147,3 +188,42 @@ def test_a_class_name_is_not_coded_as_a_diagnosis(app):
             encounter, encounter.doctor, "外感时令类病", "脾气虚证", "A01.01"
         )
     assert exc.value.fields == {"disease_code": ["unknown_code"]}
+
+
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("脾系病", "A04.03"),
+        ("心系病", "A04.01"),
+        ("女性生殖病", "A09.02"),
+        ("小儿杂病", "A10.04"),
+    ],
+    ids=[
+        "脾系病 groups the 脾 diseases: not a diagnosis",
+        "心系病 groups the 心 diseases: not a diagnosis",
+        "女性生殖病 groups the 妇科 classes: not a diagnosis",
+        "小儿杂病 groups the 儿科 diseases: not a diagnosis",
+    ],
+)
+def test_a_two_level_class_cannot_be_picked_or_coded(app, name, code):
+    assert name not in [c.name for c in codes.search(name, "disease")]
+    encounter = create_encounter()
+    assert (
+        encounters.record_diagnosis(encounter, encounter.doctor, name, "脾气虚证").disease_code
+        is None
+    )
+    with pytest.raises(ValidationError) as exc:
+        encounters.record_diagnosis(encounter, encounter.doctor, name, "脾气虚证", code)
+    assert exc.value.fields == {"disease_code": ["unknown_code"]}
+
+
+@pytest.mark.parametrize(
+    "name, code",
+    [("郁病", "A05.01"), ("消渴病", "A06.09")],
+    ids=["郁病 (two-level) is a disease: pickable", "消渴病 (two-level) is a disease: pickable"],
+)
+def test_a_two_level_disease_stays_pickable(app, name, code):
+    assert codes.search(name, "disease")[0].code == code
+    encounter = create_encounter()
+    diagnosis = encounters.record_diagnosis(encounter, encounter.doctor, name, "脾气虚证", code)
+    assert diagnosis.disease_code == code

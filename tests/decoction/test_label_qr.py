@@ -1,6 +1,7 @@
 """Bag labels as printed: the trace QR code keeps its 4-module quiet zone, no text is drawn over
-it, and it decodes (OpenCV's ArUco-based QR detector on the rasterised PDF) to the order's trace URL.
-The usage text fits the product: decocted bags say bags a day and how to warm; 饮片 how to decoct.
+it, and it decodes (OpenCV's ArUco-based QR detector on the rasterised PDF) to the order's trace
+URL. The usage text fits the product: decocted bags say bags a day and how to warm; 饮片 how to
+decoct.
 
 Why the ArUco-based detector: OpenCV's classic QRCodeDetector misses about 1 valid code in 300
 (it did not find the finder patterns of the pinned token below, which phones and the ArUco detector

@@ -117,6 +117,17 @@ def test_toxic_herbs_can_be_picked_up(app):
     assert order.handover == "pickup"
 
 
+def test_unmarked_banxia_is_dispensed_processed_and_can_be_delivered(app):
+    # 《医疗用毒性药品管理办法》第九条: 半夏 written unmarked is dispensed as 法半夏, which is not
+    # on the toxic list, so 二陈汤 can go to the patient's door (issue 16).
+    rx = approved(lines=(("半夏", 9), ("陈皮", 9), ("茯苓", 9), ("炙甘草", 6)))
+    assert "法半夏" in [line.herb.name for line in rx.lines]
+    order = orders.place_order(
+        rx, rx.encounter.patient.user, "decocted", "delivery", address_of(rx).id
+    )
+    assert order.handover == "delivery"
+
+
 def staff():
     return create_user(Role.DECOCTION)  # a unique name (a timestamp repeats when time is frozen)
 

@@ -9,7 +9,8 @@ Sources (cited in the data file too):
   The pages corpus held no copy of the list.
 - The books themselves: GitHub xiaopangxia/TCM-Ancient-Books (076-普济本事方.txt 竹茹汤,
   499-金匮要略方论.txt 桂枝芍药知母汤 and 栝蒌薤白半夏汤, 522-温疫论.txt 达原饮, 614-脾胃论.txt
-  升阳益胃汤; GB18030 text). The Wikisource 金匮 reads 附子二枚 for 桂枝芍药知母汤: a variant.
+  升阳益胃汤; GB18030 text). For 桂枝芍药知母汤 附子 the 金匮 texts disagree: the Wikisource text,
+  Yuqian1017/tianji 金匮要略.txt and a wenku copy read 二枚 (followed); xiaopangxia reads 二两.
 """
 
 from pathlib import Path
@@ -174,8 +175,8 @@ def test_questioned_formulas_are_on_the_2018_list(formula):
         pytest.param(
             "桂枝芍药知母汤",
             "附子",
-            "二两（炮）",
-            id="桂枝芍药知母汤 附子 stays 二两 as the list and 金匮 write it (variant 二枚)",
+            "二枚（炮）",
+            id="桂枝芍药知母汤 附子 is 二枚 as 金匮 writes it (variant 二两)",
         ),
         pytest.param(
             "升阳益胃汤",

@@ -38,12 +38,20 @@ def test_a_herb_without_a_lookalike_has_an_empty_list(client, doctor_headers):
     assert (herb["lookalikes"], herb["lookalike_hint"]) == ([], "")
 
 
-def test_a_declared_not_stocked_lookalike_is_named_on_the_stocked_herb(client, doctor_headers):
-    herb = first_herb(
-        client.get("/api/v1/herbs", query_string={"q": "木通"}, headers=doctor_headers)
+@pytest.mark.parametrize(
+    "typed, herb, other",
+    [("木通", "木通", "关木通"), ("防己", "防己", "广防己")],
+    ids=["木通 warns of 关木通 (revoked 2003)", "防己 warns of 广防己 (revoked 2004)"],
+)
+def test_a_declared_not_stocked_lookalike_is_named_on_the_stocked_herb(
+    client, doctor_headers, typed, herb, other
+):
+    found = first_herb(
+        client.get("/api/v1/herbs", query_string={"q": typed}, headers=doctor_headers)
     )
-    assert herb["name"] == "木通"
-    assert "关木通" in [item["name"] for item in herb["lookalikes"]]
+    assert found["name"] == herb
+    assert other in [item["name"] for item in found["lookalikes"]]
+    assert "马兜铃酸" in next(i["reason"] for i in found["lookalikes"] if i["name"] == other)
 
 
 def test_the_editor_typeahead_carries_the_hint_in_chinese(client, encounter):  # noqa: F811

@@ -28,3 +28,18 @@ def test_pregnancy_facts(app, sex, age, status, expected):
     facts = patient_facts(patient)
     assert (facts.pregnant, facts.pregnancy_unknown) == expected
     assert facts.age == age
+
+
+@pytest.mark.parametrize(
+    "recorded, expected",
+    [("renal_unknown", None), ("renal_normal", False), ("renal_impaired", True)],
+    ids=[
+        "kidney function not recorded: the checker is told nothing",
+        "recorded normal: no kidney disease",
+        "recorded impaired: kidney disease",
+    ],
+)
+def test_kidney_facts(app, recorded, expected):
+    patient = create_patient(birth=clinic_today() - timedelta(days=50 * 365), sex="male")
+    patient.renal_function = recorded
+    assert patient_facts(patient).kidney_disease is expected

@@ -200,7 +200,7 @@ WITHDRAWN_CASES = [
     pytest.param("犀角", "水牛角", id="犀角 is no longer supplied (banned 1993): use 水牛角"),
     pytest.param("关木通", "木通", id="关木通 standard revoked (2003): use 木通"),
     pytest.param("广防己", "防己", id="广防己 standard revoked (2004): use 防己"),
-    pytest.param("青木香", "2004", id="青木香 standard revoked (2004): refused"),
+    pytest.param("青木香", "土木香", id="青木香 standard revoked (2004): use 土木香"),
 ]
 
 
@@ -212,23 +212,64 @@ def test_withdrawn_names_are_refused_with_the_reason(checker, written, named):
 
 
 AA_CASES = [
-    pytest.param("马兜铃", ADULT, DOUBLE_SIGN, id="马兜铃 6 g × 7 adult: nephrotoxic, 双签"),
-    pytest.param("天仙藤", ADULT, DOUBLE_SIGN, id="天仙藤 adult: nephrotoxicity named, 双签"),
-    pytest.param("寻骨风", ADULT, DOUBLE_SIGN, id="寻骨风 adult: nephrotoxicity named, 双签"),
-    pytest.param("朱砂莲", ADULT, DOUBLE_SIGN, id="朱砂莲 adult: nephrotoxicity named, 双签"),
-    pytest.param("马兜铃", PatientFacts(age=8), BLOCK, id="马兜铃 for a child of 8 is refused"),
+    pytest.param("马兜铃", ADULT, 7, DOUBLE_SIGN, id="马兜铃 6 g × 7 adult: nephrotoxic, 双签"),
+    pytest.param("天仙藤", ADULT, 7, DOUBLE_SIGN, id="天仙藤 adult: nephrotoxicity named, 双签"),
+    pytest.param("寻骨风", ADULT, 7, DOUBLE_SIGN, id="寻骨风 adult: nephrotoxicity named, 双签"),
+    pytest.param("朱砂莲", ADULT, 7, DOUBLE_SIGN, id="朱砂莲 adult: nephrotoxicity named, 双签"),
+    pytest.param("马兜铃", PatientFacts(age=8), 7, BLOCK, id="马兜铃 for a child of 8 is refused"),
     pytest.param(
-        "马兜铃", PatientFacts(age=30, pregnant=True), BLOCK, id="马兜铃 in pregnancy is refused"
+        "马兜铃", PatientFacts(age=30, pregnant=True), 7, BLOCK, id="马兜铃 in pregnancy is refused"
     ),
+    pytest.param(
+        "马兜铃",
+        PatientFacts(age=50, kidney_disease=True),
+        3,
+        BLOCK,
+        id="马兜铃 in recorded kidney disease is refused",
+    ),
+    pytest.param(
+        "天仙藤",
+        PatientFacts(age=50, kidney_disease=True),
+        3,
+        BLOCK,
+        id="天仙藤 in recorded kidney disease is refused",
+    ),
+    pytest.param(
+        "马兜铃",
+        PatientFacts(age=50, kidney_disease=False),
+        7,
+        DOUBLE_SIGN,
+        id="马兜铃 with normal kidneys recorded: still 双签",
+    ),
+    pytest.param(
+        "马兜铃", ADULT, 8, BLOCK, id="马兜铃 beyond the short course (8 packets) is refused"
+    ),
+    pytest.param("寻骨风", ADULT, 14, BLOCK, id="寻骨风 for 14 packets is refused"),
 ]
 
 
-@pytest.mark.parametrize("written,patient,severity", AA_CASES)
-def test_aristolochic_acid_herbs(checker, written, patient, severity):
-    finding = next(f for f in checker([(written, 6)], 7, patient) if f.code == "aristolochic_acid")
+@pytest.mark.parametrize("written,patient,packets,severity", AA_CASES)
+def test_aristolochic_acid_herbs(checker, written, patient, packets, severity):
+    findings = checker([(written, 6)], packets, patient)
+    finding = next(f for f in findings if f.code == "aristolochic_acid")
     assert finding.severity == severity and "肾毒性" in finding.message
     if severity == DOUBLE_SIGN:
-        assert "短期" in finding.message and "肾" in finding.message
+        assert "短期" in finding.message and "7剂" in finding.message
+    if patient.kidney_disease is True:
+        assert "肾功能不全者禁用" in finding.message
+    if packets > 7:
+        assert f"本处方{packets}剂" in finding.message and "减少剂数" in finding.message
+
+
+@pytest.mark.parametrize(
+    "kidney, said",
+    [(None, "未记录肾功能"), (False, "已记录为正常")],
+    ids=["kidney function not recorded: the doctor is asked", "recorded normal: said so"],
+)
+def test_the_aristolochic_finding_says_what_is_known_of_the_kidneys(checker, kidney, said):
+    patient = PatientFacts(age=50, kidney_disease=kidney)
+    finding = next(f for f in checker([("马兜铃", 6)], 7, patient) if f.code == "aristolochic_acid")
+    assert said in finding.message
 
 
 def test_a_herb_the_pharmacy_does_not_stock_cannot_be_prescribed(checker):
