@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app tcm_app.app
 PORT   ?= 5000
 PYTHON ?= python3
 
-.PHONY: install install-test run test test-sqlite test-clock test-webrtc test-postgres bench lint translations
+.PHONY: install install-test run test test-sqlite test-clock test-webrtc test-postgres bench lint check format translations
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -76,5 +76,18 @@ bench: install-test
 	unshare -n sh -c 'ip link set lo up && TCM_WEBRTC_NETNS=1 exec $(PY) benchmarks/webrtc.py'
 	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/prescribing.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/decoction.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/treatments.py'
 
+SOURCES := tcm_app herbs consults diagnosis decoction treatments tests benchmarks scripts
+
 lint: install-test
-	$(VENV)/bin/ruff check tcm_app herbs consults diagnosis decoction treatments tests benchmarks scripts
+	$(VENV)/bin/ruff check $(SOURCES)
+
+# Before each commit, in well under a minute: lint, format check and the pure tests (no app,
+# no database, no browser).
+check: install-test
+	$(VENV)/bin/ruff check $(SOURCES)
+	$(VENV)/bin/ruff format --check $(SOURCES)
+	$(VENV)/bin/pytest -q -m pure
+
+format: install-test
+	$(VENV)/bin/ruff check --fix $(SOURCES)
+	$(VENV)/bin/ruff format $(SOURCES)
