@@ -118,6 +118,38 @@ def create_prescribable_encounter(patient=None, doctor=None):
     return encounter
 
 
+def signed_prescription(
+    lines=(("黄芪", 30), ("当归", 10)),
+    packets=7,
+    usage="每日1剂，分两次温服",
+    patient=None,
+    doctor=None,
+    encounter=None,
+):
+    """A prescription written and signed by the treating doctor, waiting for the pharmacist. A
+    finding that asks for a reason is given one (「已核对，按医嘱服用」), as a doctor would."""
+    from herbs.services import prescriptions
+
+    encounter = encounter or create_prescribable_encounter(patient=patient, doctor=doctor)
+    rx = prescriptions.open_draft(encounter, encounter.doctor)
+    rows = [{"name": name, "dose_g": grams} for name, grams in lines]
+    prescriptions.save_draft(rx, encounter.doctor, rows, packets, usage)
+    reasons = {f.key: "已核对，按医嘱服用" for f in prescriptions.findings_for(rx)}
+    prescriptions.sign(rx, encounter.doctor, SIGNING_PASSWORD, reasons)
+    return rx
+
+
+def approved_prescription(*args, pharmacist=None, approve=True, note="", **kwargs):
+    """A signed prescription the pharmacist approved (or, with approve=False, returned with the
+    note); committed. The one builder the tests share."""
+    from herbs.services import prescriptions
+
+    rx = signed_prescription(*args, **kwargs)
+    prescriptions.review(rx, pharmacist or create_pharmacist(), approve, note, SIGNING_PASSWORD)
+    db.session.commit()
+    return rx
+
+
 def bearer(user) -> dict:
     plain, _ = issue_token(user)
     db.session.commit()

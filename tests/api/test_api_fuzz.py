@@ -39,9 +39,9 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.services import encounters as encounter_service
 from tests.api.helpers import API
-from tests.decoction.test_order_service import approved
 from tests.factories import (
     PASSWORD,
+    approved_prescription,
     bearer,
     create_child,
     create_doctor,
@@ -119,10 +119,10 @@ def build_world() -> World:
     for_child = create_encounter(patient=child, doctor=doctor, actor=patient.user)
     elsewhere = create_encounter(patient=stranger, doctor=other_doctor)
     # Herb orders: an approved prescription still to order, one ordered, and a stranger's.
-    to_order = approved(patient=patient, doctor=doctor)
-    ordered = approved(patient=patient, doctor=doctor)
+    to_order = approved_prescription(patient=patient, doctor=doctor)
+    ordered = approved_prescription(patient=patient, doctor=doctor)
     order = orders.place_order(ordered, patient.user, "raw", "pickup")
-    strangers_rx = approved(patient=stranger, doctor=other_doctor)
+    strangers_rx = approved_prescription(patient=stranger, doctor=other_doctor)
     strangers_order = orders.place_order(strangers_rx, stranger.user, "raw", "pickup")
     consult_booking = book_a_consult(doctor, for_child)
     accounts = {

@@ -10,8 +10,8 @@ from tcm_app.models.accounts import Role
 from tcm_app.services import payments as core_payments
 from tests.api.helpers import API, api_error
 from tests.api.test_openapi import OPENAPI_URL, check
-from tests.decoction.test_order_service import address_of, approved
-from tests.factories import bearer, create_patient, create_user
+from tests.decoction.test_order_service import address_of
+from tests.factories import approved_prescription, bearer, create_patient, create_user
 
 
 def spec(client) -> dict:
@@ -19,7 +19,7 @@ def spec(client) -> dict:
 
 
 def test_order_options_price_each_choice_and_say_what_is_refused(app, client):
-    rx = approved()
+    rx = approved_prescription()
     headers = bearer(rx.encounter.patient.user)
     response = client.get(f"{API}/prescriptions/{rx.id}/order-options", headers=headers)
     assert response.status_code == 200
@@ -34,7 +34,7 @@ def test_order_options_price_each_choice_and_say_what_is_refused(app, client):
 
 
 def test_place_pay_follow_and_list(app, client):
-    rx = approved()
+    rx = approved_prescription()
     patient = rx.encounter.patient.user
     headers = bearer(patient)
     address_id = address_of(rx).id
@@ -73,7 +73,7 @@ def test_place_pay_follow_and_list(app, client):
 
 
 def test_refusals_are_json_errors(app, client):
-    rx = approved()
+    rx = approved_prescription()
     headers = bearer(rx.encounter.patient.user)
     url = f"{API}/prescriptions/{rx.id}/orders"
     api_error(client.post(url, json={"preparation": "boiled"}, headers=headers), 422)
@@ -85,7 +85,7 @@ def test_refusals_are_json_errors(app, client):
 
 
 def test_a_patient_reaches_only_their_own(app, client):
-    rx = approved()
+    rx = approved_prescription()
     order = orders.place_order(rx, rx.encounter.patient.user, "raw", "pickup")
     stranger = bearer(create_patient(name="李四").user)
     db.session.commit()
@@ -102,7 +102,7 @@ def test_a_patient_reaches_only_their_own(app, client):
 
 
 def test_staff_follow_but_do_not_order_or_pay(app, client):
-    rx = approved()
+    rx = approved_prescription()
     order = orders.place_order(rx, rx.encounter.patient.user, "raw", "pickup")
     room = bearer(create_user(Role.DECOCTION))
     doctor = bearer(rx.encounter.doctor)

@@ -6,12 +6,11 @@ import sqlalchemy as sa
 from decoction.models import DecoctionOrder
 from tcm_app.extensions import db
 from tests.browser.pages import sign_in
-from tests.decoction.test_order_service import approved
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, approved_prescription
 
 
 def test_patient_orders_herbs_on_a_phone(app, live_server, phone_page):
-    rx = approved()
+    rx = approved_prescription()
     rx_id, username = rx.id, rx.encounter.patient.user.username
     db.session.commit()
     db.session.remove()  # release SQLite's lock before the browser's requests arrive

@@ -4,16 +4,14 @@ doctor; a message opens to its link and counts as read; nobody reads another's m
 import pytest
 import sqlalchemy as sa
 
-from herbs.services import prescriptions
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.models.inbox import InboxMessage
 from tcm_app.services import encounters, inbox
 from tests.factories import (
-    SIGNING_PASSWORD,
+    approved_prescription,
     create_child,
     create_patient,
-    create_pharmacist,
     create_prescribable_encounter,
     create_user,
     login,
@@ -24,14 +22,11 @@ def reviewed(approve=True, patient=None):
     encounter = create_prescribable_encounter(patient=patient)
     if patient is not None and patient.guardian is not None:
         encounters.set_guardian_present(encounter, encounter.doctor, True)
-    rx = prescriptions.open_draft(encounter, encounter.doctor)
-    prescriptions.save_draft(rx, encounter.doctor, [{"name": "甘草", "dose_g": 6}], 7, "每日1剂")
-    reasons = {f.key: "已核对，按医嘱服用" for f in prescriptions.findings_for(rx)}
-    prescriptions.sign(rx, encounter.doctor, SIGNING_PASSWORD, reasons)
     note = "" if approve else "剂量请核对"
-    prescriptions.review(rx, create_pharmacist(), approve, note, SIGNING_PASSWORD)
-    db.session.commit()
-    return rx
+    lines = (("甘草", 6),)
+    return approved_prescription(
+        lines, 7, "每日1剂", encounter=encounter, approve=approve, note=note
+    )
 
 
 def test_an_approved_prescription_is_posted_to_the_patient_with_its_link(app):

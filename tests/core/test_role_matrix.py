@@ -15,9 +15,9 @@ from herbs.services import prescriptions
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services import documents, encounters, inbox
-from tests.decoction.test_order_service import approved as approved_prescription
 from tests.factories import (
     SIGNING_PASSWORD,
+    approved_prescription,
     bearer,
     create_bed,
     create_doctor,

@@ -18,7 +18,7 @@ import qrcode
 from decoction.services import documents, orders
 from tcm_app.extensions import db
 from tests.decoction.test_order_documents import pdf_pages
-from tests.decoction.test_order_service import approved
+from tests.factories import approved_prescription
 
 DPI = 300
 
@@ -28,7 +28,9 @@ HARD_TOKEN = "D44ZohB30eHVdn6HB_BJhQ"
 
 
 def order_of(preparation: str, token: str | None = None):
-    rx = approved(lines=(("石膏", 30), ("知母", 10), ("薄荷", 6), ("车前子", 10)), packets=3)
+    rx = approved_prescription(
+        lines=(("石膏", 30), ("知母", 10), ("薄荷", 6), ("车前子", 10)), packets=3
+    )
     order = orders.place_order(rx, rx.encounter.patient.user, preparation, "pickup")
     if token:
         order.trace_token = token

@@ -18,8 +18,8 @@ from tcm_app.models.inbox import InboxMessage
 from tcm_app.models.types import utcnow
 from tcm_app.services import inbox
 from tcm_app.services.clock import to_clinic
-from tests.decoction.test_order_service import address_of, approved, staff
-from tests.factories import login
+from tests.decoction.test_order_service import address_of, staff
+from tests.factories import approved_prescription, login
 
 # Today and tomorrow in the clinic: make test-clock runs these at 00:30, 08:30 and 23:30.
 pytestmark = pytest.mark.clock
@@ -44,7 +44,7 @@ class BrokenSender:
 
 
 def shipped_order(app):
-    rx = approved(packets=3)
+    rx = approved_prescription(packets=3)
     order = orders.place_order(rx, rx.encounter.patient.user, "raw", "delivery", address_of(rx).id)
     clerk = staff()
     payments.mark_paid(order, clerk, "p")

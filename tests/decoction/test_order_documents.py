@@ -9,8 +9,7 @@ from decoction.services import documents, orders
 from tcm_app.common.masking import mask_name
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
-from tests.decoction.test_order_service import approved
-from tests.factories import create_user, login
+from tests.factories import approved_prescription, create_user, login
 
 
 def pdf_pages(pdf: bytes, tmp_path) -> list[str]:
@@ -23,7 +22,7 @@ def pdf_pages(pdf: bytes, tmp_path) -> list[str]:
 
 
 def decocted_order(packets=14):
-    rx = approved(lines=(("石膏", 30), ("知母", 10), ("薄荷", 6)), packets=packets)
+    rx = approved_prescription(lines=(("石膏", 30), ("知母", 10), ("薄荷", 6)), packets=packets)
     order = orders.place_order(rx, rx.encounter.patient.user, "decocted", "pickup")
     db.session.commit()
     return order

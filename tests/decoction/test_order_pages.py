@@ -10,8 +10,8 @@ from decoction.services import orders
 from herbs.models import HerbRecord
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
-from tests.decoction.test_order_service import address_of, approved
-from tests.factories import PASSWORD, create_patient, create_user, login
+from tests.decoction.test_order_service import address_of
+from tests.factories import PASSWORD, approved_prescription, create_patient, create_user, login
 
 
 def place(client, rx, data):
@@ -20,7 +20,7 @@ def place(client, rx, data):
 
 
 def test_patient_sees_prices_orders_and_follows(app, client):
-    rx = approved()
+    rx = approved_prescription()
     address_id = address_of(rx).id
     db.session.commit()
     login(client, rx.encounter.patient.user)
@@ -39,7 +39,7 @@ def test_patient_sees_prices_orders_and_follows(app, client):
 
 
 def test_toxic_herbs_for_delivery_are_refused_on_the_form(app, client):
-    rx = approved()
+    rx = approved_prescription()
     address_id = address_of(rx).id
     db.session.scalar(sa.select(HerbRecord).where(HerbRecord.name == "黄芪")).toxic_28 = True
     db.session.commit()
@@ -52,7 +52,7 @@ def test_toxic_herbs_for_delivery_are_refused_on_the_form(app, client):
 
 
 def test_someone_elses_prescription_is_not_found(app, client):
-    rx = approved()
+    rx = approved_prescription()
     stranger = create_patient(name="李四").user
     db.session.commit()
     login(client, stranger)
@@ -68,7 +68,7 @@ def staff_client(app, client):
 
 
 def test_a_double_submitted_stage_form_applies_once(app, client):
-    rx = approved()
+    rx = approved_prescription()
     place(client, rx, {"preparation": "raw", "handover": "pickup"})
     order_id = db.session.scalar(sa.select(DecoctionOrder.id))
     staff_client(app, client)
@@ -84,7 +84,7 @@ def test_a_double_submitted_stage_form_applies_once(app, client):
 
 
 def test_weighing_outside_tolerance_is_shown_and_not_applied(app, client):
-    rx = approved()
+    rx = approved_prescription()
     place(client, rx, {"preparation": "raw", "handover": "pickup"})
     order_id = db.session.scalar(sa.select(DecoctionOrder.id))
     staff_client(app, client)
@@ -97,7 +97,7 @@ def test_weighing_outside_tolerance_is_shown_and_not_applied(app, client):
 
 
 def test_patients_cannot_move_orders(app, client):
-    rx = approved()
+    rx = approved_prescription()
     place(client, rx, {"preparation": "raw", "handover": "pickup"})
     order_id = db.session.scalar(sa.select(DecoctionOrder.id))
     response = client.post(
@@ -107,7 +107,7 @@ def test_patients_cannot_move_orders(app, client):
 
 
 def test_trace_page_shows_stages_without_personal_data(app, client):
-    rx = approved()
+    rx = approved_prescription()
     place(client, rx, {"preparation": "decocted", "handover": "pickup"})
     order = db.session.scalar(sa.select(DecoctionOrder))
     name, token = rx.encounter.patient.legal_name, order.trace_token
@@ -120,7 +120,7 @@ def test_trace_page_shows_stages_without_personal_data(app, client):
 
 
 def test_a_move_never_redirects_off_site(app, client):
-    rx = approved()
+    rx = approved_prescription()
     place(client, rx, {"preparation": "raw", "handover": "pickup"})
     order_id = db.session.scalar(sa.select(DecoctionOrder.id))
     staff_client(app, client)
@@ -139,12 +139,12 @@ def test_the_decoction_room_lands_on_its_work_list(app, client):
     clerk = create_user(Role.DECOCTION)
     made = []
     for hours_ago in (1, 6, 2):
-        rx = approved()
+        rx = approved_prescription()
         order = orders.place_order(rx, rx.encounter.patient.user, "raw", "pickup")
         payments.mark_paid(order, clerk, f"pay-{order.id}")
         order.stage_entered_at = utc_now() - timedelta(hours=hours_ago)
         made.append(order.id)
-    unpaid_rx = approved()
+    unpaid_rx = approved_prescription()
     unpaid = orders.place_order(unpaid_rx, unpaid_rx.encounter.patient.user, "raw", "pickup")
     db.session.commit()
     landing = client.post("/login", data={"username": clerk.username, "password": PASSWORD})

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from decoction.models import DecoctionOrder, OrderEvent
 from decoction.services import orders, payments
 from herbs.models import HerbRecord, PrescriptionStatus
-from herbs.services import prescriptions
 from tcm_app.common.errors import (
     ConflictError,
     NotFoundError,
@@ -22,23 +21,10 @@ from tcm_app.models.accounts import Role
 from tcm_app.models.types import utcnow
 from tcm_app.services import patients
 from tests.factories import (
-    SIGNING_PASSWORD,
+    approved_prescription,
     create_patient,
-    create_pharmacist,
-    create_prescribable_encounter,
     create_user,
 )
-
-
-def approved(lines=(("黄芪", 30), ("当归", 10)), packets=7, patient=None, doctor=None):
-    encounter = create_prescribable_encounter(patient=patient, doctor=doctor)
-    rx = prescriptions.open_draft(encounter, encounter.doctor)
-    rows = [{"name": name, "dose_g": grams} for name, grams in lines]
-    prescriptions.save_draft(rx, encounter.doctor, rows, packets, "每日1剂，分两次温服")
-    prescriptions.sign(rx, encounter.doctor, SIGNING_PASSWORD, {})
-    prescriptions.review(rx, create_pharmacist(), True, "", SIGNING_PASSWORD)
-    db.session.commit()
-    return rx
 
 
 def address_of(rx):
@@ -53,7 +39,7 @@ def order_count() -> int:
 
 
 def test_patient_orders_decoction_for_delivery(app):
-    rx = approved()
+    rx = approved_prescription()
     address = address_of(rx)
     order = orders.place_order(rx, rx.encounter.patient.user, "decocted", "delivery", address.id)
     db.session.commit()
@@ -85,7 +71,7 @@ def test_patient_orders_decoction_for_delivery(app):
     ],
 )
 def test_ordering_is_refused_and_nothing_is_written(app, setup, code):
-    rx = approved()
+    rx = approved_prescription()
     actor, address_id = rx.encounter.patient.user, address_of(rx).id
     if setup == "someone_else":
         actor = create_patient(name="李四").user
@@ -111,7 +97,7 @@ def test_ordering_is_refused_and_nothing_is_written(app, setup, code):
 
 
 def test_toxic_herbs_can_be_picked_up(app):
-    rx = approved()
+    rx = approved_prescription()
     db.session.scalar(sa.select(HerbRecord).where(HerbRecord.name == "黄芪")).toxic_28 = True
     order = orders.place_order(rx, rx.encounter.patient.user, "decocted", "pickup")
     assert order.handover == "pickup"
@@ -120,7 +106,7 @@ def test_toxic_herbs_can_be_picked_up(app):
 def test_unmarked_banxia_is_dispensed_processed_and_can_be_delivered(app):
     # 《医疗用毒性药品管理办法》第九条: 半夏 written unmarked is dispensed as 法半夏, which is not
     # on the toxic list, so 二陈汤 can go to the patient's door (issue 16).
-    rx = approved(lines=(("半夏", 9), ("陈皮", 9), ("茯苓", 9), ("炙甘草", 6)))
+    rx = approved_prescription(lines=(("半夏", 9), ("陈皮", 9), ("茯苓", 9), ("炙甘草", 6)))
     assert "法半夏" in [line.herb.name for line in rx.lines]
     order = orders.place_order(
         rx, rx.encounter.patient.user, "decocted", "delivery", address_of(rx).id
@@ -133,7 +119,7 @@ def staff():
 
 
 def test_stages_are_applied_once_even_when_retried(app):
-    rx = approved()
+    rx = approved_prescription()
     order = orders.place_order(rx, rx.encounter.patient.user, "raw", "pickup")
     clerk = staff()
     first = payments.mark_paid(order, clerk, "pay-form-1")
@@ -147,7 +133,7 @@ def test_stages_are_applied_once_even_when_retried(app):
 
 
 def test_a_tracking_number_on_an_unpaid_order_is_refused(app):
-    rx = approved()
+    rx = approved_prescription()
     order = orders.place_order(
         rx, rx.encounter.patient.user, "decocted", "delivery", address_of(rx).id
     )
@@ -159,7 +145,7 @@ def test_a_tracking_number_on_an_unpaid_order_is_refused(app):
 
 
 def test_the_whole_decoction_path(app):
-    rx = approved()
+    rx = approved_prescription()
     order = orders.place_order(
         rx, rx.encounter.patient.user, "decocted", "delivery", address_of(rx).id
     )
@@ -191,14 +177,14 @@ def test_the_whole_decoction_path(app):
 
 
 def test_patients_do_not_move_orders(app):
-    rx = approved()
+    rx = approved_prescription()
     order = orders.place_order(rx, rx.encounter.patient.user, "raw", "pickup")
     with pytest.raises(PermissionDeniedError):
         payments.mark_paid(order, rx.encounter.patient.user, "x")
 
 
 def test_unpaid_orders_lapse_and_free_the_prescription(app):
-    rx = approved()
+    rx = approved_prescription()
     order = orders.place_order(rx, rx.encounter.patient.user, "raw", "pickup")
     db.session.commit()
     assert orders.expire_unpaid(utcnow()) == 0
@@ -210,7 +196,7 @@ def test_unpaid_orders_lapse_and_free_the_prescription(app):
 
 
 def test_stage_events_are_append_only(app):
-    rx = approved()
+    rx = approved_prescription()
     orders.place_order(rx, rx.encounter.patient.user, "raw", "pickup")
     db.session.commit()
     for statement in (
@@ -225,7 +211,7 @@ def test_stage_events_are_append_only(app):
 
 
 def test_the_database_refuses_a_second_live_order_for_a_prescription(app):
-    rx = approved()
+    rx = approved_prescription()
     first = orders.place_order(rx, rx.encounter.patient.user, "raw", "pickup")
     db.session.commit()
     copy = {c.name: getattr(first, c.name) for c in DecoctionOrder.__table__.columns}
@@ -238,7 +224,7 @@ def test_the_database_refuses_a_second_live_order_for_a_prescription(app):
 def test_the_beat_task_lapses_unpaid_orders(app):
     from decoction.tasks import expire_unpaid_orders
 
-    rx = approved()
+    rx = approved_prescription()
     order = orders.place_order(rx, rx.encounter.patient.user, "raw", "pickup")
     order.expires_at = utcnow() - timedelta(seconds=1)
     order_id = order.id
@@ -255,7 +241,7 @@ def test_concurrent_moves_on_one_order_apply_once(app):
     the others are refused clearly (on SQLite and PostgreSQL)."""
     import threading
 
-    rx = approved()
+    rx = approved_prescription()
     order_id = orders.place_order(rx, rx.encounter.patient.user, "raw", "pickup").id
     clerk_id = staff().id
     db.session.commit()
@@ -287,7 +273,7 @@ def test_concurrent_moves_on_one_order_apply_once(app):
 
 
 def test_a_tonic_decoction_type_lengthens_the_plan_and_its_minimum(app):
-    rx = approved()
+    rx = approved_prescription()
     order = orders.place_order(rx, rx.encounter.patient.user, "decocted", "pickup")
     dispenser, checker = staff(), staff()
     payments.mark_paid(order, dispenser, "a")

@@ -16,14 +16,14 @@ from tcm_app.extensions import db
 from tcm_app.models.audit import AuditEntry
 from tcm_app.models.payments import Payment
 from tcm_app.services import payments as core_payments
-from tests.decoction.test_order_service import approved, staff
-from tests.factories import create_patient, login
+from tests.decoction.test_order_service import staff
+from tests.factories import approved_prescription, create_patient, login
 
 NOTIFY = "/payments/notify/sandbox"
 
 
 def placed(preparation="raw", handover="pickup"):
-    rx = approved()
+    rx = approved_prescription()
     order = orders.place_order(rx, rx.encounter.patient.user, preparation, handover)
     return rx, order
 

@@ -115,17 +115,12 @@ def test_the_api_names_the_adjuvant_line_as_such(client, app):
 )
 def test_the_decoction_room_reads_the_adjuvant(app, tmp_path, document):
     from decoction.services import documents, orders
-    from herbs.services import prescriptions
-    from tests.factories import create_pharmacist
+    from tests.factories import approved_prescription
 
-    encounter = create_prescribable_encounter()
-    rx = prescriptions.open_draft(encounter, encounter.doctor)
-    rows = [{"name": n, "dose_g": g} for n, g in (("瓜蒌", 12), ("薤白", 9), ("法半夏", 9))]
+    lines = (("瓜蒌", 12), ("薤白", 9), ("法半夏", 9))
     usage = "每日1剂，分两次温服；辅料（非饮片）：白酒 一斗"
-    prescriptions.save_draft(rx, encounter.doctor, rows, 7, usage)
-    prescriptions.sign(rx, encounter.doctor, SIGNING_PASSWORD, {})
-    prescriptions.review(rx, create_pharmacist(), True, "", SIGNING_PASSWORD)
-    order = orders.place_order(rx, encounter.patient.user, "decocted", "pickup")
+    rx = approved_prescription(lines, 7, usage)
+    order = orders.place_order(rx, rx.encounter.patient.user, "decocted", "pickup")
     db.session.commit()
     with app.test_request_context():
         text = pdf_text(getattr(documents, document)(order), tmp_path)

@@ -12,17 +12,7 @@ from tcm_app.config import ConfigError
 from tcm_app.extensions import db
 from tcm_app.models.types import utcnow
 from tests.conftest import base_config
-from tests.factories import SIGNING_PASSWORD, create_pharmacist, create_prescribable_encounter
-
-
-def approved_prescription():
-    encounter = create_prescribable_encounter()
-    rx = prescriptions.open_draft(encounter, encounter.doctor)
-    prescriptions.save_draft(rx, encounter.doctor, [{"name": "黄芪", "dose_g": 15}], 7, "每日1剂")
-    prescriptions.sign(rx, encounter.doctor, SIGNING_PASSWORD, {})
-    prescriptions.review(rx, create_pharmacist(), True, "", SIGNING_PASSWORD)
-    db.session.commit()
-    return rx
+from tests.factories import approved_prescription
 
 
 def test_expiry_task_marks_only_prescriptions_past_their_validity(app):

@@ -15,12 +15,14 @@ from tcm_app.models.accounts import Role
 from tests.factories import (
     PASSWORD,
     SIGNING_PASSWORD,
+    approved_prescription,
     create_bed,
     create_pharmacist,
     create_practitioner,
     create_prescribable_encounter,
     create_user,
     open_treatment_clinic,
+    signed_prescription,
 )
 from tests.journeys.conftest import sign_in
 from tests.journeys.test_patient_header_on_a_phone import OVERLAPS
@@ -88,6 +90,9 @@ def clinic_moment(days_ahead: int, hour: int) -> datetime:
     return datetime.combine(day, time(hour), zone).astimezone(UTC)
 
 
+DANGSHEN_DANGGUI = (("党参", 15), ("当归", 12))
+
+
 def build_world() -> dict:
     """A realistic day: a visit with a document, diagnosis and an approved prescription, an order,
     a consult booking, a treatment booking and a tongue photo. Returns each role's username."""
@@ -100,12 +105,9 @@ def build_world() -> dict:
 
     encounter = create_prescribable_encounter()
     doctor, patient = encounter.doctor, encounter.patient
-    rx = prescriptions.open_draft(encounter, doctor)
-    rows = [{"name": "黄芪", "dose_g": 30}, {"name": "当归", "dose_g": 10}]
-    prescriptions.save_draft(rx, doctor, rows, 7, "每日1剂，分两次温服")
-    prescriptions.sign(rx, doctor, SIGNING_PASSWORD, {})
     pharmacist = create_pharmacist()
-    prescriptions.review(rx, pharmacist, True, "", SIGNING_PASSWORD)
+    rx = approved_prescription(encounter=encounter, pharmacist=pharmacist)
+    rows = [{"name": "黄芪", "dose_g": 30}, {"name": "当归", "dose_g": 10}]
     address = patients.add_address(
         patient, "王丽", "13812345678", "北京市朝阳区", "某路1号", True, patient.user
     )
@@ -117,10 +119,15 @@ def build_world() -> dict:
     photo = tongue.add_tongue_image(encounter, patient.user, tongue_jpeg(), "gallery")
     tongue.analyze_stored(photo)
     prescriptions.open_draft(create_prescribable_encounter(patient=patient, doctor=doctor), doctor)
-    returned = signed_prescription(patient, doctor)
+    returned = signed_prescription(DANGSHEN_DANGGUI, patient=patient, doctor=doctor)
     prescriptions.review(returned, pharmacist, False, "当归剂量偏大，请调整", SIGNING_PASSWORD)
     decoction_staff = [create_user(Role.DECOCTION, full_name=name) for name in ("赵师傅", "钱师傅")]
-    shipped_order(signed_prescription(patient, doctor), pharmacist, address, decoction_staff)
+    shipped_order(
+        signed_prescription(DANGSHEN_DANGGUI, patient=patient, doctor=doctor),
+        pharmacist,
+        address,
+        decoction_staff,
+    )
 
     for weekday in range(7):
         consults.add_session(doctor, weekday, time(9), time(12), 15)
@@ -147,17 +154,6 @@ def build_world() -> dict:
     db.session.commit()
     db.session.remove()
     return users
-
-
-def signed_prescription(patient, doctor):
-    from herbs.services import prescriptions
-
-    encounter = create_prescribable_encounter(patient=patient, doctor=doctor)
-    rx = prescriptions.open_draft(encounter, doctor)
-    rows = [{"name": "党参", "dose_g": 15}, {"name": "当归", "dose_g": 12}]
-    prescriptions.save_draft(rx, doctor, rows, 7, "每日1剂，分两次温服")
-    prescriptions.sign(rx, doctor, SIGNING_PASSWORD, {})
-    return rx
 
 
 def shipped_order(rx, pharmacist, address, staff):

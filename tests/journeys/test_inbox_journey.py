@@ -6,13 +6,12 @@ from playwright.sync_api import expect
 
 from herbs.services.documents import prescription_number
 from tcm_app.extensions import db
-from tests.decoction.test_order_service import approved
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, approved_prescription
 from tests.journeys.conftest import sign_in
 
 
 def test_patient_reads_messages_in_the_inbox(app, live_server, person):
-    rx = approved()
+    rx = approved_prescription()
     patient, number = rx.patient.user.username, prescription_number(rx)
     db.session.commit()
     db.session.remove()

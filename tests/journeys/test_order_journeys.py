@@ -14,8 +14,8 @@ import time_machine
 
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
-from tests.decoction.test_order_service import address_of, approved
-from tests.factories import PASSWORD, create_encounter, create_user
+from tests.decoction.test_order_service import address_of
+from tests.factories import PASSWORD, approved_prescription, create_encounter, create_user
 from tests.journeys.conftest import sign_in
 
 
@@ -61,7 +61,7 @@ def patient_orders_and_pays(page, base, username) -> int:
 
 def test_patient_pays_and_follows_decoction_to_the_door(app, live_server, person):
     with time_machine.travel(datetime.now(UTC), tick=True) as clock:
-        rx = approved()
+        rx = approved_prescription()
         address_of(rx)
         dispenser = create_user(Role.DECOCTION, username="room-dispenser", full_name="配药员")
         checker = create_user(Role.DECOCTION, username="room-checker", full_name="复核员")
@@ -149,7 +149,7 @@ def test_patient_pays_the_visit_fee(app, live_server, person):
 
 
 def test_a_paid_order_cancelled_before_dispensing_shows_as_refunded(app, live_server, person):
-    rx = approved()
+    rx = approved_prescription()
     address_of(rx)
     username = rx.encounter.patient.user.username
     db.session.commit()
