@@ -1,9 +1,12 @@
-"""Command-line entry for the decoction plan: `python -m decoction.plan` reads a JSON request on
-stdin and prints the plan as JSON. A herb without a method takes its catalogue default (先煎 for
+"""Command-line entry for the decoction plan: `flask --app tcm_app.app decoction plan` (or the older
+`python -m decoction.plan`, which needs no app) reads a JSON request on stdin and prints the plan
+as JSON. A herb without a method takes its catalogue default (先煎 for
 石膏, 后下 for 薄荷 …); refusals print {"error": {"code", "message"}} and exit with status 2."""
 
 import json
 import sys
+
+import click
 
 from decoction.plan import METHOD_OF_NOTATION, Method, PlanError, plan_request
 from herbs.catalogue import CatalogueIndex, parse_documents, unmarked_dispensing
@@ -34,3 +37,17 @@ def plan_command(stdin=None, stdout=None) -> int:
         result, status = {"error": {"code": exc.code, "message": exc.message}}, 2
     stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     return status
+
+
+@click.group("decoction", help="Herb orders and the decoction room.")
+def decoction_cli():
+    pass
+
+
+@decoction_cli.command("plan", help="Read a plan request (JSON) on stdin; print the plan.")
+def plan_cli_command() -> None:
+    sys.exit(plan_command())
+
+
+if __name__ == "__main__":
+    sys.exit(plan_command())

@@ -7,10 +7,10 @@ by a hospital SOP (tcm-domain.md §2.1): soak ≥ 30 min; after boiling, ordinar
 the end; 另煎 about 2 h; adult 400–600 ml a packet (剂), child 100–300 ml, usually in two bags.
 Every figure is a `PlanSettings` field so a hospital can set its own SOP.
 
-Command line: `python -m decoction.plan` reads a JSON request on stdin and prints the plan.
+Command line: `flask decoction plan` (decoction/cli.py) reads a JSON request on stdin and prints
+the plan.
 """
 
-import sys
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -347,7 +347,7 @@ def _named(data: dict, herb: HerbInput) -> bool:
     )
 
 
-if __name__ == "__main__":
-    from decoction.cli import plan_command  # the catalogue lookup and stdin/stdout live there
+if __name__ == "__main__":  # the README's `python -m decoction.plan`, kept working
+    import runpy  # the catalogue lookup and stdin/stdout live in decoction/cli.py
 
-    sys.exit(plan_command())
+    runpy.run_module("decoction.cli", run_name="__main__", alter_sys=True)

@@ -3,24 +3,20 @@
 `analyze(image)` is pure (numpy/cv2); the result carries the algorithm version. The software
 assists: the doctor confirms or corrects every outline and feature before it is recorded.
 
-Command line, for evaluation (one JSON line per image with --json):
-    python -m diagnosis.tongue analyze [--json] [--mask-dir DIR] IMAGE...
+The command line for evaluation (files in, JSON lines out) lives in diagnosis/cli.py:
+    flask --app tcm_app.app diagnosis analyze [--json] [--mask-dir DIR] IMAGE...
 """
 
-import argparse
-import json
 import math
-import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import cv2
 import numpy as np
 
 from diagnosis import tongue_features as features
 from diagnosis import tongue_quality as quality
-from diagnosis.tongue_image import ImageRejectedError, decode_image, is_greyscale
+from diagnosis.tongue_image import is_greyscale
 from diagnosis.tongue_segment import MODEL_VERSION, segment
 
 ALGORITHM_VERSION = f"tongue-1.0/{MODEL_VERSION}"
@@ -147,57 +143,7 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-def analyze_file(path: Path, mask_dir: Path | None) -> dict:
-    started = time.perf_counter()
-    try:
-        image = decode_image(path.read_bytes())
-    except ImageRejectedError as exc:
-        return {"image": str(path), "error": {"code": exc.code, "message": exc.message}}
-    except OSError as exc:
-        return {"image": str(path), "error": {"code": "unreadable_file", "message": str(exc)}}
-    decoded = time.perf_counter()
-    analysis = analyze(image)
-    result = {"image": str(path), "size": [image.shape[1], image.shape[0]], **analysis.to_dict()}
-    result["timings_ms"]["decode"] = _ms(decoded - started)
-    if mask_dir is not None:
-        mask_dir.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(
-            str(mask_dir / f"{path.stem}.png"),
-            full_size_mask(analysis, image.shape[1], image.shape[0]),
-        )
-    return result
+if __name__ == "__main__":  # the README's `python -m diagnosis.tongue analyze …`, kept working
+    import runpy
 
-
-def _summary(result: dict) -> str:
-    if "error" in result:
-        return (
-            f"{result['image']}: refused ({result['error']['code']}): {result['error']['message']}"
-        )
-    verdict = (
-        "passed"
-        if result["quality"]["passed"]
-        else "failed " + ",".join(result["quality"]["failed"])
-    )
-    found = ", ".join(f"{k}={v['label']}({v['confidence']})" for k, v in result["features"].items())
-    return f"{result['image']}: quality {verdict}; {found or 'no features'}"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m diagnosis.tongue")
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("analyze", help="analyse tongue photos")
-    run.add_argument("--json", action="store_true", help="one JSON line per image")
-    run.add_argument("--mask-dir", type=Path, help="write <stem>.png masks (255 = tongue) here")
-    run.add_argument("images", nargs="+", type=Path)
-    args = parser.parse_args(argv)
-    cv2.setNumThreads(1)
-    refused = 0
-    for path in args.images:
-        result = analyze_file(path, args.mask_dir)
-        refused += "error" in result
-        print(json.dumps(result, ensure_ascii=False) if args.json else _summary(result), flush=True)
-    return 1 if refused else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    runpy.run_module("diagnosis.cli", run_name="__main__", alter_sys=True)

@@ -30,6 +30,7 @@ from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.labels import error_message
 from tcm_app.views.recovery import recent_sign_in_required
+from tcm_app.views.security_headers import allow_same_origin_framing
 
 bp = Blueprint("herbs", __name__, url_prefix="/herbs")
 # The doctor's call page shows the editor beside the video (same-origin frame only).
@@ -43,8 +44,6 @@ EMBEDDABLE = {
 
 @bp.after_request
 def embeddable_in_our_pages(response):
-    from tcm_app.app import allow_same_origin_framing
-
     if request.endpoint in EMBEDDABLE:
         return allow_same_origin_framing(response)
     return response

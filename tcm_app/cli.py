@@ -26,6 +26,12 @@ def register_cli(app) -> None:
     from treatments.cli import treatments_cli
 
     app.cli.add_command(treatments_cli)
+    from decoction.cli import decoction_cli
+
+    app.cli.add_command(decoction_cli)
+    from diagnosis.cli import diagnosis_cli
+
+    app.cli.add_command(diagnosis_cli)
 
 
 @click.group("users", help="Staff accounts (patients register themselves).")

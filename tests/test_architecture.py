@@ -1,5 +1,6 @@
 """The pure/shell rule (ARCHITECTURE.md): pure modules import only the standard library,
-numpy/cv2, own package's pure modules and tcm_app.common; package __init__ files are empty."""
+numpy/cv2, own package's pure modules and tcm_app.common, and do no I/O (files, console,
+arguments, processes) outside their command-line entry; package __init__ files are empty."""
 
 import ast
 import sys
@@ -124,3 +125,49 @@ def test_only_the_command_line_entry_may_wire_in_io(tmp_path):
     )
     found = [name for name, _line in imported_modules(module)]
     assert found == ["json", "flask"]
+
+
+IO_CALLS = {"open", "print", "input"}
+IO_SYS = {"stdin", "stdout", "stderr", "argv", "exit"}
+IO_MODULES = {"argparse", "subprocess", "socket", "shutil"}
+IO_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "open"}
+
+
+def io_in(path: Path) -> list[str]:
+    """Input and output a pure module does outside its command-line entry: files, the console,
+    arguments, processes, sockets."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree.body = [node for node in tree.body if not is_main_guard(node)]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id in IO_CALLS:
+                found.append(f"line {node.lineno}: {node.func.id}()")
+        elif isinstance(node, ast.Attribute):
+            owner = node.value.id if isinstance(node.value, ast.Name) else ""
+            if (owner == "sys" and node.attr in IO_SYS) or node.attr in IO_METHODS:
+                found.append(f"line {node.lineno}: .{node.attr}")
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+            found += [f"line {node.lineno}: import {n}" for n in names if n in IO_MODULES]
+    return found
+
+
+@pytest.mark.parametrize("path", pure_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_pure_module_does_no_io(path):
+    assert io_in(path) == [], f"{path.relative_to(ROOT)} is pure but does I/O"
+
+
+def test_guard_io_in_a_pure_module_is_found(tmp_path):
+    module = tmp_path / "rule.py"
+    module.write_text(
+        "import argparse\nimport sys\n"
+        "def rule(path):\n    print(sys.stdin.read())\n    return path.read_text()\n"
+        "if __name__ == '__main__':\n    print('the entry may')\n"
+    )
+    assert sorted(io_in(module)) == [
+        "line 1: import argparse",
+        "line 4: .stdin",
+        "line 4: print()",
+        "line 5: .read_text",
+    ]

@@ -5,7 +5,6 @@ the decoction room, the other is left for the patient to order and pay through t
 from decoction.services import orders, payments
 from herbs.services import prescriptions
 from tcm_app.services import clock, documents, encounters
-from tcm_app.services.demo import DEMO_DIAGNOSIS
 
 # 理中丸 (《伤寒论》) as a decoction, for 脾阳虚 (the demo patient's diagnosis).
 LIZHONG = [
@@ -16,14 +15,14 @@ LIZHONG = [
 ]
 
 
-def _approved_prescription(patient, user, doctor, pharmacist, proof: bytes, signing: str):
+def _approved_prescription(patient, user, doctor, pharmacist, proof: bytes, signing, diagnosis):
     visit = encounters.request_encounter(
         user, patient, doctor, "online_followup", "胃脘隐痛，续方", clock.clinic_today()
     )
     encounters.start_encounter(visit, doctor)
     documents.add_document(visit, user, "outpatient_record", "门诊病历.png", proof)
     encounters.decide_eligibility(visit, doctor, "eligible", "门诊病历明确诊断胃络痛（脾阳虚证）")
-    encounters.record_diagnosis(visit, doctor, **DEMO_DIAGNOSIS)
+    encounters.record_diagnosis(visit, doctor, **diagnosis)
     rx = prescriptions.open_draft(visit, doctor)
     prescriptions.save_draft(rx, doctor, LIZHONG, 7, "每日1剂，水煎分早晚两次温服")
     prescriptions.sign(rx, doctor, signing, {})
@@ -32,9 +31,10 @@ def _approved_prescription(patient, user, doctor, pharmacist, proof: bytes, sign
     return rx
 
 
-def seed_orders(patient, user, address, doctor, pharmacist, clerk, proof, signing) -> None:
-    """An order waiting in the decoction room (paid) and an approved prescription to order."""
-    waiting = _approved_prescription(patient, user, doctor, pharmacist, proof, signing)
+def seed_orders(patient, user, address, doctor, pharmacist, clerk, proof, signing, diagnosis):
+    """An order waiting in the decoction room (paid) and an approved prescription to order, on
+    visits with the demo patient's diagnosis (record_diagnosis keywords)."""
+    waiting = _approved_prescription(patient, user, doctor, pharmacist, proof, signing, diagnosis)
     order = orders.place_order(waiting, user, "decocted", "delivery", address.id)
     payments.mark_paid(order, clerk, f"demo-counter-{order.id}")
-    _approved_prescription(patient, user, doctor, pharmacist, proof, signing)
+    _approved_prescription(patient, user, doctor, pharmacist, proof, signing, diagnosis)

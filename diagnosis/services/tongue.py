@@ -21,7 +21,9 @@ from tcm_app.models.encounters import Encounter
 from tcm_app.models.types import utcnow
 from tcm_app.services.audit import record_audit
 from tcm_app.services.documents import record_retention_date, upload_root, write_upload
+from tcm_app.services.queue import enqueue
 
+ANALYZE_TASK = "diagnosis.analyze_tongue_image"  # diagnosis/tasks.py
 STORED_JPEG_QUALITY = 92
 
 
@@ -85,14 +87,12 @@ def receive_photo(encounter: Encounter, actor, upload, source: str) -> int:
 
     This owns its unit of work because the analysis runs right here in the embedded mode, in
     the task's own session (SQLite has one writer): nothing of this session may stay open."""
-    from diagnosis.tasks import analyze_tongue_image  # the task module imports this one
-
     if upload is None:
         raise ValidationError("choose a photo", "photo_required", {"photo": ["required"]})
     image_id = add_tongue_image(encounter, actor, upload.read(), source).id
     db.session.commit()
     try:
-        analyze_tongue_image.delay(image_id)
+        enqueue(ANALYZE_TASK, image_id)
     except Exception:  # the photo is kept as received; a worker or a retry analyses it later
         current_app.logger.exception("tongue photo %s: analysis failed", image_id)
     db.session.expire_all()

@@ -8,7 +8,9 @@ from herbs.services.prescriptions import effective_status
 from tcm_app.common.errors import ConflictError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
+from tcm_app.services.queue import enqueue
 
+RENDER_TASK = "herbs.render_prescription_pdf"  # herbs/tasks.py
 PATIENT_STATES = frozenset(
     {PrescriptionStatus.APPROVED, PrescriptionStatus.USED, PrescriptionStatus.EXPIRED}
 )
@@ -23,8 +25,6 @@ def verify_url(prescription) -> str:
 
 def pdf_or_render(prescription, viewer) -> bytes | None:
     """The cached PDF for the current state, rendering it first (None while a worker renders)."""
-    from herbs.tasks import render_prescription_pdf
-
     status = effective_status(prescription)
     if status not in documents.SIGNED_STATES:
         raise ConflictError("a draft has no prescription document yet", "not_signed")
@@ -37,5 +37,5 @@ def pdf_or_render(prescription, viewer) -> bytes | None:
     # End this read before the task runs: in the embedded mode it runs here, in its own session,
     # and SQLite allows one writer at a time (so touch no expired attribute until it is done).
     db.session.commit()
-    render_prescription_pdf.delay(prescription_id, url)
+    enqueue(RENDER_TASK, prescription_id, url)
     return documents.cached_pdf(prescription, status)

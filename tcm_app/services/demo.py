@@ -179,6 +179,7 @@ def seed_demo() -> str:
         staff["demo-decoction"],
         _demo_record_image(),
         DEMO_SIGNING_PASSWORD,
+        DEMO_DIAGNOSIS,
     )
     from treatments.services.demo import seed_treatments
 

@@ -38,6 +38,7 @@ from tcm_app.views.auth import ALL_ROLES, CODE_ERRORS, login_limit, safe_next
 from tcm_app.views.blueprint import auth_bp, core_bp
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
+from tcm_app.views.security_headers import allow_same_origin_framing
 
 # --- forms -------------------------------------------------------------------------------------
 
@@ -306,8 +307,6 @@ def reauth():
 def reauth_embeddable_in_our_pages(response):
     """The prescription editor beside the video call is a same-origin frame; when its proof is
     stale the frame shows this page, which must therefore be frameable by our own pages."""
-    from tcm_app.app import allow_same_origin_framing
-
     if request.endpoint == "auth.reauth":
         return allow_same_origin_framing(response)
     return response

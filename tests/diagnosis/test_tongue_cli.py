@@ -122,3 +122,20 @@ def test_the_mask_is_written_at_the_photo_size_as_0_or_255(analysed, name):
     mask = cv2.imread(str(analysed[2] / f"{name}.png"), cv2.IMREAD_UNCHANGED)
     assert mask is not None and mask.shape == (480, 640) and mask.dtype == np.uint8
     assert set(np.unique(mask)) <= {0, 255}
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        ["-m", "diagnosis.cli", "analyze"],
+        ["-m", "flask", "--app", "tcm_app.app", "diagnosis", "analyze"],
+    ],
+    ids=["python -m diagnosis.cli analyze", "flask diagnosis analyze"],
+)
+def test_every_entry_gives_the_same_lines(files, entry):
+    command = [sys.executable, *entry, "--json", str(files["tongue.jpg"]), str(files["notes.txt"])]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [sorted(r) for r in results][1] == ["error", "image"]
+    assert results[0]["quality"] and results[0]["image"] == str(files["tongue.jpg"])
+    assert done.returncode == 1  # the text file was refused
