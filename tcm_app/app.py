@@ -145,15 +145,6 @@ def register_hidden_character_display(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from consults import models as consult_models  # noqa: F401  (metadata)
-    from consults import tasks as consult_tasks  # noqa: F401  (registers the reminder task)
-    from consults.services.hub import make_hub
-    from decoction import models as decoction_models  # noqa: F401  (metadata)
-    from decoction import tasks as decoction_tasks  # noqa: F401  (registers the order tasks)
-    from diagnosis import models as diagnosis_models  # noqa: F401  (metadata)
-    from diagnosis import tasks as diagnosis_tasks  # noqa: F401  (registers the tongue task)
-    from herbs import models as herb_models  # noqa: F401  (metadata)
-    from herbs import tasks as herb_tasks  # noqa: F401  (registers the prescription tasks)
     from tcm_app import tasks  # noqa: F401  (registers the core tasks)
     from tcm_app.models import accounts, audit, encounters, patients  # noqa: F401  (metadata)
     from tcm_app.models import codes as code_models  # noqa: F401  (metadata)
@@ -161,8 +152,6 @@ def register_extensions(app: Flask) -> None:
     from tcm_app.models import payments as payment_models  # noqa: F401  (metadata)
     from tcm_app.models import registration as registration_models  # noqa: F401  (metadata)
     from tcm_app.services.accounts import load_session_user
-    from treatments import models as treatment_models  # noqa: F401  (metadata)
-    from treatments import tasks as treatment_tasks  # noqa: F401  (registers the reminder task)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -180,7 +169,6 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_session_user)
     celery_init_app(app)
     sock.init_app(app)
-    app.extensions["consult_hub"] = make_hub(app.config.get("CONSULT_REDIS_URL"))
 
 
 def select_locale() -> str:
@@ -221,16 +209,9 @@ def begin_immediate_on_sqlite(conn):
 
 def register_blueprints(app: Flask) -> None:
     # Importing the route modules attaches their views to the blueprints.
-    from consults.api import routes as consult_api  # noqa: F401
-    from consults.views import bp as consults_bp
-    from decoction.api import routes as decoction_api  # noqa: F401
-    from decoction.views import bp as decoction_bp
-    from diagnosis.api import routes as diagnosis_api  # noqa: F401
-    from diagnosis.views import bp as diagnosis_bp
-    from herbs.api import routes as herb_api  # noqa: F401
-    from herbs.views import bp as herbs_bp
     from tcm_app.api import auth, encounters, openapi, reference  # noqa: F401
     from tcm_app.api.blueprint import bp as api_bp
+    from tcm_app.domains import init_domains
     from tcm_app.views import admin, patients, workbench  # noqa: F401
     from tcm_app.views import auth as auth_views  # noqa: F401
     from tcm_app.views import encounters as encounter_views  # noqa: F401
@@ -238,23 +219,13 @@ def register_blueprints(app: Flask) -> None:
     from tcm_app.views import payments as payment_views  # noqa: F401
     from tcm_app.views.blueprint import auth_bp, core_bp
     from tcm_app.views.recovery import register_recovery
-    from treatments.api import routes as treatment_api  # noqa: F401
-    from treatments.views import admin as treatment_admin  # noqa: F401
-    from treatments.views import booking_page as treatment_booking_page  # noqa: F401
-    from treatments.views import courses as treatment_courses  # noqa: F401
-    from treatments.views import patient as treatment_patient  # noqa: F401
-    from treatments.views import staff as treatment_staff  # noqa: F401
-    from treatments.views.blueprint import bp as treatments_bp
 
     register_recovery(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(core_bp)
+    # The domains attach their API routes to the core API blueprint: before it is registered.
+    init_domains(app)
     app.register_blueprint(api_bp)
-    app.register_blueprint(herbs_bp)
-    app.register_blueprint(consults_bp)
-    app.register_blueprint(diagnosis_bp)
-    app.register_blueprint(decoction_bp)
-    app.register_blueprint(treatments_bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie
 
 

@@ -20,18 +20,6 @@ def register_cli(app) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(codes_cli)
-    from herbs.cli import herbs_cli
-
-    app.cli.add_command(herbs_cli)
-    from treatments.cli import treatments_cli
-
-    app.cli.add_command(treatments_cli)
-    from decoction.cli import decoction_cli
-
-    app.cli.add_command(decoction_cli)
-    from diagnosis.cli import diagnosis_cli
-
-    app.cli.add_command(diagnosis_cli)
 
 
 @click.group("users", help="Staff accounts (patients register themselves).")

@@ -12,9 +12,9 @@ pytestmark = pytest.mark.pure
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("tcm_app", "herbs", "consults", "diagnosis", "decoction", "treatments")
-SHELL_NAMES = {"views", "forms", "models", "services", "tasks", "api", "cli", "__init__"}
+SHELL_NAMES = {"views", "forms", "models", "services", "tasks", "api", "cli", "setup", "__init__"}
 # The hospital core's framework modules: the factory, settings, extensions and PDF rendering.
-CORE_SHELL = {"app", "config", "extensions", "worker", "pdf"}
+CORE_SHELL = {"app", "config", "extensions", "worker", "pdf", "domains"}
 IMAGE_LIBRARIES = {"numpy", "cv2"}
 
 
