@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tcm_app.domains import INSTALLED_DOMAINS
+
 pytestmark = pytest.mark.pure
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("tcm_app", "herbs", "consults", "diagnosis", "decoction", "treatments")
+PACKAGES = ("tcm_app", *INSTALLED_DOMAINS)
 SHELL_NAMES = {"views", "forms", "models", "services", "tasks", "api", "cli", "setup", "__init__"}
 # The hospital core's framework modules: the factory, settings, extensions and PDF rendering.
 CORE_SHELL = {"app", "config", "extensions", "worker", "pdf", "domains"}

@@ -7,19 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from tcm_app.domains import INSTALLED_DOMAINS
+
 pytestmark = pytest.mark.pure
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [
-    "tcm_app",
-    "herbs",
-    "consults",
-    "diagnosis",
-    "decoction",
-    "treatments",
-    "tests",
-    "benchmarks",
-    "scripts",
-]
+SOURCES = ["tcm_app", *INSTALLED_DOMAINS, "tests", "benchmarks", "scripts"]
 RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
 
 
