@@ -1,13 +1,21 @@
 """Everything the consults domain brings to the app (the one seam, see tcm_app/domains.py):
 video and text consults, their reminder task, pages and API, and the signaling hub."""
 
+from flask_babel import lazy_gettext as _l
+
 from consults import models, tasks  # noqa: F401  (tables; the reminder task)
 from consults.api import routes  # noqa: F401  (attaches the consult API to the core API blueprint)
 from consults.services.hub import make_hub
 from consults.views import bp
+from tcm_app.navigation import NavEntry, add_navigation
 
 
 def init_app(app) -> None:
+    add_navigation(
+        app,
+        NavEntry("patient", "consults.book", _l("Book a video consult"), 30),
+        NavEntry("doctor", "consults.schedule", _l("Consult schedule"), 20),
+    )
     app.register_blueprint(bp)
     # One signaling hub per app: in-process, or Redis pub/sub when several processes serve calls.
     app.extensions["consult_hub"] = make_hub(app.config.get("CONSULT_REDIS_URL"))

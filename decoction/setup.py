@@ -1,12 +1,20 @@
 """Everything the decoction domain brings to the app (the one seam, see tcm_app/domains.py):
 herb orders and their tasks, the order pages and decoction room, the API, `flask decoction`."""
 
+from flask_babel import lazy_gettext as _l
+
 from decoction import models, tasks  # noqa: F401  (tables; the order tasks)
 from decoction.api import routes  # noqa: F401  (attaches the order API to the core API blueprint)
 from decoction.cli import decoction_cli
 from decoction.views import bp
+from tcm_app.navigation import NavEntry, add_navigation
 
 
 def init_app(app) -> None:
+    add_navigation(
+        app,
+        NavEntry("patient", "decoction.my_orders", _l("My herb orders"), 50),
+        NavEntry("decoction", "decoction.work_queue", _l("Decoction room"), 10),
+    )
     app.register_blueprint(bp)
     app.cli.add_command(decoction_cli)

@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.logger.setLevel(logging.INFO)
     app.url_map.converters["int"] = DatabaseIdConverter
     register_extensions(app)
+    register_navigation(app)
     register_blueprints(app)
     register_errors(app)
     register_commands(app)
@@ -205,6 +206,24 @@ def begin_immediate_on_sqlite(conn):
     the audit chain's tail cannot be read by two writers at once."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def register_navigation(app: Flask) -> None:
+    """The core's own menu entries; the domains add theirs in their setup.py."""
+    from flask_babel import lazy_gettext as _l
+
+    from tcm_app.navigation import NavEntry, add_navigation, navigation
+
+    add_navigation(
+        app,
+        NavEntry("patient", "core.patient_home", _l("My visits"), 10),
+        NavEntry("patient", "core.encounter_request", _l("Request a visit"), 20),
+        NavEntry("doctor", "core.workbench", _l("Workbench"), 10),
+        NavEntry("clinic", "core.desk", _l("Front desk"), 10),
+        NavEntry("admin", "core.admin_users", _l("Accounts"), 10),
+        NavEntry("admin", "core.admin_audit", _l("Audit log"), 20),
+    )
+    app.jinja_env.globals.update(navigation=navigation)
 
 
 def register_blueprints(app: Flask) -> None:

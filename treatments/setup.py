@@ -2,6 +2,9 @@
 in-person treatments and their reminder task, the staff and patient pages, the API,
 `flask treatments`."""
 
+from flask_babel import lazy_gettext as _l
+
+from tcm_app.navigation import NavEntry, add_navigation
 from treatments import models, tasks  # noqa: F401  (tables; the reminder task)
 from treatments.api import routes  # noqa: F401  (attaches the treatment API to the core API)
 from treatments.cli import treatments_cli
@@ -10,5 +13,15 @@ from treatments.views.blueprint import bp
 
 
 def init_app(app) -> None:
+    admin_area = "/treatments/admin"
+    add_navigation(
+        app,
+        NavEntry("patient", "treatments.my_bookings", _l("My treatments"), 60, "treatments."),
+        NavEntry("doctor", "treatments.calendar", _l("Treatment calendar"), 30),
+        NavEntry("clinic", "treatments.my_day", _l("My treatments today"), 20),
+        NavEntry("clinic", "treatments.calendar", _l("Treatment calendar"), 30),
+        NavEntry("clinic", "treatments.admin_home", _l("Treatment clinic setup"), 40, admin_area),
+        NavEntry("admin", "treatments.admin_home", _l("Treatment clinic setup"), 30, admin_area),
+    )
     app.register_blueprint(bp)
     app.cli.add_command(treatments_cli)

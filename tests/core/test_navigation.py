@@ -1,0 +1,85 @@
+"""The main menu per role, as the core and the domains register it (tcm_app/navigation.py and
+each <domain>/setup.py): the links in order, and the current page marked."""
+
+import re
+
+import pytest
+from flask import url_for
+
+from tcm_app.models.accounts import Role
+from tests.factories import create_doctor, create_patient, create_pharmacist, create_user, login
+
+MENUS = {
+    Role.PATIENT: [
+        "core.patient_home",
+        "core.encounter_request",
+        "consults.book",
+        "herbs.my_prescriptions",
+        "decoction.my_orders",
+        "treatments.my_bookings",
+    ],
+    Role.DOCTOR: [
+        "core.workbench",
+        "consults.schedule",
+        "treatments.calendar",
+        "herbs.signing_password",
+    ],
+    Role.CLINIC: [
+        "core.desk",
+        "treatments.my_day",
+        "treatments.calendar",
+        "treatments.admin_home",
+    ],
+    Role.ADMIN: ["core.admin_users", "core.admin_audit", "treatments.admin_home"],
+    Role.PHARMACIST: ["herbs.review_queue", "herbs.signing_password"],
+    Role.DECOCTION: ["decoction.work_queue"],
+}
+
+
+def someone(role):
+    if role == Role.PATIENT:
+        return create_patient().user
+    if role == Role.DOCTOR:
+        return create_doctor()
+    if role == Role.PHARMACIST:
+        return create_pharmacist()
+    return create_user(role)
+
+
+def menu_links(html: str) -> list[tuple[str, bool]]:
+    nav = re.search(r'<nav class="nav"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    return [
+        (href, "aria-current" in attrs)
+        for href, attrs in re.findall(r'<a href="([^"]+)"([^>]*)>', nav)
+    ]
+
+
+@pytest.mark.parametrize("role", list(MENUS), ids=lambda role: f"the {role}'s menu")
+def test_each_role_sees_its_menu_in_order_then_messages(app, client, role):
+    login(client, someone(role))
+    html = client.get("/inbox").get_data(as_text=True)
+    with app.test_request_context():
+        expected = [url_for(endpoint) for endpoint in MENUS[role]] + [url_for("core.inbox_list")]
+    assert [href for href, _ in menu_links(html)] == expected
+    assert [current for _, current in menu_links(html)][-1] is True  # the messages page is open
+
+
+@pytest.mark.parametrize(
+    "role, page, current",
+    [
+        (Role.CLINIC, "treatments.admin_home", "treatments.admin_home"),
+        (Role.PATIENT, "treatments.my_bookings", "treatments.my_bookings"),
+        (Role.PHARMACIST, "herbs.review_queue", "herbs.review_queue"),
+    ],
+    ids=[
+        "the treatment setup page marks 'treatment clinic setup' for the clinic",
+        "the patient's treatments page marks 'my treatments'",
+        "the review queue marks 'prescription review'",
+    ],
+)
+def test_the_current_page_is_marked(app, client, role, page, current):
+    login(client, someone(role))
+    with app.test_request_context():
+        page_url, current_url = url_for(page), url_for(current)
+    html = client.get(page_url).get_data(as_text=True)
+    assert [href for href, marked in menu_links(html) if marked] == [current_url]
