@@ -154,9 +154,29 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
+def static_files_read_at_once(app):
+    """Werkzeug's development server reads what is left of the request before it closes the
+    response body, so a connection dropped at that moment (the network-fault tests cut the
+    loopback mid-page) leaves a static file open, and the garbage collector's ResourceWarning
+    fails whichever test is running. Static files are small: read them and close them at once."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        if not environ.get("PATH_INFO", "").startswith("/static/"):
+            return body
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 def serve_in_thread(app):
     """A real threaded server on a free loopback port (WebSockets and browsers need one)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    wsgi = static_files_read_at_once(app)
+    server = make_server("127.0.0.1", 0, wsgi, threaded=True, request_handler=QuietHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
