@@ -160,7 +160,7 @@ class Prescription(db.Model):
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__: ClassVar[dict] = {"version_id_col": lock_version}
 
-    encounter = relationship("Encounter", backref="prescriptions")
+    encounter = relationship("Encounter")
     patient = relationship("Patient")
     doctor = relationship("User", foreign_keys=[doctor_id])
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])

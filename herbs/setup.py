@@ -2,10 +2,12 @@
 prescriptions and their tasks, the prescribing pages and API, `flask herbs`."""
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from herbs import models, tasks  # noqa: F401  (tables; the expiry and PDF tasks)
 from herbs.api import routes  # noqa: F401  (attaches the herb API to the core API blueprint)
 from herbs.cli import herbs_cli
+from herbs.services import access
 from herbs.views import bp
 from tcm_app.navigation import NavEntry, add_navigation
 
@@ -20,3 +22,12 @@ def init_app(app) -> None:
     )
     app.register_blueprint(bp)
     app.cli.add_command(herbs_cli)
+    # The encounter page's prescription panel asks the access rules, never repeats them.
+    app.jinja_env.globals.update(
+        visible_prescriptions=lambda encounter: access.encounter_prescriptions(
+            current_user, encounter
+        ),
+        may_write_prescription=lambda encounter, blockers: access.may_write_prescription(
+            current_user, encounter, blockers
+        ),
+    )

@@ -37,6 +37,17 @@ def visible_prescription(user: User, prescription_id: int) -> Prescription:
     return prescription
 
 
+def encounter_prescriptions(user: User, encounter) -> list[Prescription]:
+    """This visit's prescriptions the user may see, by the rule above (drafts are the doctor's)."""
+    query = prescriptions_query(user).where(Prescription.encounter_id == encounter.id)
+    return list(db.session.scalars(query.order_by(Prescription.id)))
+
+
+def may_write_prescription(user: User, encounter, blockers) -> bool:
+    """The treating doctor, once nothing blocks prescribing (what open_draft enforces)."""
+    return user.role == Role.DOCTOR and user.id == encounter.doctor_id and not blockers
+
+
 def review_queue() -> Select:
     """待审方, oldest signature first."""
     return (
