@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectFi
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from tcm_app.forms import VisitRequestForm
-from tcm_app.views.labels import choices
+from tcm_app.labels import choices
 
 WEEKDAYS = (
     _l("Monday"),

@@ -3,14 +3,16 @@ video and text consults, their reminder task, pages and API, and the signaling h
 
 from flask_babel import lazy_gettext as _l
 
-from consults import models, tasks  # noqa: F401  (tables; the reminder task)
+from consults import labels, models, tasks  # noqa: F401  (tables; the reminder task)
 from consults.api import routes  # noqa: F401  (attaches the consult API to the core API blueprint)
 from consults.services.hub import make_hub
 from consults.views import bp
+from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 
 
 def init_app(app) -> None:
+    register_labels(labels.LABELS, labels.ERROR_MESSAGES)
     add_navigation(
         app,
         NavEntry("patient", "consults.book", _l("Book a video consult"), 30),

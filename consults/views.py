@@ -23,13 +23,13 @@ from consults.models import ChatMessage, ConsultException, ConsultSession
 from consults.services import booking, call_back, calls, recording, signaling
 from tcm_app.common.errors import NotFoundError, TCMError, ValidationError
 from tcm_app.extensions import db, sock
+from tcm_app.labels import choices, error_message, label
 from tcm_app.models.accounts import Role, User
 from tcm_app.services import access
 from tcm_app.services.audit import record_refusal
 from tcm_app.views.errors import wants_json
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
-from tcm_app.views.labels import choices, error_message, label
 from tcm_app.views.patients import online_doctor_choices, visit_request_form
 from tcm_app.views.recovery import recent_sign_in_required
 

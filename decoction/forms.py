@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField
 from wtforms.validators import InputRequired, Optional
 
-from tcm_app.views.labels import choices
+from tcm_app.labels import choices
 
 
 class OrderForm(FlaskForm):

@@ -3,14 +3,16 @@ herb orders and their tasks, the order pages and decoction room, the API, `flask
 
 from flask_babel import lazy_gettext as _l
 
-from decoction import models, tasks  # noqa: F401  (tables; the order tasks)
+from decoction import labels, models, tasks  # noqa: F401  (tables; the order tasks)
 from decoction.api import routes  # noqa: F401  (attaches the order API to the core API blueprint)
 from decoction.cli import decoction_cli
 from decoction.views import bp
+from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 
 
 def init_app(app) -> None:
+    register_labels(labels.LABELS, labels.ERROR_MESSAGES)
     add_navigation(
         app,
         NavEntry("patient", "decoction.my_orders", _l("My herb orders"), 50),

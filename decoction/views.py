@@ -27,6 +27,7 @@ from herbs.services.access import visible_prescription
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 from tcm_app.forms import PaymentSandboxForm
+from tcm_app.labels import choices
 from tcm_app.models.accounts import Role
 from tcm_app.models.patients import Address
 from tcm_app.services import payments as core_payments
@@ -34,7 +35,6 @@ from tcm_app.services.clock import utc_now
 from tcm_app.views.auth import safe_next
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
-from tcm_app.views.labels import choices
 
 bp = Blueprint("decoction", __name__, url_prefix="/decoction")
 

@@ -6,7 +6,7 @@ from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from diagnosis.tongue_changes import OBSERVATION_CHOICES
-from tcm_app.views.labels import choices, label
+from tcm_app.labels import choices, label
 
 
 def _options(name: str):

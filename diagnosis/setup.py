@@ -1,12 +1,14 @@
 """Everything the diagnosis domain brings to the app (the one seam, see tcm_app/domains.py):
 tongue photos and their analysis task, pages and API, `flask diagnosis`."""
 
-from diagnosis import models, tasks  # noqa: F401  (tables; the analysis task)
+from diagnosis import labels, models, tasks  # noqa: F401  (tables; the analysis task)
 from diagnosis.api import routes  # noqa: F401  (attaches the tongue API to the core API blueprint)
 from diagnosis.cli import diagnosis_cli
 from diagnosis.views import bp
+from tcm_app.labels import register_labels
 
 
 def init_app(app) -> None:
+    register_labels(labels.LABELS, labels.ERROR_MESSAGES)
     app.register_blueprint(bp)
     app.cli.add_command(diagnosis_cli)

@@ -12,11 +12,11 @@ from diagnosis.models import TongueImage, TongueImageSource
 from diagnosis.services import tongue
 from tcm_app.common.errors import NotFoundError, TCMError, ValidationError
 from tcm_app.extensions import db
+from tcm_app.labels import error_message, label
 from tcm_app.models.accounts import Role
 from tcm_app.services import access
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
-from tcm_app.views.labels import error_message, label
 
 bp = Blueprint("diagnosis", __name__, url_prefix="/diagnosis")
 PARTICIPANTS = (Role.DOCTOR, Role.PATIENT)

@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from herbs import prescribing
 from herbs.catalogue import METHODS
-from tcm_app.views.labels import choices
+from tcm_app.labels import choices
 
 EDITOR_ROWS = 12  # blank rows shown for a new prescription; "more rows" adds six
 

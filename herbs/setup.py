@@ -4,15 +4,17 @@ prescriptions and their tasks, the prescribing pages and API, `flask herbs`."""
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from herbs import models, tasks  # noqa: F401  (tables; the expiry and PDF tasks)
+from herbs import labels, models, tasks  # noqa: F401  (tables; the expiry and PDF tasks)
 from herbs.api import routes  # noqa: F401  (attaches the herb API to the core API blueprint)
 from herbs.cli import herbs_cli
 from herbs.services import access
 from herbs.views import bp
+from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 
 
 def init_app(app) -> None:
+    register_labels(labels.LABELS, labels.ERROR_MESSAGES)
     add_navigation(
         app,
         NavEntry("patient", "herbs.my_prescriptions", _l("My prescriptions"), 40),

@@ -21,6 +21,7 @@ from herbs.services.catalogue import current_catalogue
 from herbs.services.documents import prescription_number
 from tcm_app.common.errors import NotFoundError, TCMError, ValidationError
 from tcm_app.extensions import db
+from tcm_app.labels import error_message
 from tcm_app.models.accounts import Role
 from tcm_app.services import access as core_access
 from tcm_app.services.accounts import set_signing_password
@@ -28,7 +29,6 @@ from tcm_app.services.clock import utc_now
 from tcm_app.views.errors import form_page_refusal
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
-from tcm_app.views.labels import error_message
 from tcm_app.views.recovery import recent_sign_in_required
 from tcm_app.views.security_headers import allow_same_origin_framing
 

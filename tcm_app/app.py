@@ -124,8 +124,8 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from tcm_app.common.masking import mask_address, mask_phone
+    from tcm_app.labels import label
     from tcm_app.services.patients import patient_age
-    from tcm_app.views.labels import label
 
     clinic_zone = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
 

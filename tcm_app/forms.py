@@ -28,10 +28,10 @@ from wtforms.widgets import HiddenInput
 
 from tcm_app.common.online_care import Eligibility, TerminationReason
 from tcm_app.common.text import has_hidden_in_name
+from tcm_app.labels import label_choices
 from tcm_app.models.accounts import DoctorTitle, Role
 from tcm_app.models.patients import GuardianRelation, PregnancyStatus, RenalFunction
 from tcm_app.services.documents import DocumentType
-from tcm_app.views.labels import label_choices
 
 PHONE = Regexp(r"^1\d{10}$", message=_l("Enter an 11-digit mobile number."))
 ID_NUMBER = Regexp(

@@ -14,7 +14,18 @@ pytestmark = pytest.mark.pure
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("tcm_app", *INSTALLED_DOMAINS)
-SHELL_NAMES = {"views", "forms", "models", "services", "tasks", "api", "cli", "setup", "__init__"}
+SHELL_NAMES = {
+    "views",
+    "forms",
+    "models",
+    "services",
+    "tasks",
+    "api",
+    "cli",
+    "setup",
+    "labels",
+    "__init__",
+}
 # The hospital core's framework modules: the factory, settings, extensions and PDF rendering.
 CORE_SHELL = {"app", "config", "extensions", "worker", "pdf", "domains", "navigation"}
 IMAGE_LIBRARIES = {"numpy", "cv2"}

@@ -4,8 +4,9 @@ in-person treatments and their reminder task, the staff and patient pages, the A
 
 from flask_babel import lazy_gettext as _l
 
+from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
-from treatments import models, tasks  # noqa: F401  (tables; the reminder task)
+from treatments import labels, models, tasks  # noqa: F401  (tables; the reminder task)
 from treatments.api import routes  # noqa: F401  (attaches the treatment API to the core API)
 from treatments.cli import treatments_cli
 from treatments.views import admin, booking_page, courses, patient, staff  # noqa: F401  (routes)
@@ -13,6 +14,7 @@ from treatments.views.blueprint import bp
 
 
 def init_app(app) -> None:
+    register_labels(labels.LABELS, labels.ERROR_MESSAGES)
     admin_area = "/treatments/admin"
     add_navigation(
         app,

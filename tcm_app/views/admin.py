@@ -8,6 +8,7 @@ from sqlalchemy import select
 from tcm_app.common.errors import NotFoundError, TCMError
 from tcm_app.extensions import db
 from tcm_app.forms import AuditFilterForm, StaffForm
+from tcm_app.labels import choices
 from tcm_app.models.accounts import Department, Role, User
 from tcm_app.services import accounts
 from tcm_app.services.audit import AuditQuery, audit_page, verify_audit_chain
@@ -16,7 +17,6 @@ from tcm_app.views.audit_labels import ACTIONS, action_choices, action_label, ob
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
-from tcm_app.views.labels import choices
 
 
 def staff_form() -> StaffForm:

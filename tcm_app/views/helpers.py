@@ -3,8 +3,8 @@
 from flask import flash
 
 from tcm_app.common.errors import TCMError
+from tcm_app.labels import error_message
 from tcm_app.services.audit import record_refusal
-from tcm_app.views.labels import error_message
 
 
 def apply_errors(form, exc: TCMError) -> None:

@@ -9,6 +9,7 @@ from tcm_app.common.errors import NotFoundError, TCMError
 from tcm_app.common.online_care import EncounterKind
 from tcm_app.extensions import db
 from tcm_app.forms import AddressForm, PregnancyForm, VisitRequestForm, WardForm
+from tcm_app.labels import choices, label
 from tcm_app.models.accounts import DoctorProfile, Role, User
 from tcm_app.models.encounters import Encounter
 from tcm_app.services import access, encounters, patients
@@ -16,7 +17,6 @@ from tcm_app.services.clock import clinic_today
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
-from tcm_app.views.labels import choices, label
 
 
 def my_patient():

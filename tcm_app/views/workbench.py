@@ -9,6 +9,7 @@ from tcm_app.common.errors import TCMError
 from tcm_app.common.online_care import OPEN_STATUSES, EncounterKind
 from tcm_app.extensions import db
 from tcm_app.forms import DeskVisitForm
+from tcm_app.labels import choices
 from tcm_app.models.accounts import DoctorProfile, Role, User
 from tcm_app.models.encounters import Encounter
 from tcm_app.services import access, encounters, patients
@@ -16,7 +17,6 @@ from tcm_app.services.clock import clinic_today
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors
-from tcm_app.views.labels import choices
 
 HOME_BY_ROLE = {
     Role.PATIENT: "core.patient_home",

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from consults.labels import LABELS
 from consults.services import calls
 from tcm_app.extensions import db
-from tcm_app.views.labels import LABELS
 from tests.factories import login
 
 # event name -> its Chinese label on the record

@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from tcm_app.extensions import db
+from tcm_app.labels import error_message, label
 from tcm_app.models.accounts import Role
-from tcm_app.views.labels import error_message, label
 from tests.factories import create_child, create_encounter, create_patient, create_user, login
 from tests.treatments.helpers import NO, at, clinic_today, small_clinic
 from treatments.models import Booking, CourseRecommendation

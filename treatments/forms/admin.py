@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tcm_app.views.labels import LABELS, choices
+from tcm_app.labels import choices, lazy_label
 from treatments.booking_rules import TICK_MINUTES
 from treatments.screening import QUESTIONS
 
@@ -45,7 +45,7 @@ WEEKDAYS = (
     _l("Saturday"),
     _l("Sunday"),
 )
-EQUIPMENT_CHOICES = choices((e, LABELS.get(e, e)) for e in EQUIPMENT)
+EQUIPMENT_CHOICES = choices((e, lazy_label(e)) for e in EQUIPMENT)
 KINDS = (("bed", _l("Treatment bed")), ("room", _l("Treatment room")))
 SEVERITIES = (("none", _l("Not asked")), ("flag", _l("Flag")), ("block", _l("Block")))
 

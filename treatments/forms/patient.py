@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from tcm_app.views.labels import choices, label
+from tcm_app.labels import choices, label
 from treatments.services.recommendations import DEFAULTS, LIMITS
 
 

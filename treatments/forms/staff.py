@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from tcm_app.views.labels import choices, label
+from tcm_app.labels import choices, label
 
 
 class CheckInForm(FlaskForm):

@@ -7,9 +7,9 @@ from datetime import date
 
 from flask import current_app
 
+from tcm_app.labels import label
 from tcm_app.models.types import utcnow
 from tcm_app.pdf import render_pdf
-from tcm_app.views.labels import label
 from treatments.services import availability, calendar
 
 

@@ -9,11 +9,11 @@ from flask_login import current_user
 from tcm_app.common.errors import TCMError
 from tcm_app.common.masking import mask_name
 from tcm_app.extensions import db
+from tcm_app.labels import choices, label
 from tcm_app.models.accounts import Role, User
 from tcm_app.services import clock
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors
-from tcm_app.views.labels import choices, label
 from treatments.forms.admin import (
     WEEKDAYS,
     DayHoursForm,

@@ -10,11 +10,11 @@ from flask_login import current_user
 
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
+from tcm_app.labels import error_message
 from tcm_app.models.accounts import Role
 from tcm_app.models.types import utcnow
 from tcm_app.services.audit import record_refusal
 from tcm_app.views.guards import roles_required
-from tcm_app.views.labels import error_message
 from treatments.booking_rules import BookingStatus
 from treatments.forms.patient import CancelForm, RescheduleForm
 from treatments.models import Booking

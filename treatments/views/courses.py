@@ -9,11 +9,11 @@ from flask_login import current_user
 
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
+from tcm_app.labels import error_message
 from tcm_app.models.accounts import Role
 from tcm_app.services.access import visible_encounter
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors
-from tcm_app.views.labels import error_message
 from treatments import screening
 from treatments.forms.patient import (
     CourseConfirmForm,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
+from tcm_app.labels import error_message, label
 from tcm_app.models.accounts import Role
 from tcm_app.models.patients import Patient
 from tcm_app.models.types import utcnow
@@ -19,7 +20,6 @@ from tcm_app.services import clock
 from tcm_app.services.access import own_patient_ids
 from tcm_app.services.audit import record_refusal
 from tcm_app.views.guards import roles_required
-from tcm_app.views.labels import error_message, label
 from treatments import screening
 from treatments.booking_rules import LIVE_STATUSES
 from treatments.forms.patient import (

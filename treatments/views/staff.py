@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
+from tcm_app.labels import label
 from tcm_app.models.accounts import Role
 from tcm_app.models.types import utcnow
 from tcm_app.services import clock
@@ -16,7 +17,6 @@ from tcm_app.services.clock import clinic_today
 from tcm_app.views.auth import safe_next
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import flash_error
-from tcm_app.views.labels import label
 from treatments import screening
 from treatments.booking_rules import BookingStatus
 from treatments.forms.staff import ActionForm, CompleteForm, answers_of, check_in_form

@@ -1,0 +1,60 @@
+"""Labels (translated) of the consults domain's codes: consults (the process events of a call and
+why a connection ended). The domain's setup.py registers them with the core's table
+(tcm_app/labels.py)."""
+
+from flask_babel import lazy_gettext as _l
+
+LABELS = {
+    # consult process events
+    "consult_waiting": _l("Entered the waiting room"),
+    "consult_joined": _l("Joined"),
+    "consult_left": _l("Left"),
+    "consult_call_started": _l("Doctor started the call"),
+    "consult_connected": _l("Connected"),
+    "consult_quality_drop": _l("Connection quality dropped"),
+    "consult_reconnecting": _l("Connection lost"),
+    "consult_reconnected": _l("Reconnected"),
+    "consult_media_stalled": _l("Network interrupted (no picture or sound)"),
+    "consult_media_resumed": _l("Picture and sound back"),
+    "consult_signaling_lost": _l("Message channel lost"),
+    "consult_signaling_resumed": _l("Message channel back"),
+    "consult_ice_restart": _l("Media connection restarted"),
+    "consult_peer_rebuilt": _l("Call connection rebuilt"),
+    "consult_rejoined": _l("Rejoined the call"),
+    "consult_call_failed": _l("Call cut off"),
+    # Why a socket ended or a connection was rebuilt (consult record, technical details).
+    "consult_cause_idle": _l("nothing heard for too long"),
+    "consult_cause_heartbeat": _l("no answer to heartbeats"),
+    "consult_cause_closed": _l("connection closed"),
+    "consult_cause_refused": _l("entry refused"),
+    "consult_cause_connect_timeout": _l("connecting took too long"),
+    "consult_cause_rejoin": _l("rejoined by hand"),
+    "consult_cause_online": _l("network came back"),
+    "consult_cause_replaced": _l("opened in another page"),
+    "consult_cause_bye": _l("left the page"),
+    "consult_cause_error": _l("server error"),
+    "consult_cause_hangup": _l("hung up"),
+    "consult_cause_new_page": _l("the other side opened a new page"),
+    "consult_cause_failed": _l("connection failed"),
+    "consult_cause_ice_failed": _l("connection failed"),
+    "consult_cause_asked": _l("asked by the other side"),
+    "consult_cause_new_connection": _l("the other side started a new connection"),
+    "consult_media_error": _l("Camera or microphone unavailable"),
+    "consult_ended": _l("Call ended"),
+    "consult_recording_consent": _l("Patient answered the recording question"),
+    "consult_recording_started": _l("Recording started"),
+    "consult_call_back": _l("The doctor called the patient back"),
+}
+
+ERROR_MESSAGES = {
+    # consults: booking a time for a visit already requested
+    "already_booked": _l("This visit already has a booked time."),
+    "wrong_visit": _l("This visit is with another doctor."),
+    # consults: calling the patient back into a broken call
+    "not_treating_doctor": _l("Only the treating doctor calls the patient back."),
+    "call_not_in_progress": _l("The call is not in progress. Start the video consult again."),
+    "patient_in_call": _l("The patient is in the call already."),
+    "call_back_too_soon": _l(
+        "You called this patient back less than a minute ago. Wait a moment before calling again."
+    ),
+}
