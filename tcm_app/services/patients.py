@@ -123,17 +123,7 @@ def set_pregnancy_status(patient: Patient, status: str, actor) -> None:
             "not_applicable",
             {"pregnancy_status": ["not_applicable"]},
         )
-    before = patient.pregnancy_status
-    patient.pregnancy_status = status
-    patient.pregnancy_updated_on = today()
-    record_audit(
-        "patient.pregnancy",
-        "patient",
-        patient.id,
-        f"pregnancy {before} -> {status}",
-        {"before": before, "after": status},
-        actor=actor,
-    )
+    _record_dated_fact(patient, "pregnancy", "pregnancy_status", status, actor, "pregnancy")
 
 
 def set_renal_function(patient: Patient, status: str, actor) -> None:
@@ -144,15 +134,25 @@ def set_renal_function(patient: Patient, status: str, actor) -> None:
         raise ValidationError(
             "unknown kidney function status", "invalid", {"renal_function": ["invalid_choice"]}
         ) from None
-    before = patient.renal_function
-    patient.renal_function = status
-    patient.renal_function_updated_on = today()
+    _record_dated_fact(
+        patient, "renal_function", "renal_function", status, actor, "kidney function"
+    )
+
+
+def _record_dated_fact(
+    patient: Patient, fact: str, column: str, value: str, actor, summary_words: str
+) -> None:
+    """Set a clinical fact the prescribing rules read, date it today (`<fact>_updated_on`, so a
+    stale answer can be asked again) and audit the change as `patient.<fact>`."""
+    before = getattr(patient, column)
+    setattr(patient, column, value)
+    setattr(patient, f"{fact}_updated_on", today())
     record_audit(
-        "patient.renal_function",
+        f"patient.{fact}",
         "patient",
         patient.id,
-        f"kidney function {before} -> {status}",
-        {"before": before, "after": status},
+        f"{summary_words} {before} -> {value}",
+        {"before": before, "after": value},
         actor=actor,
     )
 

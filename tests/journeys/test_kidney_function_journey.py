@@ -2,23 +2,12 @@
 patient has kidney disease; the prescription editor shows it, and writing 马兜铃 there is refused
 as forbidden in kidney disease, with the nephrotoxicity named."""
 
-from tests.journeys.test_prescription_journeys import (
-    accounts,
-    click_and_wait,
-    doctor_examines_and_diagnoses,
-    doctor_opens_visit_from_workbench,
-    patient_requests_follow_up,
-)
+from tests.journeys.test_prescription_journeys import click_and_wait, doctor_at_diagnosed_visit
 from tests.journeys.test_toxic_herb_journey import pick_exact_herb
 
 
 def test_recorded_kidney_disease_refuses_an_aristolochic_herb(app, live_server, person):
-    names = accounts()
-    patient = person("patient", phone=True)
-    patient_requests_follow_up(patient, live_server, names["patient"])
-    doctor = person("doctor")
-    doctor_opens_visit_from_workbench(doctor, live_server, names["doctor"])
-    doctor_examines_and_diagnoses(doctor)
+    _, _, doctor = doctor_at_diagnosed_visit(person, live_server)
 
     facts = doctor.locator("dl.facts")
     assert "肾功能未记录" in facts.inner_text().replace("\n", "").replace(" ", "")

@@ -132,15 +132,20 @@ def pharmacist_reviews(page, approve: bool, reason: str = "") -> None:
 GUIZHI_TANG = [("guiz", "桂枝", "9"), ("bais", "白芍", "9"), ("gc", "甘草", "6")]
 
 
-def test_follow_up_to_approved_prescription(app, live_server, person):
+def doctor_at_diagnosed_visit(person, base) -> tuple:
+    """The preamble of every prescribing journey: the patient (phone) asks for a follow-up, the
+    doctor opens it from the workbench, examines and diagnoses. Returns (names, patient, doctor)."""
     names = accounts()
-
     patient = person("patient", phone=True)
-    patient_requests_follow_up(patient, live_server, names["patient"])
-
+    patient_requests_follow_up(patient, base, names["patient"])
     doctor = person("doctor")
-    doctor_opens_visit_from_workbench(doctor, live_server, names["doctor"])
+    doctor_opens_visit_from_workbench(doctor, base, names["doctor"])
     doctor_examines_and_diagnoses(doctor)
+    return names, patient, doctor
+
+
+def test_follow_up_to_approved_prescription(app, live_server, person):
+    names, patient, doctor = doctor_at_diagnosed_visit(person, live_server)
     click_and_wait(doctor, doctor.get_by_role("button", name="开具处方"))
     # An empty draft has nothing to check yet: it never reads "no problems found".
     safety = doctor.locator("section", has=doctor.get_by_role("heading", name="安全审查"))
@@ -164,12 +169,7 @@ def test_follow_up_to_approved_prescription(app, live_server, person):
 
 def signed_prescription_waiting(person, base) -> tuple:
     """Patient asks, doctor examines and signs: the pages of the first journey, up to review."""
-    names = accounts()
-    patient = person("patient", phone=True)
-    patient_requests_follow_up(patient, base, names["patient"])
-    doctor = person("doctor")
-    doctor_opens_visit_from_workbench(doctor, base, names["doctor"])
-    doctor_examines_and_diagnoses(doctor)
+    names, patient, doctor = doctor_at_diagnosed_visit(person, base)
     click_and_wait(doctor, doctor.get_by_role("button", name="开具处方"))
     doctor_writes_and_signs(doctor, GUIZHI_TANG)
     return names, patient, doctor

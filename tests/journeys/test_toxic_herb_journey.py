@@ -7,13 +7,7 @@ import re
 
 from tests.factories import PASSWORD, SIGNING_PASSWORD
 from tests.journeys.conftest import sign_in
-from tests.journeys.test_prescription_journeys import (
-    accounts,
-    click_and_wait,
-    doctor_examines_and_diagnoses,
-    doctor_opens_visit_from_workbench,
-    patient_requests_follow_up,
-)
+from tests.journeys.test_prescription_journeys import click_and_wait, doctor_at_diagnosed_visit
 
 
 def pick_exact_herb(page, row: int, typed: str, herb: str, grams: str) -> None:
@@ -28,12 +22,7 @@ def pick_exact_herb(page, row: int, typed: str, herb: str, grams: str) -> None:
 
 
 def test_raw_fuzi_is_flagged_and_unmarked_banxia_signs_for_seven_packets(app, live_server, person):
-    names = accounts()
-    patient = person("patient", phone=True)
-    patient_requests_follow_up(patient, live_server, names["patient"])
-    doctor = person("doctor")
-    doctor_opens_visit_from_workbench(doctor, live_server, names["doctor"])
-    doctor_examines_and_diagnoses(doctor)
+    names, _patient, doctor = doctor_at_diagnosed_visit(person, live_server)
     click_and_wait(doctor, doctor.get_by_role("button", name="开具处方"))
     doctor.get_by_label("剂数").fill("7")
 
