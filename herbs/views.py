@@ -420,6 +420,8 @@ def prescription_pdf(prescription_id: int):
     except TCMError as exc:
         flash_error(exc)
         return redirect(url_for("herbs.prescription_view", prescription_id=prescription_id))
+    db.session.commit()  # sends a queued rendering (the embedded mode renders it here)
+    pdf = pdf or pdf_delivery.rendered_pdf(prescription)
     if pdf is None:
         flash(_("The prescription document is being prepared. Try again in a moment."))
         return redirect(url_for("herbs.prescription_view", prescription_id=prescription_id))
