@@ -33,8 +33,9 @@ from tcm_app.models.patients import Address
 from tcm_app.services import payments as core_payments
 from tcm_app.services.clock import utc_now
 from tcm_app.views.auth import safe_next
+from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import public, roles_required
-from tcm_app.views.helpers import apply_errors, flash_error
+from tcm_app.views.helpers import flash_error
 
 bp = Blueprint("decoction", __name__, url_prefix="/decoction")
 
@@ -53,21 +54,24 @@ def order_new(prescription_id: int):
     form = OrderForm()
     addresses = _addresses(rx.patient_id)
     form.address_id.choices = choices((a.id, f"{a.recipient} · {a.region}") for a in addresses)
-    if form.validate_on_submit():
-        try:
-            order = orders.place_order(
-                rx, current_user, form.preparation.data, form.handover.data, form.address_id.data
-            )
-            db.session.commit()
-            flash(_("Order placed. Pay to start the decoction."), "success")
-            return redirect(url_for("decoction.order_view", order_id=order.id))
-        except TCMError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
+    return form_action(
+        form,
+        lambda: orders.place_order(
+            rx, current_user, form.preparation.data, form.handover.data, form.address_id.data
+        ),
+        lambda status: _order_page(rx, form, bool(addresses), status),
+        done=_("Order placed. Pay to start the decoction."),
+        then=lambda order: url_for("decoction.order_view", order_id=order.id),
+        invalid_status=422,
+        refused_status=422,
+        category="success",
+    )
+
+
+def _order_page(rx, form: OrderForm, has_address: bool, status: int):
     quotes = {(p, h): orders.quote_for(rx, p, h) for p in Preparation for h in Handover}
-    status = 422 if request.method == "POST" else 200
     return render_template(
-        "decoction/order_new.html", rx=rx, form=form, quotes=quotes, has_address=bool(addresses)
+        "decoction/order_new.html", rx=rx, form=form, quotes=quotes, has_address=has_address
     ), status
 
 

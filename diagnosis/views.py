@@ -67,6 +67,7 @@ def tongue_upload(encounter_id: int):
         db.session.rollback()
         flash_error(exc)
         return back
+    db.session.commit()  # sends the queued analysis (the embedded mode analyses it here)
     if not _wants_json():
         flash(_("The photo was received."), "success")
         return back

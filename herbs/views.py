@@ -19,7 +19,7 @@ from herbs.safety import DOUBLE_SIGN, HerbLine, PatientFacts
 from herbs.services import access, formulas, pdf_delivery, prescriptions
 from herbs.services.catalogue import current_catalogue
 from herbs.services.documents import prescription_number
-from tcm_app.common.errors import NotFoundError, TCMError, ValidationError
+from tcm_app.common.errors import NotFoundError, TCMError
 from tcm_app.extensions import db
 from tcm_app.labels import error_message
 from tcm_app.models.accounts import Role
@@ -27,6 +27,7 @@ from tcm_app.services import access as core_access
 from tcm_app.services.accounts import set_signing_password
 from tcm_app.services.clock import utc_now
 from tcm_app.views.errors import form_page_refusal
+from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.recovery import recent_sign_in_required
@@ -420,6 +421,8 @@ def prescription_pdf(prescription_id: int):
     except TCMError as exc:
         flash_error(exc)
         return redirect(url_for("herbs.prescription_view", prescription_id=prescription_id))
+    db.session.commit()  # sends a queued rendering (the embedded mode renders it here)
+    pdf = pdf or pdf_delivery.rendered_pdf(prescription)
     if pdf is None:
         flash(_("The prescription document is being prepared. Try again in a moment."))
         return redirect(url_for("herbs.prescription_view", prescription_id=prescription_id))
@@ -453,22 +456,16 @@ def my_prescriptions():
 @roles_required(Role.DOCTOR, Role.PHARMACIST)
 def signing_password():
     form = SigningPasswordForm()
-    if form.validate_on_submit():
-        try:
-            set_signing_password(
-                current_user,
-                form.login_password.data,
-                form.signing_password.data,
-                request.remote_addr,
-            )
-        except (TCMError, ValidationError) as exc:
-            apply_errors(form, exc)
-            return render_template("herbs/signing_password.html", form=form), exc.status
-        db.session.commit()
-        flash(_("Your signing password is set."))
-        return redirect(url_for("herbs.signing_password"))
-    status = 422 if form.errors else 200
-    return render_template("herbs/signing_password.html", form=form), status
+    return form_action(
+        form,
+        lambda: set_signing_password(
+            current_user, form.login_password.data, form.signing_password.data, request.remote_addr
+        ),
+        lambda status: (render_template("herbs/signing_password.html", form=form), status),
+        done=_("Your signing password is set."),
+        then=url_for("herbs.signing_password"),
+        invalid_status=422,
+    )
 
 
 @bp.route("/verify/<token>")

@@ -153,8 +153,10 @@ def register_extensions(app: Flask) -> None:
     from tcm_app.models import payments as payment_models  # noqa: F401  (metadata)
     from tcm_app.models import registration as registration_models  # noqa: F401  (metadata)
     from tcm_app.services.accounts import load_session_user
+    from tcm_app.services.queue import listen_for_commits
 
     db.init_app(app)
+    listen_for_commits()  # queued tasks leave when the unit of work commits
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")

@@ -49,6 +49,7 @@ def tongue_image_create(encounter_id: int):
     image_id = tongue.receive_photo(
         encounter, user, request.files.get("photo"), TongueImageSource.API
     )
+    db.session.commit()  # sends the queued analysis (the embedded mode analyses it here)
     return jsonify(tongue_json(db.session.get(TongueImage, image_id))), 201
 
 

@@ -46,8 +46,8 @@ def clean_photo(data: bytes) -> tuple[bytes, int, int]:
 
 
 def add_tongue_image(encounter: Encounter, actor, data: bytes, source: str) -> TongueImage:
-    """Keep a new tongue photo on an open encounter (status received); the caller commits, then
-    queues `diagnosis.analyze_tongue_image`. Nothing is stored when the photo is refused."""
+    """Keep a new tongue photo on an open encounter (status received); the caller commits.
+    Nothing is stored when the photo is refused."""
     _require_may_add(encounter, actor, source)
     cleaned, width, height = clean_photo(data)
     storage_key = f"tongue-{uuid.uuid4().hex}.jpg"
@@ -83,19 +83,12 @@ def add_tongue_image(encounter: Encounter, actor, data: bytes, source: str) -> T
 
 
 def receive_photo(encounter: Encounter, actor, upload, source: str) -> int:
-    """Store an uploaded photo, commit, then queue its analysis; returns the photo's id.
-
-    This owns its unit of work because the analysis runs right here in the embedded mode, in
-    the task's own session (SQLite has one writer): nothing of this session may stay open."""
+    """Store an uploaded photo and queue its analysis; returns the photo's id. The caller's commit
+    sends the task; if the analysis fails, the photo stays received for a worker or a retry."""
     if upload is None:
         raise ValidationError("choose a photo", "photo_required", {"photo": ["required"]})
     image_id = add_tongue_image(encounter, actor, upload.read(), source).id
-    db.session.commit()
-    try:
-        enqueue(ANALYZE_TASK, image_id)
-    except Exception:  # the photo is kept as received; a worker or a retry analyses it later
-        current_app.logger.exception("tongue photo %s: analysis failed", image_id)
-    db.session.expire_all()
+    enqueue(ANALYZE_TASK, image_id)
     return image_id
 
 

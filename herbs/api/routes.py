@@ -357,6 +357,8 @@ def prescription_pdf(prescription_id: int):
     """
     prescription = access.visible_prescription(user(), prescription_id)
     pdf = pdf_delivery.pdf_or_render(prescription, user())
+    db.session.commit()  # sends a queued rendering (the embedded mode renders it here)
+    pdf = pdf or pdf_delivery.rendered_pdf(prescription)
     if pdf is None:
         return jsonify({"status": "rendering"}), 202
     return _pdf_response(pdf, prescription)

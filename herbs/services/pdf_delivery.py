@@ -6,7 +6,6 @@ from herbs.models import PrescriptionStatus
 from herbs.services import documents
 from herbs.services.prescriptions import effective_status
 from tcm_app.common.errors import ConflictError
-from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services.queue import enqueue
 
@@ -24,18 +23,19 @@ def verify_url(prescription) -> str:
 
 
 def pdf_or_render(prescription, viewer) -> bytes | None:
-    """The cached PDF for the current state, rendering it first (None while a worker renders)."""
+    """The cached PDF for the current state, or None after queueing its rendering: the caller's
+    commit sends the task (the embedded mode renders it right there), then asks `rendered_pdf`."""
     status = effective_status(prescription)
     if status not in documents.SIGNED_STATES:
         raise ConflictError("a draft has no prescription document yet", "not_signed")
     if viewer.role == Role.PATIENT and status not in PATIENT_STATES:
         raise ConflictError("the prescription is available after pharmacist review", "not_reviewed")
     pdf = documents.cached_pdf(prescription, status)
-    if pdf is not None:
-        return pdf
-    prescription_id, url = prescription.id, verify_url(prescription)
-    # End this read before the task runs: in the embedded mode it runs here, in its own session,
-    # and SQLite allows one writer at a time (so touch no expired attribute until it is done).
-    db.session.commit()
-    enqueue(RENDER_TASK, prescription_id, url)
-    return documents.cached_pdf(prescription, status)
+    if pdf is None:
+        enqueue(RENDER_TASK, prescription.id, verify_url(prescription))
+    return pdf
+
+
+def rendered_pdf(prescription) -> bytes | None:
+    """After the caller's commit: the PDF the render task left (None while a worker renders)."""
+    return documents.cached_pdf(prescription, effective_status(prescription))

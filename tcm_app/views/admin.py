@@ -15,8 +15,9 @@ from tcm_app.services.audit import AuditQuery, audit_page, verify_audit_chain
 from tcm_app.services.clock import utc_now
 from tcm_app.views.audit_labels import ACTIONS, action_choices, action_label, object_label
 from tcm_app.views.blueprint import core_bp
+from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import roles_required
-from tcm_app.views.helpers import apply_errors, flash_error
+from tcm_app.views.helpers import flash_error
 
 
 def staff_form() -> StaffForm:
@@ -44,35 +45,35 @@ def render_users(form, status=200, reset=None):
 @roles_required(Role.ADMIN)
 def admin_users():
     form = staff_form()
-    if not form.validate_on_submit():
-        return render_users(form, 400 if form.errors else 200)
-    profile = {}
+    return form_action(
+        form,
+        lambda: accounts.create_staff(
+            form.username.data,
+            form.password.data,
+            form.role.data,
+            form.full_name.data,
+            current_user,
+            **staff_profile(form),
+        ),
+        lambda status: render_users(form, status),
+        done=_("Account created."),
+        then=url_for("core.admin_users"),
+    )
+
+
+def staff_profile(form) -> dict:
+    """The professional details the role needs (none for clinic desk and admin accounts)."""
     if form.role.data == Role.DOCTOR:
-        profile = dict(
+        return dict(
             licence_number=form.licence_number.data,
             title=form.title.data,
             department_code=form.department_code.data,
             years_independent_practice=form.years_independent_practice.data or 0,
             online_enabled=form.online_enabled.data,
         )
-    elif form.role.data == Role.PHARMACIST:
-        profile = dict(licence_number=form.licence_number.data)
-    try:
-        accounts.create_staff(
-            form.username.data,
-            form.password.data,
-            form.role.data,
-            form.full_name.data,
-            current_user,
-            **profile,
-        )
-    except TCMError as exc:
-        db.session.rollback()
-        apply_errors(form, exc)
-        return render_users(form, exc.status)
-    db.session.commit()
-    flash(_("Account created."))
-    return redirect(url_for("core.admin_users"))
+    if form.role.data == Role.PHARMACIST:
+        return dict(licence_number=form.licence_number.data)
+    return {}
 
 
 def user_or_404(user_id: int) -> User:

@@ -15,6 +15,7 @@ from tcm_app.models.encounters import Encounter
 from tcm_app.services import access, encounters, patients
 from tcm_app.services.clock import clinic_today
 from tcm_app.views.blueprint import core_bp
+from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
 
@@ -54,23 +55,19 @@ def patient_home():
 @roles_required(Role.PATIENT)
 def ward_add():
     form = WardForm()
-    if not form.validate_on_submit():
-        return render_home(400, ward_form=form)
-    try:
-        patients.add_ward(
+    return form_action(
+        form,
+        lambda: patients.add_ward(
             my_patient(),
             form.legal_name.data,
             form.id_number.data,
             form.relation.data,
             current_user,
-        )
-    except TCMError as exc:
-        db.session.rollback()
-        apply_errors(form, exc)
-        return render_home(exc.status, ward_form=form)
-    db.session.commit()
-    flash(_("Family member added."))
-    return redirect(url_for("core.patient_home"))
+        ),
+        lambda status: render_home(status, ward_form=form),
+        done=_("Family member added."),
+        then=url_for("core.patient_home"),
+    )
 
 
 @core_bp.route("/me/addresses", methods=["POST"])

@@ -1,11 +1,10 @@
 """Landing pages per role: the doctor's workbench, the clinic desk, and the other staff homes."""
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from tcm_app.common.errors import TCMError
 from tcm_app.common.online_care import OPEN_STATUSES, EncounterKind
 from tcm_app.extensions import db
 from tcm_app.forms import DeskVisitForm
@@ -15,8 +14,8 @@ from tcm_app.models.encounters import Encounter
 from tcm_app.services import access, encounters, patients
 from tcm_app.services.clock import clinic_today
 from tcm_app.views.blueprint import core_bp
+from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import roles_required
-from tcm_app.views.helpers import apply_errors
 
 HOME_BY_ROLE = {
     Role.PATIENT: "core.patient_home",
@@ -91,22 +90,21 @@ def render_desk(form, status=200):
 def desk():
     """The clinic desk registers in-person visits and sees upcoming ones."""
     form = desk_form()
-    if not form.validate_on_submit():
-        return render_desk(form, 400 if form.errors else 200)
-    try:
-        patient = patients.find_by_id_number(form.id_number.data)
-        encounters.request_encounter(
-            current_user,
-            patient,
-            db.session.get(User, form.doctor_id.data),
-            EncounterKind.IN_PERSON,
-            form.chief_complaint.data,
-            form.scheduled_on.data,
-        )
-    except TCMError as exc:
-        db.session.rollback()
-        apply_errors(form, exc)
-        return render_desk(form, exc.status)
-    db.session.commit()
-    flash(_("In-person visit registered."))
-    return redirect(url_for("core.desk"))
+    return form_action(
+        form,
+        lambda: register_in_person_visit(form),
+        lambda status: render_desk(form, status),
+        done=_("In-person visit registered."),
+        then=url_for("core.desk"),
+    )
+
+
+def register_in_person_visit(form) -> None:
+    encounters.request_encounter(
+        current_user,
+        patients.find_by_id_number(form.id_number.data),
+        db.session.get(User, form.doctor_id.data),
+        EncounterKind.IN_PERSON,
+        form.chief_complaint.data,
+        form.scheduled_on.data,
+    )

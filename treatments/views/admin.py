@@ -12,6 +12,7 @@ from tcm_app.extensions import db
 from tcm_app.labels import choices, label
 from tcm_app.models.accounts import Role, User
 from tcm_app.services import clock
+from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors
 from treatments.forms.admin import (
@@ -107,16 +108,23 @@ def therapy_edit(therapy_id: int):
     if request.method == "GET":
         for question, severity in (therapy.contraindications or {}).items():
             form[f"ci_{question}"].data = severity
-    elif form.validate_on_submit():
-        try:
-            clinic_setup.update_therapy(therapy, form.values(), current_user)
-            db.session.commit()
-            flash(_("Therapy saved."), "success")
-            return redirect(url_for("treatments.admin_home"))
-        except TCMError as exc:
-            _failed(form, exc)
-    status = 422 if request.method == "POST" else 200
-    return render_template("treatments/admin/therapy.html", therapy=therapy, form=form), status
+    return _admin_form_action(
+        form,
+        lambda: clinic_setup.update_therapy(therapy, form.values(), current_user),
+        lambda status: (
+            render_template("treatments/admin/therapy.html", therapy=therapy, form=form),
+            status,
+        ),
+        done=_("Therapy saved."),
+        then=url_for("treatments.admin_home"),
+    )
+
+
+def _admin_form_action(form, action, render, **outcome):
+    """The admin pages answer 422 for any form they show again (invalid or refused)."""
+    return form_action(
+        form, action, render, invalid_status=422, refused_status=422, category="success", **outcome
+    )
 
 
 @bp.route("/admin/practitioners", methods=["POST"])
@@ -124,16 +132,15 @@ def therapy_edit(therapy_id: int):
 def practitioner_save():
     """Make a doctor or clinic account a practitioner (or change the qualifications)."""
     form = _practitioner_form()
-    if form.validate_on_submit():
-        user = _get(User, form.user_id.data)
-        try:
-            clinic_setup.save_practitioner(user, form.qualifications.data or [], current_user)
-            db.session.commit()
-            flash(_("Practitioner saved."), "success")
-            return redirect(url_for("treatments.practitioner_view", user_id=user.id))
-        except TCMError as exc:
-            _failed(form, exc)
-    return _home(form, 422)
+    return _admin_form_action(
+        form,
+        lambda: clinic_setup.save_practitioner(
+            _get(User, form.user_id.data), form.qualifications.data or [], current_user
+        ),
+        lambda status: _home(form, status),
+        done=_("Practitioner saved."),
+        then=lambda saved: url_for("treatments.practitioner_view", user_id=saved.user_id),
+    )
 
 
 @bp.route("/admin/practitioners/<int:user_id>")
@@ -172,15 +179,15 @@ def practitioner_qualifications(user_id: int):
     found = _get(Practitioner, user_id)
     form = QualificationsForm()
     _qualification_choices(form)
-    if form.validate_on_submit():
-        try:
-            clinic_setup.save_practitioner(found.user, form.qualifications.data or [], current_user)
-            db.session.commit()
-            flash(_("Qualifications saved."), "success")
-            return redirect(url_for("treatments.practitioner_view", user_id=user_id))
-        except TCMError as exc:
-            _failed(form, exc)
-    return _practitioner_page(found, 422, quals=form)
+    return _admin_form_action(
+        form,
+        lambda: clinic_setup.save_practitioner(
+            found.user, form.qualifications.data or [], current_user
+        ),
+        lambda status: _practitioner_page(found, status, quals=form),
+        done=_("Qualifications saved."),
+        then=url_for("treatments.practitioner_view", user_id=user_id),
+    )
 
 
 @bp.route("/admin/practitioners/<int:user_id>/active", methods=["POST"])
@@ -344,16 +351,16 @@ def clinic_holiday():
 def resource_new():
     """Add a treatment bed or room."""
     form = ResourceForm()
-    if form.validate_on_submit():
-        try:
-            clinic_setup.set_resource(None, _resource_values(form), current_user)
-            db.session.commit()
-            flash(_("Bed or room added."), "success")
-            return redirect(url_for("treatments.admin_home"))
-        except TCMError as exc:
-            _failed(form, exc)
-    status = 422 if request.method == "POST" else 200
-    return render_template("treatments/admin/resource.html", form=form, resource=None), status
+    return _admin_form_action(
+        form,
+        lambda: clinic_setup.set_resource(None, _resource_values(form), current_user),
+        lambda status: (
+            render_template("treatments/admin/resource.html", form=form, resource=None),
+            status,
+        ),
+        done=_("Bed or room added."),
+        then=url_for("treatments.admin_home"),
+    )
 
 
 def _resource_values(form: ResourceForm) -> dict:
@@ -373,21 +380,21 @@ def resource_edit(resource_id: int):
     resource = _get(TreatmentResource, resource_id)
     form = ResourceForm(obj=resource)
     form.code.data = resource.code  # the code is the bed's stable name; it is not edited
-    if form.validate_on_submit():
-        try:
-            clinic_setup.set_resource(resource, _resource_values(form), current_user)
-            db.session.commit()
-            flash(_("Bed or room saved."), "success")
-            return redirect(url_for("treatments.admin_home"))
-        except TCMError as exc:
-            _failed(form, exc)
-    status = 422 if request.method == "POST" else 200
-    return render_template(
-        "treatments/admin/resource.html",
-        form=form,
-        resource=resource,
-        in_use=clinic_setup.seats_in_use(resource.id),
-    ), status
+    return _admin_form_action(
+        form,
+        lambda: clinic_setup.set_resource(resource, _resource_values(form), current_user),
+        lambda status: (
+            render_template(
+                "treatments/admin/resource.html",
+                form=form,
+                resource=resource,
+                in_use=clinic_setup.seats_in_use(resource.id),
+            ),
+            status,
+        ),
+        done=_("Bed or room saved."),
+        then=url_for("treatments.admin_home"),
+    )
 
 
 @bp.route("/admin/resources/<int:resource_id>/active", methods=["POST"])
