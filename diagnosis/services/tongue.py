@@ -22,7 +22,7 @@ from tcm_app.models.types import utcnow
 from tcm_app.services.audit import record_audit
 from tcm_app.services.documents import record_retention_date
 from tcm_app.services.queue import enqueue
-from tcm_app.services.uploads import UploadAudit, store_upload, too_large, upload_path
+from tcm_app.services.uploads import store_upload, too_large, upload_path
 
 ANALYZE_TASK = "diagnosis.analyze_tongue_image"  # diagnosis/tasks.py
 STORED_JPEG_QUALITY = 92
@@ -71,14 +71,14 @@ def add_tongue_image(encounter: Encounter, actor, data: bytes, source: str) -> T
     )
 
 
-def _upload_audit(actor, image: TongueImage) -> UploadAudit:
-    return UploadAudit(
+def _upload_audit(actor, image: TongueImage) -> None:
+    record_audit(
         "tongue.upload",
         "encounter",
         image.encounter_id,
         f"tongue photo {image.id} received ({image.source})",
         {"tongue_image_id": image.id, "sha256": image.sha256},
-        actor,
+        actor=actor,
     )
 
 

@@ -25,7 +25,7 @@ from tcm_app.common.online_care import OPEN_STATUSES
 from tcm_app.models.encounters import MEDICAL_RECORD_RETENTION_YEARS, ClinicalDocument, Encounter
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today
-from tcm_app.services.uploads import UploadAudit, store_upload, too_large, upload_path
+from tcm_app.services.uploads import store_upload, too_large, upload_path
 
 MAX_PDF_PAGES = 200
 REDUCED = cv2.IMREAD_REDUCED_GRAYSCALE_8  # enough to know the JPEG's scans decode
@@ -186,14 +186,14 @@ def _checked_document_type(
     return doc_type
 
 
-def _upload_audit(actor, document: ClinicalDocument) -> UploadAudit:
-    return UploadAudit(
+def _upload_audit(actor, document: ClinicalDocument) -> None:
+    record_audit(
         "document.upload",
         "encounter",
         document.encounter_id,
         f"{document.doc_type} uploaded ({document.size_bytes} bytes)",
         {"document_id": document.id, "sha256": document.sha256},
-        actor,
+        actor=actor,
     )
 
 

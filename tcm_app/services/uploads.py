@@ -12,14 +12,13 @@ import hashlib
 import os
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from flask import current_app
 
 from tcm_app.extensions import db
-from tcm_app.services.audit import record_audit
 
 Row = TypeVar("Row")
 
@@ -34,23 +33,7 @@ class StoredFile:
 
     def columns(self) -> dict:
         """As keyword arguments for a row with columns of the same names."""
-        return {
-            "storage_key": self.storage_key,
-            "sha256": self.sha256,
-            "size_bytes": self.size_bytes,
-        }
-
-
-@dataclass(frozen=True)
-class UploadAudit:
-    """The audit entry of an upload (its action name stays the caller's, e.g. document.upload)."""
-
-    action: str
-    obj_type: str
-    obj_id: int
-    summary: str
-    details: dict
-    actor: object = None  # the uploader; None: the signed-in user
+        return asdict(self)
 
 
 def too_large(data: bytes) -> bool:
@@ -62,13 +45,13 @@ def store_upload(
     cleaned: bytes,
     suffix: str,
     make_row: Callable[[StoredFile], Row],
-    audit: Callable[[Row], UploadAudit] | None = None,
+    audit: Callable[[Row], object] | None = None,
     *,
     prefix: str = "",
     folder: str = "",
 ) -> Row:
     """Write `cleaned` as `<folder>/<prefix><random><suffix>`, then add the row `make_row`
-    builds from it and the entry `audit` describes (once the row has its id); all or nothing."""
+    builds from it and let `audit` record its entry (once the row has its id); all or nothing."""
     stored = StoredFile(
         storage_key=f"{prefix}{uuid.uuid4().hex}{suffix}",
         sha256=hashlib.sha256(cleaned).hexdigest(),
@@ -81,17 +64,11 @@ def store_upload(
             db.session.add(row)
             db.session.flush()
             if audit is not None:
-                _record(audit(row))
+                audit(row)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     return row
-
-
-def _record(entry: UploadAudit) -> None:
-    record_audit(
-        entry.action, entry.obj_type, entry.obj_id, entry.summary, entry.details, actor=entry.actor
-    )
 
 
 def upload_path(storage_key: str, folder: str = "") -> Path:

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from tcm_app.common.errors import ConflictError, ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.encounters import ClinicalDocument
-from tcm_app.services import documents, encounters, uploads
+from tcm_app.services import documents, encounters
 from tests.factories import create_encounter, pdf_bytes, png_bytes
 
 
@@ -109,7 +109,7 @@ def test_failed_database_write_removes_the_stored_file(app, monkeypatch):
     def broken_audit(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(uploads, "record_audit", broken_audit)  # the upload's audit entry
+    monkeypatch.setattr(documents, "record_audit", broken_audit)
     with pytest.raises(RuntimeError):
         add(encounter, png_bytes())
     assert stored_files(app) == []

@@ -42,20 +42,21 @@ def add_tongue_photo(encounter):
     return tongue.add_tongue_image(encounter, encounter.patient.user, data, "gallery")
 
 
+# (how to upload, its row, the service module whose audit entry is broken in the failure test)
 UPLOADS = [
-    pytest.param(add_document, ClinicalDocument, id="document"),
-    pytest.param(add_tongue_photo, TongueImage, id="tongue photo"),
+    pytest.param(add_document, ClinicalDocument, documents, id="document"),
+    pytest.param(add_tongue_photo, TongueImage, tongue, id="tongue photo"),
 ]
 
 
-@pytest.mark.parametrize(("upload", "model"), UPLOADS)
+@pytest.mark.parametrize(("upload", "model", "service"), UPLOADS)
 def test_a_failed_audit_leaves_no_file_and_no_row_even_if_the_caller_commits(
-    app, monkeypatch, upload, model
+    app, monkeypatch, upload, model, service
 ):
     encounter = create_encounter()
     db.session.commit()
     audits = count(AuditEntry)
-    monkeypatch.setattr(uploads, "record_audit", broken_audit)
+    monkeypatch.setattr(service, "record_audit", broken_audit)
     with pytest.raises(RuntimeError):
         upload(encounter)
     db.session.commit()  # a caller that swallowed the error: the savepoint already rolled back
@@ -63,8 +64,8 @@ def test_a_failed_audit_leaves_no_file_and_no_row_even_if_the_caller_commits(
     assert count(model) == 0 and count(AuditEntry) == audits
 
 
-@pytest.mark.parametrize(("upload", "model"), UPLOADS)
-def test_an_upload_keeps_its_file_its_row_and_its_audit_entry(app, upload, model):
+@pytest.mark.parametrize(("upload", "model", "service"), UPLOADS)
+def test_an_upload_keeps_its_file_its_row_and_its_audit_entry(app, upload, model, service):
     row = upload(create_encounter())
     db.session.commit()
     assert [p.name for p in stored_files(app)] == [row.storage_key]
