@@ -36,6 +36,7 @@ from tcm_app.views.auth import safe_next
 from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import flash_error
+from tcm_app.views.responses import pdf_response
 
 bp = Blueprint("decoction", __name__, url_prefix="/decoction")
 
@@ -210,14 +211,14 @@ def move_data(order: DecoctionOrder) -> dict:
 @roles_required(*access.STAFF)
 def order_labels(order_id: int):
     pdf = documents.labels_pdf(access.visible_order(current_user, order_id))
-    return pdf, 200, {"Content-Type": "application/pdf", "Cache-Control": "private, no-store"}
+    return pdf_response(pdf, "labels.pdf", inline=True)
 
 
 @bp.route("/orders/<int:order_id>/worksheet.pdf")
 @roles_required(*access.STAFF)
 def order_worksheet(order_id: int):
     pdf = documents.worksheet_pdf(access.visible_order(current_user, order_id))
-    return pdf, 200, {"Content-Type": "application/pdf", "Cache-Control": "private, no-store"}
+    return pdf_response(pdf, "worksheet.pdf", inline=True)
 
 
 # The room's work first, stage by stage; orders still waiting for payment last.

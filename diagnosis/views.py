@@ -17,6 +17,7 @@ from tcm_app.models.accounts import Role
 from tcm_app.services import access
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
+from tcm_app.views.responses import file_response
 
 bp = Blueprint("diagnosis", __name__, url_prefix="/diagnosis")
 PARTICIPANTS = (Role.DOCTOR, Role.PATIENT)
@@ -104,7 +105,7 @@ def tongue_photo(image_id: int):
     image = _image(image_id)
     data = tongue.read_photo(image, current_user)
     db.session.commit()
-    return data, 200, {"Content-Type": "image/jpeg", "Cache-Control": "private, no-store"}
+    return file_response(data, "image/jpeg", f"tongue-{image_id}.jpg", inline=True)
 
 
 @bp.route("/tongue/<int:image_id>", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """Prescribing pages: the doctor's editor and signature, the pharmacist's review queue, the
 patient's prescriptions and PDF, and the public verification page behind the QR code."""
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -31,6 +31,7 @@ from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.recovery import recent_sign_in_required
+from tcm_app.views.responses import pdf_response
 from tcm_app.views.security_headers import allow_same_origin_framing
 
 bp = Blueprint("herbs", __name__, url_prefix="/herbs")
@@ -426,11 +427,8 @@ def prescription_pdf(prescription_id: int):
     if pdf is None:
         flash(_("The prescription document is being prepared. Try again in a moment."))
         return redirect(url_for("herbs.prescription_view", prescription_id=prescription_id))
-    response = Response(pdf, mimetype="application/pdf")
     name = f"prescription-{prescription.id}-{prescription.revision}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf, name, inline=False)
 
 
 @bp.route("/review")

@@ -4,8 +4,8 @@ events and chat (process records, 全程留痕). Services flush; the caller comm
 from __future__ import annotations
 
 import time
-import uuid
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from flask import current_app
@@ -21,8 +21,10 @@ from tcm_app.models.encounters import Encounter
 from tcm_app.models.types import utcnow
 from tcm_app.services import documents
 from tcm_app.services.audit import record_audit
+from tcm_app.services.uploads import store_upload, upload_path
 
 CHAT_HISTORY = 200
+CHAT_FOLDER = "chat"  # under UPLOAD_FOLDER
 
 
 def participant_ids(encounter: Encounter) -> set[int]:
@@ -220,23 +222,20 @@ def add_chat_image(encounter: Encounter, user: User, data: bytes) -> ChatMessage
     if data.startswith(b"%PDF-"):  # refused before the PDF is parsed, as it was after
         raise ConflictError("only JPEG or PNG images go in the chat", "unsupported_type")
     kind, cleaned = documents.sanitise_upload(data)
-    key = f"{uuid.uuid4().hex}.{'jpg' if kind == 'jpeg' else 'png'}"
-    path = chat_image_path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(cleaned)
-    message = ChatMessage(
+    message = partial(
+        ChatMessage,
         encounter_id=encounter.id,
         sender_id=user.id,
-        image_key=key,
-        image_mime="image/jpeg" if kind == "jpeg" else "image/png",
+        image_mime=documents.CONTENT_TYPES[kind],
     )
-    db.session.add(message)
-    db.session.flush()
-    return message
+    suffix = documents.EXTENSIONS[kind]
+    return store_upload(
+        cleaned, suffix, lambda stored: message(image_key=stored.storage_key), folder=CHAT_FOLDER
+    )
 
 
 def chat_image_path(key: str) -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "chat" / key
+    return upload_path(key, CHAT_FOLDER)
 
 
 def chat_history(encounter_id: int) -> list[ChatMessage]:

@@ -16,6 +16,7 @@ from tcm_app.common.errors import ConflictError, PermissionDeniedError, Validati
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.models.types import utcnow
+from tcm_app.services.uploads import upload_path
 
 MAX_CHUNK_BYTES = 8 * 1024 * 1024
 MAX_RECORDING_BYTES = 2 * 1024 * 1024 * 1024
@@ -82,4 +83,4 @@ def _new_recording(encounter, doctor) -> ConsultRecording:
 
 
 def recording_path(key: str) -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / "recordings" / key
+    return upload_path(key, "recordings")

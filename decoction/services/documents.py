@@ -3,7 +3,7 @@ and one label per bag (WeasyPrint through tcm_app.pdf), each with the trace QR c
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from markupsafe import Markup
 
 from decoction import usage
@@ -14,6 +14,7 @@ from tcm_app.models.patients import PregnancyStatus
 from tcm_app.models.types import utcnow
 from tcm_app.pdf import qr_svg, render_pdf
 from tcm_app.services import clock
+from tcm_app.services.urls import public_url
 
 METHOD_LABELS = {
     "decoct_first": "先煎",
@@ -27,11 +28,8 @@ METHOD_LABELS = {
 
 
 def trace_url(order: DecoctionOrder) -> str:
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    path = url_for("decoction.trace", token=order.trace_token)
-    return (
-        base + path if base else url_for("decoction.trace", token=order.trace_token, _external=True)
-    )
+    """The public trace page printed as the bag label's QR code."""
+    return public_url("decoction.trace", token=order.trace_token)
 
 
 def _local_date(value):

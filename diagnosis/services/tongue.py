@@ -2,7 +2,7 @@
 confirmed observation (望诊). The analysis assists; only the confirmation enters the record."""
 
 import hashlib
-import uuid
+from functools import partial
 
 import cv2
 import numpy as np
@@ -20,8 +20,9 @@ from tcm_app.models.accounts import Role
 from tcm_app.models.encounters import Encounter
 from tcm_app.models.types import utcnow
 from tcm_app.services.audit import record_audit
-from tcm_app.services.documents import record_retention_date, upload_root, write_upload
+from tcm_app.services.documents import record_retention_date
 from tcm_app.services.queue import enqueue
+from tcm_app.services.uploads import store_upload, too_large, upload_path
 
 ANALYZE_TASK = "diagnosis.analyze_tongue_image"  # diagnosis/tasks.py
 STORED_JPEG_QUALITY = 92
@@ -33,7 +34,7 @@ def _refuse(exc: ImageRejectedError) -> ValidationError:
 
 def clean_photo(data: bytes) -> tuple[bytes, int, int]:
     """Decode (orientation applied), re-encode as JPEG: no EXIF, GPS or device data survive."""
-    if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
+    if too_large(data):
         raise _refuse(ImageRejectedError("file_too_large", "the photo file is larger than allowed"))
     try:
         image = decode_image(data)
@@ -50,36 +51,35 @@ def add_tongue_image(encounter: Encounter, actor, data: bytes, source: str) -> T
     Nothing is stored when the photo is refused."""
     _require_may_add(encounter, actor, source)
     cleaned, width, height = clean_photo(data)
-    storage_key = f"tongue-{uuid.uuid4().hex}.jpg"
-    path = write_upload(storage_key, cleaned)
-    try:
-        image = TongueImage(
-            encounter_id=encounter.id,
-            patient_id=encounter.patient_id,
-            uploaded_by_id=actor.id,
-            source=source,
-            storage_key=storage_key,
-            sha256=hashlib.sha256(cleaned).hexdigest(),
-            width=width,
-            height=height,
-            size_bytes=len(cleaned),
-            status=TongueImageStatus.RECEIVED,
-            retain_until=record_retention_date(),
-        )
-        db.session.add(image)
-        db.session.flush()
-        record_audit(
-            "tongue.upload",
-            "encounter",
-            encounter.id,
-            f"tongue photo {image.id} received ({source})",
-            {"tongue_image_id": image.id, "sha256": image.sha256},
-            actor=actor,
-        )
-    except Exception:
-        path.unlink(missing_ok=True)
-        raise
-    return image
+    image = partial(
+        TongueImage,
+        encounter_id=encounter.id,
+        patient_id=encounter.patient_id,
+        uploaded_by_id=actor.id,
+        source=source,
+        width=width,
+        height=height,
+        status=TongueImageStatus.RECEIVED,
+        retain_until=record_retention_date(),
+    )
+    return store_upload(
+        cleaned,
+        ".jpg",
+        lambda stored: image(**stored.columns()),
+        partial(_upload_audit, actor),
+        prefix="tongue-",
+    )
+
+
+def _upload_audit(actor, image: TongueImage) -> None:
+    record_audit(
+        "tongue.upload",
+        "encounter",
+        image.encounter_id,
+        f"tongue photo {image.id} received ({image.source})",
+        {"tongue_image_id": image.id, "sha256": image.sha256},
+        actor=actor,
+    )
 
 
 def receive_photo(encounter: Encounter, actor, upload, source: str) -> int:
@@ -258,7 +258,7 @@ def read_photo(image: TongueImage, actor) -> bytes:
 
 
 def _read_checked(image: TongueImage) -> np.ndarray:
-    data = (upload_root() / image.storage_key).read_bytes()
+    data = upload_path(image.storage_key).read_bytes()
     if hashlib.sha256(data).hexdigest() != image.sha256:
         raise ConflictError("the stored photo does not match its digest", "photo_corrupt")
     return np.frombuffer(data, np.uint8)

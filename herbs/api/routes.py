@@ -1,6 +1,6 @@
 """Herb search, formula templates, the safety check and the prescription flow over the API."""
 
-from flask import Response, g, jsonify, request
+from flask import g, jsonify, request
 
 from herbs import prescribing
 from herbs.api.schemas import (
@@ -20,6 +20,7 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services import access as core_access
 from tcm_app.services.accounts import set_signing_password
+from tcm_app.views.responses import pdf_response
 
 CATALOGUE_READERS = (Role.DOCTOR, Role.PHARMACIST, Role.DECOCTION, Role.CLINIC, Role.ADMIN)
 PRESCRIBERS = (Role.DOCTOR, Role.PHARMACIST)
@@ -361,15 +362,8 @@ def prescription_pdf(prescription_id: int):
     pdf = pdf or pdf_delivery.rendered_pdf(prescription)
     if pdf is None:
         return jsonify({"status": "rendering"}), 202
-    return _pdf_response(pdf, prescription)
-
-
-def _pdf_response(pdf: bytes, prescription) -> Response:
-    response = Response(pdf, mimetype="application/pdf")
     name = f"prescription-{prescription.id}-{prescription.revision}.pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf, name, inline=False)
 
 
 @bp.route("/me/signing-password", methods=["PUT"])

@@ -1,13 +1,12 @@
 """Who gets the prescription PDF when, and the hand-off to the rendering task."""
 
-from flask import current_app, request, url_for
-
 from herbs.models import PrescriptionStatus
 from herbs.services import documents
 from herbs.services.prescriptions import effective_status
 from tcm_app.common.errors import ConflictError
 from tcm_app.models.accounts import Role
 from tcm_app.services.queue import enqueue
+from tcm_app.services.urls import public_url
 
 RENDER_TASK = "herbs.render_prescription_pdf"  # herbs/tasks.py
 PATIENT_STATES = frozenset(
@@ -17,9 +16,7 @@ PATIENT_STATES = frozenset(
 
 def verify_url(prescription) -> str:
     """The public verification page printed as a QR code (no personal data on it)."""
-    path = url_for("herbs.prescription_verify", token=prescription.verify_token)
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return base.rstrip("/") + path
+    return public_url("herbs.prescription_verify", token=prescription.verify_token)
 
 
 def pdf_or_render(prescription, viewer) -> bytes | None:

@@ -10,25 +10,22 @@ document information dictionary, XMP metadata, scripts or attachments.
 
 import hashlib
 import io
-import os
-import uuid
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
+from functools import partial
 
 import cv2
 import numpy as np
-from flask import current_app
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 from tcm_app.common import image_header, image_strip
 from tcm_app.common.errors import ConflictError, ValidationError
 from tcm_app.common.online_care import OPEN_STATUSES
-from tcm_app.extensions import db
 from tcm_app.models.encounters import MEDICAL_RECORD_RETENTION_YEARS, ClinicalDocument, Encounter
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today
+from tcm_app.services.uploads import store_upload, too_large, upload_path
 
 MAX_PDF_PAGES = 200
 REDUCED = cv2.IMREAD_REDUCED_GRAYSCALE_8  # enough to know the JPEG's scans decode
@@ -137,7 +134,7 @@ def sanitise_upload(data: bytes) -> tuple[str, bytes]:
     """Validate size and type, then return (kind, cleaned bytes)."""
     if not data:
         raise _refuse("the file is empty", "empty_file")
-    if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
+    if too_large(data):
         raise _refuse("the file is larger than allowed", "file_too_large")
     kind = sniff_kind(data)
     return kind, clean_pdf(data) if kind == "pdf" else clean_image(data, kind)
@@ -152,6 +149,30 @@ def add_document(
     issued_on: date | None = None,
 ) -> ClinicalDocument:
     """Store a cleaned prior-diagnosis document on an open visit; nothing stays half-written."""
+    doc_type = _checked_document_type(encounter, doc_type, issued_on)
+    kind, cleaned = sanitise_upload(data)
+    document = partial(
+        ClinicalDocument,
+        encounter=encounter,
+        patient_id=encounter.patient_id,
+        doc_type=doc_type,
+        issued_on=issued_on,
+        original_name=(original_name or "upload")[-255:],
+        content_type=CONTENT_TYPES[kind],
+        uploaded_by_id=actor.id,
+        retain_until=record_retention_date(),
+    )
+    return store_upload(
+        cleaned,
+        EXTENSIONS[kind],
+        lambda stored: document(**stored.columns()),
+        partial(_upload_audit, actor),
+    )
+
+
+def _checked_document_type(
+    encounter: Encounter, doc_type: str, issued_on: date | None
+) -> DocumentType:
     if encounter.status not in OPEN_STATUSES:
         raise ConflictError("this visit is closed", "encounter_closed")
     try:
@@ -162,37 +183,18 @@ def add_document(
         raise ValidationError(
             "the document date is in the future", fields={"issued_on": ["future"]}
         )
-    kind, cleaned = sanitise_upload(data)
-    storage_key = f"{uuid.uuid4().hex}{EXTENSIONS[kind]}"
-    path = write_upload(storage_key, cleaned)
-    try:
-        document = ClinicalDocument(
-            encounter=encounter,
-            patient_id=encounter.patient_id,
-            doc_type=doc_type,
-            issued_on=issued_on,
-            original_name=(original_name or "upload")[-255:],
-            content_type=CONTENT_TYPES[kind],
-            size_bytes=len(cleaned),
-            sha256=hashlib.sha256(cleaned).hexdigest(),
-            storage_key=storage_key,
-            uploaded_by_id=actor.id,
-            retain_until=record_retention_date(),
-        )
-        db.session.add(document)
-        db.session.flush()
-        record_audit(
-            "document.upload",
-            "encounter",
-            encounter.id,
-            f"{doc_type} uploaded ({len(cleaned)} bytes)",
-            {"document_id": document.id, "sha256": document.sha256},
-            actor=actor,
-        )
-    except Exception:
-        path.unlink(missing_ok=True)
-        raise
-    return document
+    return doc_type
+
+
+def _upload_audit(actor, document: ClinicalDocument) -> None:
+    record_audit(
+        "document.upload",
+        "encounter",
+        document.encounter_id,
+        f"{document.doc_type} uploaded ({document.size_bytes} bytes)",
+        {"document_id": document.id, "sha256": document.sha256},
+        actor=actor,
+    )
 
 
 def record_retention_date() -> date:
@@ -203,23 +205,9 @@ def record_retention_date() -> date:
         return today.replace(year=today.year + MEDICAL_RECORD_RETENTION_YEARS, day=28)
 
 
-def upload_root() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"])
-
-
-def write_upload(storage_key: str, data: bytes) -> Path:
-    root = upload_root()
-    root.mkdir(parents=True, exist_ok=True)
-    final = root / storage_key
-    temp = root / f".{storage_key}.part"
-    temp.write_bytes(data)
-    os.replace(temp, final)
-    return final
-
-
 def read_document(document: ClinicalDocument, actor) -> bytes:
     """The stored bytes, checked against the recorded digest; every read is audited."""
-    data = (upload_root() / document.storage_key).read_bytes()
+    data = upload_path(document.storage_key).read_bytes()
     if hashlib.sha256(data).hexdigest() != document.sha256:
         raise ConflictError("the stored file does not match its digest", "document_corrupt")
     record_audit(

@@ -10,6 +10,7 @@ from tcm_app.extensions import db
 from tcm_app.models.inbox import InboxMessage
 from tcm_app.services.clock import utc_now
 from tcm_app.services.notify import senders
+from tcm_app.services.urls import site_path
 
 # How many messages the inbox page lists (newest first); older ones stay stored.
 PAGE_SIZE = 50
@@ -24,7 +25,7 @@ def recipient_of(patient):
 
 def path_for(endpoint: str, **values) -> str:
     """A path on this site for a message's link, built with or without a request (tasks)."""
-    return current_app.url_map.bind("localhost").build(endpoint, values)
+    return site_path(endpoint, **values)
 
 
 def push(user, text: str, setting: str) -> dict:

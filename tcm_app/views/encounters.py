@@ -1,6 +1,6 @@
 """The encounter page and its actions: documents, eligibility, notes, diagnosis, termination."""
 
-from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,6 +24,7 @@ from tcm_app.views.blueprint import core_bp
 from tcm_app.views.errors import form_page_refusal
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
+from tcm_app.views.responses import file_response
 
 VIEWERS = (Role.PATIENT, Role.DOCTOR, Role.CLINIC)
 
@@ -167,9 +168,7 @@ def document_view(encounter_id: int, document_id: int):
         raise NotFoundError("document not found")
     data = documents.read_document(document, current_user)
     db.session.commit()
-    response = Response(data, mimetype=document.content_type)
-    response.headers["Content-Disposition"] = f"inline; filename=document-{document.id}"
-    response.headers["Cache-Control"] = "no-store"
+    response = file_response(data, document.content_type, f"document-{document.id}", inline=True)
     # Sandboxed, no script; the browser's own image view styles itself inline (without
     # style-src it logs a refusal and shows the image unstyled).
     response.headers["Content-Security-Policy"] = (

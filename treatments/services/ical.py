@@ -6,7 +6,7 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,6 +15,7 @@ from tcm_app.common.errors import NotFoundError
 from tcm_app.common.masking import mask_name
 from tcm_app.extensions import db
 from tcm_app.services.audit import record_audit
+from tcm_app.services.urls import public_url
 from treatments.booking_rules import BookingStatus
 from treatments.models import Booking, Practitioner
 
@@ -48,11 +49,11 @@ def rotate_token(actor, practitioner: Practitioner) -> str:
 
 
 def feed_url(practitioner: Practitioner) -> str:
-    args = {"practitioner_id": practitioner.user_id, "calendar_token": practitioner.calendar_token}
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    if base:
-        return base + url_for("treatments.calendar_feed", **args)
-    return url_for("treatments.calendar_feed", _external=True, **args)
+    return public_url(
+        "treatments.calendar_feed",
+        practitioner_id=practitioner.user_id,
+        calendar_token=practitioner.calendar_token,
+    )
 
 
 def feed_bookings(practitioner_id: int, now: datetime) -> list[Booking]:

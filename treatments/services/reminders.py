@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from tcm_app.extensions import db
 from tcm_app.services import inbox
+from tcm_app.services.urls import public_url
 from treatments.booking_rules import BookingStatus
 from treatments.models import Booking
 from treatments.services import availability
@@ -60,7 +61,6 @@ def claim(booking_id: int, now: datetime) -> bool:
 
 def message_for(booking: Booking) -> str:
     starts = availability.to_local(booking.starts_at)
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
     return MESSAGE.format(
         day=starts.strftime("%Y-%m-%d"),
         time=starts.strftime("%H:%M"),
@@ -68,7 +68,7 @@ def message_for(booking: Booking) -> str:
         practitioner=booking.practitioner.user.full_name,
         place=booking.resource.name,
         hours=current_app.config["TREATMENT_CANCEL_HOURS"],
-        link=f"{base}/treatments/bookings/{booking.id}",
+        link=public_url("treatments.booking_view", booking_id=booking.id),
     )
 
 

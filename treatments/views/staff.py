@@ -17,6 +17,7 @@ from tcm_app.services.clock import clinic_today
 from tcm_app.views.auth import safe_next
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import flash_error
+from tcm_app.views.responses import pdf_response
 from treatments import screening
 from treatments.booking_rules import BookingStatus
 from treatments.forms.staff import ActionForm, CompleteForm, answers_of, check_in_form
@@ -185,12 +186,7 @@ def day_sheet():
     if current_user.role == Role.DOCTOR:  # a doctor prints their own sheet, not the clinic's
         practitioner_id = current_user.id
     pdf = documents.day_sheet_pdf(query.day, practitioner_id)
-    headers = {
-        "Content-Type": "application/pdf",
-        "Content-Disposition": f'inline; filename="day-sheet-{query.day.isoformat()}.pdf"',
-        "Cache-Control": "private, no-store",
-    }
-    return pdf, 200, headers
+    return pdf_response(pdf, f"day-sheet-{query.day.isoformat()}.pdf", inline=True)
 
 
 @bp.route("/practitioners/<int:practitioner_id>/<calendar_token>.ics")
