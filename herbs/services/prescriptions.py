@@ -107,7 +107,7 @@ def _require_own_draft(prescription, doctor, expected_version, action, refusal) 
 
 
 def _check_version(prescription: Prescription, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != prescription.lock_version:
+    if expected_version is not None and expected_version != prescription.version:
         raise ConflictError("the prescription changed meanwhile; reload and try again", "stale")
 
 
