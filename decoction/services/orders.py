@@ -119,9 +119,7 @@ def place_order(
     now = utcnow()
     refused = ordering.refusal(_facts(rx, now), handover, now)
     if refused is not None:
-        raise ConflictError(refused.message, refused.code).audited(
-            "order.place", "prescription", rx.id
-        )
+        raise refused.refusal(ConflictError).audited("order.place", "prescription", rx.id)
     quoted = quote_for(rx, preparation, handover)
     order = DecoctionOrder(
         prescription_id=rx.id,
@@ -235,7 +233,7 @@ def apply_move(
         outcome = stages.decide(_order_facts(order), move, actor.id if actor else 0, now, data)
     except stages.StageError as exc:
         error = ConflictError if exc.code in STAGE_CONFLICTS else ValidationError
-        raise error(exc.message, exc.code).audited(f"order.{move}", "order", order.id) from exc
+        raise exc.refusal(error).audited(f"order.{move}", "order", order.id) from exc
     from_status, record = order.status, {**outcome.record, **(extra or {})}
     transitions.move(
         order,
