@@ -84,7 +84,7 @@ class RuleError(ValueError):
     def __init__(self, code: str, message: str = "", params: dict | None = None):
         super().__init__(message or code)
         self.code = code
-        self.message = message or code
+        self.message = message
         self.params = params or {}
 
     def refusal(
