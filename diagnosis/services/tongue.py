@@ -28,7 +28,7 @@ STORED_JPEG_QUALITY = 92
 
 
 def _refuse(exc: ImageRejectedError) -> ValidationError:
-    return ValidationError(exc.message, exc.code, {"photo": [exc.code]}, exc.params)
+    return exc.refusal(fields={"photo": [exc.code]})
 
 
 def clean_photo(data: bytes) -> tuple[bytes, int, int]:
