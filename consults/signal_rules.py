@@ -5,6 +5,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
+from tcm_app.common.errors import RuleError
 from tcm_app.common.text import MAX_JSON_DEPTH, is_storable, json_too_deep, strings_in
 
 MAX_FRAME_BYTES = 16 * 1024
@@ -38,11 +39,8 @@ RELAYED = frozenset({"offer", "answer", "ice", "restart", "media"})
 TYPES = RELAYED | {"chat", "event", "hangup", "ping", "bye"}
 
 
-class MessageRefusedError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class MessageRefusedError(RuleError):
+    """A client frame the room refuses; the socket answers it with an error frame."""
 
 
 def parse_frame(raw) -> dict:

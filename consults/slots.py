@@ -8,10 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from tcm_app.common.errors import ValidationError
+from tcm_app.common.errors import RuleError
 
 MAX_DAYS = 62
 MIN_SLOT_MINUTES, MAX_SLOT_MINUTES = 5, 120
+
+
+class SlotError(RuleError):
+    """A range or consult hours the slot grid refuses, with a stable code."""
 
 
 @dataclass(frozen=True)
@@ -76,13 +80,13 @@ def generate_slots(
     """Every slot in [start_day, start_day + days) that starts at or after `now`, sorted by start.
 
     An exception replaces its day's weekly sessions; overlapping sessions never give overlapping
-    slots (the earlier slot wins). Raises ValidationError for a bad range or an invalid session.
+    slots (the earlier slot wins). Raises SlotError for a bad range or an invalid session.
     """
     _require_aware(now)
     if days < 1:
-        raise ValidationError("the range must cover at least one day", "bad_range")
+        raise SlotError("bad_range", "the range must cover at least one day")
     if days > MAX_DAYS:
-        raise ValidationError(f"at most {MAX_DAYS} days at once", "range_too_long")
+        raise SlotError("range_too_long", f"at most {MAX_DAYS} days at once")
     sessions = list(sessions)
     by_day = {exception.day: exception for exception in exceptions}
     found: list[Slot] = []
@@ -105,7 +109,7 @@ def _hours_of(day: date, sessions: list[WeeklySession], exception) -> list[tuple
         # A zero or negative slot length would never end the stepping loop: refuse bad input.
         problems = session_problems(WeeklySession(day.weekday(), start, end, minutes))
         if problems:
-            raise ValidationError(f"invalid consult hours on {day}", problems[0])
+            raise SlotError(problems[0], f"invalid consult hours on {day}")
     return hours
 
 

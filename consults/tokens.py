@@ -7,17 +7,15 @@ import hmac
 import json
 from dataclasses import dataclass
 
+from tcm_app.common.errors import RuleError
+
 # Long enough to open the socket, short enough that a leak is harmless; the page renews its token
 # through its signed-in session before each reconnect (TCM_CONSULT_ROOM_TOKEN_SECONDS).
 ROOM_TOKEN_SECONDS = 120
 
 
-class TokenRefusedError(Exception):
+class TokenRefusedError(RuleError):
     """A token that is forged, expired, malformed or for another room; `code` says which."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from tcm_app.common.errors import RuleError
+
 CENT = Decimal("0.01")
 
 
@@ -24,13 +26,8 @@ class Handover(StrEnum):
     PICKUP = "pickup"
 
 
-class OrderError(ValueError):
+class OrderError(RuleError):
     """A refusal to order, with a stable code."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)

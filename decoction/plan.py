@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from tcm_app.common.errors import RuleError
+
 
 class Method(StrEnum):
     DECOCT_FIRST = "decoct_first"  # 先煎
@@ -69,11 +71,8 @@ class PlanSettings:
 DEFAULT_SETTINGS = PlanSettings()
 
 
-class PlanError(ValueError):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class PlanError(RuleError):
+    """A refused plan request (the JSON of `flask decoction plan`), with a stable code."""
 
 
 @dataclass(frozen=True)

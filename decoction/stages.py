@@ -16,6 +16,8 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from tcm_app.common.errors import RuleError
+
 WEIGHING_TOLERANCE = Decimal("0.05")  # ±5 % of the prescribed grams (调配 accuracy)
 
 
@@ -59,13 +61,8 @@ class Move(StrEnum):
     CANCEL = "cancel"
 
 
-class StageError(ValueError):
+class StageError(RuleError):
     """A refused stage move, with a stable code."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from tcm_app.common import image_header
+from tcm_app.common.errors import RuleError
 
 MIN_SIDE = 64  # the largest size allowed is image_header's, shared with every image upload
 # A larger JPEG is decoded at half its size (libjpeg scales while decoding: a quarter of the
@@ -26,14 +27,8 @@ PNG_DECODED_CHANNELS = {0: 1, 2: 3, 3: 4, 4: 4, 6: 4}
 BLEND_ROWS = 256
 
 
-class ImageRejectedError(ValueError):
+class ImageRejectedError(RuleError):
     """The bytes are not a photo we can analyse; `code` is stable, `message` is for people."""
-
-    def __init__(self, code: str, message: str, params: dict | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.params = params or {}
 
 
 def truncated() -> ImageRejectedError:

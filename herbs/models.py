@@ -157,8 +157,8 @@ class Prescription(db.Model):
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
-    __mapper_args__: ClassVar[dict] = {"version_id_col": lock_version}
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     encounter = relationship("Encounter")
     patient = relationship("Patient")

@@ -199,7 +199,7 @@ def _refuse_draft(prescription, form, exc: TCMError, positions: list[int]) -> No
                 "kept below; check them against the saved draft and save again."
             )
         )
-        form.version.data = str(prescription.lock_version)
+        form.version.data = str(prescription.version)
         return
     _place_line_errors(form, exc, positions)
 
@@ -214,7 +214,7 @@ def _form_from_draft(prescription) -> PrescriptionForm:
         formdata=None,
         packets=prescription.packets,
         usage=prescription.usage,
-        version=prescription.lock_version,
+        version=prescription.version,
         template_id=template.id if template else prescription.template_id,
     )
     if template is not None:
@@ -298,7 +298,7 @@ def _place_line_errors(form, exc: TCMError, positions: list[int]) -> None:
 def render_editor(prescription, form, status=200):
     findings = prescriptions.findings_for(prescription)
     double_sign = [f for f in findings if f.severity == DOUBLE_SIGN]
-    sign_form = SignForm(formdata=None, version=prescription.lock_version)
+    sign_form = SignForm(formdata=None, version=prescription.version)
     templates = formulas.search_templates(limit=200)
     return (
         render_template(
@@ -493,7 +493,7 @@ def _editor_refused_before_view(message: str):
         return redirect(url_for("herbs.prescription_view", prescription_id=prescription.id))
     form = PrescriptionForm(formdata=request.form)
     form.form_errors.append(message)
-    form.version.data = str(prescription.lock_version)
+    form.version.data = str(prescription.version)
     return render_editor(prescription, form, status=400)
 
 

@@ -3,9 +3,8 @@ import sys
 from logging.config import fileConfig
 from pathlib import Path
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.

@@ -5,8 +5,10 @@ Pure: standard library only.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
+
+from tcm_app.common.errors import RuleError
 
 TICK_MINUTES = 5  # therapy lengths are whole multiples of this
 
@@ -30,14 +32,18 @@ MOVES = {
 }
 
 
-def move_problem(action: str, status: str) -> str | None:
-    """None when `action` may apply to a booking in `status`; otherwise a stable code."""
+class BookingError(RuleError):
+    """A booking move the rules refuse, with a stable code."""
+
+
+def require_move(action: str, status: str) -> None:
+    """Refuse (BookingError) an `action` that a booking in `status` may not make."""
     origin, _ = MOVES[action]
     if status == origin:
-        return None
+        return
     if status in (BookingStatus.CANCELLED, BookingStatus.NO_SHOW, BookingStatus.COMPLETED):
-        return f"booking_{status}"
-    return "wrong_booking_status"
+        raise BookingError(f"booking_{status}", f"this booking is {status}")
+    raise BookingError("wrong_booking_status", f"this booking is {status}")
 
 
 def tick_of(moment: datetime) -> int:
@@ -71,13 +77,20 @@ class CancelPolicy:
     it starts, always with a reason."""
 
     hours: int
+    zone: tzinfo = UTC  # the clinic's: the deadline a refusal names is in its time
 
     def patient_deadline(self, starts_at: datetime) -> datetime:
         return starts_at - timedelta(hours=self.hours)
 
-    def problem(self, starts_at: datetime, now: datetime, by_staff: bool) -> str | None:
+    def require_changeable(self, starts_at: datetime, now: datetime, by_staff: bool) -> None:
+        """Refuse (BookingError) a change once the booking has started, or a patient's change
+        past the deadline."""
         if now >= starts_at:
-            return "booking_started"
+            raise BookingError("booking_started", "this booking has already started")
         if not by_staff and now > self.patient_deadline(starts_at):
-            return "past_cancel_cutoff"
-        return None
+            deadline = self.patient_deadline(starts_at).astimezone(self.zone)
+            raise BookingError(
+                "past_cancel_cutoff",
+                f"bookings can be changed online until {deadline:%Y-%m-%d %H:%M}; "
+                "please call the clinic",
+            )

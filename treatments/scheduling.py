@@ -13,8 +13,14 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
+from tcm_app.common.errors import RuleError
+
 MINUTES_A_DAY = 24 * 60
 STEP_MINUTES = 15  # sessions start on this grid from the start of each working window
+
+
+class ScheduleError(RuleError):
+    """A course plan the scheduler refuses, with a stable code."""
 
 
 @dataclass(frozen=True, order=True)
@@ -215,7 +221,9 @@ def course_dates(
     """Session dates of a course (疗程): every `every_days` days; after each `course_length`
     sessions (0: one course) a rest of `rest_days` before the next course."""
     if sessions < 1 or every_days < 1 or rest_days < 0 or course_length < 0:
-        raise ValueError("sessions and spacing must be positive, rest days not negative")
+        raise ScheduleError(
+            "bad_course", "sessions and spacing must be positive, rest days not negative"
+        )
     dates, day = [], first
     for n in range(sessions):
         dates.append(day)

@@ -103,7 +103,10 @@ def free_slots(doctor: User, start_day: date | None = None, days: int = BOOKING_
     now = now or utcnow()
     start_day = start_day or now.astimezone(clinic_zone()).date()
     sessions, exceptions = _schedule(doctor.id)
-    candidates = slots.generate_slots(sessions, exceptions, start_day, days, clinic_zone(), now)
+    try:
+        candidates = slots.generate_slots(sessions, exceptions, start_day, days, clinic_zone(), now)
+    except slots.SlotError as exc:
+        raise exc.refusal() from exc
     taken = set(
         db.session.scalars(
             select(ConsultBooking.starts_at).where(

@@ -81,9 +81,10 @@ def admit(encounter_id: int, token: str) -> tuple[Encounter, User]:
     try:
         grant = tokens.verify_room_token(_secret(), token, encounter_id, int(time.time()))
     except tokens.TokenRefusedError as exc:
-        raise PermissionDeniedError(f"room token refused: {exc.code}", "bad_room_token").audited(
-            "consult.join", "encounter", encounter_id
-        ) from exc
+        refused = exc.refusal(
+            PermissionDeniedError, message=f"room token refused: {exc.code}", code="bad_room_token"
+        )
+        raise refused.audited("consult.join", "encounter", encounter_id) from exc
     encounter = db.session.get(Encounter, encounter_id)
     user = db.session.get(User, grant.user_id)
     if encounter is None or user is None or not user.active:

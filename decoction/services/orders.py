@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from decoction import ordering, plan, stages
 from decoction.models import DecoctionOrder, OrderEvent
@@ -26,6 +26,7 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.models.patients import Address
 from tcm_app.models.types import utcnow
+from tcm_app.services import transitions
 from tcm_app.services.access import own_patient_ids
 from tcm_app.services.audit import record_audit
 
@@ -118,9 +119,7 @@ def place_order(
     now = utcnow()
     refused = ordering.refusal(_facts(rx, now), handover, now)
     if refused is not None:
-        raise ConflictError(refused.message, refused.code).audited(
-            "order.place", "prescription", rx.id
-        )
+        raise refused.refusal(ConflictError).audited("order.place", "prescription", rx.id)
     quoted = quote_for(rx, preparation, handover)
     order = DecoctionOrder(
         prescription_id=rx.id,
@@ -234,17 +233,14 @@ def apply_move(
         outcome = stages.decide(_order_facts(order), move, actor.id if actor else 0, now, data)
     except stages.StageError as exc:
         error = ConflictError if exc.code in STAGE_CONFLICTS else ValidationError
-        raise error(exc.message, exc.code).audited(f"order.{move}", "order", order.id) from exc
+        raise exc.refusal(error).audited(f"order.{move}", "order", order.id) from exc
     from_status, record = order.status, {**outcome.record, **(extra or {})}
-    result = db.session.execute(
-        update(DecoctionOrder)
-        .where(DecoctionOrder.id == order.id, DecoctionOrder.status == from_status)
-        .values(status=outcome.to, **_columns(move, actor, now, record, order))
-        .execution_options(synchronize_session=False)
+    transitions.move(
+        order,
+        expected=from_status,
+        values={"status": outcome.to, **_columns(move, actor, now, record, order)},
+        refusal=ConflictError("the order moved on meanwhile; reload", "order_changed"),
     )
-    if result.rowcount != 1:
-        raise ConflictError("the order moved on meanwhile; reload", "order_changed")
-    db.session.refresh(order)
     event = _event(order, move, move_key, from_status, outcome.to, actor, record)
     if move in (stages.Move.EXPIRE, stages.Move.CANCEL):
         prescriptions.release(order.prescription, f"order:{order.id}", actor=actor)

@@ -6,7 +6,6 @@ from functools import partial
 
 import cv2
 import numpy as np
-from flask import current_app
 from sqlalchemy import select
 
 from diagnosis import tongue
@@ -29,7 +28,7 @@ STORED_JPEG_QUALITY = 92
 
 
 def _refuse(exc: ImageRejectedError) -> ValidationError:
-    return ValidationError(exc.message, exc.code, {"photo": [exc.code]}, exc.params)
+    return exc.refusal(fields={"photo": [exc.code]})
 
 
 def clean_photo(data: bytes) -> tuple[bytes, int, int]:

@@ -142,7 +142,7 @@ def prescription_json(prescription, findings=None) -> dict:
         "review_note": prescription.review_note,
         "valid_until": _iso(prescription.valid_until),
         "used_at": _iso(prescription.used_at),
-        "version": prescription.lock_version,
+        "version": prescription.version,
         "total_price": prescriptions.herb_cost(prescription),
     }
 

@@ -7,7 +7,7 @@ import secrets
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from herbs import prescribing
 from herbs.models import (
@@ -37,6 +37,7 @@ from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter
 from tcm_app.models.patients import Patient, PregnancyStatus, RenalFunction
 from tcm_app.models.types import utcnow
+from tcm_app.services import transitions
 from tcm_app.services.accounts import require_signing_password
 from tcm_app.services.audit import record_audit
 from tcm_app.services.encounters import prescribing_status
@@ -106,7 +107,7 @@ def _require_own_draft(prescription, doctor, expected_version, action, refusal) 
 
 
 def _check_version(prescription: Prescription, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != prescription.lock_version:
+    if expected_version is not None and expected_version != prescription.version:
         raise ConflictError("the prescription changed meanwhile; reload and try again", "stale")
 
 
@@ -359,21 +360,17 @@ def _apply_review(prescription, pharmacist, approve: bool, note: str) -> None:
         "reviewed_by_id": pharmacist.id,
         "reviewed_at": now,
         "review_note": note or None,
-        "lock_version": prescription.lock_version + 1,
     }
     if approve:
         days = current_app.config["PRESCRIPTION_VALID_DAYS"]
         values["valid_until"] = prescribing.valid_until(now, days)
     # Guarded update: two pharmacists (or a double click) cannot both review it.
-    result = db.session.execute(
-        update(Prescription)
-        .where(Prescription.id == prescription.id, Prescription.status == S.PENDING_REVIEW)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    transitions.move(
+        prescription,
+        expected=S.PENDING_REVIEW,
+        values=values,
+        refusal=ConflictError("this prescription was reviewed meanwhile", "already_reviewed"),
     )
-    if result.rowcount != 1:
-        raise ConflictError("this prescription was reviewed meanwhile", "already_reviewed")
-    db.session.refresh(prescription)
     verdict = "approved" if approve else "returned to the doctor"
     record_audit(
         "prescription.review",
@@ -457,47 +454,25 @@ def consume(prescription: Prescription, reference: str, actor=None) -> None:
         )
         exc = ConflictError(f"the prescription is {status}, it cannot back an order", code)
         raise exc.audited("prescription.use", "prescription", prescription.id)
-    result = db.session.execute(
-        update(Prescription)
-        .where(
-            Prescription.id == prescription.id,
-            Prescription.status == S.APPROVED,
-            Prescription.valid_until > now,
-        )
-        .values(
-            status=S.USED,
-            used_at=now,
-            used_reference=reference,
-            lock_version=prescription.lock_version + 1,
-        )
-        .execution_options(synchronize_session=False)
+    used = ConflictError("the prescription was used meanwhile", "prescription_used")
+    transitions.move(
+        prescription,
+        expected=S.APPROVED,
+        where=[Prescription.valid_until > now],
+        values={"status": S.USED, "used_at": now, "used_reference": reference},
+        refusal=used.audited("prescription.use", "prescription", prescription.id),
     )
-    if result.rowcount != 1:
-        exc = ConflictError("the prescription was used meanwhile", "prescription_used")
-        raise exc.audited("prescription.use", "prescription", prescription.id)
-    db.session.refresh(prescription)
     record_audit("prescription.use", "prescription", prescription.id, reference, actor=actor)
 
 
 def release(prescription: Prescription, reference: str, actor=None) -> None:
     """Free a prescription whose order lapsed unpaid: usable again while still valid."""
-    result = db.session.execute(
-        update(Prescription)
-        .where(
-            Prescription.id == prescription.id,
-            Prescription.status == S.USED,
-            Prescription.used_reference == reference,
-        )
-        .values(
-            status=S.APPROVED,
-            used_at=None,
-            used_reference=None,
-            lock_version=prescription.lock_version + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount == 1:
-        db.session.refresh(prescription)
+    if transitions.move(
+        prescription,
+        expected=S.USED,
+        where=[Prescription.used_reference == reference],
+        values={"status": S.APPROVED, "used_at": None, "used_reference": None},
+    ):
         record_audit(
             "prescription.release", "prescription", prescription.id, reference, actor=actor
         )

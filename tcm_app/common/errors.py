@@ -71,3 +71,31 @@ class LockedError(TCMError):
 
     status = 423
     code = "locked"
+
+
+class RuleError(ValueError):
+    """A pure rule's refusal: the one idiom of the rule modules. A rule raises a subclass named
+    after its domain (`StageError(code, message)`), which knows no HTTP status; the service that
+    applied the rule translates it with `refusal()` into the `TCMError` its caller answers with.
+    `code` is stable (tests and clients read it), `message` is English for people and logs,
+    `params` are values a translated message shows. Findings a person reads and weighs (the
+    safety check's list) are results, not refusals: rules return those."""
+
+    def __init__(self, code: str, message: str = "", params: dict | None = None):
+        super().__init__(message or code)
+        self.code = code
+        self.message = message
+        self.params = params or {}
+
+    def refusal(
+        self,
+        kind: type[TCMError] = ValidationError,
+        *,
+        message: str | None = None,
+        code: str | None = None,
+        fields: dict | None = None,
+    ) -> TCMError:
+        """The refusal as the service answers it: `kind` gives the status (422 by default, a
+        ConflictError for a move the state forbids); the rule's code, message and params are
+        kept unless the service's own wording replaces them."""
+        return kind(message or self.message, code or self.code, fields, self.params)

@@ -8,6 +8,8 @@ without allocating it. JPEG and PNG only. Pure: standard library only, no I/O.
 import struct
 from dataclasses import dataclass
 
+from tcm_app.common.errors import RuleError
+
 # A 48-megapixel phone photo passes; 20000×20000 does not. The tongue photo had these limits
 # first; documents and chat images share them.
 MAX_SIDE = 12_000
@@ -22,14 +24,8 @@ JPEG_START_OF_SCAN = 0xDA
 JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}
 
 
-class ImageHeaderError(ValueError):
+class ImageHeaderError(RuleError):
     """The header refuses the image; `code` is stable, `message` is for people (English)."""
-
-    def __init__(self, code: str, message: str, params: dict | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.params = params or {}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ are seen online only with a guardian present.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tcm_app.common.errors import RuleError
+
 MIN_ONLINE_PRACTICE_YEARS = 3
 GUARDIAN_REQUIRED_UNDER_AGE = 6
 
@@ -99,15 +101,23 @@ def may_enable_online(years_independent_practice: int) -> bool:
     return years_independent_practice >= MIN_ONLINE_PRACTICE_YEARS
 
 
-def eligibility_problem(kind: EncounterKind, decision: Eligibility, documents: int) -> str | None:
-    """Why this eligibility decision cannot be recorded, or None.
+class OnlineCareError(RuleError):
+    """A decision the online-care rules refuse, with a stable code."""
+
+
+def require_recordable_eligibility(
+    kind: EncounterKind, decision: Eligibility, documents: int
+) -> None:
+    """Refuse (OnlineCareError) an eligibility decision that cannot be recorded.
 
     A doctor can only find a follow-up eligible once a prior-diagnosis document is attached.
     """
     if kind != EncounterKind.ONLINE_FOLLOWUP:
-        return "not_a_followup"
-    if decision == Eligibility.UNDECIDED:
-        return "decision_required"
-    if decision == Eligibility.ELIGIBLE and documents == 0:
-        return "no_prior_diagnosis_document"
-    return None
+        code = "not_a_followup"
+    elif decision == Eligibility.UNDECIDED:
+        code = "decision_required"
+    elif decision == Eligibility.ELIGIBLE and documents == 0:
+        code = "no_prior_diagnosis_document"
+    else:
+        return
+    raise OnlineCareError(code, f"eligibility cannot be recorded: {code}")

@@ -7,6 +7,8 @@ Pure: standard library only. The 18th character is an ISO 7064 MOD 11-2 check ch
 from dataclasses import dataclass
 from datetime import date
 
+from tcm_app.common.errors import RuleError
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
 # Province-level codes of GB/T 2260, plus 83 (residence permits of Taiwan residents).
@@ -52,12 +54,8 @@ PROVINCE_CODES = frozenset(
 OLDEST_BIRTH_YEAR = 1900
 
 
-class InvalidResidentIdError(ValueError):
+class InvalidResidentIdError(RuleError):
     """The number is not a valid GB 11643 resident ID; `code` says which part failed."""
-
-    def __init__(self, code: str, detail: str):
-        super().__init__(detail)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def refuse_image(exc: image_header.ImageHeaderError) -> ValidationError:
     """The header's refusal as the upload's: 422 on the file field, with the image's size."""
     # The codes documents always had: a header cut short is simply an image that cannot be read.
     code = DOCUMENT_CODES.get(exc.code, exc.code)
-    return ValidationError(exc.message, code, {"file": [code]}, exc.params)
+    return exc.refusal(code=code, fields={"file": [code]})
 
 
 def checked_image_header(data: bytes) -> image_header.ImageHeader:

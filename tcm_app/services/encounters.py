@@ -13,10 +13,11 @@ from tcm_app.common.online_care import (
     EncounterFacts,
     EncounterKind,
     EncounterStatus,
+    OnlineCareError,
     TerminationReason,
-    eligibility_problem,
     needs_guardian,
     prescribing_blockers,
+    require_recordable_eligibility,
 )
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
@@ -123,11 +124,11 @@ def decide_eligibility(
     _require_treating_doctor(encounter, doctor)
     _check_version(encounter, expected_version)
     decision = Eligibility(decision)
-    problem = eligibility_problem(
-        EncounterKind(encounter.kind), decision, len(encounter.active_documents)
-    )
-    if problem:
-        raise ValidationError(f"eligibility cannot be recorded: {problem}", problem)
+    try:
+        kind, documents = EncounterKind(encounter.kind), len(encounter.active_documents)
+        require_recordable_eligibility(kind, decision, documents)
+    except OnlineCareError as exc:
+        raise exc.refusal() from exc
     reason = (reason or "").strip()
     if decision == Eligibility.NOT_ELIGIBLE and not reason:
         raise ValidationError(

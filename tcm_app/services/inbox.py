@@ -3,11 +3,12 @@ it is kept for the user's inbox page and pushed to their phone through the confi
 Messages are never deleted; opening one marks it read."""
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from tcm_app.common.errors import NotFoundError
 from tcm_app.extensions import db
 from tcm_app.models.inbox import InboxMessage
+from tcm_app.services import transitions
 from tcm_app.services.clock import utc_now
 from tcm_app.services.notify import senders
 from tcm_app.services.urls import site_path
@@ -104,11 +105,5 @@ def open_message(user, message_id: int) -> InboxMessage:
     message = db.session.get(InboxMessage, message_id)
     if message is None or message.user_id != user.id:
         raise NotFoundError("no such message", "not_found")
-    db.session.execute(
-        update(InboxMessage)
-        .where(InboxMessage.id == message.id, InboxMessage.read_at.is_(None))
-        .values(read_at=utc_now())
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(message)
+    transitions.move(message, column="read_at", expected=None, values={"read_at": utc_now()})
     return message

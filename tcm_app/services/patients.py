@@ -33,8 +33,10 @@ def checked_resident_id(raw: str) -> ResidentId:
     try:
         resident = parse_resident_id(raw, today())
     except InvalidResidentIdError as exc:
-        raise ValidationError(
-            f"invalid resident ID: {exc}", "invalid_id_number", {"id_number": [exc.code]}
+        raise exc.refusal(
+            message=f"invalid resident ID: {exc}",
+            code="invalid_id_number",
+            fields={"id_number": [exc.code]},
         ) from exc
     if db.session.scalar(
         select(Patient.id).where(Patient.id_number_digest == blind_index(resident.number))

@@ -23,11 +23,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
 from flask import current_app, url_for
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from tcm_app.common.errors import ConflictError, NotFoundError, TCMError, ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.payments import Payment, PaymentStatus
+from tcm_app.services import transitions
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import utc_now
 
@@ -245,14 +246,7 @@ def receive_notice(provider_name: str, body: bytes, headers: Mapping[str, str]) 
 
 def _transition(payment: Payment, expected: str, **values) -> bool:
     """Guarded UPDATE: only from `expected`, so a repeated callback changes nothing."""
-    result = db.session.execute(
-        update(Payment)
-        .where(Payment.id == payment.id, Payment.status == expected)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(payment)
-    return result.rowcount == 1
+    return transitions.move(payment, expected=expected, values=values)
 
 
 def _close(payment: Payment) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from tcm_app.common.errors import TCMError, ValidationError
 from tcm_app.extensions import db, limiter
 from tcm_app.models.registration import PhoneCode
+from tcm_app.services import transitions
 from tcm_app.services.clock import utc_now
 from tcm_app.services.notify import senders
 
@@ -130,13 +131,10 @@ def verify_code(phone: str, code: str, purpose: str = "register") -> None:
     if not hmac.compare_digest(row.code_digest, _digest("code", purpose, phone, code or "")):
         _count_try(row)
         raise _refuse("code_wrong", "the code is wrong")
-    used = db.session.execute(
-        update(PhoneCode)
-        .where(PhoneCode.id == row.id, PhoneCode.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
+    used = transitions.move_row(
+        PhoneCode, row.id, column="used_at", expected=None, values={"used_at": now}
     )
-    if used.rowcount != 1:  # the same code used twice at once
+    if not used:  # the same code used twice at once
         raise _refuse("code_missing", "ask for a code first")
 
 

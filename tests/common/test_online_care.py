@@ -7,10 +7,11 @@ from tcm_app.common.online_care import (
     EncounterFacts,
     EncounterKind,
     EncounterStatus,
-    eligibility_problem,
+    OnlineCareError,
     may_enable_online,
     needs_guardian,
     prescribing_blockers,
+    require_recordable_eligibility,
 )
 
 pytestmark = pytest.mark.pure
@@ -154,4 +155,9 @@ def test_guardian_needed_under_six(age, needed):
     ],
 )
 def test_eligibility_decision_rules(kind, decision, documents, problem):
-    assert eligibility_problem(kind, decision, documents) == problem
+    try:
+        require_recordable_eligibility(kind, decision, documents)
+    except OnlineCareError as exc:
+        assert exc.code == problem
+    else:
+        assert problem is None

@@ -10,6 +10,7 @@ import pytest
 from consults.slots import (
     ScheduleException,
     Slot,
+    SlotError,
     WeeklySession,
     bookable,
     generate_slots,
@@ -17,7 +18,6 @@ from consults.slots import (
     session_problems,
     waiting_room_open,
 )
-from tcm_app.common.errors import ValidationError
 
 pytestmark = pytest.mark.pure
 
@@ -146,7 +146,7 @@ RANGES = [
 
 @pytest.mark.parametrize("days,code", [c[1:] for c in RANGES], ids=[c[0] for c in RANGES])
 def test_range_limits(days, code):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(SlotError) as refused:
         slots_on([TUESDAY_MORNING], days=days)
     assert refused.value.code == code
 
@@ -170,7 +170,7 @@ INVALID_HOURS = [
     "sessions,exceptions", [c[1:] for c in INVALID_HOURS], ids=[c[0] for c in INVALID_HOURS]
 )
 def test_invalid_slot_lengths_are_refused_not_looped_on(sessions, exceptions):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(SlotError) as refused:
         slots_on(sessions, exceptions)
     assert refused.value.code == "bad_slot_length"
 

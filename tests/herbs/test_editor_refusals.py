@@ -36,7 +36,7 @@ def test_an_empty_draft_has_nothing_to_check_yet(app, client):
 
 def test_a_draft_saved_meanwhile_keeps_the_typed_lines_and_saves_next_time(app, client):
     draft = open_draft(client)
-    seen_version = draft.lock_version
+    seen_version = draft.version
     first = client.post(f"/herbs/prescriptions/{draft.id}/edit", data=rows(("甘草", "6")))
     assert first.status_code == 302  # saved in another tab: the version moved on
 

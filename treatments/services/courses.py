@@ -43,8 +43,8 @@ def course_dates(plan: CoursePlan) -> list[date]:
         return scheduling.course_dates(
             plan.first_day, plan.sessions, plan.every_days, plan.course_length, plan.rest_days
         )
-    except ValueError as exc:
-        raise ValidationError(str(exc), code="bad_course") from exc
+    except scheduling.ScheduleError as exc:
+        raise exc.refusal() from exc
 
 
 def check_course(plan: CoursePlan, patient_id, now=None) -> scheduling.SeriesCheck:

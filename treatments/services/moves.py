@@ -27,27 +27,22 @@ from treatments.services.bookings import (
 
 
 def _policy() -> booking_rules.CancelPolicy:
-    return booking_rules.CancelPolicy(current_app.config["TREATMENT_CANCEL_HOURS"])
+    hours = current_app.config["TREATMENT_CANCEL_HOURS"]
+    return booking_rules.CancelPolicy(hours, availability.clinic_zone())
 
 
 def _require_move(booking: Booking, action: str) -> None:
-    problem = booking_rules.move_problem(action, booking.status)
-    if problem:
-        raise ConflictError(f"this booking is {booking.status}", problem)
+    try:
+        booking_rules.require_move(action, booking.status)
+    except booking_rules.BookingError as exc:
+        raise exc.refusal(ConflictError) from exc
 
 
 def _require_policy(booking: Booking, actor, now) -> None:
-    by_staff = actor.role != "patient"
-    problem = _policy().problem(booking.starts_at, now, by_staff)
-    if problem == "past_cancel_cutoff":
-        deadline = availability.to_local(_policy().patient_deadline(booking.starts_at))
-        raise ConflictError(
-            f"bookings can be changed online until {deadline:%Y-%m-%d %H:%M}; "
-            "please call the clinic",
-            problem,
-        )
-    if problem:
-        raise ConflictError("this booking has already started", problem)
+    try:
+        _policy().require_changeable(booking.starts_at, now, by_staff=actor.role != "patient")
+    except booking_rules.BookingError as exc:
+        raise exc.refusal(ConflictError) from exc
 
 
 def cancel(actor, booking: Booking, reason: str, now=None) -> Booking:

@@ -6,10 +6,10 @@ through the senders in TREATMENT_REMINDER_SENDERS (log by default)."""
 from datetime import datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from tcm_app.extensions import db
-from tcm_app.services import inbox
+from tcm_app.services import inbox, transitions
 from tcm_app.services.urls import public_url
 from treatments.booking_rules import BookingStatus
 from treatments.models import Booking
@@ -46,17 +46,14 @@ def due_booking_ids(now: datetime) -> list[int]:
 def claim(booking_id: int, now: datetime) -> bool:
     """Mark the booking reminded with a guarded UPDATE: only one run or worker wins it (on
     PostgreSQL a second worker waits on the row and then finds it already marked)."""
-    result = db.session.execute(
-        update(Booking)
-        .where(
-            Booking.id == booking_id,
-            Booking.reminder_sent_at.is_(None),
-            Booking.status == BookingStatus.BOOKED,
-        )
-        .values(reminder_sent_at=now)
-        .execution_options(synchronize_session=False)
+    return transitions.move_row(
+        Booking,
+        booking_id,
+        expected=BookingStatus.BOOKED,
+        where=[Booking.reminder_sent_at.is_(None)],
+        values={"reminder_sent_at": now},
+        bump_version=False,
     )
-    return result.rowcount == 1
 
 
 def message_for(booking: Booking) -> str:
