@@ -4,7 +4,7 @@ free consult slots, booking (onto the follow-up already requested) and cancellin
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from flask import current_app, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from consults import slots
 from consults.models import ConsultBooking
 from consults.services import booking, calls
 from consults.services.booking import clinic_zone
-from tcm_app.api.blueprint import api_roles, bp, load_json
+from tcm_app.api.blueprint import api_roles, load_json
 from tcm_app.api.schemas import DATABASE_ID
 from tcm_app.common.errors import NotFoundError, ValidationError
 from tcm_app.extensions import db
@@ -20,6 +20,9 @@ from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter
 from tcm_app.services import access
 from tcm_app.services.clock import clinic_today
+
+# Nested under the core API (/api/v1) by setup.py; its endpoints are api.consults.<name>.
+bp = Blueprint("consults", __name__)
 
 
 class RoomSchema(Schema):

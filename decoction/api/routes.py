@@ -2,17 +2,20 @@
 payment at the provider and where to confirm it), follow (the order with its stages), list mine.
 A patient reaches only their own prescriptions and orders (404 otherwise)."""
 
-from flask import g, jsonify
+from flask import Blueprint, g, jsonify
 
 from decoction.api.schemas import OrderRequestSchema
 from decoction.models import DecoctionOrder
 from decoction.ordering import Handover, Preparation
 from decoction.services import access, documents, orders, payments
 from herbs.services.access import visible_prescription
-from tcm_app.api.blueprint import api_roles, bp, load_json
+from tcm_app.api.blueprint import api_roles, load_json
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services import payments as core_payments
+
+# Nested under the core API (/api/v1) by setup.py; its endpoints are api.decoction.<name>.
+bp = Blueprint("decoction", __name__)
 
 FOLLOWERS = (Role.PATIENT, *access.STAFF)
 MAX_LISTED = 200

@@ -1,14 +1,17 @@
 """Tongue photos over the API: a mobile app uploads a photo and polls the quality verdict."""
 
-from flask import g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 
 from diagnosis.models import TongueImage, TongueImageSource
 from diagnosis.services import tongue
-from tcm_app.api.blueprint import api_roles, bp
+from tcm_app.api.blueprint import api_roles
 from tcm_app.common.errors import NotFoundError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services import access
+
+# Nested under the core API (/api/v1) by setup.py; its endpoints are api.diagnosis.<name>.
+bp = Blueprint("diagnosis", __name__)
 
 
 def tongue_json(image: TongueImage) -> dict:

@@ -1,6 +1,6 @@
 """Herb search, formula templates, the safety check and the prescription flow over the API."""
 
-from flask import Response, g, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from herbs import prescribing
 from herbs.api.schemas import (
@@ -14,12 +14,15 @@ from herbs.models import Prescription
 from herbs.safety import HerbLine, PatientFacts
 from herbs.services import access, formulas, pdf_delivery, prescriptions
 from herbs.services.catalogue import current_catalogue
-from tcm_app.api.blueprint import api_roles, bp, load_json
+from tcm_app.api.blueprint import api_roles, load_json
 from tcm_app.common.errors import NotFoundError, ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services import access as core_access
 from tcm_app.services.accounts import set_signing_password
+
+# Nested under the core API (/api/v1) by setup.py; its endpoints are api.herbs.<name>.
+bp = Blueprint("herbs", __name__)
 
 CATALOGUE_READERS = (Role.DOCTOR, Role.PHARMACIST, Role.DECOCTION, Role.CLINIC, Role.ADMIN)
 PRESCRIBERS = (Role.DOCTOR, Role.PHARMACIST)

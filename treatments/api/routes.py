@@ -3,9 +3,9 @@
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from flask import current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
-from tcm_app.api.blueprint import api_roles, bp, load_json
+from tcm_app.api.blueprint import api_roles, load_json
 from tcm_app.common.errors import ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
@@ -22,6 +22,9 @@ from treatments.screening import Severity, questions_for
 from treatments.services import access, availability, bookings, moves
 from treatments.services.catalogue import active_therapies, practitioners_for, therapy_by_code
 from treatments.services.catalogue import practitioner as find_practitioner
+
+# Nested under the core API (/api/v1) by setup.py; its endpoints are api.treatments.<name>.
+bp = Blueprint("treatments", __name__)
 
 BOOKERS = (Role.PATIENT, *access.DESK)
 READERS = (Role.PATIENT, *access.STAFF)
