@@ -4,7 +4,8 @@ free consult slots, booking (onto the follow-up already requested) and cancellin
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
+from flask_login import current_user
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -60,10 +61,9 @@ def consult_room(encounter_id: int):
             application/json:
               schema: RoomSchema
     """
-    user = g.api_token.user
-    encounter = access.visible_encounter(user, encounter_id)
-    calls.enter_waiting_room(encounter, user)
-    token = calls.room_token(encounter, user)
+    encounter = access.visible_encounter(current_user, encounter_id)
+    calls.enter_waiting_room(encounter, current_user)
+    token = calls.room_token(encounter, current_user)
     db.session.commit()
     # Werkzeug builds WebSocket rules as absolute ws:// or wss:// URLs on the request's host.
     ws_url = url_for("consults.consult_socket", encounter_id=encounter_id, token=token)
@@ -74,8 +74,8 @@ def consult_room(encounter_id: int):
             "ws_url": ws_url,
             "ping_seconds": current_app.config["CONSULT_PING_SECONDS"],
             "idle_seconds": current_app.config["CONSULT_IDLE_SECONDS"],
-            "ice_servers": calls.ice_servers(user),
-            "polite": user.role != Role.DOCTOR,
+            "ice_servers": calls.ice_servers(current_user),
+            "polite": current_user.role != Role.DOCTOR,
         }
     )
 
@@ -247,18 +247,18 @@ def consult_book():
               schema: ConsultBookingSchema
     """
     body = load_json(ConsultBookingRequestSchema())
-    user = g.api_token.user
     doctor = _online_doctor(body["doctor_id"])
     encounter = None
     if body.get("encounter_id") is not None:
-        encounter = access.visible_encounter(user, body["encounter_id"])
+        encounter = access.visible_encounter(current_user, body["encounter_id"])
         patient = encounter.patient
     else:
-        own = access.own_patient_ids(user)
+        own = access.own_patient_ids(current_user)
         patient_id = body.get("patient_id") or (own[0] if own else 0)
-        patient = access.visible_patient(user, patient_id)  # 404 outside the caller's family
+        # 404 outside the caller's family
+        patient = access.visible_patient(current_user, patient_id)
     made = booking.book(
-        user,
+        current_user,
         patient,
         doctor,
         _moment(body["start"]),
@@ -283,8 +283,7 @@ def consult_bookings():
             application/json:
               schema: ConsultBookingListSchema
     """
-    user = g.api_token.user
-    visible = access.encounters_query(user).with_only_columns(Encounter.id)
+    visible = access.encounters_query(current_user).with_only_columns(Encounter.id)
     rows = db.session.scalars(
         select(ConsultBooking)
         .where(ConsultBooking.encounter_id.in_(visible))
@@ -307,7 +306,7 @@ def consult_booking_detail(consult_booking_id: int):
             application/json:
               schema: ConsultBookingSchema
     """
-    return jsonify(consult_booking_json(_visible_booking(g.api_token.user, consult_booking_id)))
+    return jsonify(consult_booking_json(_visible_booking(current_user, consult_booking_id)))
 
 
 @bp.route("/consults/bookings/<int:consult_booking_id>/cancel", methods=["POST"])
@@ -323,8 +322,7 @@ def consult_booking_cancel(consult_booking_id: int):
             application/json:
               schema: ConsultBookingSchema
     """
-    user = g.api_token.user
-    made = _visible_booking(user, consult_booking_id)
-    booking.cancel_booking(made.encounter, user)
+    made = _visible_booking(current_user, consult_booking_id)
+    booking.cancel_booking(made.encounter, current_user)
     db.session.commit()
     return jsonify(consult_booking_json(made))

@@ -2,7 +2,8 @@
 payment at the provider and where to confirm it), follow (the order with its stages), list mine.
 A patient reaches only their own prescriptions and orders (404 otherwise)."""
 
-from flask import Blueprint, g, jsonify
+from flask import Blueprint, jsonify
+from flask_login import current_user
 
 from decoction.api.schemas import OrderRequestSchema
 from decoction.models import DecoctionOrder
@@ -19,10 +20,6 @@ bp = Blueprint("decoction", __name__)
 
 FOLLOWERS = (Role.PATIENT, *access.STAFF)
 MAX_LISTED = 200
-
-
-def user():
-    return g.api_token.user
 
 
 def _when(value) -> str | None:
@@ -81,7 +78,7 @@ def order_options(prescription_id: int):
             application/json:
               schema: OrderOptionListSchema
     """
-    rx = visible_prescription(user(), prescription_id)
+    rx = visible_prescription(current_user, prescription_id)
     items = []
     for preparation in Preparation:
         for handover in Handover:
@@ -123,9 +120,9 @@ def order_place(prescription_id: int):
               schema: OrderSchema
     """
     body = load_json(OrderRequestSchema())
-    rx = visible_prescription(user(), prescription_id)
+    rx = visible_prescription(current_user, prescription_id)
     order = orders.place_order(
-        rx, user(), body["preparation"], body["handover"], body.get("address_id")
+        rx, current_user, body["preparation"], body["handover"], body.get("address_id")
     )
     db.session.commit()
     return jsonify(order_json(order)), 201
@@ -145,7 +142,7 @@ def orders_list():
               schema: OrderListSchema
     """
     rows = db.session.scalars(
-        access.orders_query(user()).order_by(DecoctionOrder.id.desc()).limit(MAX_LISTED)
+        access.orders_query(current_user).order_by(DecoctionOrder.id.desc()).limit(MAX_LISTED)
     ).all()
     return jsonify({"items": [order_json(o) for o in rows]})
 
@@ -163,7 +160,7 @@ def order_follow(order_id: int):
             application/json:
               schema: OrderSchema
     """
-    return jsonify(order_json(access.visible_order(user(), order_id)))
+    return jsonify(order_json(access.visible_order(current_user, order_id)))
 
 
 @bp.route("/orders/<int:order_id>/payments", methods=["POST"])
@@ -180,8 +177,8 @@ def order_payment_start(order_id: int):
             application/json:
               schema: PaymentStartSchema
     """
-    order = access.visible_order(user(), order_id)
-    payment = payments.start_payment(order, user())
+    order = access.visible_order(current_user, order_id)
+    payment = payments.start_payment(order, current_user)
     db.session.commit()
     url = core_payments.provider(payment.provider).checkout_url(payment)
     return jsonify({"payment": payment_json(payment), "redirect_url": url}), 201

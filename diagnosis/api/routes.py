@@ -1,6 +1,7 @@
 """Tongue photos over the API: a mobile app uploads a photo and polls the quality verdict."""
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
 
 from diagnosis.models import TongueImage, TongueImageSource
 from diagnosis.services import tongue
@@ -47,10 +48,9 @@ def tongue_image_create(encounter_id: int):
         201:
           description: received; poll GET /tongue-images/{id} for the quality verdict
     """
-    user = g.api_token.user
-    encounter = access.visible_encounter(user, encounter_id)
+    encounter = access.visible_encounter(current_user, encounter_id)
     image_id = tongue.receive_photo(
-        encounter, user, request.files.get("photo"), TongueImageSource.API
+        encounter, current_user, request.files.get("photo"), TongueImageSource.API
     )
     return jsonify(tongue_json(db.session.get(TongueImage, image_id))), 201
 
@@ -69,5 +69,5 @@ def tongue_image_get(image_id: int):
     image = db.session.get(TongueImage, image_id)
     if image is None:
         raise NotFoundError("no such photo")
-    access.visible_encounter(g.api_token.user, image.encounter_id)
+    access.visible_encounter(current_user, image.encounter_id)
     return jsonify(tongue_json(image))

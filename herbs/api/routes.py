@@ -1,6 +1,7 @@
 """Herb search, formula templates, the safety check and the prescription flow over the API."""
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, jsonify, request
+from flask_login import current_user
 
 from herbs import prescribing
 from herbs.api.schemas import (
@@ -28,10 +29,6 @@ CATALOGUE_READERS = (Role.DOCTOR, Role.PHARMACIST, Role.DECOCTION, Role.CLINIC, 
 PRESCRIBERS = (Role.DOCTOR, Role.PHARMACIST)
 RX_READERS = (Role.DOCTOR, Role.PHARMACIST, Role.PATIENT)
 MAX_RESULTS = 50
-
-
-def user():
-    return g.api_token.user
 
 
 def _limit() -> int:
@@ -178,10 +175,10 @@ def prescriptions_list():
               schema: PrescriptionListSchema
     """
     status = request.args.get("status")
-    if status == "pending_review" and user().role == Role.PHARMACIST:
+    if status == "pending_review" and current_user.role == Role.PHARMACIST:
         statement = access.review_queue()
     else:
-        statement = access.prescriptions_query(user()).order_by(Prescription.id.desc())
+        statement = access.prescriptions_query(current_user).order_by(Prescription.id.desc())
         if status:
             statement = statement.where(Prescription.status == status)
     rows = db.session.scalars(statement.limit(200)).all()
@@ -201,8 +198,8 @@ def prescription_open(encounter_id: int):
             application/json:
               schema: PrescriptionSchema
     """
-    encounter = core_access.visible_encounter(user(), encounter_id)
-    draft = prescriptions.open_draft(encounter, user())
+    encounter = core_access.visible_encounter(current_user, encounter_id)
+    draft = prescriptions.open_draft(encounter, current_user)
     db.session.commit()
     return jsonify(prescription_json(draft, prescriptions.findings_for(draft))), 201
 
@@ -220,7 +217,7 @@ def prescription_detail(prescription_id: int):
             application/json:
               schema: PrescriptionSchema
     """
-    prescription = access.visible_prescription(user(), prescription_id)
+    prescription = access.visible_prescription(current_user, prescription_id)
     return jsonify(prescription_json(prescription))
 
 
@@ -243,10 +240,10 @@ def prescription_save(prescription_id: int):
               schema: PrescriptionSchema
     """
     body = load_json(DraftRequestSchema())
-    prescription = access.visible_prescription(user(), prescription_id)
+    prescription = access.visible_prescription(current_user, prescription_id)
     findings = prescriptions.save_draft(
         prescription,
-        user(),
+        current_user,
         body["lines"],
         body["packets"],
         body["usage"],
@@ -283,9 +280,9 @@ def prescription_sign(prescription_id: int):
             (SIGNING_LOCKOUT_MINUTES) or until an administrator unlocks it.
     """
     body = load_json(SignRequestSchema())
-    prescription = access.visible_prescription(user(), prescription_id)
+    prescription = access.visible_prescription(current_user, prescription_id)
     prescriptions.sign(
-        prescription, user(), body["signing_password"], body["reasons"], body.get("version")
+        prescription, current_user, body["signing_password"], body["reasons"], body.get("version")
     )
     db.session.commit()
     return jsonify(prescription_json(prescription))
@@ -317,9 +314,11 @@ def prescription_review(prescription_id: int):
             (SIGNING_LOCKOUT_MINUTES) or until an administrator unlocks it.
     """
     body = load_json(ReviewRequestSchema())
-    prescription = access.visible_prescription(user(), prescription_id)
+    prescription = access.visible_prescription(current_user, prescription_id)
     approve = body["decision"] == "approve"
-    prescriptions.review(prescription, user(), approve, body["note"], body["signing_password"])
+    prescriptions.review(
+        prescription, current_user, approve, body["note"], body["signing_password"]
+    )
     db.session.commit()
     return jsonify(prescription_json(prescription))
 
@@ -337,8 +336,8 @@ def prescription_revise(prescription_id: int):
             application/json:
               schema: PrescriptionSchema
     """
-    prescription = access.visible_prescription(user(), prescription_id)
-    draft = prescriptions.revise(prescription, user())
+    prescription = access.visible_prescription(current_user, prescription_id)
+    draft = prescriptions.revise(prescription, current_user)
     db.session.commit()
     return jsonify(prescription_json(draft, prescriptions.findings_for(draft))), 201
 
@@ -358,8 +357,8 @@ def prescription_pdf(prescription_id: int):
           content:
             application/json: {}
     """
-    prescription = access.visible_prescription(user(), prescription_id)
-    pdf = pdf_delivery.pdf_or_render(prescription, user())
+    prescription = access.visible_prescription(current_user, prescription_id)
+    pdf = pdf_delivery.pdf_or_render(prescription, current_user)
     if pdf is None:
         return jsonify({"status": "rendering"}), 202
     return _pdf_response(pdf, prescription)
@@ -399,7 +398,7 @@ def signing_password_set():
     """
     body = load_json(SigningPasswordSchema())
     set_signing_password(
-        user(), body["login_password"], body["signing_password"], request.remote_addr
+        current_user, body["login_password"], body["signing_password"], request.remote_addr
     )
     db.session.commit()
     return "", 204

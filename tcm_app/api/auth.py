@@ -1,6 +1,7 @@
 """API sign-in: exchange username and password for an expiring, revocable bearer token."""
 
 from flask import g, jsonify, request
+from flask_login import current_user
 
 from tcm_app.api.blueprint import api_public, api_roles, bp, load_json
 from tcm_app.api.schemas import TokenRequestSchema, TokenSchema, UserSchema
@@ -77,9 +78,8 @@ def me():
             application/json:
               schema: MeSchema
     """
-    user = g.api_token.user
     patients = []
-    own = patient_of_user(user) if user.role == Role.PATIENT else None
+    own = patient_of_user(current_user) if current_user.role == Role.PATIENT else None
     if own is not None:
         patients = [patient_json(p) for p in [own, *own.wards]]
-    return jsonify({"user": UserSchema().dump(user), "patients": patients})
+    return jsonify({"user": UserSchema().dump(current_user), "patients": patients})

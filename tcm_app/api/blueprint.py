@@ -40,7 +40,8 @@ def bearer_token() -> str | None:
 
 
 def api_roles(*roles: str):
-    """Require a valid bearer token whose user has one of `roles`; 401 or 403 otherwise."""
+    """Require a valid bearer token whose user has one of `roles`; 401 or 403 otherwise. The view
+    reads the caller as `current_user`: the token's user, never a browser session's."""
 
     def decorate(view):
         @wraps(view)

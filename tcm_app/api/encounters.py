@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from flask import g, jsonify, request
+from flask import jsonify, request
+from flask_login import current_user
 
 from tcm_app.api.blueprint import api_roles, bp, load_json
 from tcm_app.api.schemas import (
@@ -25,13 +26,9 @@ from tcm_app.services.clock import clinic_today
 VIEWERS = (Role.PATIENT, Role.DOCTOR, Role.CLINIC)
 
 
-def user():
-    return g.api_token.user
-
-
 def answer(encounter, status=200):
     db.session.commit()
-    return jsonify(encounter_json(encounter, user().role)), status
+    return jsonify(encounter_json(encounter, current_user.role)), status
 
 
 @bp.route("/encounters")
@@ -48,9 +45,9 @@ def encounters_list():
               schema: EncounterListSchema
     """
     rows = db.session.scalars(
-        access.encounters_query(user()).order_by(Encounter.id.desc()).limit(200)
+        access.encounters_query(current_user).order_by(Encounter.id.desc()).limit(200)
     ).all()
-    return jsonify({"items": [encounter_json(e, user().role) for e in rows]})
+    return jsonify({"items": [encounter_json(e, current_user.role) for e in rows]})
 
 
 @bp.route("/encounters", methods=["POST"])
@@ -72,12 +69,12 @@ def encounter_create():
               schema: EncounterSchema
     """
     body = load_json(EncounterCreateSchema())
-    patient = access.visible_patient(user(), body["patient_id"])
+    patient = access.visible_patient(current_user, body["patient_id"])
     doctor = db.session.get(User, body["doctor_id"])
     if doctor is None:
         raise ValidationError("unknown doctor", fields={"doctor_id": ["unknown"]})
     encounter = encounters.request_encounter(
-        user(), patient, doctor, body["kind"], body["chief_complaint"], clinic_today()
+        current_user, patient, doctor, body["kind"], body["chief_complaint"], clinic_today()
     )
     return answer(encounter, 201)
 
@@ -95,9 +92,9 @@ def encounter_get(encounter_id: int):
             application/json:
               schema: EncounterSchema
     """
-    encounter = access.visible_encounter(user(), encounter_id)
-    if user().role != Role.PATIENT:
-        access.visible_patient(user(), encounter.patient_id)  # audits the record view
+    encounter = access.visible_encounter(current_user, encounter_id)
+    if current_user.role != Role.PATIENT:
+        access.visible_patient(current_user, encounter.patient_id)  # audits the record view
     return answer(encounter)
 
 
@@ -114,7 +111,7 @@ def patient_get(patient_id: int):
             application/json:
               schema: PatientSchema
     """
-    patient = access.visible_patient(user(), patient_id)
+    patient = access.visible_patient(current_user, patient_id)
     db.session.commit()
     return jsonify(patient_json(patient))
 
@@ -149,7 +146,7 @@ def document_create(encounter_id: int):
             application/json:
               schema: EncounterSchema
     """
-    encounter = access.visible_encounter(user(), encounter_id)
+    encounter = access.visible_encounter(current_user, encounter_id)
     upload = request.files.get("file")
     if upload is None:
         raise ValidationError(
@@ -157,7 +154,7 @@ def document_create(encounter_id: int):
         )
     documents.add_document(
         encounter,
-        user(),
+        current_user,
         request.form.get("doc_type", ""),
         upload.filename,
         upload.read(),
@@ -177,7 +174,7 @@ def _date_field(name: str) -> date | None:
 
 
 def _doctor_action(encounter_id: int, schema):
-    return access.visible_encounter(user(), encounter_id), load_json(schema)
+    return access.visible_encounter(current_user, encounter_id), load_json(schema)
 
 
 @bp.route("/encounters/<int:encounter_id>/start", methods=["POST"])
@@ -197,9 +194,9 @@ def encounter_start(encounter_id: int):
             application/json:
               schema: EncounterSchema
     """
-    encounter = access.visible_encounter(user(), encounter_id)
+    encounter = access.visible_encounter(current_user, encounter_id)
     version = load_json(VersionSchema(), required=False)["version"]
-    encounters.start_encounter(encounter, user(), version)
+    encounters.start_encounter(encounter, current_user, version)
     return answer(encounter)
 
 
@@ -223,7 +220,7 @@ def encounter_eligibility(encounter_id: int):
     """
     encounter, body = _doctor_action(encounter_id, EligibilityRequestSchema())
     encounters.decide_eligibility(
-        encounter, user(), body["decision"], body["reason"], body["version"]
+        encounter, current_user, body["decision"], body["reason"], body["version"]
     )
     return answer(encounter)
 
@@ -247,7 +244,7 @@ def encounter_notes(encounter_id: int):
               schema: EncounterSchema
     """
     encounter, body = _doctor_action(encounter_id, NotesRequestSchema())
-    encounters.record_four_exam_notes(encounter, user(), body, body["version"])
+    encounters.record_four_exam_notes(encounter, current_user, body, body["version"])
     return answer(encounter)
 
 
@@ -272,7 +269,7 @@ def encounter_diagnosis(encounter_id: int):
     encounter, body = _doctor_action(encounter_id, DiagnosisSchema())
     encounters.record_diagnosis(
         encounter,
-        user(),
+        current_user,
         body["disease_name"],
         body["syndrome_name"],
         body["disease_code"] or "",
@@ -305,7 +302,7 @@ def encounter_guardian(encounter_id: int):
               schema: EncounterSchema
     """
     encounter, body = _doctor_action(encounter_id, GuardianRequestSchema())
-    encounters.set_guardian_present(encounter, user(), body["present"])
+    encounters.set_guardian_present(encounter, current_user, body["present"])
     return answer(encounter)
 
 
@@ -328,7 +325,9 @@ def encounter_terminate(encounter_id: int):
               schema: EncounterSchema
     """
     encounter, body = _doctor_action(encounter_id, TerminationRequestSchema())
-    encounters.terminate_encounter(encounter, user(), body["reason"], body["note"], body["version"])
+    encounters.terminate_encounter(
+        encounter, current_user, body["reason"], body["note"], body["version"]
+    )
     return answer(encounter)
 
 
@@ -349,7 +348,7 @@ def encounter_complete(encounter_id: int):
             application/json:
               schema: EncounterSchema
     """
-    encounter = access.visible_encounter(user(), encounter_id)
+    encounter = access.visible_encounter(current_user, encounter_id)
     version = load_json(VersionSchema(), required=False)["version"]
-    encounters.complete_encounter(encounter, user(), version)
+    encounters.complete_encounter(encounter, current_user, version)
     return answer(encounter)

@@ -3,7 +3,8 @@
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
+from flask_login import current_user
 
 from tcm_app.api.blueprint import api_roles, load_json
 from tcm_app.common.errors import ValidationError
@@ -32,10 +33,6 @@ MAX_LISTED = 200
 YEARS = (2000, 2999)  # outside this, a date is a typo (and date arithmetic could overflow)
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ID = re.compile(r"[0-9]{1,10}")
-
-
-def user():
-    return g.api_token.user
 
 
 def therapy_json(therapy) -> dict:
@@ -144,8 +141,8 @@ def _searching_for() -> int | None:
     """Whose own bookings to leave out: the calling patient's (or their ward's); the desk's
     named patient; nobody's for others."""
     patient_id = _id_arg("patient_id")
-    if user().role == Role.PATIENT or patient_id is not None:
-        return access.patient_to_book_for(user(), patient_id).id
+    if current_user.role == Role.PATIENT or patient_id is not None:
+        return access.patient_to_book_for(current_user, patient_id).id
     return None
 
 
@@ -216,16 +213,16 @@ def booking_create():
               schema: BookingSchema
     """
     body = load_json(BookingRequestSchema())
-    if user().role in access.DESK and body.get("patient_id") is None:
+    if current_user.role in access.DESK and body.get("patient_id") is None:
         raise ValidationError(
             "name the patient to book for", "patient_required", {"patient_id": ["required"]}
         )
     therapy = therapy_by_code(body["therapy"])
-    patient = access.patient_to_book_for(user(), body.get("patient_id"))
+    patient = access.patient_to_book_for(current_user, body.get("patient_id"))
     wanted = bookings.Request(
         therapy, parse_moment(body["start"]), body["practitioner_id"], body["answers"]
     )
-    booking = bookings.book(user(), patient, wanted)
+    booking = bookings.book(current_user, patient, wanted)
     db.session.commit()
     return jsonify(booking_json(booking)), 201
 
@@ -248,7 +245,7 @@ def bookings_list():
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
         _refuse("status", "invalid", f"status is one of {', '.join(STATUSES)}")
-    query = access.bookings_query(user())
+    query = access.bookings_query(current_user)
     if status:
         query = query.where(Booking.status == status)
     rows = db.session.scalars(
@@ -270,7 +267,7 @@ def booking_detail(booking_id: int):
             application/json:
               schema: BookingSchema
     """
-    return jsonify(booking_json(access.visible_booking(user(), booking_id)))
+    return jsonify(booking_json(access.visible_booking(current_user, booking_id)))
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
@@ -292,8 +289,8 @@ def booking_cancel(booking_id: int):
               schema: BookingSchema
     """
     body = load_json(BookingCancelSchema())
-    booking = access.visible_booking(user(), booking_id)
-    moves.cancel(user(), booking, body["reason"])
+    booking = access.visible_booking(current_user, booking_id)
+    moves.cancel(current_user, booking, body["reason"])
     db.session.commit()
     return jsonify(booking_json(booking))
 
@@ -317,8 +314,8 @@ def booking_reschedule(booking_id: int):
               schema: BookingSchema
     """
     body = load_json(BookingRescheduleSchema())
-    booking = access.visible_booking(user(), booking_id)
+    booking = access.visible_booking(current_user, booking_id)
     starts_at = parse_moment(body["start"])
-    moves.reschedule(user(), booking, starts_at, body.get("practitioner_id"))
+    moves.reschedule(current_user, booking, starts_at, body.get("practitioner_id"))
     db.session.commit()
     return jsonify(booking_json(booking))
