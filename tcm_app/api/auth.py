@@ -4,8 +4,7 @@ from flask import g, jsonify, request
 from flask_login import current_user
 
 from tcm_app.api.blueprint import api_public, api_roles, bp, load_json
-from tcm_app.api.schemas import TokenRequestSchema, TokenSchema, UserSchema
-from tcm_app.api.serialise import patient_json
+from tcm_app.api.schemas import PatientSchema, TokenRequestSchema, TokenSchema, UserSchema
 from tcm_app.common.errors import AuthenticationError
 from tcm_app.extensions import db, limiter
 from tcm_app.models.accounts import Role
@@ -81,5 +80,5 @@ def me():
     patients = []
     own = patient_of_user(current_user) if current_user.role == Role.PATIENT else None
     if own is not None:
-        patients = [patient_json(p) for p in [own, *own.wards]]
+        patients = PatientSchema(many=True).dump([own, *own.wards])
     return jsonify({"user": UserSchema().dump(current_user), "patients": patients})

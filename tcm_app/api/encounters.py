@@ -2,20 +2,22 @@
 
 from datetime import date
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 from flask_login import current_user
 
 from tcm_app.api.blueprint import api_roles, bp, load_json
+from tcm_app.api.lists import list_response, paged
 from tcm_app.api.schemas import (
     DiagnosisSchema,
     EligibilityRequestSchema,
     EncounterCreateSchema,
+    EncounterSchema,
     GuardianRequestSchema,
     NotesRequestSchema,
+    PatientSchema,
     TerminationRequestSchema,
     VersionSchema,
 )
-from tcm_app.api.serialise import encounter_json, patient_json
 from tcm_app.common.errors import ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
@@ -24,17 +26,38 @@ from tcm_app.services import access, documents, encounters
 from tcm_app.services.clock import clinic_today
 
 VIEWERS = (Role.PATIENT, Role.DOCTOR, Role.CLINIC)
+MAX_LISTED = 200
+# What the clinic desk does not see: it schedules visits, it does not read the medical record.
+CLINICAL_FIELDS = (
+    "eligibility_reason",
+    "inspection_note",
+    "listening_note",
+    "inquiry_note",
+    "palpation_note",
+    "diagnoses",
+    "documents",
+    "termination_note",
+    "prescribing_blockers",
+)
+
+
+def encounter_schema() -> EncounterSchema:
+    """An encounter as the caller may see it: the clinic role gets the administrative fields."""
+    if current_user.role == Role.CLINIC:
+        return EncounterSchema(exclude=CLINICAL_FIELDS)
+    return EncounterSchema()
 
 
 def answer(encounter, status=200):
     db.session.commit()
-    return jsonify(encounter_json(encounter, current_user.role)), status
+    return jsonify(encounter_schema().dump(encounter)), status
 
 
 @bp.route("/encounters")
 @api_roles(*VIEWERS)
+@paged(MAX_LISTED)
 def encounters_list():
-    """Encounters visible to the caller, newest first (at most 200).
+    """Encounters visible to the caller, newest first.
     ---
     get:
       summary: List my encounters
@@ -44,10 +67,8 @@ def encounters_list():
             application/json:
               schema: EncounterListSchema
     """
-    rows = db.session.scalars(
-        access.encounters_query(current_user).order_by(Encounter.id.desc()).limit(200)
-    ).all()
-    return jsonify({"items": [encounter_json(e, current_user.role) for e in rows]})
+    statement = access.encounters_query(current_user).order_by(Encounter.id.desc())
+    return list_response(encounter_schema(), db.session.scalars(g.page.of_statement(statement)))
 
 
 @bp.route("/encounters", methods=["POST"])
@@ -113,7 +134,7 @@ def patient_get(patient_id: int):
     """
     patient = access.visible_patient(current_user, patient_id)
     db.session.commit()
-    return jsonify(patient_json(patient))
+    return jsonify(PatientSchema().dump(patient))
 
 
 @bp.route("/encounters/<int:encounter_id>/documents", methods=["POST"])
