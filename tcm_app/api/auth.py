@@ -4,7 +4,7 @@ from flask import g, jsonify, request
 from flask_login import current_user
 
 from tcm_app.api.blueprint import api_public, api_roles, bp, load_json
-from tcm_app.api.schemas import PatientSchema, TokenRequestSchema, TokenSchema, UserSchema
+from tcm_app.api.schemas import MeSchema, TokenRequestSchema, TokenSchema
 from tcm_app.common.errors import AuthenticationError
 from tcm_app.extensions import db, limiter
 from tcm_app.models.accounts import Role
@@ -77,8 +77,6 @@ def me():
             application/json:
               schema: MeSchema
     """
-    patients = []
     own = patient_of_user(current_user) if current_user.role == Role.PATIENT else None
-    if own is not None:
-        patients = PatientSchema(many=True).dump([own, *own.wards])
-    return jsonify({"user": UserSchema().dump(current_user), "patients": patients})
+    patients = [own, *own.wards] if own is not None else []
+    return jsonify(MeSchema().dump({"user": current_user, "patients": patients}))
