@@ -4,7 +4,7 @@ free consult slots, booking (onto the follow-up already requested) and cancellin
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -14,8 +14,9 @@ from consults.models import ConsultBooking
 from consults.services import booking, calls
 from consults.services.booking import clinic_zone
 from tcm_app.api.blueprint import api_roles, load_json
+from tcm_app.api.lists import list_response, paged, refuse_arg
 from tcm_app.api.schemas import DATABASE_ID
-from tcm_app.common.errors import NotFoundError, ValidationError
+from tcm_app.common.errors import NotFoundError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter
@@ -67,17 +68,16 @@ def consult_room(encounter_id: int):
     db.session.commit()
     # Werkzeug builds WebSocket rules as absolute ws:// or wss:// URLs on the request's host.
     ws_url = url_for("consults.consult_socket", encounter_id=encounter_id, token=token)
-    return jsonify(
-        {
-            "token": token,
-            "expires_in": current_app.config["CONSULT_ROOM_TOKEN_SECONDS"],
-            "ws_url": ws_url,
-            "ping_seconds": current_app.config["CONSULT_PING_SECONDS"],
-            "idle_seconds": current_app.config["CONSULT_IDLE_SECONDS"],
-            "ice_servers": calls.ice_servers(current_user),
-            "polite": current_user.role != Role.DOCTOR,
-        }
-    )
+    room = {
+        "token": token,
+        "expires_in": current_app.config["CONSULT_ROOM_TOKEN_SECONDS"],
+        "ws_url": ws_url,
+        "ping_seconds": current_app.config["CONSULT_PING_SECONDS"],
+        "idle_seconds": current_app.config["CONSULT_IDLE_SECONDS"],
+        "ice_servers": calls.ice_servers(current_user),
+        "polite": current_user.role != Role.DOCTOR,
+    }
+    return jsonify(RoomSchema().dump(room))
 
 
 # Consult slots and bookings: what the booking page offers, for a hospital's mobile app.
@@ -89,9 +89,18 @@ ID = re.compile(r"[0-9]{1,10}")
 
 
 class ConsultSlotSchema(Schema):
-    start = fields.String(metadata={"format": "date-time"})
-    end = fields.String(metadata={"format": "date-time"})
-    doctor_id = fields.Integer()
+    """Dumps a free slot; the slot does not know its doctor, the search does."""
+
+    start = fields.DateTime(attribute="starts_at")
+    end = fields.DateTime(attribute="ends_at")
+    doctor_id = fields.Method("searched_doctor", metadata={"type": "integer"})
+
+    def __init__(self, *, doctor_id=None, **kwargs):
+        super().__init__(**kwargs)
+        self.doctor_id = doctor_id
+
+    def searched_doctor(self, slot) -> int:
+        return self.doctor_id
 
 
 class ConsultSlotListSchema(Schema):
@@ -123,33 +132,16 @@ class ConsultBookingRequestSchema(Schema):
 class ConsultBookingSchema(Schema):
     id = fields.Integer()
     encounter_id = fields.Integer()
-    patient_id = fields.Integer()
+    patient_id = fields.Integer(attribute="encounter.patient_id")
     doctor_id = fields.Integer()
-    doctor_name = fields.String()
-    start = fields.String(metadata={"format": "date-time"})
-    end = fields.String(metadata={"format": "date-time"})
+    doctor_name = fields.String(attribute="encounter.doctor.full_name")
+    start = fields.DateTime(attribute="starts_at")
+    end = fields.DateTime(attribute="ends_at")
     status = fields.String(metadata={"enum": ["booked", "cancelled"]})
 
 
 class ConsultBookingListSchema(Schema):
     items = fields.List(fields.Nested(ConsultBookingSchema))
-
-
-def consult_booking_json(made: ConsultBooking) -> dict:
-    return {
-        "id": made.id,
-        "encounter_id": made.encounter_id,
-        "patient_id": made.encounter.patient_id,
-        "doctor_id": made.doctor_id,
-        "doctor_name": made.encounter.doctor.full_name,
-        "start": made.starts_at.isoformat(),
-        "end": made.ends_at.isoformat(),
-        "status": made.status,
-    }
-
-
-def _refuse(name: str, problem: str, message: str):
-    raise ValidationError(message, f"bad_{name}", {name: [problem]})
 
 
 def _day_arg(name: str, default: date) -> date:
@@ -161,7 +153,7 @@ def _day_arg(name: str, default: date) -> date:
     except ValueError:
         day = None
     if day is None or not 2000 <= day.year <= 2999:
-        _refuse(name, "invalid", f"{name} must be a date as YYYY-MM-DD")
+        refuse_arg(name, "invalid", f"{name} must be a date as YYYY-MM-DD")
     return day
 
 
@@ -180,7 +172,7 @@ def _moment(raw: str) -> datetime:
             moment = moment.replace(tzinfo=clinic_zone())
         return moment.astimezone(UTC)
     except (ValueError, OverflowError):
-        _refuse("start", "invalid", "start is not an ISO 8601 date and time")
+        refuse_arg("start", "invalid", "start is not an ISO 8601 date and time")
 
 
 def _visible_booking(user, booking_id: int) -> ConsultBooking:
@@ -210,21 +202,17 @@ def consult_slots():
     """
     raw = request.args.get("doctor_id", "")
     if not ID.fullmatch(raw):
-        _refuse("doctor_id", "required", "give doctor_id, a positive whole number")
+        refuse_arg("doctor_id", "required", "give doctor_id, a positive whole number")
     doctor = _online_doctor(int(raw))
     first = _day_arg("from", clinic_today())
     last = _day_arg("to", first + timedelta(days=booking.BOOKING_DAYS - 1))
     if last < first:
-        _refuse("to", "before_from", "to is before from")
+        refuse_arg("to", "before_from", "to is before from")
     days = (last - first).days + 1
     if days > slots.MAX_DAYS:
-        _refuse("to", "range_too_long", f"at most {slots.MAX_DAYS} days at once")
+        refuse_arg("to", "range_too_long", f"at most {slots.MAX_DAYS} days at once")
     free = booking.free_slots(doctor, first, days)
-    items = [
-        {"start": s.starts_at.isoformat(), "end": s.ends_at.isoformat(), "doctor_id": doctor.id}
-        for s in free
-    ]
-    return jsonify({"items": items})
+    return list_response(ConsultSlotSchema(doctor_id=doctor.id), free)
 
 
 @bp.route("/consults/bookings", methods=["POST"])
@@ -267,11 +255,12 @@ def consult_book():
         encounter=encounter,
     )
     db.session.commit()
-    return jsonify(consult_booking_json(made)), 201
+    return jsonify(ConsultBookingSchema().dump(made)), 201
 
 
 @bp.route("/consults/bookings")
 @api_roles(*BOOKING_READERS)
+@paged(MAX_BOOKINGS_LISTED)
 def consult_bookings():
     """The caller's consult bookings (a patient's own and wards', a doctor's), latest first.
     ---
@@ -284,13 +273,12 @@ def consult_bookings():
               schema: ConsultBookingListSchema
     """
     visible = access.encounters_query(current_user).with_only_columns(Encounter.id)
-    rows = db.session.scalars(
+    statement = (
         select(ConsultBooking)
         .where(ConsultBooking.encounter_id.in_(visible))
         .order_by(ConsultBooking.starts_at.desc(), ConsultBooking.id.desc())
-        .limit(MAX_BOOKINGS_LISTED)
     )
-    return jsonify({"items": [consult_booking_json(b) for b in rows]})
+    return list_response(ConsultBookingSchema(), db.session.scalars(g.page.of_statement(statement)))
 
 
 @bp.route("/consults/bookings/<int:consult_booking_id>")
@@ -306,7 +294,7 @@ def consult_booking_detail(consult_booking_id: int):
             application/json:
               schema: ConsultBookingSchema
     """
-    return jsonify(consult_booking_json(_visible_booking(current_user, consult_booking_id)))
+    return jsonify(ConsultBookingSchema().dump(_visible_booking(current_user, consult_booking_id)))
 
 
 @bp.route("/consults/bookings/<int:consult_booking_id>/cancel", methods=["POST"])
@@ -325,4 +313,4 @@ def consult_booking_cancel(consult_booking_id: int):
     made = _visible_booking(current_user, consult_booking_id)
     booking.cancel_booking(made.encounter, current_user)
     db.session.commit()
-    return jsonify(consult_booking_json(made))
+    return jsonify(ConsultBookingSchema().dump(made))
