@@ -4,9 +4,10 @@ video and text consults, their reminder task, pages and API, and the signaling h
 from flask_babel import lazy_gettext as _l
 
 from consults import labels, models, tasks  # noqa: F401  (tables; the reminder task)
-from consults.api import routes  # noqa: F401  (attaches the consult API to the core API blueprint)
+from consults.api.routes import bp as api_bp
 from consults.services.hub import make_hub
 from consults.views import bp
+from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 
@@ -19,5 +20,6 @@ def init_app(app) -> None:
         NavEntry("doctor", "consults.schedule", _l("Consult schedule"), 20),
     )
     app.register_blueprint(bp)
+    register_api(api_bp)
     # One signaling hub per app: in-process, or Redis pub/sub when several processes serve calls.
     app.extensions["consult_hub"] = make_hub(app.config.get("CONSULT_REDIS_URL"))

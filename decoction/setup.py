@@ -4,9 +4,10 @@ herb orders and their tasks, the order pages and decoction room, the API, `flask
 from flask_babel import lazy_gettext as _l
 
 from decoction import labels, models, tasks  # noqa: F401  (tables; the order tasks)
-from decoction.api import routes  # noqa: F401  (attaches the order API to the core API blueprint)
+from decoction.api.routes import bp as api_bp
 from decoction.cli import decoction_cli
 from decoction.views import bp
+from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 
@@ -19,4 +20,5 @@ def init_app(app) -> None:
         NavEntry("decoction", "decoction.work_queue", _l("Decoction room"), 10),
     )
     app.register_blueprint(bp)
+    register_api(api_bp)
     app.cli.add_command(decoction_cli)

@@ -2,13 +2,15 @@
 tongue photos and their analysis task, pages and API, `flask diagnosis`."""
 
 from diagnosis import labels, models, tasks  # noqa: F401  (tables; the analysis task)
-from diagnosis.api import routes  # noqa: F401  (attaches the tongue API to the core API blueprint)
+from diagnosis.api.routes import bp as api_bp
 from diagnosis.cli import diagnosis_cli
 from diagnosis.views import bp
+from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 
 
 def init_app(app) -> None:
     register_labels(labels.LABELS, labels.ERROR_MESSAGES)
     app.register_blueprint(bp)
+    register_api(api_bp)
     app.cli.add_command(diagnosis_cli)

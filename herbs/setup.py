@@ -5,10 +5,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from herbs import labels, models, tasks  # noqa: F401  (tables; the expiry and PDF tasks)
-from herbs.api import routes  # noqa: F401  (attaches the herb API to the core API blueprint)
+from herbs.api.routes import bp as api_bp
 from herbs.cli import herbs_cli
 from herbs.services import access
 from herbs.views import bp
+from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 
@@ -23,6 +24,7 @@ def init_app(app) -> None:
         NavEntry("pharmacist", "herbs.signing_password", _l("Signing password"), 20),
     )
     app.register_blueprint(bp)
+    register_api(api_bp)
     app.cli.add_command(herbs_cli)
     # The encounter page's prescription panel asks the access rules, never repeats them.
     app.jinja_env.globals.update(

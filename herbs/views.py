@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from herbs import prescribing
-from herbs.api.serialise import lookalike_hint
+from herbs.api.schemas import lookalike_hint
 from herbs.forms import (
     PrescriptionForm,
     ReviewForm,

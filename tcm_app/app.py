@@ -244,7 +244,7 @@ def register_blueprints(app: Flask) -> None:
     register_recovery(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(core_bp)
-    # The domains attach their API routes to the core API blueprint: before it is registered.
+    # The domains nest their API blueprints in the core one (register_api): before it is registered.
     init_domains(app)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API takes bearer tokens only, never the session cookie

@@ -4,10 +4,11 @@ in-person treatments and their reminder task, the staff and patient pages, the A
 
 from flask_babel import lazy_gettext as _l
 
+from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 from treatments import labels, models, tasks  # noqa: F401  (tables; the reminder task)
-from treatments.api import routes  # noqa: F401  (attaches the treatment API to the core API)
+from treatments.api.routes import bp as api_bp
 from treatments.cli import treatments_cli
 from treatments.views import admin, booking_page, courses, patient, staff  # noqa: F401  (routes)
 from treatments.views.blueprint import bp
@@ -26,4 +27,5 @@ def init_app(app) -> None:
         NavEntry("admin", "treatments.admin_home", _l("Treatment clinic setup"), 30, admin_area),
     )
     app.register_blueprint(bp)
+    register_api(api_bp)
     app.cli.add_command(treatments_cli)

@@ -4,44 +4,31 @@ free consult slots, booking (onto the follow-up already requested) and cancellin
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from flask import current_app, g, jsonify, request, url_for
-from marshmallow import Schema, fields, validate
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from consults import slots
+from consults.api.schemas import (
+    ConsultBookingRequestSchema,
+    ConsultBookingSchema,
+    ConsultSlotSchema,
+    RoomSchema,
+)
 from consults.models import ConsultBooking
 from consults.services import booking, calls
 from consults.services.booking import clinic_zone
-from tcm_app.api.blueprint import api_roles, bp, load_json
-from tcm_app.api.schemas import DATABASE_ID
-from tcm_app.common.errors import NotFoundError, ValidationError
+from tcm_app.api.blueprint import api_roles, load_json
+from tcm_app.api.lists import list_response, paged, refuse_arg
+from tcm_app.common.errors import NotFoundError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter
 from tcm_app.services import access
 from tcm_app.services.clock import clinic_today
 
-
-class RoomSchema(Schema):
-    token = fields.String(
-        metadata={
-            "description": "opens one socket for this user and consult within expires_in "
-            "seconds; ask again before each reconnect"
-        }
-    )
-    expires_in = fields.Integer(metadata={"description": "seconds the token is valid"})
-    ws_url = fields.String(
-        metadata={
-            "description": "the signaling socket; add `&page=<id>` (8-64 of A-Z a-z 0-9 _ -) to "
-            "name the app's screen so a reconnect keeps the call. Send {type: ping, t: ms} every "
-            "ping_seconds; a socket silent idle_seconds is closed with 4000 idle. Other closes: "
-            "4001 refused, 4002 ended, 4003 replaced"
-        }
-    )
-    ping_seconds = fields.Integer()
-    idle_seconds = fields.Integer()
-    ice_servers = fields.List(fields.Dict())
-    polite = fields.Boolean(metadata={"description": "perfect-negotiation role (the patient)"})
+# Nested under the core API (/api/v1) by setup.py; its endpoints are api.consults.<name>.
+bp = Blueprint("consults", __name__)
 
 
 @bp.route("/encounters/<int:encounter_id>/consult-room", methods=["POST"])
@@ -57,24 +44,22 @@ def consult_room(encounter_id: int):
             application/json:
               schema: RoomSchema
     """
-    user = g.api_token.user
-    encounter = access.visible_encounter(user, encounter_id)
-    calls.enter_waiting_room(encounter, user)
-    token = calls.room_token(encounter, user)
+    encounter = access.visible_encounter(current_user, encounter_id)
+    calls.enter_waiting_room(encounter, current_user)
+    token = calls.room_token(encounter, current_user)
     db.session.commit()
     # Werkzeug builds WebSocket rules as absolute ws:// or wss:// URLs on the request's host.
     ws_url = url_for("consults.consult_socket", encounter_id=encounter_id, token=token)
-    return jsonify(
-        {
-            "token": token,
-            "expires_in": current_app.config["CONSULT_ROOM_TOKEN_SECONDS"],
-            "ws_url": ws_url,
-            "ping_seconds": current_app.config["CONSULT_PING_SECONDS"],
-            "idle_seconds": current_app.config["CONSULT_IDLE_SECONDS"],
-            "ice_servers": calls.ice_servers(user),
-            "polite": user.role != Role.DOCTOR,
-        }
-    )
+    room = {
+        "token": token,
+        "expires_in": current_app.config["CONSULT_ROOM_TOKEN_SECONDS"],
+        "ws_url": ws_url,
+        "ping_seconds": current_app.config["CONSULT_PING_SECONDS"],
+        "idle_seconds": current_app.config["CONSULT_IDLE_SECONDS"],
+        "ice_servers": calls.ice_servers(current_user),
+        "polite": current_user.role != Role.DOCTOR,
+    }
+    return jsonify(RoomSchema().dump(room))
 
 
 # Consult slots and bookings: what the booking page offers, for a hospital's mobile app.
@@ -83,70 +68,6 @@ SLOT_READERS = (Role.PATIENT, Role.DOCTOR, Role.CLINIC)
 MAX_BOOKINGS_LISTED = 200
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ID = re.compile(r"[0-9]{1,10}")
-
-
-class ConsultSlotSchema(Schema):
-    start = fields.String(metadata={"format": "date-time"})
-    end = fields.String(metadata={"format": "date-time"})
-    doctor_id = fields.Integer()
-
-
-class ConsultSlotListSchema(Schema):
-    items = fields.List(fields.Nested(ConsultSlotSchema))
-
-
-class ConsultBookingRequestSchema(Schema):
-    doctor_id = fields.Integer(required=True, strict=True, validate=DATABASE_ID)
-    start = fields.String(
-        required=True,
-        validate=validate.Length(10, 40),
-        metadata={"description": "a free slot's start (ISO 8601, as listed)"},
-    )
-    encounter_id = fields.Integer(
-        strict=True,
-        validate=DATABASE_ID,
-        metadata={
-            "description": "the follow-up already requested; else the open request with "
-            "this doctor is used, else a new one is made"
-        },
-    )
-    patient_id = fields.Integer(
-        strict=True, validate=DATABASE_ID, metadata={"description": "self or a ward; default self"}
-    )
-    kind = fields.String(validate=validate.OneOf(["online_followup", "online_consultation"]))
-    chief_complaint = fields.String(validate=validate.Length(max=2000))
-
-
-class ConsultBookingSchema(Schema):
-    id = fields.Integer()
-    encounter_id = fields.Integer()
-    patient_id = fields.Integer()
-    doctor_id = fields.Integer()
-    doctor_name = fields.String()
-    start = fields.String(metadata={"format": "date-time"})
-    end = fields.String(metadata={"format": "date-time"})
-    status = fields.String(metadata={"enum": ["booked", "cancelled"]})
-
-
-class ConsultBookingListSchema(Schema):
-    items = fields.List(fields.Nested(ConsultBookingSchema))
-
-
-def consult_booking_json(made: ConsultBooking) -> dict:
-    return {
-        "id": made.id,
-        "encounter_id": made.encounter_id,
-        "patient_id": made.encounter.patient_id,
-        "doctor_id": made.doctor_id,
-        "doctor_name": made.encounter.doctor.full_name,
-        "start": made.starts_at.isoformat(),
-        "end": made.ends_at.isoformat(),
-        "status": made.status,
-    }
-
-
-def _refuse(name: str, problem: str, message: str):
-    raise ValidationError(message, f"bad_{name}", {name: [problem]})
 
 
 def _day_arg(name: str, default: date) -> date:
@@ -158,7 +79,7 @@ def _day_arg(name: str, default: date) -> date:
     except ValueError:
         day = None
     if day is None or not 2000 <= day.year <= 2999:
-        _refuse(name, "invalid", f"{name} must be a date as YYYY-MM-DD")
+        refuse_arg(name, "invalid", f"{name} must be a date as YYYY-MM-DD")
     return day
 
 
@@ -177,7 +98,7 @@ def _moment(raw: str) -> datetime:
             moment = moment.replace(tzinfo=clinic_zone())
         return moment.astimezone(UTC)
     except (ValueError, OverflowError):
-        _refuse("start", "invalid", "start is not an ISO 8601 date and time")
+        refuse_arg("start", "invalid", "start is not an ISO 8601 date and time")
 
 
 def _visible_booking(user, booking_id: int) -> ConsultBooking:
@@ -207,21 +128,17 @@ def consult_slots():
     """
     raw = request.args.get("doctor_id", "")
     if not ID.fullmatch(raw):
-        _refuse("doctor_id", "required", "give doctor_id, a positive whole number")
+        refuse_arg("doctor_id", "required", "give doctor_id, a positive whole number")
     doctor = _online_doctor(int(raw))
     first = _day_arg("from", clinic_today())
     last = _day_arg("to", first + timedelta(days=booking.BOOKING_DAYS - 1))
     if last < first:
-        _refuse("to", "before_from", "to is before from")
+        refuse_arg("to", "before_from", "to is before from")
     days = (last - first).days + 1
     if days > slots.MAX_DAYS:
-        _refuse("to", "range_too_long", f"at most {slots.MAX_DAYS} days at once")
+        refuse_arg("to", "range_too_long", f"at most {slots.MAX_DAYS} days at once")
     free = booking.free_slots(doctor, first, days)
-    items = [
-        {"start": s.starts_at.isoformat(), "end": s.ends_at.isoformat(), "doctor_id": doctor.id}
-        for s in free
-    ]
-    return jsonify({"items": items})
+    return list_response(ConsultSlotSchema(doctor_id=doctor.id), free)
 
 
 @bp.route("/consults/bookings", methods=["POST"])
@@ -244,18 +161,18 @@ def consult_book():
               schema: ConsultBookingSchema
     """
     body = load_json(ConsultBookingRequestSchema())
-    user = g.api_token.user
     doctor = _online_doctor(body["doctor_id"])
     encounter = None
     if body.get("encounter_id") is not None:
-        encounter = access.visible_encounter(user, body["encounter_id"])
+        encounter = access.visible_encounter(current_user, body["encounter_id"])
         patient = encounter.patient
     else:
-        own = access.own_patient_ids(user)
+        own = access.own_patient_ids(current_user)
         patient_id = body.get("patient_id") or (own[0] if own else 0)
-        patient = access.visible_patient(user, patient_id)  # 404 outside the caller's family
+        # 404 outside the caller's family
+        patient = access.visible_patient(current_user, patient_id)
     made = booking.book(
-        user,
+        current_user,
         patient,
         doctor,
         _moment(body["start"]),
@@ -264,11 +181,12 @@ def consult_book():
         encounter=encounter,
     )
     db.session.commit()
-    return jsonify(consult_booking_json(made)), 201
+    return jsonify(ConsultBookingSchema().dump(made)), 201
 
 
 @bp.route("/consults/bookings")
 @api_roles(*BOOKING_READERS)
+@paged(MAX_BOOKINGS_LISTED)
 def consult_bookings():
     """The caller's consult bookings (a patient's own and wards', a doctor's), latest first.
     ---
@@ -280,15 +198,13 @@ def consult_bookings():
             application/json:
               schema: ConsultBookingListSchema
     """
-    user = g.api_token.user
-    visible = access.encounters_query(user).with_only_columns(Encounter.id)
-    rows = db.session.scalars(
+    visible = access.encounters_query(current_user).with_only_columns(Encounter.id)
+    statement = (
         select(ConsultBooking)
         .where(ConsultBooking.encounter_id.in_(visible))
         .order_by(ConsultBooking.starts_at.desc(), ConsultBooking.id.desc())
-        .limit(MAX_BOOKINGS_LISTED)
     )
-    return jsonify({"items": [consult_booking_json(b) for b in rows]})
+    return list_response(ConsultBookingSchema(), db.session.scalars(g.page.of_statement(statement)))
 
 
 @bp.route("/consults/bookings/<int:consult_booking_id>")
@@ -304,7 +220,7 @@ def consult_booking_detail(consult_booking_id: int):
             application/json:
               schema: ConsultBookingSchema
     """
-    return jsonify(consult_booking_json(_visible_booking(g.api_token.user, consult_booking_id)))
+    return jsonify(ConsultBookingSchema().dump(_visible_booking(current_user, consult_booking_id)))
 
 
 @bp.route("/consults/bookings/<int:consult_booking_id>/cancel", methods=["POST"])
@@ -320,8 +236,7 @@ def consult_booking_cancel(consult_booking_id: int):
             application/json:
               schema: ConsultBookingSchema
     """
-    user = g.api_token.user
-    made = _visible_booking(user, consult_booking_id)
-    booking.cancel_booking(made.encounter, user)
+    made = _visible_booking(current_user, consult_booking_id)
+    booking.cancel_booking(made.encounter, current_user)
     db.session.commit()
-    return jsonify(consult_booking_json(made))
+    return jsonify(ConsultBookingSchema().dump(made))

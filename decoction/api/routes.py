@@ -2,66 +2,31 @@
 payment at the provider and where to confirm it), follow (the order with its stages), list mine.
 A patient reaches only their own prescriptions and orders (404 otherwise)."""
 
-from flask import g, jsonify
+from flask import Blueprint, g, jsonify
+from flask_login import current_user
 
-from decoction.api.schemas import OrderRequestSchema
+from decoction.api.schemas import (
+    OrderOption,
+    OrderOptionSchema,
+    OrderRequestSchema,
+    OrderSchema,
+    PaymentStartSchema,
+)
 from decoction.models import DecoctionOrder
 from decoction.ordering import Handover, Preparation
-from decoction.services import access, documents, orders, payments
+from decoction.services import access, orders, payments
 from herbs.services.access import visible_prescription
-from tcm_app.api.blueprint import api_roles, bp, load_json
+from tcm_app.api.blueprint import api_roles, load_json
+from tcm_app.api.lists import list_response, paged
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services import payments as core_payments
 
+# Nested under the core API (/api/v1) by setup.py; its endpoints are api.decoction.<name>.
+bp = Blueprint("decoction", __name__)
+
 FOLLOWERS = (Role.PATIENT, *access.STAFF)
 MAX_LISTED = 200
-
-
-def user():
-    return g.api_token.user
-
-
-def _when(value) -> str | None:
-    return value.isoformat() if value else None
-
-
-def payment_json(payment) -> dict | None:
-    if payment is None:
-        return None
-    return {
-        "reference": payment.reference,
-        "provider": payment.provider,
-        "amount": str(payment.amount),
-        "status": payment.status,
-        "paid_at": _when(payment.paid_at),
-        "refunded_at": _when(payment.refunded_at),
-    }
-
-
-def order_json(order: DecoctionOrder) -> dict:
-    return {
-        "id": order.id,
-        "prescription_id": order.prescription_id,
-        "patient_id": order.patient_id,
-        "status": order.status,
-        "preparation": order.preparation,
-        "handover": order.handover,
-        "address_id": order.address_id,
-        "packets": order.packets,
-        "lines": order.price_lines,
-        "total": str(order.total),
-        "expires_at": order.expires_at.isoformat(),
-        "paid_at": _when(order.paid_at),
-        "payment": payment_json(payments.order_payment(order)),
-        "courier": order.courier,
-        "tracking_number": order.tracking_number,
-        "trace_url": documents.trace_url(order),
-        "events": [
-            {"move": e.move, "to": e.to_status, "at": e.occurred_at.isoformat()}
-            for e in order.events
-        ],
-    }
 
 
 @bp.route("/prescriptions/<int:prescription_id>/order-options")
@@ -78,27 +43,18 @@ def order_options(prescription_id: int):
             application/json:
               schema: OrderOptionListSchema
     """
-    rx = visible_prescription(user(), prescription_id)
-    items = []
-    for preparation in Preparation:
-        for handover in Handover:
-            quote = orders.quote_for(rx, preparation, handover)
-            refused = orders.refusal_for(rx, handover)
-            items.append(
-                {
-                    "preparation": preparation.value,
-                    "handover": handover.value,
-                    "lines": [
-                        {"label": p.label, "quantity": p.quantity, "amount": str(p.amount)}
-                        for p in quote.lines
-                    ],
-                    "total": str(quote.total),
-                    "refusal": {"code": refused.code, "message": refused.message}
-                    if refused
-                    else None,
-                }
-            )
-    return jsonify({"items": items})
+    rx = visible_prescription(current_user, prescription_id)
+    options = [
+        OrderOption(
+            preparation,
+            handover,
+            orders.quote_for(rx, preparation, handover),
+            orders.refusal_for(rx, handover),
+        )
+        for preparation in Preparation
+        for handover in Handover
+    ]
+    return list_response(OrderOptionSchema(), options)
 
 
 @bp.route("/prescriptions/<int:prescription_id>/orders", methods=["POST"])
@@ -120,18 +76,19 @@ def order_place(prescription_id: int):
               schema: OrderSchema
     """
     body = load_json(OrderRequestSchema())
-    rx = visible_prescription(user(), prescription_id)
+    rx = visible_prescription(current_user, prescription_id)
     order = orders.place_order(
-        rx, user(), body["preparation"], body["handover"], body.get("address_id")
+        rx, current_user, body["preparation"], body["handover"], body.get("address_id")
     )
     db.session.commit()
-    return jsonify(order_json(order)), 201
+    return jsonify(OrderSchema().dump(order)), 201
 
 
 @bp.route("/orders")
 @api_roles(Role.PATIENT)
+@paged(MAX_LISTED)
 def orders_list():
-    """The caller's herb orders (and their wards'), newest first (at most 200).
+    """The caller's herb orders (and their wards'), newest first.
     ---
     get:
       summary: List my herb orders
@@ -141,10 +98,8 @@ def orders_list():
             application/json:
               schema: OrderListSchema
     """
-    rows = db.session.scalars(
-        access.orders_query(user()).order_by(DecoctionOrder.id.desc()).limit(MAX_LISTED)
-    ).all()
-    return jsonify({"items": [order_json(o) for o in rows]})
+    statement = access.orders_query(current_user).order_by(DecoctionOrder.id.desc())
+    return list_response(OrderSchema(), db.session.scalars(g.page.of_statement(statement)))
 
 
 @bp.route("/orders/<int:order_id>")
@@ -160,7 +115,7 @@ def order_follow(order_id: int):
             application/json:
               schema: OrderSchema
     """
-    return jsonify(order_json(access.visible_order(user(), order_id)))
+    return jsonify(OrderSchema().dump(access.visible_order(current_user, order_id)))
 
 
 @bp.route("/orders/<int:order_id>/payments", methods=["POST"])
@@ -177,8 +132,8 @@ def order_payment_start(order_id: int):
             application/json:
               schema: PaymentStartSchema
     """
-    order = access.visible_order(user(), order_id)
-    payment = payments.start_payment(order, user())
+    order = access.visible_order(current_user, order_id)
+    payment = payments.start_payment(order, current_user)
     db.session.commit()
     url = core_payments.provider(payment.provider).checkout_url(payment)
-    return jsonify({"payment": payment_json(payment), "redirect_url": url}), 201
+    return jsonify(PaymentStartSchema().dump({"payment": payment, "redirect_url": url})), 201

@@ -1,8 +1,12 @@
-"""Shapes of the herb-order API (request validation and the OpenAPI document)."""
+"""Shapes of the herb-order API: request validation, the one serialiser of its answers, and the
+OpenAPI document."""
+
+from typing import NamedTuple
 
 from marshmallow import Schema, fields, validate
 
-from decoction.ordering import Handover, Preparation
+from decoction.ordering import Handover, OrderError, Preparation, Quote
+from decoction.services import documents, payments
 from decoction.stages import Status
 from tcm_app.api.schemas import DATABASE_ID
 
@@ -21,11 +25,20 @@ class RefusalSchema(Schema):
     message = fields.String()
 
 
+class OrderOption(NamedTuple):
+    """One way to order a prescription's herbs, priced, and why it cannot be ordered now."""
+
+    preparation: Preparation
+    handover: Handover
+    quote: Quote
+    refusal: OrderError | None
+
+
 class OrderOptionSchema(Schema):
     preparation = fields.String(metadata={"enum": PREPARATIONS})
     handover = fields.String(metadata={"enum": HANDOVERS})
-    lines = fields.List(fields.Nested(PriceLineSchema))
-    total = fields.String(metadata={"description": "yuan, decimal string"})
+    lines = fields.List(fields.Nested(PriceLineSchema), attribute="quote.lines")
+    total = fields.String(attribute="quote.total", metadata={"description": "yuan, decimal string"})
     refusal = fields.Nested(
         RefusalSchema,
         allow_none=True,
@@ -50,8 +63,8 @@ class OrderRequestSchema(Schema):
 
 class OrderEventSchema(Schema):
     move = fields.String()
-    to = fields.String(metadata={"enum": [s.value for s in Status]})
-    at = fields.String(metadata={"format": "date-time"})
+    to = fields.String(attribute="to_status", metadata={"enum": [s.value for s in Status]})
+    at = fields.DateTime(attribute="occurred_at")
 
 
 class PaymentSchema(Schema):
@@ -59,8 +72,8 @@ class PaymentSchema(Schema):
     provider = fields.String()
     amount = fields.String(metadata={"description": "yuan, decimal string"})
     status = fields.String(metadata={"enum": ["created", "paid", "cancelled", "refunded"]})
-    paid_at = fields.String(allow_none=True, metadata={"format": "date-time"})
-    refunded_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    paid_at = fields.DateTime(allow_none=True)
+    refunded_at = fields.DateTime(allow_none=True)
 
 
 class OrderSchema(Schema):
@@ -72,15 +85,22 @@ class OrderSchema(Schema):
     handover = fields.String(metadata={"enum": HANDOVERS})
     address_id = fields.Integer(allow_none=True)
     packets = fields.Integer()
-    lines = fields.List(fields.Nested(PriceLineSchema))
+    lines = fields.List(fields.Nested(PriceLineSchema), attribute="price_lines")
     total = fields.String(metadata={"description": "yuan, decimal string"})
-    expires_at = fields.String(metadata={"format": "date-time"})
-    paid_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    expires_at = fields.DateTime()
+    paid_at = fields.DateTime(allow_none=True)
     payment = fields.Nested(PaymentSchema, allow_none=True)
     courier = fields.String(allow_none=True)
     tracking_number = fields.String(allow_none=True)
     trace_url = fields.String()
     events = fields.List(fields.Nested(OrderEventSchema))
+
+    def get_attribute(self, obj, attr, default):
+        if attr == "payment":
+            return payments.order_payment(obj)
+        if attr == "trace_url":
+            return documents.trace_url(obj)
+        return super().get_attribute(obj, attr, default)
 
 
 class OrderListSchema(Schema):

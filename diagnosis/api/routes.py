@@ -1,27 +1,19 @@
 """Tongue photos over the API: a mobile app uploads a photo and polls the quality verdict."""
 
-from flask import g, jsonify, request
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
 
+from diagnosis.api.schemas import TongueImageSchema
 from diagnosis.models import TongueImage, TongueImageSource
 from diagnosis.services import tongue
-from tcm_app.api.blueprint import api_roles, bp
+from tcm_app.api.blueprint import api_roles
 from tcm_app.common.errors import NotFoundError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.services import access
 
-
-def tongue_json(image: TongueImage) -> dict:
-    analysis = image.analysis or {}
-    return {
-        "id": image.id,
-        "encounter_id": image.encounter_id,
-        "status": image.status,
-        "quality": analysis.get("quality"),
-        "features": analysis.get("features"),
-        "algorithm_version": image.algorithm_version,
-        "created_at": image.created_at.isoformat(),
-    }
+# Nested under the core API (/api/v1) by setup.py; its endpoints are api.diagnosis.<name>.
+bp = Blueprint("diagnosis", __name__)
 
 
 @bp.route("/encounters/<int:encounter_id>/tongue-images", methods=["POST"])
@@ -43,14 +35,16 @@ def tongue_image_create(encounter_id: int):
       responses:
         201:
           description: received; poll GET /tongue-images/{id} for the quality verdict
+          content:
+            application/json:
+              schema: TongueImageSchema
     """
-    user = g.api_token.user
-    encounter = access.visible_encounter(user, encounter_id)
+    encounter = access.visible_encounter(current_user, encounter_id)
     image_id = tongue.receive_photo(
-        encounter, user, request.files.get("photo"), TongueImageSource.API
+        encounter, current_user, request.files.get("photo"), TongueImageSource.API
     )
     db.session.commit()  # sends the queued analysis (the embedded mode analyses it here)
-    return jsonify(tongue_json(db.session.get(TongueImage, image_id))), 201
+    return jsonify(TongueImageSchema().dump(db.session.get(TongueImage, image_id))), 201
 
 
 @bp.route("/tongue-images/<int:image_id>")
@@ -63,9 +57,12 @@ def tongue_image_get(image_id: int):
       responses:
         200:
           description: status received, quality_failed, analysed or confirmed
+          content:
+            application/json:
+              schema: TongueImageSchema
     """
     image = db.session.get(TongueImage, image_id)
     if image is None:
         raise NotFoundError("no such photo")
-    access.visible_encounter(g.api_token.user, image.encounter_id)
-    return jsonify(tongue_json(image))
+    access.visible_encounter(current_user, image.encounter_id)
+    return jsonify(TongueImageSchema().dump(image))

@@ -1,20 +1,25 @@
 """Herb search, formula templates, the safety check and the prescription flow over the API."""
 
-from flask import g, jsonify, request
+from flask import Blueprint, g, jsonify, request
+from flask_login import current_user
 
 from herbs import prescribing
 from herbs.api.schemas import (
     DraftRequestSchema,
+    FindingSchema,
+    HerbSchema,
+    PrescriptionSchema,
     ReviewRequestSchema,
     SigningPasswordSchema,
     SignRequestSchema,
+    TemplateSchema,
 )
-from herbs.api.serialise import finding_json, herb_json, prescription_json, template_json
-from herbs.models import Prescription
+from herbs.models import Prescription, PrescriptionStatus
 from herbs.safety import HerbLine, PatientFacts
 from herbs.services import access, formulas, pdf_delivery, prescriptions
 from herbs.services.catalogue import current_catalogue
-from tcm_app.api.blueprint import api_roles, bp, load_json
+from tcm_app.api.blueprint import api_roles, load_json
+from tcm_app.api.lists import choice_arg, list_response, paged, text_arg
 from tcm_app.common.errors import NotFoundError, ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
@@ -22,25 +27,27 @@ from tcm_app.services import access as core_access
 from tcm_app.services.accounts import set_signing_password
 from tcm_app.views.responses import pdf_response
 
+# Nested under the core API (/api/v1) by setup.py; its endpoints are api.herbs.<name>.
+bp = Blueprint("herbs", __name__)
+
 CATALOGUE_READERS = (Role.DOCTOR, Role.PHARMACIST, Role.DECOCTION, Role.CLINIC, Role.ADMIN)
 PRESCRIBERS = (Role.DOCTOR, Role.PHARMACIST)
 RX_READERS = (Role.DOCTOR, Role.PHARMACIST, Role.PATIENT)
 MAX_RESULTS = 50
+MAX_LISTED = 200
+TEMPLATE_KINDS = ("classical", "agreed")
+STATUSES = tuple(s.value for s in PrescriptionStatus)
+MAX_TEMPLATE_QUERY = 40
+MAX_TEMPLATES = 100
 
 
-def user():
-    return g.api_token.user
-
-
-def _limit() -> int:
-    raw = request.args.get("limit", "20")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_RESULTS:
-        raise ValidationError("limit must be 1 to 50", fields={"limit": ["out_of_range"]})
-    return int(raw)
+def prescription_json(prescription, findings=None) -> dict:
+    return PrescriptionSchema(findings=findings).dump(prescription)
 
 
 @bp.route("/herbs")
 @api_roles(*CATALOGUE_READERS)
+@paged(MAX_RESULTS, default=20)
 def herbs_search():
     """Search the herb catalogue by name, alias, pinyin or initials (`gc` finds 甘草), ranked.
     ---
@@ -48,28 +55,18 @@ def herbs_search():
       summary: Search herbs as the doctor types
       parameters:
         - {in: query, name: q, schema: {type: string, maxLength: 32}}
-        - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 50}}
       responses:
         200:
           content:
             application/json:
               schema: HerbListSchema
     """
-    query = request.args.get("q", "")
-    if len(query) > prescribing.MAX_NAME_CHARS:
-        raise ValidationError("the query is too long", fields={"q": ["too_long"]})
+    query = text_arg("q", prescribing.MAX_NAME_CHARS)
     catalogue = current_catalogue()
-    hits = catalogue.search.search(query, _limit())
-    herbs = [
-        herb_json(
-            catalogue.index.by_code[hit.code],
-            catalogue.records_by_code[hit.code],
-            hit.matched,
-            catalogue.lookalikes.for_code(hit.code),
-        )
-        for hit in hits
-    ]
-    return jsonify({"herbs": herbs})
+    hits = g.page.of_list(catalogue.search.search(query, g.page.offset + g.page.limit))
+    herbs = [catalogue.index.by_code[hit.code] for hit in hits]
+    matched = {hit.code: hit.matched for hit in hits}
+    return list_response(HerbSchema(catalogue=catalogue, matched=matched), herbs)
 
 
 @bp.route("/herbs/<int:herb_id>")
@@ -89,13 +86,12 @@ def herb_detail(herb_id: int):
     code = next((c for c, i in catalogue.records_by_code.items() if i == herb_id), None)
     if code is None:
         raise NotFoundError("no such herb")
-    return jsonify(
-        herb_json(catalogue.index.by_code[code], herb_id, None, catalogue.lookalikes.for_code(code))
-    )
+    return jsonify(HerbSchema(catalogue=catalogue).dump(catalogue.index.by_code[code]))
 
 
 @bp.route("/formulas")
 @api_roles(*PRESCRIBERS)
+@paged(MAX_TEMPLATES)
 def formulas_list():
     """Formula templates: the 100 classical formulas (2018) and the clinic's agreed formulas.
     ---
@@ -110,12 +106,10 @@ def formulas_list():
             application/json:
               schema: TemplateListSchema
     """
-    kind = request.args.get("kind") or None
-    if kind not in (None, "classical", "agreed"):
-        raise ValidationError("kind is classical or agreed", fields={"kind": ["invalid"]})
-    query = request.args.get("q", "")[:40]
-    templates = formulas.search_templates(query, kind, limit=100)
-    return jsonify({"templates": [template_json(t) for t in templates]})
+    kind = choice_arg("kind", TEMPLATE_KINDS)
+    query = request.args.get("q", "")[:MAX_TEMPLATE_QUERY]
+    found = formulas.search_templates(query, kind, limit=g.page.offset + g.page.limit)
+    return list_response(TemplateSchema(), g.page.of_list(found))
 
 
 @bp.route("/formulas/<int:template_id>")
@@ -131,7 +125,7 @@ def formula_detail(template_id: int):
             application/json:
               schema: TemplateSchema
     """
-    return jsonify(template_json(formulas.get_template(template_id)))
+    return jsonify(TemplateSchema().dump(formulas.get_template(template_id)))
 
 
 @bp.route("/prescriptions/check", methods=["POST"])
@@ -157,33 +151,37 @@ def prescription_check():
         raise ValidationError("the formula has errors", "invalid", errors)
     herb_lines = [HerbLine(line.name, line.dose_g) for line in lines]
     findings = prescriptions.check(herb_lines, packets, PatientFacts(**patient))
-    return jsonify({"findings": [finding_json(f) for f in findings]})
+    return list_response(FindingSchema(), findings)
 
 
 @bp.route("/prescriptions")
 @api_roles(*RX_READERS)
+@paged(MAX_LISTED)
 def prescriptions_list():
     """Prescriptions visible to the caller; `status=pending_review` is the pharmacist's queue.
     ---
     get:
       summary: List prescriptions (newest first; the review queue oldest first)
       parameters:
-        - {in: query, name: status, schema: {type: string}}
+        - in: query
+          name: status
+          schema:
+            type: string
+            enum: [draft, pending_review, approved, rejected, used, expired, void]
       responses:
         200:
           content:
             application/json:
               schema: PrescriptionListSchema
     """
-    status = request.args.get("status")
-    if status == "pending_review" and user().role == Role.PHARMACIST:
+    status = choice_arg("status", STATUSES)
+    if status == "pending_review" and current_user.role == Role.PHARMACIST:
         statement = access.review_queue()
     else:
-        statement = access.prescriptions_query(user()).order_by(Prescription.id.desc())
+        statement = access.prescriptions_query(current_user).order_by(Prescription.id.desc())
         if status:
             statement = statement.where(Prescription.status == status)
-    rows = db.session.scalars(statement.limit(200)).all()
-    return jsonify({"items": [prescription_json(p) for p in rows]})
+    return list_response(PrescriptionSchema(), db.session.scalars(g.page.of_statement(statement)))
 
 
 @bp.route("/encounters/<int:encounter_id>/prescriptions", methods=["POST"])
@@ -199,8 +197,8 @@ def prescription_open(encounter_id: int):
             application/json:
               schema: PrescriptionSchema
     """
-    encounter = core_access.visible_encounter(user(), encounter_id)
-    draft = prescriptions.open_draft(encounter, user())
+    encounter = core_access.visible_encounter(current_user, encounter_id)
+    draft = prescriptions.open_draft(encounter, current_user)
     db.session.commit()
     return jsonify(prescription_json(draft, prescriptions.findings_for(draft))), 201
 
@@ -218,7 +216,7 @@ def prescription_detail(prescription_id: int):
             application/json:
               schema: PrescriptionSchema
     """
-    prescription = access.visible_prescription(user(), prescription_id)
+    prescription = access.visible_prescription(current_user, prescription_id)
     return jsonify(prescription_json(prescription))
 
 
@@ -241,10 +239,10 @@ def prescription_save(prescription_id: int):
               schema: PrescriptionSchema
     """
     body = load_json(DraftRequestSchema())
-    prescription = access.visible_prescription(user(), prescription_id)
+    prescription = access.visible_prescription(current_user, prescription_id)
     findings = prescriptions.save_draft(
         prescription,
-        user(),
+        current_user,
         body["lines"],
         body["packets"],
         body["usage"],
@@ -281,9 +279,9 @@ def prescription_sign(prescription_id: int):
             (SIGNING_LOCKOUT_MINUTES) or until an administrator unlocks it.
     """
     body = load_json(SignRequestSchema())
-    prescription = access.visible_prescription(user(), prescription_id)
+    prescription = access.visible_prescription(current_user, prescription_id)
     prescriptions.sign(
-        prescription, user(), body["signing_password"], body["reasons"], body.get("version")
+        prescription, current_user, body["signing_password"], body["reasons"], body.get("version")
     )
     db.session.commit()
     return jsonify(prescription_json(prescription))
@@ -315,9 +313,11 @@ def prescription_review(prescription_id: int):
             (SIGNING_LOCKOUT_MINUTES) or until an administrator unlocks it.
     """
     body = load_json(ReviewRequestSchema())
-    prescription = access.visible_prescription(user(), prescription_id)
+    prescription = access.visible_prescription(current_user, prescription_id)
     approve = body["decision"] == "approve"
-    prescriptions.review(prescription, user(), approve, body["note"], body["signing_password"])
+    prescriptions.review(
+        prescription, current_user, approve, body["note"], body["signing_password"]
+    )
     db.session.commit()
     return jsonify(prescription_json(prescription))
 
@@ -335,8 +335,8 @@ def prescription_revise(prescription_id: int):
             application/json:
               schema: PrescriptionSchema
     """
-    prescription = access.visible_prescription(user(), prescription_id)
-    draft = prescriptions.revise(prescription, user())
+    prescription = access.visible_prescription(current_user, prescription_id)
+    draft = prescriptions.revise(prescription, current_user)
     db.session.commit()
     return jsonify(prescription_json(draft, prescriptions.findings_for(draft))), 201
 
@@ -356,8 +356,8 @@ def prescription_pdf(prescription_id: int):
           content:
             application/json: {}
     """
-    prescription = access.visible_prescription(user(), prescription_id)
-    pdf = pdf_delivery.pdf_or_render(prescription, user())
+    prescription = access.visible_prescription(current_user, prescription_id)
+    pdf = pdf_delivery.pdf_or_render(prescription, current_user)
     db.session.commit()  # sends a queued rendering (the embedded mode renders it here)
     pdf = pdf or pdf_delivery.rendered_pdf(prescription)
     if pdf is None:
@@ -392,7 +392,7 @@ def signing_password_set():
     """
     body = load_json(SigningPasswordSchema())
     set_signing_password(
-        user(), body["login_password"], body["signing_password"], request.remote_addr
+        current_user, body["login_password"], body["signing_password"], request.remote_addr
     )
     db.session.commit()
     return "", 204

@@ -1,12 +1,29 @@
-"""Shapes of the herb and prescription API (validation and the OpenAPI document)."""
+"""Shapes of the herb and prescription API: they validate requests, dump every answer (the one
+serialiser) and feed the OpenAPI document."""
 
+from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
 from herbs import prescribing
+from herbs.services import documents, prescriptions
 from tcm_app.api.schemas import VersionSchema
+
+# Between the names of several look-alikes in one hint (黄芩、茯苓).
+NAME_SEPARATOR = "、"
+
+
+def lookalike_hint(hints) -> str:
+    """「注意：易与黄芩混淆」 for a herb's look-alikes; empty when it has none."""
+    if not hints:
+        return ""
+    names = NAME_SEPARATOR.join(hint.other for hint in hints)
+    return _("Caution: easily confused with %(names)s", names=names)
 
 
 class HerbSchema(Schema):
+    """Dumps a catalogue herb; the catalogue gives its record id and look-alikes, the search what
+    the query matched (`matched`: herb code to the name or alias; the herb's name otherwise)."""
+
     id = fields.Integer()
     code = fields.String()
     name = fields.String()
@@ -38,18 +55,39 @@ class HerbSchema(Schema):
         metadata={"description": "the hint to show, e.g. 注意：易与黄芩混淆; empty if none"}
     )
 
+    def __init__(self, *, catalogue=None, matched=None, **kwargs):
+        super().__init__(**kwargs)
+        self.catalogue = catalogue
+        self.matched = matched or {}
+
+    def get_attribute(self, obj, attr, default):
+        if attr == "id":
+            return self.catalogue.records_by_code[obj.code]
+        if attr == "matched":
+            return self.matched.get(obj.code) or obj.name
+        if attr == "in_stock":
+            return obj.stock_g > 0
+        if attr == "lookalikes":
+            return self.catalogue.lookalikes.for_code(obj.code)
+        if attr == "lookalike_hint":
+            return lookalike_hint(self.catalogue.lookalikes.for_code(obj.code))
+        return super().get_attribute(obj, attr, default)
+
 
 class LookalikeSchema(Schema):
-    name = fields.String(metadata={"description": "the other herb of the pair"})
+    name = fields.String(attribute="other", metadata={"description": "the other herb of the pair"})
     reason = fields.String()
     source = fields.String(
         metadata={"description": "the public source the pair was checked against"}
     )
-    in_catalogue = fields.Boolean(metadata={"description": "false for a declared not-stocked name"})
+    in_catalogue = fields.Boolean(
+        attribute="other_in_catalogue",
+        metadata={"description": "false for a declared not-stocked name"},
+    )
 
 
 class HerbListSchema(Schema):
-    herbs = fields.List(fields.Nested(HerbSchema))
+    items = fields.List(fields.Nested(HerbSchema))
 
 
 class FindingSchema(Schema):
@@ -63,7 +101,7 @@ class FindingSchema(Schema):
 
 
 class FindingListSchema(Schema):
-    findings = fields.List(fields.Nested(FindingSchema))
+    items = fields.List(fields.Nested(FindingSchema))
 
 
 class CheckLineSchema(Schema):
@@ -87,8 +125,11 @@ class CheckRequestSchema(Schema):
 
 class TemplateLineSchema(Schema):
     # "adjuvant": not a herb of the catalogue (白酒 in 瓜蒌薤白半夏汤); carried into the usage text.
-    kind = fields.String(validate=validate.OneOf(["herb", "adjuvant"]))
-    herb = fields.String()
+    kind = fields.Function(
+        lambda line: "adjuvant" if line.is_adjuvant else "herb",
+        metadata={"type": "string", "enum": ["herb", "adjuvant"]},
+    )
+    herb = fields.String(attribute="herb_name")
     herb_id = fields.Integer(allow_none=True)
     original = fields.String(allow_none=True)
     dose_g = fields.Float(allow_none=True)
@@ -109,7 +150,7 @@ class TemplateSchema(Schema):
 
 
 class TemplateListSchema(Schema):
-    templates = fields.List(fields.Nested(TemplateSchema))
+    items = fields.List(fields.Nested(TemplateSchema))
 
 
 class LineSchema(Schema):
@@ -152,8 +193,8 @@ class SigningPasswordSchema(Schema):
 
 
 class PrescriptionLineSchema(Schema):
-    herb = fields.String()
-    herb_code = fields.String()
+    herb = fields.String(attribute="herb.name")
+    herb_code = fields.String(attribute="herb.code")
     written_name = fields.String()
     dose_g = fields.Float()
     method = fields.String(allow_none=True)
@@ -166,22 +207,37 @@ class AcknowledgementSchema(Schema):
     signed_at = fields.DateTime()
 
 
+class CodedDiagnosisSchema(Schema):
+    disease_name = fields.String()
+    disease_code = fields.String(allow_none=True)
+    syndrome_name = fields.String()
+    syndrome_code = fields.String(allow_none=True)
+    method_code = fields.String(allow_none=True)
+    western_name = fields.String(allow_none=True)
+    western_code = fields.String(allow_none=True)
+
+
 class PrescriptionSchema(Schema):
+    """Dumps a prescription; `findings` are those just computed, else the ones stored at saving."""
+
     id = fields.Integer()
     number = fields.String()
     encounter_id = fields.Integer()
     patient_id = fields.Integer()
-    doctor = fields.String()
+    doctor = fields.String(attribute="doctor.full_name")
     revision = fields.Integer()
     previous_id = fields.Integer(allow_none=True)
     status = fields.String()
     packets = fields.Integer()
     usage = fields.String()
     diagnosis = fields.String(
-        allow_none=True, metadata={"description": "病名（代码） · 证候（代码）, frozen at signing"}
+        attribute="diagnosis_text",
+        allow_none=True,
+        metadata={"description": "病名（代码） · 证候（代码）, frozen at signing"},
     )
     diagnoses = fields.List(
-        fields.Dict(),
+        fields.Nested(CodedDiagnosisSchema),
+        attribute="encounter.active_diagnoses",
         metadata={"description": "the visit's current coded diagnoses (GB/T 15657-2021)"},
     )
     patient_age = fields.Integer(allow_none=True, metadata={"description": "at signing"})
@@ -197,6 +253,23 @@ class PrescriptionSchema(Schema):
     used_at = fields.DateTime(allow_none=True)
     version = fields.Integer()
     total_price = fields.String(allow_none=True)
+
+    def __init__(self, *, findings=None, **kwargs):
+        super().__init__(**kwargs)
+        self.findings = findings
+
+    def get_attribute(self, obj, attr, default):
+        if attr == "number":
+            return documents.prescription_number(obj)
+        if attr == "status":
+            return prescriptions.effective_status(obj)
+        if attr == "findings":
+            return self.findings if self.findings is not None else obj.findings or []
+        if attr == "reviewed_by":
+            return obj.reviewed_by.full_name if obj.reviewed_by else None
+        if attr == "total_price":
+            return prescriptions.herb_cost(obj)
+        return super().get_attribute(obj, attr, default)
 
 
 class PrescriptionListSchema(Schema):

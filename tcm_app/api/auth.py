@@ -1,10 +1,10 @@
 """API sign-in: exchange username and password for an expiring, revocable bearer token."""
 
 from flask import g, jsonify, request
+from flask_login import current_user
 
 from tcm_app.api.blueprint import api_public, api_roles, bp, load_json
-from tcm_app.api.schemas import TokenRequestSchema, TokenSchema, UserSchema
-from tcm_app.api.serialise import patient_json
+from tcm_app.api.schemas import MeSchema, TokenRequestSchema, TokenSchema
 from tcm_app.common.errors import AuthenticationError
 from tcm_app.extensions import db, limiter
 from tcm_app.models.accounts import Role
@@ -77,9 +77,6 @@ def me():
             application/json:
               schema: MeSchema
     """
-    user = g.api_token.user
-    patients = []
-    own = patient_of_user(user) if user.role == Role.PATIENT else None
-    if own is not None:
-        patients = [patient_json(p) for p in [own, *own.wards]]
-    return jsonify({"user": UserSchema().dump(user), "patients": patients})
+    own = patient_of_user(current_user) if current_user.role == Role.PATIENT else None
+    patients = [own, *own.wards] if own is not None else []
+    return jsonify(MeSchema().dump({"user": current_user, "patients": patients}))

@@ -7,13 +7,30 @@ from flask import Blueprint, g, request
 from marshmallow import ValidationError as SchemaError
 
 from tcm_app.common.errors import AuthenticationError, PermissionDeniedError, ValidationError
-from tcm_app.extensions import db
+from tcm_app.extensions import csrf, db
 from tcm_app.models.types import utcnow
 from tcm_app.services.accounts import resolve_token
 from tcm_app.views.guards import PUBLIC
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 LAST_USED_PRECISION = timedelta(minutes=1)
+_nested: set[str] = set()
+
+
+def register_api(blueprint: Blueprint) -> None:
+    """Nest a domain's API blueprint (`Blueprint("<domain>", __name__)`, no prefix of its own) in
+    the core API blueprint: its URLs are under /api/v1, its endpoints `api.<domain>.<name>`, and
+    what is keyed on the core API applies to it (JSON errors, no CSRF: bearer tokens only).
+
+    Flask keeps the nesting on the blueprint objects, which live as long as the process, and
+    freezes a blueprint once it is registered on an app. So a domain's setup.py nests its API
+    blueprint before create_app registers the core one (init_domains runs first); an app made
+    later in the same process (the tests make many) finds the tree already built."""
+    if blueprint.name not in _nested:
+        bp.register_blueprint(blueprint)
+        _nested.add(blueprint.name)
+    # Flask-WTF matches the request's own blueprint, "api.<domain>", not its parent.
+    csrf.exempt(blueprint)
 
 
 def bearer_token() -> str | None:
@@ -23,7 +40,8 @@ def bearer_token() -> str | None:
 
 
 def api_roles(*roles: str):
-    """Require a valid bearer token whose user has one of `roles`; 401 or 403 otherwise."""
+    """Require a valid bearer token whose user has one of `roles`; 401 or 403 otherwise. The view
+    reads the caller as `current_user`: the token's user, never a browser session's."""
 
     def decorate(view):
         @wraps(view)

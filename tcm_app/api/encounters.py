@@ -3,18 +3,21 @@
 from datetime import date
 
 from flask import g, jsonify, request
+from flask_login import current_user
 
 from tcm_app.api.blueprint import api_roles, bp, load_json
+from tcm_app.api.lists import list_response, paged
 from tcm_app.api.schemas import (
     DiagnosisSchema,
     EligibilityRequestSchema,
     EncounterCreateSchema,
+    EncounterSchema,
     GuardianRequestSchema,
     NotesRequestSchema,
+    PatientSchema,
     TerminationRequestSchema,
     VersionSchema,
 )
-from tcm_app.api.serialise import encounter_json, patient_json
 from tcm_app.common.errors import ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
@@ -23,21 +26,38 @@ from tcm_app.services import access, documents, encounters
 from tcm_app.services.clock import clinic_today
 
 VIEWERS = (Role.PATIENT, Role.DOCTOR, Role.CLINIC)
+MAX_LISTED = 200
+# What the clinic desk does not see: it schedules visits, it does not read the medical record.
+CLINICAL_FIELDS = (
+    "eligibility_reason",
+    "inspection_note",
+    "listening_note",
+    "inquiry_note",
+    "palpation_note",
+    "diagnoses",
+    "documents",
+    "termination_note",
+    "prescribing_blockers",
+)
 
 
-def user():
-    return g.api_token.user
+def encounter_schema() -> EncounterSchema:
+    """An encounter as the caller may see it: the clinic role gets the administrative fields."""
+    if current_user.role == Role.CLINIC:
+        return EncounterSchema(exclude=CLINICAL_FIELDS)
+    return EncounterSchema()
 
 
 def answer(encounter, status=200):
     db.session.commit()
-    return jsonify(encounter_json(encounter, user().role)), status
+    return jsonify(encounter_schema().dump(encounter)), status
 
 
 @bp.route("/encounters")
 @api_roles(*VIEWERS)
+@paged(MAX_LISTED)
 def encounters_list():
-    """Encounters visible to the caller, newest first (at most 200).
+    """Encounters visible to the caller, newest first.
     ---
     get:
       summary: List my encounters
@@ -47,10 +67,8 @@ def encounters_list():
             application/json:
               schema: EncounterListSchema
     """
-    rows = db.session.scalars(
-        access.encounters_query(user()).order_by(Encounter.id.desc()).limit(200)
-    ).all()
-    return jsonify({"items": [encounter_json(e, user().role) for e in rows]})
+    statement = access.encounters_query(current_user).order_by(Encounter.id.desc())
+    return list_response(encounter_schema(), db.session.scalars(g.page.of_statement(statement)))
 
 
 @bp.route("/encounters", methods=["POST"])
@@ -72,12 +90,12 @@ def encounter_create():
               schema: EncounterSchema
     """
     body = load_json(EncounterCreateSchema())
-    patient = access.visible_patient(user(), body["patient_id"])
+    patient = access.visible_patient(current_user, body["patient_id"])
     doctor = db.session.get(User, body["doctor_id"])
     if doctor is None:
         raise ValidationError("unknown doctor", fields={"doctor_id": ["unknown"]})
     encounter = encounters.request_encounter(
-        user(), patient, doctor, body["kind"], body["chief_complaint"], clinic_today()
+        current_user, patient, doctor, body["kind"], body["chief_complaint"], clinic_today()
     )
     return answer(encounter, 201)
 
@@ -95,9 +113,9 @@ def encounter_get(encounter_id: int):
             application/json:
               schema: EncounterSchema
     """
-    encounter = access.visible_encounter(user(), encounter_id)
-    if user().role != Role.PATIENT:
-        access.visible_patient(user(), encounter.patient_id)  # audits the record view
+    encounter = access.visible_encounter(current_user, encounter_id)
+    if current_user.role != Role.PATIENT:
+        access.visible_patient(current_user, encounter.patient_id)  # audits the record view
     return answer(encounter)
 
 
@@ -114,9 +132,9 @@ def patient_get(patient_id: int):
             application/json:
               schema: PatientSchema
     """
-    patient = access.visible_patient(user(), patient_id)
+    patient = access.visible_patient(current_user, patient_id)
     db.session.commit()
-    return jsonify(patient_json(patient))
+    return jsonify(PatientSchema().dump(patient))
 
 
 @bp.route("/encounters/<int:encounter_id>/documents", methods=["POST"])
@@ -149,7 +167,7 @@ def document_create(encounter_id: int):
             application/json:
               schema: EncounterSchema
     """
-    encounter = access.visible_encounter(user(), encounter_id)
+    encounter = access.visible_encounter(current_user, encounter_id)
     upload = request.files.get("file")
     if upload is None:
         raise ValidationError(
@@ -157,7 +175,7 @@ def document_create(encounter_id: int):
         )
     documents.add_document(
         encounter,
-        user(),
+        current_user,
         request.form.get("doc_type", ""),
         upload.filename,
         upload.read(),
@@ -177,7 +195,7 @@ def _date_field(name: str) -> date | None:
 
 
 def _doctor_action(encounter_id: int, schema):
-    return access.visible_encounter(user(), encounter_id), load_json(schema)
+    return access.visible_encounter(current_user, encounter_id), load_json(schema)
 
 
 @bp.route("/encounters/<int:encounter_id>/start", methods=["POST"])
@@ -197,9 +215,9 @@ def encounter_start(encounter_id: int):
             application/json:
               schema: EncounterSchema
     """
-    encounter = access.visible_encounter(user(), encounter_id)
+    encounter = access.visible_encounter(current_user, encounter_id)
     version = load_json(VersionSchema(), required=False)["version"]
-    encounters.start_encounter(encounter, user(), version)
+    encounters.start_encounter(encounter, current_user, version)
     return answer(encounter)
 
 
@@ -223,7 +241,7 @@ def encounter_eligibility(encounter_id: int):
     """
     encounter, body = _doctor_action(encounter_id, EligibilityRequestSchema())
     encounters.decide_eligibility(
-        encounter, user(), body["decision"], body["reason"], body["version"]
+        encounter, current_user, body["decision"], body["reason"], body["version"]
     )
     return answer(encounter)
 
@@ -247,7 +265,7 @@ def encounter_notes(encounter_id: int):
               schema: EncounterSchema
     """
     encounter, body = _doctor_action(encounter_id, NotesRequestSchema())
-    encounters.record_four_exam_notes(encounter, user(), body, body["version"])
+    encounters.record_four_exam_notes(encounter, current_user, body, body["version"])
     return answer(encounter)
 
 
@@ -272,7 +290,7 @@ def encounter_diagnosis(encounter_id: int):
     encounter, body = _doctor_action(encounter_id, DiagnosisSchema())
     encounters.record_diagnosis(
         encounter,
-        user(),
+        current_user,
         body["disease_name"],
         body["syndrome_name"],
         body["disease_code"] or "",
@@ -305,7 +323,7 @@ def encounter_guardian(encounter_id: int):
               schema: EncounterSchema
     """
     encounter, body = _doctor_action(encounter_id, GuardianRequestSchema())
-    encounters.set_guardian_present(encounter, user(), body["present"])
+    encounters.set_guardian_present(encounter, current_user, body["present"])
     return answer(encounter)
 
 
@@ -328,7 +346,9 @@ def encounter_terminate(encounter_id: int):
               schema: EncounterSchema
     """
     encounter, body = _doctor_action(encounter_id, TerminationRequestSchema())
-    encounters.terminate_encounter(encounter, user(), body["reason"], body["note"], body["version"])
+    encounters.terminate_encounter(
+        encounter, current_user, body["reason"], body["note"], body["version"]
+    )
     return answer(encounter)
 
 
@@ -349,7 +369,7 @@ def encounter_complete(encounter_id: int):
             application/json:
               schema: EncounterSchema
     """
-    encounter = access.visible_encounter(user(), encounter_id)
+    encounter = access.visible_encounter(current_user, encounter_id)
     version = load_json(VersionSchema(), required=False)["version"]
-    encounters.complete_encounter(encounter, user(), version)
+    encounters.complete_encounter(encounter, current_user, version)
     return answer(encounter)

@@ -8,6 +8,7 @@ from apispec_webframeworks.flask import FlaskPlugin
 from flask import current_app, jsonify
 
 from tcm_app.api.blueprint import api_public, bp
+from tcm_app.api.lists import paging_parameters
 
 ERROR_STATUSES = {
     "400": "Malformed request.",
@@ -34,14 +35,32 @@ def build_spec(app) -> dict:
     from tcm_app.api.schemas import ErrorSchema
 
     spec.components.schema("Error", schema=ErrorSchema)
+    paged = {}
     for name, view in app.view_functions.items():
         if name.startswith("api.") and view.__doc__ and "---" in view.__doc__:
             spec.path(view=view, app=app)
+            if hasattr(view, "paging"):
+                paged.update(
+                    {openapi_path(r.rule): view.paging for r in app.url_map.iter_rules(name)}
+                )
     document = spec.to_dict()
     document["security"] = [{"bearer": []}]
     add_path_parameters(document)
+    add_paging_parameters(document, paged)
     add_error_responses(document)
     return document
+
+
+def openapi_path(rule: str) -> str:
+    """Flask's /encounters/<int:encounter_id> is OpenAPI's /encounters/{encounter_id}."""
+    return re.sub(r"<(?:[^<>:]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def add_paging_parameters(document: dict, paged: dict) -> None:
+    """Every list marked @paged takes the same `limit` and `offset`, declared here once."""
+    for path, (default, maximum) in paged.items():
+        get = document["paths"][path]["get"]
+        get.setdefault("parameters", []).extend(paging_parameters(default, maximum))
 
 
 def add_path_parameters(document: dict) -> None:

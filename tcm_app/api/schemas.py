@@ -1,8 +1,10 @@
-"""Request and response shapes of the API; they validate input and feed the OpenAPI document."""
+"""Request and response shapes of the API: they validate input, dump every answer (`Schema().dump`
+is the one serialiser) and feed the OpenAPI document."""
 
 from marshmallow import Schema, fields, validate
 
 from tcm_app.common.online_care import Eligibility, EncounterKind, TerminationReason
+from tcm_app.services.encounters import prescribing_status
 
 DATABASE_ID = validate.Range(min=1, max=2**31 - 1)
 
@@ -43,8 +45,10 @@ class DepartmentSchema(Schema):
 
 
 class DoctorSchema(Schema):
-    id = fields.Integer()
-    full_name = fields.String()
+    """Dumps a DoctorProfile."""
+
+    id = fields.Integer(attribute="user_id")
+    full_name = fields.String(attribute="user.full_name")
     title = fields.String()
     department = fields.Nested(DepartmentSchema)
     online_enabled = fields.Boolean()
@@ -53,10 +57,10 @@ class DoctorSchema(Schema):
 class PatientSchema(Schema):
     id = fields.Integer()
     legal_name = fields.String()
-    id_number_masked = fields.String()
+    id_number_masked = fields.String(attribute="masked_id_number")
     birth_date = fields.Date()
     sex = fields.String()
-    phone_masked = fields.String()
+    phone_masked = fields.String(attribute="masked_phone")
     pregnancy_status = fields.String()
     pregnancy_updated_on = fields.Date(allow_none=True)
     renal_function = fields.String(
@@ -93,9 +97,16 @@ class TcmCodeSchema(Schema):
     code = fields.String()
     name = fields.String()
     kind = fields.String(validate=validate.OneOf(["disease", "pattern", "method"]))
-    parent = fields.String()
+    parent = fields.String(attribute="parent_key")
     temporary = fields.Boolean()  # 临时诊断用术语: never a visit's final diagnosis
-    usual = fields.Boolean()  # a usual pattern of the disease asked about
+    usual = fields.Method("is_usual", metadata={"type": "boolean"})
+
+    def __init__(self, *, usual_prefixes=(), **kwargs):
+        super().__init__(**kwargs)
+        self.usual_prefixes = usual_prefixes  # the usual patterns of the disease asked about
+
+    def is_usual(self, code) -> bool:
+        return any(code.key == p or code.key.startswith(p + ".") for p in self.usual_prefixes)
 
 
 class DocumentSchema(Schema):
@@ -130,7 +141,12 @@ class EncounterSchema(Schema):
     # Retired diagnoses and withdrawn documents stay on record but are not shown.
     diagnoses = fields.List(fields.Nested(DiagnosisSchema), attribute="active_diagnoses")
     documents = fields.List(fields.Nested(DocumentSchema), attribute="active_documents")
-    prescribing_blockers = fields.List(fields.String())
+    prescribing_blockers = fields.Method(
+        "blockers", metadata={"type": "array", "items": {"type": "string"}}
+    )
+
+    def blockers(self, encounter) -> list[str]:
+        return list(prescribing_status(encounter))
 
 
 class EncounterListSchema(Schema):

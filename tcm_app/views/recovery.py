@@ -204,7 +204,7 @@ WHILE_CHANGE_REQUIRED = {
 def require_password_change():
     """Before every request: an account whose password an administrator reset opens nothing but
     the change page; on the API its token is refused with 403 password_change_required."""
-    if request.blueprint == "api":
+    if "api" in request.blueprints:  # the core API and the domains' APIs nested in it
         # Signing a token out stays possible: it only ends access.
         return None if request.endpoint == "api.token_revoke" else _refuse_api_until_changed()
     if request.endpoint in WHILE_CHANGE_REQUIRED or not current_user.is_authenticated:

@@ -61,7 +61,7 @@ def test_any_signed_in_role_lists_the_therapies(app, client, role):
     user = create_pharmacist() if role == Role.PHARMACIST else create_user(role)
     response = client.get(f"{API}/treatments/therapies", headers=bearer(user))
     assert response.status_code == 200
-    therapies = {t["code"]: t for t in response.get_json()["therapies"]}
+    therapies = {t["code"]: t for t in response.get_json()["items"]}
     acupuncture = therapies["acupuncture"]
     assert acupuncture["minutes"] == 40 and acupuncture["name"]
     assert "severe_illness" in acupuncture["questions"]
@@ -89,7 +89,7 @@ def test_availability_lists_the_free_starts_of_the_day(app, client):
     practitioner, patient, _ = small_clinic()
     response = search(client, bearer(patient.user))
     assert response.status_code == 200
-    slots = response.get_json()["slots"]
+    slots = response.get_json()["items"]
     assert slots[0]["start"] == at(1, 9).isoformat()
     assert slots[-1]["start"] == at(1, 11, 15).isoformat()  # 40 minutes end by 12:00
     assert {s["practitioner_id"] for s in slots} == {practitioner.user_id}
@@ -99,7 +99,7 @@ def test_availability_for_one_practitioner_leaves_out_the_others(app, client):
     _, patient, _ = small_clinic()
     other = create_practitioner(hours=((14, 0), (17, 0)))
     response = search(client, bearer(patient.user), practitioner_id=other.user_id)
-    slots = response.get_json()["slots"]
+    slots = response.get_json()["items"]
     assert slots and {s["practitioner_id"] for s in slots} == {other.user_id}
 
 
@@ -108,10 +108,10 @@ def test_availability_leaves_out_times_the_patient_is_already_booked(app, client
     other = create_practitioner()
     headers = bearer(patient.user)
     assert book(client, headers, body(therapy, at(1, 9), practitioner)).status_code == 201
-    mine = search(client, headers, practitioner_id=other.user_id).get_json()["slots"]
+    mine = search(client, headers, practitioner_id=other.user_id).get_json()["items"]
     assert at(1, 9).isoformat() not in {s["start"] for s in mine}
     desk = bearer(create_user(Role.CLINIC))
-    anyone = search(client, desk, practitioner_id=other.user_id).get_json()["slots"]
+    anyone = search(client, desk, practitioner_id=other.user_id).get_json()["items"]
     assert at(1, 9).isoformat() in {s["start"] for s in anyone}
 
 
@@ -163,7 +163,7 @@ def test_a_patient_books_a_free_slot_and_reads_it_back(app, client):
     assert booking["patient_id"] == patient.id and booking["screening_outcome"] == "clear"
     detail = client.get(f"{API}/bookings/{booking['id']}", headers=headers).get_json()
     assert detail == booking
-    listed = client.get(f"{API}/bookings", headers=headers).get_json()["bookings"]
+    listed = client.get(f"{API}/bookings", headers=headers).get_json()["items"]
     assert [b["id"] for b in listed] == [booking["id"]]
 
 
@@ -323,7 +323,7 @@ def test_a_patient_cannot_see_or_move_someone_elses_booking(app, client):
         json={"start": at(2, 10).isoformat()},
     )
     api_error(move, 404, "booking_not_found")
-    assert client.get(f"{API}/bookings", headers=stranger).get_json() == {"bookings": []}
+    assert client.get(f"{API}/bookings", headers=stranger).get_json() == {"items": []}
 
 
 def test_a_patient_cancels_their_booking_with_a_reason_and_frees_the_place(app, client):
@@ -340,7 +340,7 @@ def test_a_patient_cancels_their_booking_with_a_reason_and_frees_the_place(app, 
     assert db.session.query(BookingCell).count() == 0
     api_error(client.post(url, headers=headers, json={"reason": "again"}), 409)
     cancelled = client.get(f"{API}/bookings?status=cancelled", headers=headers).get_json()
-    assert [b["id"] for b in cancelled["bookings"]] == [booking_id]
+    assert [b["id"] for b in cancelled["items"]] == [booking_id]
     api_error(client.get(f"{API}/bookings?status=gone", headers=headers), 422, "bad_status")
 
 

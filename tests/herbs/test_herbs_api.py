@@ -15,7 +15,7 @@ def doctor_headers(app):
 
 def names(response):
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    return [herb["name"] for herb in response.get_json()["herbs"]]
+    return [herb["name"] for herb in response.get_json()["items"]]
 
 
 SEARCH_CASES = [
@@ -60,7 +60,7 @@ def test_search_gc_also_lists_other_gc_herbs_and_shows_facts(client, doctor_head
     response = client.get(
         f"{API}/herbs", query_string={"q": "gc", "limit": 50}, headers=doctor_headers
     )
-    herbs = response.get_json()["herbs"]
+    herbs = response.get_json()["items"]
     assert herbs[0]["name"] == "甘草"
     assert herbs[0]["dose_min_g"] == 2 and herbs[0]["dose_max_g"] == 10
     assert herbs[0]["source"].startswith("《中国药典》")
@@ -85,7 +85,7 @@ def test_patients_cannot_browse_the_catalogue(client, app):
 
 
 def test_herb_detail_and_missing_herb(client, doctor_headers):
-    first = client.get(f"{API}/herbs?q=甘草", headers=doctor_headers).get_json()["herbs"][0]
+    first = client.get(f"{API}/herbs?q=甘草", headers=doctor_headers).get_json()["items"][0]
     detail = client.get(f"{API}/herbs/{first['id']}", headers=doctor_headers).get_json()
     assert detail["latin"] and detail["code"] == "gancao"
     api_error(client.get(f"{API}/herbs/999999", headers=doctor_headers), 404)
@@ -93,7 +93,7 @@ def test_herb_detail_and_missing_herb(client, doctor_headers):
 
 def test_classical_templates_are_the_first_batch_of_100(client, doctor_headers):
     body = client.get(f"{API}/formulas?kind=classical", headers=doctor_headers).get_json()
-    templates = body["templates"]
+    templates = body["items"]
     assert len(templates) == 100
     assert [t["number"] for t in templates] == list(range(1, 101))
     assert templates[0]["name"] == "桃核承气汤" and templates[0]["book"] == "《伤寒论》"
@@ -104,7 +104,7 @@ def test_classical_templates_are_the_first_batch_of_100(client, doctor_headers):
 
 def test_agreed_templates_have_grams_on_every_line(client, doctor_headers):
     templates = client.get(f"{API}/formulas?kind=agreed", headers=doctor_headers).get_json()[
-        "templates"
+        "items"
     ]
     assert templates
     assert all(line["dose_g"] for t in templates for line in t["lines"])
@@ -122,7 +122,7 @@ def test_check_reports_findings_with_code_severity_herbs_message_source(client, 
         "packets": 7,
         "patient": {"pregnant": False, "age": 40},
     }
-    findings = check(client, headers, body).get_json()["findings"]
+    findings = check(client, headers, body).get_json()["items"]
     assert [f["code"] for f in findings] == ["incompatible_18"]
     finding = findings[0]
     assert finding["severity"] == "double_sign"
@@ -158,5 +158,5 @@ def test_check_refuses_bad_input_with_the_field_named(client, doctor_headers, bo
 
 def test_check_answers_unknown_herbs_as_findings(client, doctor_headers):
     body = {"herbs": [{"name": "不存在的药", "dose_g": 6}], "packets": 7}
-    findings = check(client, doctor_headers, body).get_json()["findings"]
+    findings = check(client, doctor_headers, body).get_json()["items"]
     assert [(f["code"], f["severity"]) for f in findings] == [("unknown_herb", "block")]

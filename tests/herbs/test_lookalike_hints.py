@@ -17,7 +17,7 @@ def doctor_headers(app):
 
 def first_herb(response):
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    return response.get_json()["herbs"][0]
+    return response.get_json()["items"][0]
 
 
 def test_the_api_search_names_the_lookalike_with_reason_and_source(client, doctor_headers):

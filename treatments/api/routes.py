@@ -3,9 +3,11 @@
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from flask import current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_login import current_user
 
-from tcm_app.api.blueprint import api_roles, bp, load_json
+from tcm_app.api.blueprint import api_roles, load_json
+from tcm_app.api.lists import choice_arg, list_response, paged, refuse_arg
 from tcm_app.common.errors import ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
@@ -16,12 +18,17 @@ from treatments.api.schemas import (
     BookingCancelSchema,
     BookingRequestSchema,
     BookingRescheduleSchema,
+    BookingSchema,
+    TherapySchema,
+    TreatmentSlotSchema,
 )
 from treatments.models import Booking
-from treatments.screening import Severity, questions_for
 from treatments.services import access, availability, bookings, moves
 from treatments.services.catalogue import active_therapies, practitioners_for, therapy_by_code
 from treatments.services.catalogue import practitioner as find_practitioner
+
+# Nested under the core API (/api/v1) by setup.py; its endpoints are api.treatments.<name>.
+bp = Blueprint("treatments", __name__)
 
 BOOKERS = (Role.PATIENT, *access.DESK)
 READERS = (Role.PATIENT, *access.STAFF)
@@ -31,54 +38,6 @@ DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ID = re.compile(r"[0-9]{1,10}")
 
 
-def user():
-    return g.api_token.user
-
-
-def therapy_json(therapy) -> dict:
-    return {
-        "code": therapy.code,
-        "name": therapy.name,
-        "name_en": therapy.name_en,
-        "minutes": therapy.minutes,
-        "price": str(therapy.price),
-        "resource_kind": therapy.resource_kind,
-        "questions": questions_for(therapy.contraindications or {}, "booking"),
-    }
-
-
-def _flags(booking: Booking) -> list[str]:
-    screened = [s for s in booking.screenings if s.stage == "booking"]
-    findings = screened[-1].findings if screened else []
-    return [f["question"] for f in findings if f.get("severity") == Severity.FLAG]
-
-
-def booking_json(booking: Booking) -> dict:
-    return {
-        "id": booking.id,
-        "patient_id": booking.patient_id,
-        "therapy": booking.therapy.code,
-        "therapy_name": booking.therapy.name,
-        "start": booking.starts_at.isoformat(),
-        "end": booking.ends_at.isoformat(),
-        "practitioner_id": booking.practitioner_id,
-        "practitioner_name": booking.practitioner.user.full_name,
-        "resource_id": booking.resource_id,
-        "resource_name": booking.resource.name,
-        "status": booking.status,
-        "screening_outcome": booking.screening_outcome,
-        "flags": _flags(booking),
-        "course_id": booking.course_id,
-        "reschedule_count": booking.reschedule_count,
-        "cancel_reason": booking.cancel_reason,
-        "created_at": booking.created_at.isoformat(),
-    }
-
-
-def _refuse(name: str, problem: str, message: str):
-    raise ValidationError(message, f"bad_{name}", {name: [problem]})
-
-
 def parse_moment(raw: str, name: str = "start") -> datetime:
     """ISO 8601 → aware UTC; a time without an offset is the clinic's local time."""
     try:
@@ -86,22 +45,22 @@ def parse_moment(raw: str, name: str = "start") -> datetime:
         moment = availability.to_utc(moment) if moment.tzinfo is None else moment
         moment = moment.astimezone(UTC)
     except (ValueError, OverflowError):
-        _refuse(name, "invalid", f"{name} is not an ISO 8601 date and time")
+        refuse_arg(name, "invalid", f"{name} is not an ISO 8601 date and time")
     if not YEARS[0] <= moment.year <= YEARS[1]:
-        _refuse(name, "out_of_range", f"{name} is out of range")
+        refuse_arg(name, "out_of_range", f"{name} is out of range")
     return moment
 
 
 def _date_arg(name: str) -> date:
     raw = request.args.get(name)
     if not raw:
-        _refuse(name, "required", f"give {name}=YYYY-MM-DD")
+        refuse_arg(name, "required", f"give {name}=YYYY-MM-DD")
     try:
         day = date.fromisoformat(raw) if DATE.fullmatch(raw) else None
     except ValueError:
         day = None
     if day is None or not YEARS[0] <= day.year <= YEARS[1]:
-        _refuse(name, "invalid", f"{name} must be a date as YYYY-MM-DD")
+        refuse_arg(name, "invalid", f"{name} must be a date as YYYY-MM-DD")
     return day
 
 
@@ -110,16 +69,16 @@ def _id_arg(name: str) -> int | None:
     if raw in (None, ""):
         return None
     if not ID.fullmatch(raw) or not 1 <= int(raw) <= 2**31 - 1:
-        _refuse(name, "invalid", f"{name} must be a positive whole number")
+        refuse_arg(name, "invalid", f"{name} must be a positive whole number")
     return int(raw)
 
 
 def _therapy_arg():
     code = request.args.get("therapy")
     if not code:
-        _refuse("therapy", "required", "give therapy=CODE (see /treatments/therapies)")
+        refuse_arg("therapy", "required", "give therapy=CODE (see /treatments/therapies)")
     if len(code) > 40 or not re.fullmatch(THERAPY_CODE.regex, code):
-        _refuse("therapy", "invalid", "therapy must be a therapy code")
+        refuse_arg("therapy", "invalid", "therapy must be a therapy code")
     return therapy_by_code(code)
 
 
@@ -141,13 +100,14 @@ def _searching_for() -> int | None:
     """Whose own bookings to leave out: the calling patient's (or their ward's); the desk's
     named patient; nobody's for others."""
     patient_id = _id_arg("patient_id")
-    if user().role == Role.PATIENT or patient_id is not None:
-        return access.patient_to_book_for(user(), patient_id).id
+    if current_user.role == Role.PATIENT or patient_id is not None:
+        return access.patient_to_book_for(current_user, patient_id).id
     return None
 
 
 @bp.route("/treatments/therapies")
 @api_roles(*Role)
+@paged(MAX_LISTED)
 def treatment_therapies():
     """The bookable therapies with their length, price and booking screening questions.
     ---
@@ -159,7 +119,7 @@ def treatment_therapies():
             application/json:
               schema: TherapyListSchema
     """
-    return jsonify({"therapies": [therapy_json(t) for t in active_therapies()]})
+    return list_response(TherapySchema(), g.page.of_list(active_therapies()))
 
 
 @bp.route("/treatments/availability")
@@ -190,7 +150,7 @@ def treatment_availability():
     now = utcnow()
     horizon = now + timedelta(days=current_app.config["TREATMENT_BOOKING_DAYS"])
     slots = availability.free_slots(therapy, first, last, practitioner_id, patient_id, now)
-    return jsonify({"slots": [bookings.slot_json(s) for s in slots if s.starts_at <= horizon]})
+    return list_response(TreatmentSlotSchema(), [s for s in slots if s.starts_at <= horizon])
 
 
 @bp.route("/bookings", methods=["POST"])
@@ -213,24 +173,25 @@ def booking_create():
               schema: BookingSchema
     """
     body = load_json(BookingRequestSchema())
-    if user().role in access.DESK and body.get("patient_id") is None:
+    if current_user.role in access.DESK and body.get("patient_id") is None:
         raise ValidationError(
             "name the patient to book for", "patient_required", {"patient_id": ["required"]}
         )
     therapy = therapy_by_code(body["therapy"])
-    patient = access.patient_to_book_for(user(), body.get("patient_id"))
+    patient = access.patient_to_book_for(current_user, body.get("patient_id"))
     wanted = bookings.Request(
         therapy, parse_moment(body["start"]), body["practitioner_id"], body["answers"]
     )
-    booking = bookings.book(user(), patient, wanted)
+    booking = bookings.book(current_user, patient, wanted)
     db.session.commit()
-    return jsonify(booking_json(booking)), 201
+    return jsonify(BookingSchema().dump(booking)), 201
 
 
 @bp.route("/bookings")
 @api_roles(*READERS)
+@paged(MAX_LISTED)
 def bookings_list():
-    """The bookings the caller may see, latest start first (at most 200).
+    """The bookings the caller may see, latest start first.
     ---
     get:
       summary: List bookings
@@ -242,16 +203,12 @@ def bookings_list():
             application/json:
               schema: BookingListSchema
     """  # noqa: E501
-    status = request.args.get("status") or None
-    if status is not None and status not in STATUSES:
-        _refuse("status", "invalid", f"status is one of {', '.join(STATUSES)}")
-    query = access.bookings_query(user())
+    status = choice_arg("status", STATUSES)
+    query = access.bookings_query(current_user)
     if status:
         query = query.where(Booking.status == status)
-    rows = db.session.scalars(
-        query.order_by(Booking.starts_at.desc(), Booking.id.desc()).limit(MAX_LISTED)
-    )
-    return jsonify({"bookings": [booking_json(b) for b in rows]})
+    query = query.order_by(Booking.starts_at.desc(), Booking.id.desc())
+    return list_response(BookingSchema(), db.session.scalars(g.page.of_statement(query)))
 
 
 @bp.route("/bookings/<int:booking_id>")
@@ -267,7 +224,7 @@ def booking_detail(booking_id: int):
             application/json:
               schema: BookingSchema
     """
-    return jsonify(booking_json(access.visible_booking(user(), booking_id)))
+    return jsonify(BookingSchema().dump(access.visible_booking(current_user, booking_id)))
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
@@ -289,10 +246,10 @@ def booking_cancel(booking_id: int):
               schema: BookingSchema
     """
     body = load_json(BookingCancelSchema())
-    booking = access.visible_booking(user(), booking_id)
-    moves.cancel(user(), booking, body["reason"])
+    booking = access.visible_booking(current_user, booking_id)
+    moves.cancel(current_user, booking, body["reason"])
     db.session.commit()
-    return jsonify(booking_json(booking))
+    return jsonify(BookingSchema().dump(booking))
 
 
 @bp.route("/bookings/<int:booking_id>/reschedule", methods=["POST"])
@@ -314,8 +271,8 @@ def booking_reschedule(booking_id: int):
               schema: BookingSchema
     """
     body = load_json(BookingRescheduleSchema())
-    booking = access.visible_booking(user(), booking_id)
+    booking = access.visible_booking(current_user, booking_id)
     starts_at = parse_moment(body["start"])
-    moves.reschedule(user(), booking, starts_at, body.get("practitioner_id"))
+    moves.reschedule(current_user, booking, starts_at, body.get("practitioner_id"))
     db.session.commit()
-    return jsonify(booking_json(booking))
+    return jsonify(BookingSchema().dump(booking))

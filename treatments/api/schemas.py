@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from tcm_app.api.schemas import DATABASE_ID
 from treatments.booking_rules import BookingStatus
+from treatments.screening import Severity, questions_for
 
 THERAPY_CODE = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error="not a therapy code")
 ISO_MOMENT = validate.Length(10, 40)
@@ -18,25 +19,29 @@ class TherapySchema(Schema):
     minutes = fields.Integer()
     price = fields.String(metadata={"description": "yuan, decimal string"})
     resource_kind = fields.String(metadata={"enum": ["bed", "room"]})
-    questions = fields.List(
-        fields.String(),
-        metadata={"description": "screening questions to answer (true/false) when booking"},
+    questions = fields.Function(
+        lambda therapy: questions_for(therapy.contraindications or {}, "booking"),
+        metadata={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "screening questions to answer (true/false) when booking",
+        },
     )
 
 
 class TherapyListSchema(Schema):
-    therapies = fields.List(fields.Nested(TherapySchema))
+    items = fields.List(fields.Nested(TherapySchema))
 
 
 class TreatmentSlotSchema(Schema):
-    start = fields.String(metadata={"format": "date-time"})
-    end = fields.String(metadata={"format": "date-time"})
+    start = fields.DateTime(attribute="starts_at")
+    end = fields.DateTime(attribute="ends_at")
     practitioner_id = fields.Integer()
     resource_id = fields.Integer()
 
 
 class TreatmentSlotListSchema(Schema):
-    slots = fields.List(fields.Nested(TreatmentSlotSchema))
+    items = fields.List(fields.Nested(TreatmentSlotSchema))
 
 
 class BookingRequestSchema(Schema):
@@ -70,25 +75,39 @@ class BookingRescheduleSchema(Schema):
     practitioner_id = fields.Integer(strict=True, validate=DATABASE_ID)
 
 
+def booking_flags(booking) -> list[str]:
+    """The questions the last booking screening flagged."""
+    screened = [s for s in booking.screenings if s.stage == "booking"]
+    findings = screened[-1].findings if screened else []
+    return [f["question"] for f in findings if f.get("severity") == Severity.FLAG]
+
+
 class BookingSchema(Schema):
     id = fields.Integer()
     patient_id = fields.Integer()
-    therapy = fields.String()
-    therapy_name = fields.String()
-    start = fields.String(metadata={"format": "date-time"})
-    end = fields.String(metadata={"format": "date-time"})
+    therapy = fields.String(attribute="therapy.code")
+    therapy_name = fields.String(attribute="therapy.name")
+    start = fields.DateTime(attribute="starts_at")
+    end = fields.DateTime(attribute="ends_at")
     practitioner_id = fields.Integer()
-    practitioner_name = fields.String()
+    practitioner_name = fields.String(attribute="practitioner.user.full_name")
     resource_id = fields.Integer()
-    resource_name = fields.String()
+    resource_name = fields.String(attribute="resource.name")
     status = fields.String(metadata={"enum": STATUSES})
     screening_outcome = fields.String(metadata={"enum": ["clear", "flag"]})
-    flags = fields.List(fields.String(), metadata={"description": "flagged screening answers"})
+    flags = fields.Function(
+        booking_flags,
+        metadata={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "flagged screening answers",
+        },
+    )
     course_id = fields.Integer(allow_none=True)
     reschedule_count = fields.Integer()
     cancel_reason = fields.String(allow_none=True)
-    created_at = fields.String(metadata={"format": "date-time"})
+    created_at = fields.DateTime()
 
 
 class BookingListSchema(Schema):
-    bookings = fields.List(fields.Nested(BookingSchema))
+    items = fields.List(fields.Nested(BookingSchema))
