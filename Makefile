@@ -41,6 +41,8 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite on SQLite, then every database test again on a throwaway PostgreSQL.
+# The two database passes spread their tests over one pytest-xdist worker per core (PYTEST_WORKERS).
+PYTEST_WORKERS ?= auto
 test: install-test
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-clock
@@ -48,22 +50,26 @@ test: install-test
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite:
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 # The time-sensitive tests (marked clock) again at three clinic times, Asia/Shanghai: just after
 # midnight (UTC still yesterday), the morning, late at night (tomorrow morning is hours away).
+# The three runs go side by side (each is mostly one process collecting and migrating); -O keeps
+# each run's output together.
 CLINIC_TIMES := 00:30 08:30 23:30
 test-clock:
-	for t in $(CLINIC_TIMES); do \
-		env -u TCM_TEST_PG_URL TCM_TEST_CLINIC_TIME=$$t $(VENV)/bin/pytest -q -m clock || exit 1; \
-	done
+	$(MAKE) --no-print-directory -j3 -O $(addprefix test-clock-at-,$(subst :,,$(CLINIC_TIMES)))
+
+test-clock-at-%:
+	t=$*; env -u TCM_TEST_PG_URL TCM_TEST_CLINIC_TIME=$${t%??}:$${t#??} $(VENV)/bin/pytest -q -m clock
 
 # Two Chromium pages in a call: inside a private network namespace, media stays on loopback.
+# One test at a time: the network-fault tests cut the loopback of the whole namespace.
 test-webrtc:
 	unshare -n sh -c 'ip link set lo up && TCM_WEBRTC_NETNS=1 exec $(VENV)/bin/pytest tests/webrtc'
 
 test-postgres:
-	scripts/with-postgres.sh $(VENV)/bin/pytest
+	scripts/with-postgres.sh $(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 bench: install-test
 	$(PY) benchmarks/run.py

@@ -4,8 +4,9 @@ TCM_TEST_PG_URL is set) and its clients. The create_* factories are in tests/fac
 import os
 import shutil
 import threading
-import time
 import uuid
+import weakref
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from tcm_app.app import create_app
 from tcm_app.extensions import db
 from tests.factories import IsolatedClient
+from tests.polling import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("TCM_TEST_PG_URL")
@@ -31,15 +33,19 @@ CLINIC_TIME = os.environ.get("TCM_TEST_CLINIC_TIME")
 CLINIC_ZONE = ZoneInfo("Asia/Shanghai")  # BABEL_DEFAULT_TIMEZONE
 
 
+# Chromium drives the pages: once per `make test`, on SQLite (the PostgreSQL pass leaves them out).
+BROWSER_TESTS = ("tests/journeys", "tests/browser")
+
+
 def pytest_collection_modifyitems(config, items):
     """On the PostgreSQL pass, run again exactly the tests that touch the database, but not the
-    browser journeys: they test the pages, once per `make test`, on SQLite."""
+    browser tests: they test the pages, once per `make test`, on SQLite."""
     if PG_URL:
         items[:] = [
             item
             for item in items
             if "app" in getattr(item, "fixturenames", ())
-            and "tests/journeys" not in str(item.fspath)
+            and not any(folder in str(item.fspath) for folder in BROWSER_TESTS)
         ]
 
 
@@ -98,17 +104,66 @@ def migrate_to(database_url: str, tmp: Path) -> None:
         db.engine.dispose()
 
 
+# One template per pytest-xdist worker (gw0, gw1, ...; "main" when not distributed): a worker
+# migrates and copies its own, never one another worker is dropping or being copied from.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+class DatabaseCopies:
+    """Each test's own copy of the PostgreSQL template, made one test ahead and dropped behind on
+    a thread of their own: CREATE DATABASE and DROP DATABASE (a tenth of a second or more each)
+    run while the previous test runs, and each test still starts from a fresh copy."""
+
+    def __init__(self, admin: sa.Engine, template: str):
+        self.admin = admin
+        self.template = template
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-databases")
+        self.drops: list[Future] = []
+        self.next = self.worker.submit(self._create)
+
+    def take(self) -> str:
+        name = self.next.result()
+        self.next = self.worker.submit(self._create)
+        return name
+
+    def give_back(self, name: str) -> None:
+        self.drops.append(self.worker.submit(self._drop, name))
+
+    def close(self) -> None:
+        self.give_back(self.next.result())
+        self.worker.shutdown(wait=True)
+        for drop in self.drops:
+            drop.result()  # a failed DROP DATABASE fails the session, not silently
+
+    def _create(self) -> str:
+        name = f"tcm_t_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {self.template}")
+        return name
+
+    def _drop(self, name: str) -> None:
+        # FORCE: a server thread of the test may still hold a connection.
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory):
-    """Migrate once; each test then gets its own copy (a file copy, or CREATE DATABASE TEMPLATE)."""
+    """Migrate once per worker; each test then gets its own copy (a file copy, or CREATE DATABASE
+    TEMPLATE)."""
     tmp = tmp_path_factory.mktemp("template")
     if PG_URL:
+        template = f"tcm_template_{WORKER}"
         admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.exec_driver_sql("DROP DATABASE IF EXISTS tcm_template")
-            conn.exec_driver_sql("CREATE DATABASE tcm_template")
-        migrate_to(PG_URL.rsplit("/", 1)[0] + "/tcm_template", tmp)
-        yield admin
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {template}")
+            conn.exec_driver_sql(f"CREATE DATABASE {template}")
+        migrate_to(PG_URL.rsplit("/", 1)[0] + "/" + template, tmp)
+        copies = DatabaseCopies(admin, template)
+        yield copies
+        copies.close()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {template}")
         admin.dispose()
     else:
         path = tmp / "template.db"
@@ -119,12 +174,9 @@ def template_database(tmp_path_factory):
 @pytest.fixture
 def database_url(template_database, tmp_path):
     if PG_URL:
-        name = f"tcm_t_{uuid.uuid4().hex[:12]}"
-        with template_database.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE tcm_template")
+        name = template_database.take()
         yield PG_URL.rsplit("/", 1)[0] + "/" + name
-        with template_database.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        template_database.give_back(name)
     else:
         path = tmp_path / "test.db"
         shutil.copyfile(template_database, path)
@@ -173,9 +225,35 @@ def static_files_read_at_once(app):
     return wsgi
 
 
+class RequestsInFlight:
+    """Counts the requests an app is handling on its test servers (a WebSocket's request lasts
+    as long as its socket, and its handler records the leaving inside it)."""
+
+    def __init__(self):
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def around(self, wsgi):
+        def counted(environ, start_response):
+            with self.lock:
+                self.count += 1
+            try:
+                return wsgi(environ, start_response)
+            finally:
+                with self.lock:
+                    self.count -= 1
+
+        return counted
+
+
+# Per app: the requests its servers are still handling (see wait_for_sockets_to_close).
+IN_FLIGHT: "weakref.WeakKeyDictionary[object, RequestsInFlight]" = weakref.WeakKeyDictionary()
+
+
 def serve_in_thread(app):
     """A real threaded server on a free loopback port (WebSockets and browsers need one)."""
-    wsgi = static_files_read_at_once(app)
+    in_flight = IN_FLIGHT.setdefault(app, RequestsInFlight())
+    wsgi = in_flight.around(static_files_read_at_once(app))
     server = make_server("127.0.0.1", 0, wsgi, threaded=True, request_handler=QuietHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -190,12 +268,15 @@ def live_server(app):
 
 
 def wait_for_sockets_to_close(app, seconds: float = 5.0) -> None:
-    """Let WebSocket handlers record their leaving before the test's database goes away."""
+    """Let WebSocket handlers leave the hub and record their leaving (they commit the "left"
+    event after leaving the hub, inside their request) before the test's database goes away."""
     hub = app.extensions["consult_hub"]
-    deadline = time.monotonic() + seconds
-    while hub.connection_count() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.2)  # the last handler commits its "left" event after leaving the hub
+    in_flight = IN_FLIGHT.get(app)
+
+    def settled() -> bool:
+        return not hub.connection_count() and not (in_flight and in_flight.count)
+
+    wait_until(settled, seconds, fail=False)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 from tcm_app.models.audit import AuditEntry
 from tests.factories import create_doctor, create_patient
+from tests.polling import wait_until
 
 
 def token_for(app, encounter, user):
@@ -127,8 +128,13 @@ def test_hangup_ends_the_call_for_everybody_and_is_recorded(app, pair):
     )
     doctor_ws.send(json.dumps({"type": "hangup"}))
     assert receive(patient_ws, "hangup")["by"]["role"] == "doctor"
-    time.sleep(0.3)
-    names = db.session.scalars(sa.select(ConsultEvent.name).order_by(ConsultEvent.id)).all()
+
+    def ended_on_record():  # the server records "ended" after telling the patient
+        names = db.session.scalars(sa.select(ConsultEvent.name).order_by(ConsultEvent.id)).all()
+        db.session.rollback()  # release SQLite for the server's writes
+        return names if "ended" in names else None
+
+    names = wait_until(ended_on_record)
     assert names[:2] == ["joined", "joined"] and "connected" in names and "ended" in names
     ended = db.session.scalar(sa.select(ConsultEvent).where(ConsultEvent.name == "ended"))
     assert ended.detail["by_role"] == "doctor"

@@ -33,7 +33,7 @@ def test_doctor_decides_eligibility_of_a_new_follow_up(app, live_server, person)
             proofs.nth(n).click()
         proof = opened.value
         proof.wait_for_load_state()
-        proof.wait_for_timeout(500)  # the PDF viewer asks for the icon after loading
+        proof.wait_for_load_state("networkidle")  # the PDF viewer asks for the icon after loading
         proof.close()
     form = page.locator("form", has=page.get_by_label("判定结果"))
     form.get_by_label("判定结果").select_option(label="符合在线复诊条件")

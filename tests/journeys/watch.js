@@ -38,6 +38,11 @@
     clearTimeout(pending);
     pending = setTimeout(scan, 150);
   }
+  // The journey's end runs a scan still waiting for the page to settle, instead of sleeping.
+  window.__watchScanNow = () => {
+    clearTimeout(pending);
+    scan();
+  };
   window.addEventListener("load", () => {
     scan();
     new MutationObserver(later).observe(document.body, {
