@@ -9,6 +9,7 @@ from consults.services.hub import make_hub
 from consults.views import bp
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
+from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
 
 
 def init_app(app) -> None:
@@ -21,3 +22,8 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     # One signaling hub per app: in-process, or Redis pub/sub when several processes serve calls.
     app.extensions["consult_hub"] = make_hub(app.config.get("CONSULT_REDIS_URL"))
+    add_panels(
+        app,
+        Panel(ENCOUNTER, "consults/_encounter_consult.html", 10),
+        Panel(WORKBENCH, "consults/_waiting.html", 10),
+    )

@@ -6,9 +6,11 @@ from diagnosis.api import routes  # noqa: F401  (attaches the tongue API to the 
 from diagnosis.cli import diagnosis_cli
 from diagnosis.views import bp
 from tcm_app.labels import register_labels
+from tcm_app.panels import ENCOUNTER, Panel, add_panels
 
 
 def init_app(app) -> None:
     register_labels(labels.LABELS, labels.ERROR_MESSAGES)
     app.register_blueprint(bp)
     app.cli.add_command(diagnosis_cli)
+    add_panels(app, Panel(ENCOUNTER, "diagnosis/_encounter_tongue.html", 20))

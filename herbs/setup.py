@@ -11,6 +11,7 @@ from herbs.services import access
 from herbs.views import bp
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
+from tcm_app.panels import ENCOUNTER_PRESCRIBING, WORKBENCH, Panel, add_panels
 
 
 def init_app(app) -> None:
@@ -32,4 +33,9 @@ def init_app(app) -> None:
         may_write_prescription=lambda encounter, blockers: access.may_write_prescription(
             current_user, encounter, blockers
         ),
+    )
+    add_panels(
+        app,
+        Panel(ENCOUNTER_PRESCRIBING, "herbs/_encounter_prescriptions.html", 10),
+        Panel(WORKBENCH, "herbs/_workbench_returned.html", 20),
     )

@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIdConverter
     register_extensions(app)
     register_navigation(app)
+    register_panels(app)
     register_blueprints(app)
     register_errors(app)
     register_commands(app)
@@ -224,6 +225,18 @@ def register_navigation(app: Flask) -> None:
         NavEntry("admin", "core.admin_audit", _l("Audit log"), 20),
     )
     app.jinja_env.globals.update(navigation=navigation)
+
+
+def register_panels(app: Flask) -> None:
+    """The core's own panels on its pages; the domains add theirs in their setup.py."""
+    from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels, panels
+
+    add_panels(
+        app,
+        Panel(ENCOUNTER, "core/encounters/_fee.html", 90),
+        Panel(WORKBENCH, "core/_inbox_panel.html", 30),
+    )
+    app.jinja_env.globals.update(panels=panels)
 
 
 def register_blueprints(app: Flask) -> None:

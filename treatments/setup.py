@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
+from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
 from treatments import labels, models, tasks  # noqa: F401  (tables; the reminder task)
 from treatments.api import routes  # noqa: F401  (attaches the treatment API to the core API)
 from treatments.cli import treatments_cli
@@ -27,3 +28,8 @@ def init_app(app) -> None:
     )
     app.register_blueprint(bp)
     app.cli.add_command(treatments_cli)
+    add_panels(
+        app,
+        Panel(ENCOUNTER, "treatments/patient/_encounter_courses.html", 30),
+        Panel(WORKBENCH, "treatments/staff/_today.html", 40),
+    )
