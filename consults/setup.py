@@ -5,11 +5,13 @@ from flask_babel import lazy_gettext as _l
 
 from consults import labels, models, tasks  # noqa: F401  (tables; the reminder task)
 from consults.api import routes  # noqa: F401  (attaches the consult API to the core API blueprint)
+from consults.services import demo
 from consults.services.hub import make_hub
 from consults.views import bp
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
+from tcm_app.services.demo import add_demo_seed
 
 
 def init_app(app) -> None:
@@ -27,3 +29,4 @@ def init_app(app) -> None:
         Panel(ENCOUNTER, "consults/_encounter_consult.html", 10),
         Panel(WORKBENCH, "consults/_waiting.html", 10),
     )
+    add_demo_seed(app, demo.seed_demo, 40)  # the demo doctor's consult hours

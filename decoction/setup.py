@@ -6,9 +6,11 @@ from flask_babel import lazy_gettext as _l
 from decoction import labels, models, tasks  # noqa: F401  (tables; the order tasks)
 from decoction.api import routes  # noqa: F401  (attaches the order API to the core API blueprint)
 from decoction.cli import decoction_cli
+from decoction.services import demo
 from decoction.views import bp
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
+from tcm_app.services.demo import add_demo_seed
 
 
 def init_app(app) -> None:
@@ -20,3 +22,4 @@ def init_app(app) -> None:
     )
     app.register_blueprint(bp)
     app.cli.add_command(decoction_cli)
+    add_demo_seed(app, demo.seed_demo, 20)  # orders built on approved prescriptions

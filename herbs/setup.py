@@ -7,11 +7,12 @@ from flask_login import current_user
 from herbs import labels, models, tasks  # noqa: F401  (tables; the expiry and PDF tasks)
 from herbs.api import routes  # noqa: F401  (attaches the herb API to the core API blueprint)
 from herbs.cli import herbs_cli
-from herbs.services import access
+from herbs.services import access, demo
 from herbs.views import bp
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 from tcm_app.panels import ENCOUNTER_PRESCRIBING, WORKBENCH, Panel, add_panels
+from tcm_app.services.demo import add_demo_seed
 
 
 def init_app(app) -> None:
@@ -39,3 +40,4 @@ def init_app(app) -> None:
         Panel(ENCOUNTER_PRESCRIBING, "herbs/_encounter_prescriptions.html", 10),
         Panel(WORKBENCH, "herbs/_workbench_returned.html", 20),
     )
+    add_demo_seed(app, demo.seed_demo, 10)  # a prescription waiting for review

@@ -7,9 +7,11 @@ from flask_babel import lazy_gettext as _l
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
+from tcm_app.services.demo import add_demo_seed
 from treatments import labels, models, tasks  # noqa: F401  (tables; the reminder task)
 from treatments.api import routes  # noqa: F401  (attaches the treatment API to the core API)
 from treatments.cli import treatments_cli
+from treatments.services import demo
 from treatments.views import admin, booking_page, courses, patient, staff  # noqa: F401  (routes)
 from treatments.views.blueprint import bp
 
@@ -33,3 +35,4 @@ def init_app(app) -> None:
         Panel(ENCOUNTER, "treatments/patient/_encounter_courses.html", 30),
         Panel(WORKBENCH, "treatments/staff/_today.html", 40),
     )
+    add_demo_seed(app, demo.seed_demo, 30)  # the treatment clinic and one booking
