@@ -9,7 +9,7 @@ from decoction.cli import decoction_cli
 from decoction.services import demo
 from decoction.views import bp
 from tcm_app.labels import register_labels
-from tcm_app.navigation import NavEntry, add_navigation
+from tcm_app.navigation import NavEntry, add_home, add_navigation
 from tcm_app.services.demo import add_demo_seed
 
 
@@ -23,3 +23,4 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(decoction_cli)
     add_demo_seed(app, demo.seed_demo, 20)  # orders built on approved prescriptions
+    add_home(app, "decoction", "decoction.work_queue")  # the work list by stage

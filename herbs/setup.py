@@ -10,7 +10,7 @@ from herbs.cli import herbs_cli
 from herbs.services import access, demo
 from herbs.views import bp
 from tcm_app.labels import register_labels
-from tcm_app.navigation import NavEntry, add_navigation
+from tcm_app.navigation import NavEntry, add_home, add_navigation
 from tcm_app.panels import ENCOUNTER_PRESCRIBING, WORKBENCH, Panel, add_panels
 from tcm_app.services.demo import add_demo_seed
 
@@ -41,3 +41,4 @@ def init_app(app) -> None:
         Panel(WORKBENCH, "herbs/_workbench_returned.html", 20),
     )
     add_demo_seed(app, demo.seed_demo, 10)  # a prescription waiting for review
+    add_home(app, "pharmacist", "herbs.review_queue")

@@ -213,7 +213,7 @@ def register_navigation(app: Flask) -> None:
     """The core's own menu entries; the domains add theirs in their setup.py."""
     from flask_babel import lazy_gettext as _l
 
-    from tcm_app.navigation import NavEntry, add_navigation, navigation
+    from tcm_app.navigation import NavEntry, add_home, add_navigation, navigation
 
     add_navigation(
         app,
@@ -224,6 +224,13 @@ def register_navigation(app: Flask) -> None:
         NavEntry("admin", "core.admin_users", _l("Accounts"), 10),
         NavEntry("admin", "core.admin_audit", _l("Audit log"), 20),
     )
+    for role, home in (
+        ("patient", "core.patient_home"),
+        ("doctor", "core.workbench"),
+        ("clinic", "core.desk"),
+        ("admin", "core.admin_users"),
+    ):
+        add_home(app, role, home)
     app.jinja_env.globals.update(navigation=navigation)
 
 
