@@ -8,6 +8,7 @@ from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
 from tcm_app.services.demo import add_demo_seed
+from tcm_app.views.audit_labels import register_audit_labels
 from treatments import labels, models, tasks  # noqa: F401  (tables; the reminder task)
 from treatments.api import routes  # noqa: F401  (attaches the treatment API to the core API)
 from treatments.cli import treatments_cli
@@ -18,6 +19,7 @@ from treatments.views.blueprint import bp
 
 def init_app(app) -> None:
     register_labels(labels.LABELS, labels.ERROR_MESSAGES)
+    register_audit_labels(labels.AUDIT_ACTIONS, labels.AUDIT_OBJECTS)
     admin_area = "/treatments/admin"
     add_navigation(
         app,
