@@ -45,6 +45,8 @@ def default_config(instance_path: str) -> dict:
     config = core_defaults(instance_path)
     for settings in domain_settings():
         for key, setting in getattr(settings, "SETTINGS", {}).items():
+            if key in config:  # one name, one meaning: a domain never redefines a setting
+                raise ConfigError(f"{settings.__name__} declares {key}, already a setting")
             config[key] = copy.deepcopy(setting.default)
         config["CELERY"]["beat_schedule"].update(copy.deepcopy(getattr(settings, "BEAT", {})))
     return config

@@ -2,9 +2,12 @@
 core's config merges them before instance/config.py, the environment and a test mapping override
 them, and refuses a wrong value at start as before."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from tcm_app.app import create_app
+from tcm_app.common.settings import Setting
 from tcm_app.config import ConfigError, apply_environment, default_config
 from tcm_app.domains import domain_settings
 from tests.core.test_config import SAFE
@@ -79,3 +82,10 @@ def test_production_signaling_relays_through_the_broker_unless_told_otherwise():
     assert create_app(dict(SAFE)).config["CONSULT_REDIS_URL"] == SAFE["CELERY"]["broker_url"]
     own = "redis://127.0.0.1:6379/5"
     assert create_app({**SAFE, "CONSULT_REDIS_URL": own}).config["CONSULT_REDIS_URL"] == own
+
+
+def test_a_domain_that_redefines_a_setting_is_refused(monkeypatch):
+    clash = SimpleNamespace(__name__="fake.settings", SETTINGS={"HOSPITAL_NAME": Setting("x")})
+    monkeypatch.setattr("tcm_app.config.domain_settings", lambda: [clash])
+    with pytest.raises(ConfigError, match=r"fake\.settings declares HOSPITAL_NAME"):
+        default_config("/nonexistent")
