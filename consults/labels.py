@@ -58,3 +58,21 @@ ERROR_MESSAGES = {
         "You called this patient back less than a minute ago. Wait a moment before calling again."
     ),
 }
+
+# Names of the audit log's actions and objects of this domain (tcm_app/views/audit_labels.py).
+AUDIT_ACTIONS = {
+    "consult.book": _l("Video consult booked"),
+    "consult.cancel": _l("Video consult cancelled"),
+    "consult.session_add": _l("Consult hours added"),
+    "consult.session_remove": _l("Consult hours removed"),
+    "consult.exception_add": _l("Consult day changed"),
+    "consult.wait": _l("Entered the waiting room"),
+    "consult.start": _l("Video consult started"),
+    "consult.call_back": _l("Patient called back to the video consult"),
+    "consult.join": _l("Joined the video consult"),
+    "consult.token": _l("Consult room entry refused"),
+    "consult.chat": _l("Consult chat message"),
+    "consult.recording_consent": _l("Recording consent answered"),
+}
+
+AUDIT_OBJECTS = {}

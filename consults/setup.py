@@ -5,15 +5,20 @@ from flask_babel import lazy_gettext as _l
 
 from consults import labels, models, tasks  # noqa: F401  (tables; the reminder task)
 from consults.api.routes import bp as api_bp
+from consults.services import demo
 from consults.services.hub import make_hub
 from consults.views import bp
 from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
+from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
+from tcm_app.services.demo import add_demo_seed
+from tcm_app.views.audit_labels import register_audit_labels
 
 
 def init_app(app) -> None:
     register_labels(labels.LABELS, labels.ERROR_MESSAGES)
+    register_audit_labels(labels.AUDIT_ACTIONS, labels.AUDIT_OBJECTS)
     add_navigation(
         app,
         NavEntry("patient", "consults.book", _l("Book a video consult"), 30),
@@ -23,3 +28,9 @@ def init_app(app) -> None:
     register_api(api_bp)
     # One signaling hub per app: in-process, or Redis pub/sub when several processes serve calls.
     app.extensions["consult_hub"] = make_hub(app.config.get("CONSULT_REDIS_URL"))
+    add_panels(
+        app,
+        Panel(ENCOUNTER, "consults/_encounter_consult.html", 10),
+        Panel(WORKBENCH, "consults/_waiting.html", 10),
+    )
+    add_demo_seed(app, demo.seed_demo, 40)  # the demo doctor's consult hours

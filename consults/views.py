@@ -20,7 +20,9 @@ from flask_login import current_user
 
 from consults.forms import BookingForm, ExceptionForm, SessionForm, SlotForm
 from consults.models import ChatMessage, ConsultException, ConsultSession
-from consults.services import booking, call_back, calls, recording, signaling
+from consults.services import booking, call_back, calls, recording
+from consults.services.hub import current_hub
+from consults.socket import chat_json, serve, user_json
 from tcm_app.common.errors import NotFoundError, TCMError, ValidationError
 from tcm_app.extensions import db, sock
 from tcm_app.labels import choices, error_message, label
@@ -295,9 +297,7 @@ def call_end(encounter_id: int):
     encounter = _encounter(encounter_id)
     calls.end_call(encounter, current_user)
     db.session.commit()
-    signaling.hub().publish(
-        encounter_id, {"type": "hangup", "by": signaling.user_json(current_user)}
-    )
+    current_hub().publish(encounter_id, {"type": "hangup", "by": user_json(current_user)})
     flash(_("The video consult has ended."))
     return redirect(url_for("core.encounter_view", encounter_id=encounter_id))
 
@@ -316,8 +316,8 @@ def chat_image_upload(encounter_id: int):
         exc.message = error_message(exc.code, exc.message, exc.params)
         raise
     db.session.commit()
-    payload = signaling.chat_json(message)
-    signaling.hub().publish(encounter_id, payload)
+    payload = chat_json(message)
+    current_hub().publish(encounter_id, payload)
     return jsonify(payload), 201
 
 
@@ -345,7 +345,7 @@ def recording_consent(encounter_id: int):
         return redirect(url_for("consults.call_page", encounter_id=encounter_id))
     db.session.commit()
     state = "consented" if consent else "declined"
-    signaling.hub().publish(encounter_id, {"type": "recording", "state": state})
+    current_hub().publish(encounter_id, {"type": "recording", "state": state})
     return redirect(url_for("consults.call_page", encounter_id=encounter_id))
 
 
@@ -364,7 +364,7 @@ def recording_chunk(encounter_id: int):
 @sock.route("/<int:encounter_id>/ws", bp=bp)
 @public  # authenticated by the room token (bound to one user and this consult), not the session
 def consult_socket(ws, encounter_id: int):
-    signaling.serve(ws, encounter_id, request.args.get("token", ""), request.args.get("page", ""))
+    serve(ws, encounter_id, request.args.get("token", ""), request.args.get("page", ""))
 
 
 @bp.app_context_processor

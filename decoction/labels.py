@@ -66,3 +66,28 @@ ERROR_MESSAGES = {
     "order_changed": _l("The order moved on meanwhile. Reload."),
     "not_staff": _l("Only the decoction room moves orders."),
 }
+
+# Names of the audit log's actions and objects of this domain (tcm_app/views/audit_labels.py).
+AUDIT_ACTIONS = {
+    "order.place": _l("Herb order placed"),
+    "order.pay": _l("Order paid"),
+    "order.dispense": _l("Herbs dispensed"),
+    "order.check": _l("Dispensing checked"),
+    "order.start_soak": _l("Soaking started"),
+    "order.finish_soak": _l("Soaking finished"),
+    "order.start_decoct": _l("Decocting started"),
+    "order.finish_decoct": _l("Decocting finished"),
+    "order.package": _l("Order packaged"),
+    "order.ship": _l("Order shipped"),
+    "order.deliver": _l("Order delivered"),
+    "order.pick_up": _l("Order picked up"),
+    "order.hold": _l("Order put on hold"),
+    "order.resume": _l("Order resumed"),
+    "order.expire": _l("Unpaid order lapsed"),
+    "order.cancel": _l("Order cancelled"),
+    "order.refund": _l("Order refunded"),
+}
+
+AUDIT_OBJECTS = {
+    "order": _l("Herb order"),
+}

@@ -6,14 +6,18 @@ from flask_babel import lazy_gettext as _l
 from decoction import labels, models, tasks  # noqa: F401  (tables; the order tasks)
 from decoction.api.routes import bp as api_bp
 from decoction.cli import decoction_cli
+from decoction.services import demo
 from decoction.views import bp
 from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
-from tcm_app.navigation import NavEntry, add_navigation
+from tcm_app.navigation import NavEntry, add_home, add_navigation
+from tcm_app.services.demo import add_demo_seed
+from tcm_app.views.audit_labels import register_audit_labels
 
 
 def init_app(app) -> None:
     register_labels(labels.LABELS, labels.ERROR_MESSAGES)
+    register_audit_labels(labels.AUDIT_ACTIONS, labels.AUDIT_OBJECTS)
     add_navigation(
         app,
         NavEntry("patient", "decoction.my_orders", _l("My herb orders"), 50),
@@ -22,3 +26,5 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     register_api(api_bp)
     app.cli.add_command(decoction_cli)
+    add_demo_seed(app, demo.seed_demo, 20)  # orders built on approved prescriptions
+    add_home(app, "decoction", "decoction.work_queue")  # the work list by stage

@@ -68,3 +68,14 @@ ERROR_MESSAGES = {
     "outline_required": _l("Draw the tongue's outline."),
     "photo_corrupt": _l("The stored photo is damaged."),
 }
+
+# Names of the audit log's actions and objects of this domain (tcm_app/views/audit_labels.py).
+AUDIT_ACTIONS = {
+    "tongue.upload": _l("Tongue photo uploaded"),
+    "tongue.view": _l("Tongue photo opened"),
+    "tongue.confirm": _l("Tongue observation confirmed"),
+}
+
+AUDIT_OBJECTS = {
+    "tongue_image": _l("Tongue photo"),
+}

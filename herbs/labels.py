@@ -36,3 +36,24 @@ LABELS = {
 }
 
 ERROR_MESSAGES = {}
+
+# Names of the audit log's actions and objects of this domain (tcm_app/views/audit_labels.py).
+AUDIT_ACTIONS = {
+    "prescription.access": _l("Prescription opened"),
+    "prescription.create": _l("Prescription draft opened"),
+    "prescription.edit": _l("Prescription draft saved"),
+    "prescription.sign": _l("Prescription signed"),
+    "prescription.review": _l("Prescription reviewed"),
+    "prescription.revise": _l("Prescription revised"),
+    "prescription.release": _l("Prescription released"),
+    "prescription.expire": _l("Prescription expired"),
+    "prescription.use": _l("Prescription used for an order"),
+    "herbs.import": _l("Herb catalogue imported"),
+    "herbs.import_formulas": _l("Formula templates imported"),
+}
+
+AUDIT_OBJECTS = {
+    "prescription": _l("Prescription"),
+    "herb_catalogue": _l("Herb catalogue"),
+    "formula_templates": _l("Formula templates"),
+}

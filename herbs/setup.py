@@ -7,15 +7,19 @@ from flask_login import current_user
 from herbs import labels, models, tasks  # noqa: F401  (tables; the expiry and PDF tasks)
 from herbs.api.routes import bp as api_bp
 from herbs.cli import herbs_cli
-from herbs.services import access
+from herbs.services import access, demo
 from herbs.views import bp
 from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
-from tcm_app.navigation import NavEntry, add_navigation
+from tcm_app.navigation import NavEntry, add_home, add_navigation
+from tcm_app.panels import ENCOUNTER_PRESCRIBING, WORKBENCH, Panel, add_panels
+from tcm_app.services.demo import add_demo_seed
+from tcm_app.views.audit_labels import register_audit_labels
 
 
 def init_app(app) -> None:
     register_labels(labels.LABELS, labels.ERROR_MESSAGES)
+    register_audit_labels(labels.AUDIT_ACTIONS, labels.AUDIT_OBJECTS)
     add_navigation(
         app,
         NavEntry("patient", "herbs.my_prescriptions", _l("My prescriptions"), 40),
@@ -35,3 +39,10 @@ def init_app(app) -> None:
             current_user, encounter, blockers
         ),
     )
+    add_panels(
+        app,
+        Panel(ENCOUNTER_PRESCRIBING, "herbs/_encounter_prescriptions.html", 10),
+        Panel(WORKBENCH, "herbs/_workbench_returned.html", 20),
+    )
+    add_demo_seed(app, demo.seed_demo, 10)  # a prescription waiting for review
+    add_home(app, "pharmacist", "herbs.review_queue")

@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIdConverter
     register_extensions(app)
     register_navigation(app)
+    register_panels(app)
     register_blueprints(app)
     register_errors(app)
     register_commands(app)
@@ -214,7 +215,7 @@ def register_navigation(app: Flask) -> None:
     """The core's own menu entries; the domains add theirs in their setup.py."""
     from flask_babel import lazy_gettext as _l
 
-    from tcm_app.navigation import NavEntry, add_navigation, navigation
+    from tcm_app.navigation import NavEntry, add_home, add_navigation, navigation
 
     add_navigation(
         app,
@@ -225,7 +226,26 @@ def register_navigation(app: Flask) -> None:
         NavEntry("admin", "core.admin_users", _l("Accounts"), 10),
         NavEntry("admin", "core.admin_audit", _l("Audit log"), 20),
     )
+    for role, home in (
+        ("patient", "core.patient_home"),
+        ("doctor", "core.workbench"),
+        ("clinic", "core.desk"),
+        ("admin", "core.admin_users"),
+    ):
+        add_home(app, role, home)
     app.jinja_env.globals.update(navigation=navigation)
+
+
+def register_panels(app: Flask) -> None:
+    """The core's own panels on its pages; the domains add theirs in their setup.py."""
+    from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels, panels
+
+    add_panels(
+        app,
+        Panel(ENCOUNTER, "core/encounters/_fee.html", 90),
+        Panel(WORKBENCH, "core/_inbox_panel.html", 30),
+    )
+    app.jinja_env.globals.update(panels=panels)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,19 +1,26 @@
 """Configuration: defaults, then instance/config.py, then TCM_* environment; validated at start.
 
+The core's settings are here; each installed domain declares its own (defaults, TCM_* variables,
+validation, beat entries) in `<domain>/settings.py`, merged here before anything overrides them
+(tcm_app/common/settings.py says how).
+
 The embedded default (SQLite in instance/, Celery in-process) needs no settings at all. A
 production deployment (TCM_ENV=production) must name its PostgreSQL database, Redis broker and
 secrets; a missing or unsafe value stops start-up with a message that says what to set.
 """
 
 import base64
+import copy
 import json
 import os
 import secrets
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+
+from tcm_app.common.settings import ConfigError, is_money
+from tcm_app.domains import domain_settings
 
 ENV_PREFIX = "TCM_"
 DEV_SECRET_FILE = "secret_key"
@@ -33,12 +40,19 @@ DEFAULT_VISIT_FEES = {
 PAYMENT_PROVIDERS = ("sandbox",)  # online providers; staff record counter payments besides
 
 
-class ConfigError(RuntimeError):
-    """A setting is missing or unsafe; the message names the TCM_* variable to fix."""
-
-
 def default_config(instance_path: str) -> dict:
     """The embedded defaults: everything local, nothing to install or configure."""
+    config = core_defaults(instance_path)
+    for settings in domain_settings():
+        for key, setting in getattr(settings, "SETTINGS", {}).items():
+            if key in config:  # one name, one meaning: a domain never redefines a setting
+                raise ConfigError(f"{settings.__name__} declares {key}, already a setting")
+            config[key] = copy.deepcopy(setting.default)
+        config["CELERY"]["beat_schedule"].update(copy.deepcopy(getattr(settings, "BEAT", {})))
+    return config
+
+
+def core_defaults(instance_path: str) -> dict:
     return {
         "ENV_NAME": "development",
         "SECRET_KEY": None,
@@ -53,23 +67,10 @@ def default_config(instance_path: str) -> dict:
             "task_ignore_result": True,
             "task_serializer": "json",
             "accept_content": ["json"],
-            # `celery -A tcm_app.worker beat` runs these; the embedded demo has no beat.
+            # `celery -A tcm_app.worker beat` runs these (and the domains' BEAT entries); the
+            # embedded demo has no beat.
             "beat_schedule": {
-                "expire-prescriptions": {"task": "herbs.expire_prescriptions", "schedule": 3600},
                 "verify-audit-chain": {"task": "core.verify_audit_chain", "schedule": 86400},
-                "order-reminders": {"task": "decoction.send_order_reminders", "schedule": 86400},
-                "treatment-reminders": {
-                    "task": "treatments.send_booking_reminders",
-                    "schedule": 3600,
-                },
-                "consult-reminders": {
-                    "task": "consults.send_consult_reminders",
-                    "schedule": 3600,
-                },
-                "expire-unpaid-orders": {
-                    "task": "decoction.expire_unpaid_orders",
-                    "schedule": 300,
-                },
             },
         },
         "RATELIMIT_STORAGE_URI": "memory://",
@@ -101,33 +102,8 @@ def default_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ["zh_Hans_CN", "en"],
         "HOSPITAL_NAME": "中医互联网医院",
-        # An approved prescription's validity in days (S004 §1.2.2: usually 3; never more).
-        "PRESCRIPTION_VALID_DAYS": 3,
-        # Public address printed in prescription QR codes (empty: the request's own host).
+        # Public address printed in QR codes and links sent out (empty: the request's own host).
         "PUBLIC_BASE_URL": "",
-        # Video consults: none of these are needed on a local network (host candidates only).
-        "CONSULT_STUN_URLS": [],
-        "CONSULT_TURN_URLS": [],
-        "CONSULT_TURN_SECRET": "",
-        "CONSULT_TURN_TTL": 3600,
-        "CONSULT_REDIS_URL": None,  # set: signaling relays through Redis (several processes)
-        "CONSULT_RECORDING_ENABLED": False,
-        # Signaling heartbeats: the page pings this often; the server closes a socket silent for
-        # the idle limit (well above the ping, so a slow network is not taken for a dead one).
-        "CONSULT_PING_SECONDS": 15,
-        "CONSULT_IDLE_SECONDS": 60,
-        # A room token opens one socket; the page renews it through its signed-in session.
-        "CONSULT_ROOM_TOKEN_SECONDS": 120,
-        # Herb orders: an unpaid order lapses and frees its prescription; fees in yuan.
-        "ORDER_UNPAID_MINUTES": 30,
-        "DECOCTION_FEE_PER_PACKET": "3.00",
-        "DELIVERY_FEE": "12.00",
-        "DECOCTION_USE_BY_DAYS": 7,  # printed on bag labels: best within 7 days refrigerated
-        "DECOCTION_STUCK_HOURS": 4,  # the work queue marks orders waiting longer in one stage
-        # Treatments: patients cancel or move a booking up to this many hours before it starts
-        # (staff always can, with a reason); bookings open this many days ahead.
-        "TREATMENT_CANCEL_HOURS": 12,
-        "TREATMENT_BOOKING_DAYS": 60,
         # Payments: the provider patients pay through online (tcm_app/services/payments.py), the
         # secret that signs its callbacks, and an online visit's fee in yuan by doctor title.
         "PAYMENT_PROVIDER": "sandbox",
@@ -136,8 +112,8 @@ def default_config(instance_path: str) -> dict:
     }
 
 
-# Environment variables and how each one is read. Values not listed here are ignored so that a
-# typo cannot silently inject an unknown key.
+# Environment variables and how each one is read (the core's; each domain's SETTINGS add theirs,
+# TCM_<name>). Values not listed are ignored so that a typo cannot silently inject an unknown key.
 ENV_SETTINGS = {
     "ENV": ("ENV_NAME", str),
     "SECRET_KEY": ("SECRET_KEY", str),
@@ -150,24 +126,7 @@ ENV_SETTINGS = {
     "HOSPITAL_NAME": ("HOSPITAL_NAME", str),
     "API_TOKEN_HOURS": ("API_TOKEN_HOURS", int),
     "REAUTH_MINUTES": ("REAUTH_MINUTES", int),
-    "PRESCRIPTION_VALID_DAYS": ("PRESCRIPTION_VALID_DAYS", int),
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
-    "CONSULT_STUN_URLS": ("CONSULT_STUN_URLS", json.loads),
-    "CONSULT_TURN_URLS": ("CONSULT_TURN_URLS", json.loads),
-    "CONSULT_TURN_SECRET": ("CONSULT_TURN_SECRET", str),
-    "CONSULT_TURN_TTL": ("CONSULT_TURN_TTL", int),
-    "CONSULT_REDIS_URL": ("CONSULT_REDIS_URL", str),
-    "CONSULT_RECORDING_ENABLED": ("CONSULT_RECORDING_ENABLED", json.loads),
-    "CONSULT_PING_SECONDS": ("CONSULT_PING_SECONDS", int),
-    "CONSULT_IDLE_SECONDS": ("CONSULT_IDLE_SECONDS", int),
-    "CONSULT_ROOM_TOKEN_SECONDS": ("CONSULT_ROOM_TOKEN_SECONDS", int),
-    "ORDER_UNPAID_MINUTES": ("ORDER_UNPAID_MINUTES", int),
-    "DECOCTION_FEE_PER_PACKET": ("DECOCTION_FEE_PER_PACKET", str),
-    "DELIVERY_FEE": ("DELIVERY_FEE", str),
-    "DECOCTION_USE_BY_DAYS": ("DECOCTION_USE_BY_DAYS", int),
-    "DECOCTION_STUCK_HOURS": ("DECOCTION_STUCK_HOURS", int),
-    "TREATMENT_CANCEL_HOURS": ("TREATMENT_CANCEL_HOURS", int),
-    "TREATMENT_BOOKING_DAYS": ("TREATMENT_BOOKING_DAYS", int),
     "PAYMENT_PROVIDER": ("PAYMENT_PROVIDER", str),
     "PAYMENT_NOTIFY_SECRET": ("PAYMENT_NOTIFY_SECRET", str),
     "VISIT_FEES": ("VISIT_FEES", json.loads),
@@ -178,7 +137,14 @@ ENV_SETTINGS = {
     "SIGNING_LOCKOUT_MINUTES": ("SIGNING_LOCKOUT_MINUTES", int),
 }
 
-MAX_PRESCRIPTION_VALID_DAYS = 3
+
+def environment_settings() -> dict:
+    """TCM_<suffix> -> (config key, reader): the core's, then every installed domain's."""
+    found = dict(ENV_SETTINGS)
+    for settings in domain_settings():
+        for key, setting in getattr(settings, "SETTINGS", {}).items():
+            found[key] = (key, setting.read)
+    return found
 
 
 def load_config(app, test_config: dict | None) -> None:
@@ -195,22 +161,20 @@ def load_config(app, test_config: dict | None) -> None:
         validate_production(app.config)
     else:
         fill_development_secrets(app.config, Path(app.instance_path))
+    for settings in domain_settings():
+        if hasattr(settings, "derive"):
+            settings.derive(app.config)
     validate_everywhere(app.config)
 
 
 def validate_everywhere(config) -> None:
-    """Rules that hold in every environment, demo included."""
-    days = config.get("PRESCRIPTION_VALID_DAYS")
-    if not isinstance(days, int) or not 1 <= days <= MAX_PRESCRIPTION_VALID_DAYS:
-        raise ConfigError(
-            f"TCM_PRESCRIPTION_VALID_DAYS must be 1 to {MAX_PRESCRIPTION_VALID_DAYS} "
-            "(an approved prescription is valid three days at most)"
-        )
-    validate_orders(config)
+    """Rules that hold in every environment, demo included: the core's, then each domain's."""
     validate_payments(config)
-    validate_consult_heartbeat(config)
     validate_lockouts(config)
     validate_reauth(config)
+    for settings in domain_settings():
+        if hasattr(settings, "validate"):
+            settings.validate(config)
 
 
 # Re-authentication: at least a minute; at most the session's own lifetime (8 hours), past which
@@ -227,55 +191,6 @@ def validate_reauth(config) -> None:
         )
 
 
-ORDER_LIMITS = {
-    "ORDER_UNPAID_MINUTES": (5, 24 * 60),
-    "DECOCTION_USE_BY_DAYS": (1, 30),
-    "DECOCTION_STUCK_HOURS": (1, 72),
-    "TREATMENT_CANCEL_HOURS": (0, 72),
-    "TREATMENT_BOOKING_DAYS": (1, 366),
-}
-
-
-def validate_orders(config) -> None:
-    """Herb-order settings: whole numbers in range and fees that are amounts of money."""
-    for key, (low, high) in ORDER_LIMITS.items():
-        value = config.get(key)
-        if not isinstance(value, int) or not low <= value <= high:
-            raise ConfigError(f"TCM_{key} must be a whole number from {low} to {high}")
-    for key in ("DECOCTION_FEE_PER_PACKET", "DELIVERY_FEE"):
-        try:
-            fee = Decimal(str(config.get(key)))
-        except ArithmeticError:
-            fee = Decimal(-1)
-        if not fee.is_finite() or fee < 0 or fee != fee.quantize(Decimal("0.01")):
-            raise ConfigError(f"TCM_{key} must be an amount in yuan such as 12.00")
-
-
-def validate_consult_heartbeat(config) -> None:
-    """Pings, idle limit and token lifetime in whole seconds; the idle limit at least two pings
-    and a margin, so that one late ping on a slow network does not close a live call."""
-    values = {
-        key: config.get(key)
-        for key in ("CONSULT_PING_SECONDS", "CONSULT_IDLE_SECONDS", "CONSULT_ROOM_TOKEN_SECONDS")
-    }
-    for key, value in values.items():
-        if type(value) is not int or not 1 <= value <= 3600:
-            raise ConfigError(f"TCM_{key} must be a whole number of seconds from 1 to 3600")
-    if values["CONSULT_IDLE_SECONDS"] < 2 * values["CONSULT_PING_SECONDS"] + 1:
-        raise ConfigError(
-            "TCM_CONSULT_IDLE_SECONDS must be more than twice TCM_CONSULT_PING_SECONDS "
-            "(a socket is closed as idle only after missing two pings)"
-        )
-
-
-def _is_money(value) -> bool:
-    try:
-        amount = Decimal(str(value))
-    except ArithmeticError:
-        return False
-    return amount.is_finite() and amount >= 0 and amount == amount.quantize(Decimal("0.01"))
-
-
 def validate_payments(config) -> None:
     """The payment provider is known, its callback secret long enough, and every doctor title has
     a visit fee that is an amount of money."""
@@ -290,7 +205,7 @@ def validate_payments(config) -> None:
     if (
         not isinstance(fees, dict)
         or set(fees) != set(DEFAULT_VISIT_FEES)
-        or not all(_is_money(fee) for fee in fees.values())
+        or not all(is_money(fee) for fee in fees.values())
     ):
         raise ConfigError(
             "TCM_VISIT_FEES must give an amount in yuan for each doctor title, e.g. "
@@ -300,7 +215,7 @@ def validate_payments(config) -> None:
 
 def apply_environment(config, environ) -> None:
     """Copy recognised TCM_* variables into the config, including the Celery broker."""
-    for suffix, (key, parse) in ENV_SETTINGS.items():
+    for suffix, (key, parse) in environment_settings().items():
         raw = environ.get(ENV_PREFIX + suffix)
         if raw is None or raw == "":
             continue
@@ -349,9 +264,6 @@ def validate_production(config) -> None:
         )
     if problems:
         raise ConfigError("Production settings refused:\n  - " + "\n  - ".join(problems))
-    if not config.get("CONSULT_REDIS_URL"):
-        # Several server processes: consult signaling relays through the same Redis.
-        config["CONSULT_REDIS_URL"] = config["CELERY"]["broker_url"]
 
 
 def is_valid_fernet_key(value) -> bool:

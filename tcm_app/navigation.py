@@ -1,5 +1,6 @@
-"""The main menu, per role, as the core and the installed domains register it (each domain's
-setup.py adds its own entries): base.html renders what is registered and names no domain."""
+"""The main menu and the home page, per role, as the core and the installed domains register them
+(each domain's setup.py adds its own): base.html renders what is registered and `/` redirects to
+the registered home; neither names a domain."""
 
 from dataclasses import dataclass
 
@@ -36,3 +37,12 @@ def navigation() -> list[NavEntry]:
     role = str(current_user.role)
     entries = current_app.extensions.get("navigation", [])
     return sorted((e for e in entries if e.role == role), key=lambda e: e.order)
+
+
+def add_home(app, role: str, endpoint: str) -> None:
+    """The page `/` opens for a role."""
+    app.extensions.setdefault("home_by_role", {})[role] = endpoint
+
+
+def home_endpoint(role) -> str:
+    return current_app.extensions["home_by_role"][str(role)]

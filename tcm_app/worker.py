@@ -1,5 +1,6 @@
 """Celery entry: `celery -A tcm_app.worker worker` and `celery -A tcm_app.worker beat` (production:
-TCM_CELERY_BROKER_URL). The beat schedule is in the CELERY settings (config.py)."""
+TCM_CELERY_BROKER_URL). The beat schedule is in the CELERY settings: the core's entries in
+config.py, each domain's BEAT in its settings.py."""
 
 from tcm_app.app import create_app
 

@@ -24,10 +24,11 @@ SHELL_NAMES = {
     "cli",
     "setup",
     "labels",
+    "socket",  # a WebSocket route's controller: framework glue like views
     "__init__",
 }
 # The hospital core's framework modules: the factory, settings, extensions and PDF rendering.
-CORE_SHELL = {"app", "config", "extensions", "worker", "pdf", "domains", "navigation"}
+CORE_SHELL = {"app", "config", "extensions", "worker", "pdf", "domains", "navigation", "panels"}
 IMAGE_LIBRARIES = {"numpy", "cv2"}
 
 

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tcm_app.domains import INSTALLED_DOMAINS
+
 pytestmark = pytest.mark.pure
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("tcm_app", "herbs", "consults", "diagnosis", "decoction", "treatments")
+PACKAGES = ("tcm_app", *INSTALLED_DOMAINS)
 CLOCK = ROOT / "tcm_app" / "services" / "clock.py"
 # date.today(), datetime.now(), datetime.utcnow(), datetime.today(), also as datetime.datetime.now()
 CLOCK_READS = {

@@ -117,3 +117,36 @@ ERROR_MESSAGES = {
     "not_the_encounter_doctor": _l("Only the visit's doctor recommends a course."),
     "out_of_range": _l("Out of range: sessions 1-30, every 1-7 days, 0-14 rest days."),
 }
+
+# Names of the audit log's actions and objects of this domain (tcm_app/views/audit_labels.py).
+AUDIT_ACTIONS = {
+    "treatment.book": _l("Treatment booked"),
+    "treatment.book_course": _l("Treatment course booked"),
+    "treatment.recommend_course": _l("Treatment course recommended"),
+    "treatment.reschedule": _l("Treatment rescheduled"),
+    "treatment.cancel": _l("Treatment cancelled"),
+    "treatment.check_in": _l("Checked in for treatment"),
+    "treatment.check_in_blocked": _l("Treatment check-in blocked"),
+    "treatment.complete": _l("Treatment completed"),
+    "treatment.no_show": _l("Treatment no-show"),
+    "treatment.calendar_token": _l("Calendar link reset"),
+    "therapy_update": _l("Therapy edited"),
+    "resource_add": _l("Bed or room added"),
+    "resource_update": _l("Bed or room edited"),
+    "resource_active": _l("Bed or room switched on or off"),
+    "practitioner_save": _l("Practitioner saved"),
+    "practitioner_active": _l("Practitioner switched on or off"),
+    "hours_set": _l("Working hours set"),
+    "exception_add": _l("Day off or changed hours added"),
+    "exception_remove": _l("Day off or changed hours removed"),
+}
+
+AUDIT_OBJECTS = {
+    "booking": _l("Booking"),
+    "course": _l("Treatment course"),
+    "course_recommendation": _l("Course recommendation"),
+    "practitioner": _l("Practitioner"),
+    "therapy": _l("Therapy"),
+    "treatment_resource": _l("Bed or room"),
+    "clinic": _l("Clinic"),
+}

@@ -7,15 +7,20 @@ from flask_babel import lazy_gettext as _l
 from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
+from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
+from tcm_app.services.demo import add_demo_seed
+from tcm_app.views.audit_labels import register_audit_labels
 from treatments import labels, models, tasks  # noqa: F401  (tables; the reminder task)
 from treatments.api.routes import bp as api_bp
 from treatments.cli import treatments_cli
+from treatments.services import demo
 from treatments.views import admin, booking_page, courses, patient, staff  # noqa: F401  (routes)
 from treatments.views.blueprint import bp
 
 
 def init_app(app) -> None:
     register_labels(labels.LABELS, labels.ERROR_MESSAGES)
+    register_audit_labels(labels.AUDIT_ACTIONS, labels.AUDIT_OBJECTS)
     admin_area = "/treatments/admin"
     add_navigation(
         app,
@@ -29,3 +34,9 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     register_api(api_bp)
     app.cli.add_command(treatments_cli)
+    add_panels(
+        app,
+        Panel(ENCOUNTER, "treatments/patient/_encounter_courses.html", 30),
+        Panel(WORKBENCH, "treatments/staff/_today.html", 40),
+    )
+    add_demo_seed(app, demo.seed_demo, 30)  # the treatment clinic and one booking

@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consults.models import ConsultCall, ConsultEvent
-from consults.services import calls, signaling
+from consults.services import calls
+from consults.services.hub import current_hub
 from tcm_app.common.errors import ConflictError, PermissionDeniedError
 from tcm_app.common.online_care import ONLINE_KINDS, OPEN_STATUSES
 from tcm_app.extensions import db
@@ -72,7 +73,7 @@ def _broken(call: ConsultCall) -> BrokenCall:
 
 def patient_connected(encounter_id: int) -> bool:
     """Whether the patient (or the guardian, also a patient account) is in the room now."""
-    return any(peer["role"] == Role.PATIENT for peer in signaling.hub().peers(encounter_id))
+    return any(peer["role"] == Role.PATIENT for peer in current_hub().peers(encounter_id))
 
 
 def _patient_left_at(encounter: Encounter) -> datetime | None:

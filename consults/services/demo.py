@@ -14,3 +14,8 @@ def seed_consult_hours(doctor) -> None:
     for weekday in range(7):
         for start, end in HOURS:
             booking.add_session(doctor, weekday, start, end, 15)
+
+
+def seed_demo(world) -> None:
+    """The consults part of `flask seed-demo` (world: tcm_app.services.demo.DemoWorld)."""
+    seed_consult_hours(world.doctor)

@@ -15,6 +15,8 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 
+from flask import current_app
+
 from consults.event_clock import ClockOffset
 
 log = logging.getLogger(__name__)
@@ -224,6 +226,11 @@ class RedisHub(LocalHub):
     def stop(self) -> None:
         if self._thread is not None:
             self._thread.stop()
+
+
+def current_hub() -> LocalHub:
+    """This app's hub (consults/setup.py makes one per app)."""
+    return current_app.extensions["consult_hub"]
 
 
 def make_hub(redis_url: str | None) -> LocalHub:

@@ -38,3 +38,18 @@ def seed_orders(patient, user, address, doctor, pharmacist, clerk, proof, signin
     order = orders.place_order(waiting, user, "decocted", "delivery", address.id)
     payments.mark_paid(order, clerk, f"demo-counter-{order.id}")
     _approved_prescription(patient, user, doctor, pharmacist, proof, signing, diagnosis)
+
+
+def seed_demo(world) -> None:
+    """The decoction part of `flask seed-demo` (world: tcm_app.services.demo.DemoWorld)."""
+    seed_orders(
+        world.patient,
+        world.patient.user,
+        world.address,
+        world.doctor,
+        world.staff["demo-pharmacist"],
+        world.staff["demo-decoction"],
+        world.record_image,
+        world.signing_password,
+        world.diagnosis,
+    )

@@ -82,7 +82,7 @@ def labels_pdf(order: DecoctionOrder) -> bytes:
     context["qr"] = Markup(str(qr_svg(context["trace_url"], border=4)).replace(' id="qr-path"', ""))
     context["usage_lines"] = usage_lines(order)
     context["total_bags"] = total
-    return render_pdf("pdf/decoction_labels.html", **context)
+    return render_pdf("decoction/pdf/labels.html", **context)
 
 
 def worksheet_pdf(order: DecoctionOrder) -> bytes:
@@ -99,4 +99,4 @@ def worksheet_pdf(order: DecoctionOrder) -> bytes:
         else None
     )
     context["steps"] = (order.plan or {}).get("steps", [])
-    return render_pdf("pdf/decoction_worksheet.html", **context)
+    return render_pdf("decoction/pdf/worksheet.html", **context)

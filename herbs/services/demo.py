@@ -30,3 +30,10 @@ def seed_waiting_prescription(
     prescriptions.save_draft(draft, doctor, lines, 7, "每日1剂，水煎400ml，分早晚两次温服")
     prescriptions.sign(draft, doctor, signing_password, {})
     return draft
+
+
+def seed_demo(world) -> None:
+    """The herbs part of `flask seed-demo` (world: tcm_app.services.demo.DemoWorld)."""
+    seed_waiting_prescription(
+        world.patient, world.patient.user, world.doctor, world.signing_password, world.record_image
+    )

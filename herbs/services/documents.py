@@ -129,7 +129,7 @@ def cached_pdf(prescription, status: str) -> bytes | None:
 
 def render_and_store(prescription, status: str, verify_url: str) -> bytes:
     """Render the PDF for the prescription's current state and keep it; flushes."""
-    pdf = render_pdf("pdf/prescription.html", **pdf_context(prescription, status, verify_url))
+    pdf = render_pdf("herbs/pdf/prescription.html", **pdf_context(prescription, status, verify_url))
     document = db.session.scalar(
         db.select(PrescriptionDocument).where(
             PrescriptionDocument.prescription_id == prescription.id

@@ -1,5 +1,8 @@
-"""Demo data: one account per role, departments, a family, and visits in several states."""
+"""Demo data: one account per role, departments, a family, and visits in several states; then
+each installed domain adds its part (registered in its setup.py with add_demo_seed)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import cv2
@@ -10,7 +13,7 @@ from werkzeug.security import generate_password_hash
 from tcm_app.common.resident_id import build_resident_id, parse_resident_id
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Department, DoctorProfile, PharmacistProfile, Role, User
-from tcm_app.models.patients import GuardianRelation, PregnancyStatus
+from tcm_app.models.patients import Address, GuardianRelation, Patient, PregnancyStatus
 from tcm_app.services import codes, documents, encounters, patients
 from tcm_app.services.clock import clinic_today
 
@@ -43,6 +46,30 @@ STAFF = [
     ("demo-therapist", Role.CLINIC, "刘建国"),
     ("demo-admin", Role.ADMIN, "系统管理员"),
 ]
+
+
+@dataclass(frozen=True)
+class DemoWorld:
+    """What the core's demo made, for the domains' demo seeds to build on."""
+
+    patient: Patient  # 王丽, the account demo-patient
+    address: Address  # her delivery address
+    doctor: User  # demo-doctor, online care enabled
+    staff: dict[str, User]  # every staff account by username
+    record_image: bytes  # a PNG outpatient record, the proof of an in-person diagnosis
+    signing_password: str = DEMO_SIGNING_PASSWORD  # demo-doctor's and demo-pharmacist's
+    # The demo patient's diagnosis (record_diagnosis keywords).
+    diagnosis: dict = field(default_factory=lambda: dict(DEMO_DIAGNOSIS))
+
+
+@dataclass(frozen=True)
+class DemoSeed:
+    seed: Callable[[DemoWorld], None]  # adds the domain's demo rows; flushes, never commits
+    order: int  # when it runs after the core's part, smallest first (later seeds build on it)
+
+
+def add_demo_seed(app, seed: Callable[[DemoWorld], None], order: int) -> None:
+    app.extensions.setdefault("demo_seeds", []).append(DemoSeed(seed, order))
 
 
 def _account(username: str, role: Role, full_name: str, password_hash: str) -> User:
@@ -163,30 +190,9 @@ def seed_demo() -> str:
     encounters.request_encounter(
         mother_user, child, doctor, "online_consultation", "孩子食欲差两周，想咨询饮食调理", today
     )
-    from herbs.services.demo import seed_waiting_prescription
-
-    seed_waiting_prescription(
-        mother, mother_user, doctor, DEMO_SIGNING_PASSWORD, _demo_record_image()
-    )
-    from decoction.services.demo import seed_orders
-
-    seed_orders(
-        mother,
-        mother_user,
-        address,
-        doctor,
-        staff["demo-pharmacist"],
-        staff["demo-decoction"],
-        _demo_record_image(),
-        DEMO_SIGNING_PASSWORD,
-        DEMO_DIAGNOSIS,
-    )
-    from treatments.services.demo import seed_treatments
-
-    seed_treatments(doctor, staff["demo-therapist"], book_for=mother)
-    from consults.services.demo import seed_consult_hours
-
-    seed_consult_hours(doctor)
+    world = DemoWorld(mother, address, doctor, staff, _demo_record_image())
+    for demo_seed in sorted(current_app.extensions.get("demo_seeds", []), key=lambda d: d.order):
+        demo_seed.seed(world)
     return (
         "demo data created: 8 departments, accounts demo-patient, demo-doctor, demo-pharmacist, "
         "demo-decoction, demo-decoction2, demo-clinic, demo-therapist, demo-admin "

@@ -11,20 +11,12 @@ from tcm_app.forms import DeskVisitForm
 from tcm_app.labels import choices
 from tcm_app.models.accounts import DoctorProfile, Role, User
 from tcm_app.models.encounters import Encounter
+from tcm_app.navigation import home_endpoint
 from tcm_app.services import access, encounters, patients
 from tcm_app.services.clock import clinic_today
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import roles_required
-
-HOME_BY_ROLE = {
-    Role.PATIENT: "core.patient_home",
-    Role.DOCTOR: "core.workbench",
-    Role.CLINIC: "core.desk",
-    Role.ADMIN: "core.admin_users",
-    Role.PHARMACIST: "herbs.review_queue",
-    Role.DECOCTION: "decoction.work_queue",  # the work list by stage
-}
 
 
 @core_bp.route("/")
@@ -35,7 +27,7 @@ def index():
         endpoint = home_for(current_user)
         if endpoint:
             return redirect(url_for(endpoint))
-    return redirect(url_for(HOME_BY_ROLE[Role(current_user.role)]))
+    return redirect(url_for(home_endpoint(current_user.role)))
 
 
 @core_bp.route("/workbench")

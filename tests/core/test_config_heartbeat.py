@@ -3,13 +3,9 @@ the app does not start; each comes from its TCM_* variable."""
 
 import pytest
 
+from consults.settings import validate as validate_consult_heartbeat
 from tcm_app.app import create_app
-from tcm_app.config import (
-    ConfigError,
-    apply_environment,
-    default_config,
-    validate_consult_heartbeat,
-)
+from tcm_app.config import ConfigError, apply_environment, default_config
 from tests.core.test_config import SAFE
 
 pytestmark = pytest.mark.pure

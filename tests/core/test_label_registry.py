@@ -2,17 +2,16 @@
 (tcm_app/labels.py) when it is set up: after set-up the table holds every code of every domain,
 a code means one thing, and a form built before registration still shows the label."""
 
+from importlib import import_module
+
 import pytest
 from flask_babel import lazy_gettext as _l
 
-from consults import labels as consult_labels
-from decoction import labels as decoction_labels
-from diagnosis import labels as diagnosis_labels
 from herbs import labels as herb_labels
+from tcm_app.domains import INSTALLED_DOMAINS
 from tcm_app.labels import ERROR_MESSAGES, LABELS, label, label_choices, register_labels
-from treatments import labels as treatment_labels
 
-DOMAIN_LABELS = [herb_labels, consult_labels, decoction_labels, diagnosis_labels, treatment_labels]
+DOMAIN_LABELS = [import_module(f"{domain}.labels") for domain in INSTALLED_DOMAINS]
 
 
 @pytest.mark.parametrize("module", DOMAIN_LABELS, ids=lambda m: m.__name__)

@@ -83,3 +83,21 @@ def test_the_current_page_is_marked(app, client, role, page, current):
         page_url, current_url = url_for(page), url_for(current)
     html = client.get(page_url).get_data(as_text=True)
     assert [href for href, marked in menu_links(html) if marked] == [current_url]
+
+
+HOMES = {
+    Role.PATIENT: "core.patient_home",
+    Role.DOCTOR: "core.workbench",
+    Role.CLINIC: "core.desk",
+    Role.ADMIN: "core.admin_users",
+    Role.PHARMACIST: "herbs.review_queue",
+    Role.DECOCTION: "decoction.work_queue",
+}
+
+
+@pytest.mark.parametrize("role", list(HOMES), ids=lambda role: f"the {role}'s home")
+def test_each_role_lands_on_its_registered_home(app, client, role):
+    login(client, someone(role))
+    with app.test_request_context():
+        home = url_for(HOMES[role])
+    assert client.get("/").headers["Location"] == home

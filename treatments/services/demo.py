@@ -50,3 +50,8 @@ def _book_next_tuina(therapist, patient) -> None:
     answers = dict.fromkeys(questions_for(tuina.contraindications or {}, "booking"), False)
     wanted = bookings.Request(tuina, free[0].starts_at, therapist.id, answers)
     bookings.book(patient.user, patient, wanted)
+
+
+def seed_demo(world) -> None:
+    """The treatments part of `flask seed-demo` (world: tcm_app.services.demo.DemoWorld)."""
+    seed_treatments(world.doctor, world.staff["demo-therapist"], book_for=world.patient)

@@ -67,7 +67,7 @@ def sheets_for(day: date, practitioner_id: int | None = None) -> list[Sheet]:
 def day_sheet_pdf(day: date, practitioner_id: int | None = None) -> bytes:
     """A4, one section per practitioner (a page each)."""
     return render_pdf(
-        "pdf/treatment_day_sheet.html",
+        "treatments/pdf/day_sheet.html",
         hospital_name=current_app.config["HOSPITAL_NAME"],
         day=day,
         sheets=sheets_for(day, practitioner_id),

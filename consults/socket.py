@@ -1,5 +1,7 @@
-"""One participant's signaling session: admit by room token, relay SDP and ICE to the other side,
-store chat and events, end the call. Each handled message is its own unit of work (commit)."""
+"""The consult WebSocket's controller (framework glue beside views.py, not a service): one
+participant's signaling session, admitted by room token, relaying SDP and ICE to the other side,
+storing chat and events through the services, ending the call. Each handled message is its own
+unit of work (commit)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from consults.services.hub import (
     CLOSE_REFUSED,
     Connection,
     close_socket,
+    current_hub,
     finish_close,
 )
 from tcm_app.common.errors import TCMError
@@ -31,10 +34,6 @@ from tcm_app.services.clock import utc_now
 
 log = logging.getLogger(__name__)
 PAGE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
-
-
-def hub():
-    return current_app.extensions["consult_hub"]
 
 
 def idle_seconds() -> int:
@@ -90,13 +89,13 @@ def serve(ws, encounter_id: int, token: str, page: str = "") -> None:
 
 
 def _open(conn: Connection, user) -> None:
-    hub().join(conn)
+    current_hub().join(conn)
     calls.record_event(conn.room, user.id, "joined", _page_detail(conn))
     history = [chat_json(m) for m in calls.chat_history(conn.room)]
     db.session.commit()
-    peers = hub().peers(conn.room, exclude=conn.id)
+    peers = current_hub().peers(conn.room, exclude=conn.id)
     conn.send({"type": "welcome", "you": conn.user, "peers": peers, "chat": history})
-    hub().publish(conn.room, {"type": "peer-joined", "peer": conn.user}, exclude=conn.id)
+    current_hub().publish(conn.room, {"type": "peer-joined", "peer": conn.user}, exclude=conn.id)
 
 
 def _page_detail(conn: Connection) -> dict:
@@ -114,11 +113,11 @@ CLOSES = {
 
 
 def _close(conn: Connection, user, cause: str) -> None:
-    replaced = not hub().leave(conn)
+    replaced = not current_hub().leave(conn)
     if not replaced:
         reason = "left" if conn.leaving else "lost"
         message = {"type": "peer-left", "peer": conn.user, "reason": reason}
-        hub().publish(conn.room, message, exclude=conn.id)
+        current_hub().publish(conn.room, message, exclude=conn.id)
     if CLOSES.get(cause) and not conn.closed:
         conn.close(*CLOSES[cause], wait=True)
     else:
@@ -172,13 +171,13 @@ def _handle(conn, encounter, user, message):
 
 
 def _relay(conn, encounter, user, message) -> None:
-    hub().publish(conn.room, {**message, "from": conn.user}, exclude=conn.id)
+    current_hub().publish(conn.room, {**message, "from": conn.user}, exclude=conn.id)
 
 
 def _chat(conn, encounter, user, message) -> None:
     payload = chat_json(calls.add_chat(conn.room, user, message["text"]))
     db.session.commit()
-    hub().publish(conn.room, payload)
+    current_hub().publish(conn.room, payload)
 
 
 def _event(conn, encounter, user, message) -> None:
@@ -220,7 +219,7 @@ def _hangup(conn, encounter, user, message) -> str:
     conn.leaving = True  # the other side reads "left", not "lost"
     calls.end_call(encounter, user)
     db.session.commit()  # on the record before anybody is told
-    hub().publish(conn.room, {"type": "hangup", "by": conn.user})
+    current_hub().publish(conn.room, {"type": "hangup", "by": conn.user})
     return "hangup"
 
 

@@ -1,0 +1,33 @@
+"""Panels on the core's pages, as the core and the installed domains register them (each
+domain's setup.py adds its own): the encounter page and the workbench include what is registered
+for their place and name no domain.
+
+A panel is a template included into the page, so it sees the page's context (`encounter`,
+`blockers`, the imported macros). What it shows to whom is asked of the services through
+template globals the domain registers, never decided again in the template."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+# The places the core's pages offer, in page order.
+ENCOUNTER_PRESCRIBING = "encounter.prescribing"  # inside the encounter's prescription status card
+ENCOUNTER = "encounter"  # the cards after it, for everyone but the front desk
+WORKBENCH = "workbench"  # the doctor's workbench, above the visit queue
+
+
+@dataclass(frozen=True)
+class Panel:
+    place: str
+    template: str
+    order: int  # place on the page among the panels of the same place, smallest first
+
+
+def add_panels(app, *panels: Panel) -> None:
+    app.extensions.setdefault("panels", []).extend(panels)
+
+
+def panels(place: str) -> list[Panel]:
+    """The panels registered for one place of a page, in page order."""
+    registered = current_app.extensions.get("panels", [])
+    return sorted((p for p in registered if p.place == place), key=lambda p: p.order)
