@@ -33,8 +33,7 @@ install-test: install $(VENV)/.installed-test
 run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
-	$(FLASK) herbs import
-	$(FLASK) treatments import
+	$(FLASK) import-reference
 	$(FLASK) codes import --if-empty tcm_app/data/gbt15657_codes.csv
 	$(FLASK) seed-demo --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)  (demo accounts: demo-patient ... demo-admin, password tcm-demo; signing password tcm-sign)"

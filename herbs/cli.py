@@ -8,7 +8,7 @@ import click
 from herbs import prescribing
 from herbs.safety import HerbLine, PatientFacts
 from herbs.services import catalogue as catalogue_service
-from herbs.services import formulas, prescriptions
+from herbs.services import prescriptions, reference
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 
@@ -24,16 +24,12 @@ def herbs_cli():
 def import_command():
     """Load herbs/data/ (herbs, then formula templates) into the database; safe to repeat."""
     try:
-        report = catalogue_service.import_herbs()
-        templates = formulas.import_formulas()
+        summary = reference.load_reference()
     except TCMError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from exc
     db.session.commit()
-    click.echo(
-        f"herbs: {report.total} ({report.created} new, {report.updated} updated); "
-        f"formula templates: {templates}"
-    )
+    click.echo(summary)
 
 
 @herbs_cli.command("check")

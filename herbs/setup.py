@@ -7,13 +7,14 @@ from flask_login import current_user
 from herbs import labels, models, tasks  # noqa: F401  (tables; the expiry and PDF tasks)
 from herbs.api.routes import bp as api_bp
 from herbs.cli import herbs_cli
-from herbs.services import access, demo
+from herbs.services import access, demo, reference
 from herbs.views import bp
 from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_home, add_navigation
 from tcm_app.panels import ENCOUNTER_PRESCRIBING, WORKBENCH, Panel, add_panels
 from tcm_app.services.demo import add_demo_seed
+from tcm_app.services.reference_data import add_reference_loader
 from tcm_app.views.audit_labels import register_audit_labels
 
 
@@ -30,6 +31,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     register_api(api_bp)
     app.cli.add_command(herbs_cli)
+    add_reference_loader(app, "herbs", reference.load_reference)  # catalogue, formula templates
     # The encounter page's prescription panel asks the access rules, never repeats them.
     app.jinja_env.globals.update(
         visible_prescriptions=lambda encounter: access.encounter_prescriptions(

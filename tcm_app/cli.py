@@ -12,6 +12,7 @@ from tcm_app.extensions import db
 from tcm_app.models.accounts import Department, Role, User
 from tcm_app.services import accounts
 from tcm_app.services.audit import verify_audit_chain
+from tcm_app.services.reference_data import load_reference_data
 
 
 def register_cli(app) -> None:
@@ -20,6 +21,7 @@ def register_cli(app) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(codes_cli)
+    app.cli.add_command(import_reference_command)
 
 
 @click.group("users", help="Staff accounts (patients register themselves).")
@@ -178,3 +180,17 @@ def seed_demo_command(if_empty):
     summary = seed_demo()
     db.session.commit()
     click.echo(summary)
+
+
+@click.command("import-reference")
+def import_reference_command():
+    """Load the reference data every installed domain ships (herbs, formulas, therapies); safe
+    to repeat. The domains register their loaders in their setup.py."""
+    try:
+        summaries = load_reference_data(current_app)
+    except (TCMError, ValueError) as exc:
+        db.session.rollback()
+        raise click.ClickException(getattr(exc, "message", str(exc))) from exc
+    db.session.commit()
+    for line in summaries:
+        click.echo(line)

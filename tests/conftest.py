@@ -20,6 +20,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tcm_app.app import create_app
 from tcm_app.extensions import db
+from tcm_app.services.reference_data import load_reference_data
 from tests.factories import IsolatedClient
 from tests.polling import wait_until
 
@@ -90,16 +91,12 @@ def base_config(database_url: str, tmp: Path, **overrides) -> dict:
 
 
 def migrate_to(database_url: str, tmp: Path) -> None:
-    """Migrate, then load the shipped herb catalogue once (every test database has it)."""
-    from herbs.services import catalogue, formulas
-    from treatments.services import catalogue as therapies
-
+    """Migrate, then load the reference data the domains ship once (every test database has the
+    herb catalogue, the formula templates and the therapies, as after `make run`)."""
     app = create_app(base_config(database_url, tmp))
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
-        catalogue.import_herbs()
-        formulas.import_formulas()
-        therapies.import_therapies()
+        load_reference_data(app)
         db.session.commit()
         db.engine.dispose()
 

@@ -9,11 +9,12 @@ from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
 from tcm_app.services.demo import add_demo_seed
+from tcm_app.services.reference_data import add_reference_loader
 from tcm_app.views.audit_labels import register_audit_labels
 from treatments import labels, models, tasks  # noqa: F401  (tables; the reminder task)
 from treatments.api.routes import bp as api_bp
 from treatments.cli import treatments_cli
-from treatments.services import demo
+from treatments.services import catalogue, demo
 from treatments.views import admin, booking_page, courses, patient, staff  # noqa: F401  (routes)
 from treatments.views.blueprint import bp
 
@@ -34,6 +35,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     register_api(api_bp)
     app.cli.add_command(treatments_cli)
+    add_reference_loader(app, "treatments", catalogue.load_reference)  # the therapy catalogue
     add_panels(
         app,
         Panel(ENCOUNTER, "treatments/patient/_encounter_courses.html", 30),

@@ -172,3 +172,8 @@ def add_exception(
     db.session.add_all(rows)
     db.session.flush()
     return rows
+
+
+def load_reference() -> str:
+    """The shipped catalogue, for `flask import-reference` (registered in treatments/setup.py)."""
+    return f"therapies: {import_therapies()}"
