@@ -60,9 +60,16 @@ def is_main_guard(node: ast.AST) -> bool:
     )
 
 
-def imported_modules(path: Path) -> list[tuple[str, int]]:
+def parsed_without_entry(path: Path) -> ast.Module:
+    """The module's syntax tree without its `if __name__ == "__main__":` entry, the one place a
+    pure module may wire in imports and I/O."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     tree.body = [node for node in tree.body if not is_main_guard(node)]
+    return tree
+
+
+def imported_modules(path: Path) -> list[tuple[str, int]]:
+    tree = parsed_without_entry(path)
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -150,8 +157,7 @@ IO_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "open"}
 def io_in(path: Path) -> list[str]:
     """Input and output a pure module does outside its command-line entry: files, the console,
     arguments, processes, sockets."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    tree.body = [node for node in tree.body if not is_main_guard(node)]
+    tree = parsed_without_entry(path)
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_architecture import PACKAGES, ROOT, is_main_guard
+from tests.test_architecture import PACKAGES, ROOT, parsed_without_entry
 
 pytestmark = pytest.mark.pure
 
@@ -27,8 +27,7 @@ def our_modules() -> dict[str, Path]:
 def imports_of(path: Path, known: set[str], name: str = "") -> set[str]:
     """Our modules this file (module `name`) imports anywhere in it: `from herbs.services import
     documents` is an import of herbs.services.documents."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    tree.body = [node for node in tree.body if not is_main_guard(node)]
+    tree = parsed_without_entry(path)
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
