@@ -35,7 +35,8 @@ from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.patients import online_doctor_choices, visit_request_form
 from tcm_app.views.recovery import recent_sign_in_required
 
-bp = Blueprint("consults", __name__, url_prefix="/consults")
+# Its scripts are served from <domain>/static at /consults/static/ (endpoint consults.static).
+bp = Blueprint("consults", __name__, url_prefix="/consults", static_folder="static")
 PARTICIPANTS = (Role.DOCTOR, Role.PATIENT)
 
 

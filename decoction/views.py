@@ -38,7 +38,8 @@ from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import flash_error
 from tcm_app.views.responses import pdf_response
 
-bp = Blueprint("decoction", __name__, url_prefix="/decoction")
+# Its scripts are served from <domain>/static at /decoction/static/ (endpoint decoction.static).
+bp = Blueprint("decoction", __name__, url_prefix="/decoction", static_folder="static")
 
 
 def _addresses(patient_id: int) -> list[Address]:

@@ -19,7 +19,8 @@ from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.responses import file_response
 
-bp = Blueprint("diagnosis", __name__, url_prefix="/diagnosis")
+# Its scripts are served from <domain>/static at /diagnosis/static/ (endpoint diagnosis.static).
+bp = Blueprint("diagnosis", __name__, url_prefix="/diagnosis", static_folder="static")
 PARTICIPANTS = (Role.DOCTOR, Role.PATIENT)
 
 

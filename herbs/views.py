@@ -34,7 +34,8 @@ from tcm_app.views.recovery import recent_sign_in_required
 from tcm_app.views.responses import pdf_response
 from tcm_app.views.security_headers import allow_same_origin_framing
 
-bp = Blueprint("herbs", __name__, url_prefix="/herbs")
+# Its scripts are served from <domain>/static at /herbs/static/ (endpoint herbs.static).
+bp = Blueprint("herbs", __name__, url_prefix="/herbs", static_folder="static")
 # The doctor's call page shows the editor beside the video (same-origin frame only).
 EMBEDDABLE = {
     "herbs.prescription_open",

@@ -95,7 +95,9 @@ def test_an_answer_that_sets_its_own_cache_control_keeps_it(client, visit):
         assert icon.headers["Cache-Control"] == "max-age=86400"
 
 
-@pytest.mark.parametrize("path", ["/static/app.css", "/static/consult.js"], ids=lambda p: p)
+@pytest.mark.parametrize(
+    "path", ["/static/app.css", "/consults/static/consult.js"], ids=lambda p: p
+)
 def test_static_files_keep_their_caching(client, visit, path):
     login(client, visit.patient.user)
     with client.get(path) as response:
