@@ -1,7 +1,10 @@
 """Waiting for something another thread, process or browser does: poll for the condition itself
 instead of sleeping a fixed time (too short under load, too long otherwise)."""
 
+import sys
+import threading
 import time
+import traceback
 from collections.abc import Callable
 
 POLL_SECONDS = 0.05
@@ -19,5 +22,21 @@ def wait_until(
             break
         time.sleep(POLL_SECONDS)
     if not answer and fail:
-        raise AssertionError(f"timed out after {seconds} s waiting for {condition.__name__}")
+        raise AssertionError(
+            f"timed out after {seconds} s waiting for {condition.__name__}\n{server_threads_now()}"
+        )
     return answer
+
+
+def server_threads_now() -> str:
+    """Where every other thread of this process is, for the message of a wait that timed out: the
+    test server's request and socket threads run here, so a handler stuck on a lock or a query
+    shows up in the failure instead of a bare timeout."""
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    current = threading.get_ident()
+    stacks = []
+    for ident, frame in sys._current_frames().items():
+        if ident != current:
+            stack = "".join(traceback.format_stack(frame, limit=12))
+            stacks.append(f"--- thread {names.get(ident, ident)}\n{stack}")
+    return "\n".join(stacks)

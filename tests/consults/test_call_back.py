@@ -3,7 +3,6 @@
 often, and what the patient receives (inbox and phone)."""
 
 import contextlib
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,6 +21,7 @@ from tcm_app.models.inbox import InboxMessage
 from tcm_app.services import encounters
 from tcm_app.services.notify import SandboxSender
 from tests.factories import create_doctor, create_encounter, create_patient
+from tests.polling import wait_until
 
 CALL_BACK_TEXT = "医生正在视频问诊中等您，请点此回到问诊。"
 
@@ -213,19 +213,11 @@ def connect_patient(app, live_host, encounter):
     return simple_websocket.Client.connect(url)
 
 
-def wait_for(condition, seconds=5.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.05)
-
-
 def test_a_connected_patient_is_in_the_call_and_then_called_back(app, live_host, started, sms):
     encounter_id, doctor_id = started.id, started.doctor_id
     socket = connect_patient(app, live_host, started)
     try:
-        wait_for(lambda: call_back.patient_connected(encounter_id))
+        wait_until(lambda: call_back.patient_connected(encounter_id))
         doctor = db.session.get(User, doctor_id)
         assert call_back.broken_calls(doctor) == []
         with pytest.raises(TCMError) as refused:
@@ -236,7 +228,7 @@ def test_a_connected_patient_is_in_the_call_and_then_called_back(app, live_host,
     finally:
         with contextlib.suppress(simple_websocket.ConnectionClosed):
             socket.close()
-    wait_for(lambda: not call_back.patient_connected(encounter_id))
-    wait_for(lambda: count(ConsultEvent, encounter_id=encounter_id, name="left") == 1)
+    wait_until(lambda: not call_back.patient_connected(encounter_id))
+    wait_until(lambda: count(ConsultEvent, encounter_id=encounter_id, name="left") == 1)
     [broken] = call_back.broken_calls(db.session.get(User, doctor_id))
     assert broken.left_at is not None

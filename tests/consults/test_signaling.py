@@ -17,7 +17,7 @@ from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 from tcm_app.models.audit import AuditEntry
 from tests.factories import create_doctor, create_patient
-from tests.polling import wait_until
+from tests.polling import server_threads_now, wait_until
 
 
 def token_for(app, encounter, user):
@@ -49,7 +49,7 @@ def receive(ws, kind, timeout=5, where=lambda frame: True):
         frame = json.loads(raw)
         if frame["type"] == kind and where(frame):
             return frame
-    raise AssertionError(f"no {kind} frame")
+    raise AssertionError(f"no {kind} frame within {timeout} s\n{server_threads_now()}")
 
 
 @pytest.fixture
