@@ -174,7 +174,7 @@ def _build_catalogue() -> Catalogue:
     rule_document = read_yaml_file("rules.yaml")
     index = CatalogueIndex(herbs, unmarked_dispensing(rule_document))
     rules, _unresolved = build_rule_book(rule_document, index)
-    search = SearchIndex(_search_entries(herbs), {})  # ordered by current_catalogue
+    search = _search_index(tuple(_search_entries(herbs)))  # ordered by current_catalogue
     lookalikes, problems = build_lookalikes(read_yaml_file("lookalikes.yaml"), index)
     for problem in problems:  # a bad pair is left out; the data-file test fails on it in CI
         logger.warning("lookalikes.yaml: %s", problem)
@@ -237,5 +237,18 @@ def _search_entries(herbs: list[Herb]) -> list[SearchEntry]:
     for herb in herbs:
         entries.append(SearchEntry(herb.code, herb.name, tuple(herb.pinyin.split()), False))
         for alias in herb.aliases:
-            entries.append(SearchEntry(herb.code, alias, tuple(lazy_pinyin(alias)), True))
+            entries.append(SearchEntry(herb.code, alias, _alias_syllables(alias), True))
     return entries
+
+
+@lru_cache(maxsize=4096)
+def _alias_syllables(alias: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(alias))
+
+
+@lru_cache(maxsize=4)
+def _search_index(entries: tuple[SearchEntry, ...]) -> SearchIndex:
+    """The index is a pure function of the spellings, and the costly part of a rebuild: a stock or
+    price change rebuilds the catalogue but reuses the index (its order is set per clinic day by
+    `reordered`, which copies, so the shared index is never changed)."""
+    return SearchIndex(list(entries), {})
