@@ -125,7 +125,7 @@ def set_pregnancy_status(patient: Patient, status: str, actor) -> None:
             "not_applicable",
             {"pregnancy_status": ["not_applicable"]},
         )
-    _record_dated_fact(patient, "pregnancy", "pregnancy_status", status, actor, "pregnancy")
+    _record_dated_fact(patient, "patient.pregnancy", "pregnancy_status", status, actor, "pregnancy")
 
 
 def set_renal_function(patient: Patient, status: str, actor) -> None:
@@ -137,20 +137,26 @@ def set_renal_function(patient: Patient, status: str, actor) -> None:
             "unknown kidney function status", "invalid", {"renal_function": ["invalid_choice"]}
         ) from None
     _record_dated_fact(
-        patient, "renal_function", "renal_function", status, actor, "kidney function"
+        patient, "patient.renal_function", "renal_function", status, actor, "kidney function"
     )
 
 
+# The date each clinical fact was last answered, so a stale answer can be asked again.
+ANSWERED_ON = {
+    "pregnancy_status": "pregnancy_updated_on",
+    "renal_function": "renal_function_updated_on",
+}
+
+
 def _record_dated_fact(
-    patient: Patient, fact: str, column: str, value: str, actor, summary_words: str
+    patient: Patient, action: str, column: str, value: str, actor, summary_words: str
 ) -> None:
-    """Set a clinical fact the prescribing rules read, date it today (`<fact>_updated_on`, so a
-    stale answer can be asked again) and audit the change as `patient.<fact>`."""
+    """Set a clinical fact the prescribing rules read, date it today and audit the change."""
     before = getattr(patient, column)
     setattr(patient, column, value)
-    setattr(patient, f"{fact}_updated_on", today())
+    setattr(patient, ANSWERED_ON[column], today())
     record_audit(
-        f"patient.{fact}",
+        action,
         "patient",
         patient.id,
         f"{summary_words} {before} -> {value}",
