@@ -132,6 +132,8 @@ def decide(order: OrderFacts, move: Move, actor_id: int, now: datetime, data: di
     check = CHECKS.get(move)
     record = check(order, actor_id, now, data) if check else {}
     if move == Move.RESUME:
+        if order.held_from is None:
+            raise refuse("wrong_stage", "the order records no stage it was held from")
         return Outcome(order.held_from, record)
     return Outcome(TO[move], record)
 

@@ -116,7 +116,9 @@ def analyze(image: np.ndarray) -> TongueAnalysis:
     segmented = time.perf_counter()
     norm = features.normalisation(work, mask)
     verdict = quality.assess(work, mask, confidence, norm.cast, is_greyscale(work))
-    colour, shape, lab = [], [], {}
+    colour: list[features.Feature] = []
+    shape: list[features.Feature] = []
+    lab: dict = {}
     if verdict.tongue_usable:
         shape = features.shape_features(work, mask)
     if verdict.passed:

@@ -15,7 +15,7 @@ OBSERVATION_CHOICES = {
     "cracks": (True, False),
     "tooth_marks": (True, False),
 }
-LABELS = {
+LABELS: dict[str | bool, str] = {
     **{code: label for code, (label, *_lab) in BODY_COLOURS.items()},
     **{code: label for code, (label, *_lab) in COATING_COLOURS.items()},
     "thin": "薄",

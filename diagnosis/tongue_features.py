@@ -77,7 +77,8 @@ def estimate_light(image: np.ndarray, tongue: np.ndarray) -> np.ndarray:
 def normalisation(image: np.ndarray, tongue: np.ndarray) -> Normalisation:
     gains = REFERENCE_LIGHT / estimate_light(image, tongue)
     gains = gains / gains[1]
-    return Normalisation(tuple(round(float(g), 4) for g in gains))
+    blue, green, red = (round(float(gain), 4) for gain in gains)
+    return Normalisation((blue, green, red))
 
 
 def apply(image: np.ndarray, norm: Normalisation) -> np.ndarray:

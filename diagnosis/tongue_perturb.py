@@ -34,7 +34,8 @@ def exposure(image: Image, factor: float) -> Image:
 
 def jpeg(image: Image, quality: int) -> Image:
     ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    return cv2.imdecode(encoded, cv2.IMREAD_COLOR) if ok else image
+    decoded = cv2.imdecode(encoded, cv2.IMREAD_COLOR) if ok else None
+    return image if decoded is None else decoded
 
 
 def rotate(image: Image, mask: Mask, degrees: float) -> tuple[Image, Mask]:

@@ -113,8 +113,10 @@ def parse_documents(documents: dict[str, dict]) -> tuple[list[Herb], list[str]]:
         if code in by_code:
             problems.add(where, f"code {code} is used twice")
         by_code[code] = row
-    herbs = [_parse_row(where, row, edition, by_code, problems) for where, row, edition in raw_rows]
-    herbs = [herb for herb in herbs if herb is not None]
+    parsed = [
+        _parse_row(where, row, edition, by_code, problems) for where, row, edition in raw_rows
+    ]
+    herbs = [herb for herb in parsed if herb is not None]
     _check_unique_names(herbs, problems)
     return herbs, problems.errors
 

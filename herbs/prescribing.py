@@ -54,9 +54,10 @@ def _parse_line(raw) -> tuple[LineInput | None, list[tuple[str, str]]]:
         return None, [("name", "invalid")]
     problems = []
     name = raw.get("name")
-    if not isinstance(name, str) or not name.strip():
+    name = name.strip() if isinstance(name, str) else ""
+    if not name:
         problems.append(("name", "required"))
-    elif len(name.strip()) > MAX_NAME_CHARS:
+    elif len(name) > MAX_NAME_CHARS:
         problems.append(("name", "too_long"))
     dose, dose_problem = parse_grams(raw.get("dose_g"))
     if dose_problem:
@@ -66,7 +67,7 @@ def _parse_line(raw) -> tuple[LineInput | None, list[tuple[str, str]]]:
         problems.append(("method", "invalid"))
     if problems:
         return None, problems
-    return LineInput(name.strip(), dose, method), []
+    return LineInput(name, dose, method), []
 
 
 def parse_grams(value) -> tuple[float, str | None]:

@@ -385,7 +385,7 @@ def _line_findings(item, packets, patient, fraction, index, rules) -> list[Findi
     if herb.stock_g <= 0 and herb.price_per_g <= 0:
         findings.append(_not_supplied(item))
     if item.raw is not None:
-        findings.append(_dispensed_processed(item, rules))
+        findings.append(_dispensed_processed(item, item.raw, rules))
     if herb.toxic_28:
         findings += _toxic(item, packets, index, rules)
     aa = rules.aristolochic
@@ -401,8 +401,8 @@ def _not_supplied(item: _Resolved) -> Finding:
     return Finding(NOT_SUPPLIED, BLOCK, (name,), message, CATALOGUE_SOURCE, (item.position,))
 
 
-def _dispensed_processed(item: _Resolved, rules: RuleBook) -> Finding:
-    raw, herb = item.raw, item.herb
+def _dispensed_processed(item: _Resolved, raw: Herb, rules: RuleBook) -> Finding:
+    herb = item.herb
     usual = (
         f"，按{herb.name}常用量{_grams(float(herb.dose_min_g))}～{_grams(float(herb.dose_max_g))}审核"
         if herb.dose_min_g is not None and herb.dose_max_g is not None

@@ -67,7 +67,8 @@ def _price(value) -> Decimal | None:
 def therapy_row(row: dict) -> TherapyRow:
     """A validated row; raises ValueError naming the problems."""
     problems = therapy_problems(row)
-    if problems:
+    price = _price(row.get("price"))
+    if problems or price is None:
         raise ValueError(f"therapy {row.get('code')!r}: {', '.join(problems)}")
     return TherapyRow(
         code=row["code"],
@@ -77,7 +78,7 @@ def therapy_row(row: dict) -> TherapyRow:
         resource_kind=row["resource_kind"],
         equipment=tuple(row.get("equipment") or ()),
         qualification=row["qualification"],
-        price=_price(row["price"]),
+        price=price,
         contraindications=dict(row.get("contraindications") or {}),
         source=row.get("source", ""),
     )

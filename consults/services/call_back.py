@@ -66,7 +66,8 @@ def broken_calls(doctor: User) -> list[BrokenCall]:
 
 def _broken(call: ConsultCall) -> BrokenCall:
     left_at = _patient_left_at(call.encounter)
-    away = utc_now() - (left_at or call.started_at)
+    now = utc_now()
+    away = now - (left_at or call.started_at or now)
     minutes = max(0, int(away.total_seconds() // 60))
     return BrokenCall(call, left_at, _last_call_back_at(call.encounter_id), minutes)
 

@@ -14,6 +14,7 @@ import socket
 import threading
 import uuid
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from flask import current_app
 
@@ -30,6 +31,16 @@ CLOSE_ENDED = 4002  # the call ended or the consult closed: the page stops
 CLOSE_REPLACED = 4003  # the same person opened the call elsewhere: this page stops
 CLOSE_NORMAL = 1000
 CLOSE_WAIT_SECONDS = 2.0
+
+
+class Socket(Protocol):
+    """What the hub uses of a WebSocket (flask-sock's simple_websocket.Server, or a test's fake)."""
+
+    def send(self, data: str) -> None: ...
+
+    def receive(self, timeout: float | None = None) -> Any: ...
+
+    def close(self, reason: int = ..., message: str = ...) -> None: ...
 
 
 def close_socket(ws, code: int, reason: str, wait: bool = True) -> None:
@@ -73,7 +84,7 @@ def finish_close(ws) -> None:
 class Connection:
     """One participant's socket. Sends are serialised: the relay thread and the handler share it."""
 
-    ws: object
+    ws: Socket
     room: int
     user: dict  # {"id", "role", "name"}
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -197,7 +208,7 @@ class RedisHub(LocalHub):
         super().join(conn)
         key = PRESENCE_PREFIX + str(conn.room)
         for conn_id, user in self._redis.hgetall(key).items():
-            if json.loads(user)["id"] == conn.user["id"] and conn_id.decode() != conn.id:
+            if json.loads(user)["id"] == conn.user["id"] and _text(conn_id) != conn.id:
                 self._redis.hdel(key, conn_id)
         envelope = {"replace": conn.user["id"], "keep": conn.id}
         self._redis.publish(CHANNEL_PREFIX + str(conn.room), json.dumps(envelope))
@@ -211,9 +222,7 @@ class RedisHub(LocalHub):
 
     def peers(self, room: int, exclude: str | None = None) -> list[dict]:
         entries = self._redis.hgetall(PRESENCE_PREFIX + str(room))
-        return [
-            json.loads(user) for conn_id, user in entries.items() if conn_id.decode() != exclude
-        ]
+        return [json.loads(user) for conn_id, user in entries.items() if _text(conn_id) != exclude]
 
     def publish(self, room: int, message: dict, exclude: str | None = None) -> None:
         envelope = json.dumps({"message": message, "exclude": exclude}, ensure_ascii=False)
@@ -235,3 +244,8 @@ def current_hub() -> LocalHub:
 
 def make_hub(redis_url: str | None) -> LocalHub:
     return RedisHub(redis_url) if redis_url else LocalHub()
+
+
+def _text(key: bytes | str) -> str:
+    """A Redis hash key as text (the client answers bytes unless told to decode)."""
+    return key.decode() if isinstance(key, bytes) else key

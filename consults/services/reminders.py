@@ -33,7 +33,7 @@ def due_booking_ids(now: datetime) -> list[int]:
 
 
 def _reminded(booking_id: int) -> bool:
-    return db.session.scalar(
+    return db.session.execute(
         select(
             exists().where(
                 InboxMessage.kind == KIND,
@@ -41,7 +41,7 @@ def _reminded(booking_id: int) -> bool:
                 InboxMessage.subject_id == booking_id,
             )
         )
-    )
+    ).scalar_one()
 
 
 def send_due_reminders(now: datetime) -> int:

@@ -1,6 +1,6 @@
 """Who may see which herb order: the patient (and guardian) their own; the dispensary all."""
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select
 
 from decoction.models import DecoctionOrder
 from tcm_app.common.errors import NotFoundError
@@ -17,7 +17,7 @@ def orders_query(user) -> Select:
         return query
     if user.role == Role.PATIENT:
         return query.where(DecoctionOrder.patient_id.in_(own_patient_ids(user)))
-    return query.where(False)
+    return query.where(false())
 
 
 def visible_order(user, order_id: int) -> DecoctionOrder:

@@ -117,7 +117,7 @@ def place_order(
     preparation, handover = _choices(preparation, handover)
     address = _address(rx.patient_id, handover, address_id)
     now = utcnow()
-    refused = ordering.refusal(_facts(rx, now), handover, now)
+    refused = ordering.refusal(_facts(rx, now), ordering.Handover(handover), now)
     if refused is not None:
         raise refused.refusal(ConflictError).audited("order.place", "prescription", rx.id)
     quoted = quote_for(rx, preparation, handover)

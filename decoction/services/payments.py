@@ -69,7 +69,7 @@ def cancel_order(order: DecoctionOrder, actor, move_key: str) -> OrderEvent:
 
 
 def _on_paid(payment: Payment) -> None:
-    order = db.session.get(DecoctionOrder, payment.subject_id)
+    order = db.session.get_one(DecoctionOrder, payment.subject_id)
     _pay_move(order, None, f"payment:{payment.reference}", payment.reference, payment.provider)
 
 

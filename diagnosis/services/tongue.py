@@ -2,6 +2,7 @@
 confirmed observation (望诊). The analysis assists; only the confirmation enters the record."""
 
 import hashlib
+from collections.abc import Sequence
 from functools import partial
 
 import cv2
@@ -12,7 +13,7 @@ from diagnosis import tongue
 from diagnosis.models import TongueImage, TongueImageSource, TongueImageStatus, TongueObservation
 from diagnosis.tongue_changes import OBSERVATION_CHOICES, changes_between
 from diagnosis.tongue_image import ImageRejectedError, decode_image
-from tcm_app.common.errors import ConflictError, PermissionDeniedError, ValidationError
+from tcm_app.common.errors import ConflictError, PermissionDeniedError, TCMError, ValidationError
 from tcm_app.common.online_care import OPEN_STATUSES
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
@@ -27,7 +28,7 @@ ANALYZE_TASK = "diagnosis.analyze_tongue_image"  # diagnosis/tasks.py
 STORED_JPEG_QUALITY = 92
 
 
-def _refuse(exc: ImageRejectedError) -> ValidationError:
+def _refuse(exc: ImageRejectedError) -> TCMError:
     return exc.refusal(fields={"photo": [exc.code]})
 
 
@@ -107,6 +108,8 @@ def analyze_stored(image: TongueImage) -> bool:
     if image.status != TongueImageStatus.RECEIVED:
         return False
     photo = cv2.imdecode(_read_checked(image), cv2.IMREAD_COLOR)
+    if photo is None:  # stored photos were re-encoded on upload: this one is damaged
+        raise ConflictError("the stored photo does not decode", "photo_corrupt")
     result = tongue.analyze(photo).to_dict()
     image.analysis = result
     image.quality_passed = result["quality"]["passed"]
@@ -202,7 +205,7 @@ def suggested_values(image: TongueImage) -> dict:
     return values
 
 
-def earlier_images(image: TongueImage, limit: int = 4) -> list[TongueImage]:
+def earlier_images(image: TongueImage, limit: int = 4) -> Sequence[TongueImage]:
     return db.session.scalars(
         select(TongueImage)
         .where(
@@ -234,7 +237,7 @@ def _record_of(image: TongueImage) -> dict:
     return {"values": values, "lab": (image.analysis or {}).get("lab", {})}
 
 
-def images_of(encounter: Encounter) -> list[TongueImage]:
+def images_of(encounter: Encounter) -> Sequence[TongueImage]:
     return db.session.scalars(
         select(TongueImage)
         .where(TongueImage.encounter_id == encounter.id)

@@ -1,6 +1,6 @@
 """Who may see which prescription. Out-of-scope prescriptions look exactly like missing ones."""
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, false, select
 from sqlalchemy.orm import aliased
 
 from herbs.models import Prescription, PrescriptionStatus
@@ -21,7 +21,7 @@ def prescriptions_query(user: User) -> Select:
         return query.where(signed)
     if user.role == Role.PATIENT:
         return query.where(Prescription.patient_id.in_(own_patient_ids(user)), signed)
-    return query.where(False)
+    return query.where(false())
 
 
 def visible_prescription(user: User, prescription_id: int) -> Prescription:

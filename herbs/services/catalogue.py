@@ -169,7 +169,7 @@ def current_catalogue() -> Catalogue:
 
 def _build_catalogue() -> Catalogue:
     records = list(db.session.scalars(select(HerbRecord).where(HerbRecord.active)))
-    codes_by_id = {record.id: record.code for record in records}
+    codes_by_id: dict[int | None, str] = {record.id: record.code for record in records}
     herbs = [herb_from_record(r, codes_by_id.get(r.base_id)) for r in records]
     rule_document = read_yaml_file("rules.yaml")
     index = CatalogueIndex(herbs, unmarked_dispensing(rule_document))

@@ -23,7 +23,7 @@ SIGNED_STATES = frozenset(
         PrescriptionStatus.EXPIRED,
     }
 )
-STATUS_STAMPS = {
+STATUS_STAMPS: dict[str, str] = {
     PrescriptionStatus.PENDING_REVIEW: "待审方",
     PrescriptionStatus.REJECTED: "审方未通过",
     PrescriptionStatus.USED: "已使用",

@@ -31,7 +31,8 @@ def import_formulas(documents: dict[str, dict] | None = None) -> int:
     """Upsert every template by code and replace its lines; flushes, the caller commits."""
     documents = documents or read_yaml_folder("formulas")
     catalogue = current_catalogue()
-    problems, count = [], 0
+    problems: list[str] = []
+    count = 0
     existing = {t.code: t for t in db.session.scalars(select(FormulaTemplate))}
     for file_name, kind in FILES.items():
         document = documents.get(file_name) or {}

@@ -47,7 +47,11 @@ S = PrescriptionStatus
 
 
 CHILD_BEARING_AGES = range(12, 56)
-KIDNEY_DISEASE = {RenalFunction.IMPAIRED: True, RenalFunction.NORMAL: False}  # else: not recorded
+KIDNEY_DISEASE: dict[str | None, bool] = {
+    RenalFunction.IMPAIRED: True,
+    RenalFunction.NORMAL: False,
+}  # else: not recorded
+CONSUME_REFUSALS: dict[str, str] = {S.USED: "prescription_used", S.EXPIRED: "prescription_expired"}
 
 
 def patient_facts(patient: Patient) -> PatientFacts:
@@ -174,7 +178,8 @@ def save_draft(
         herb = catalogue.index.resolve(line.name)
         if herb is None:
             errors.setdefault(f"lines.{position}.name", []).append("unknown_herb")
-        resolved.append((line, herb))
+        else:
+            resolved.append((line, herb))
     if errors:
         raise _refuse(
             ValidationError("the prescription has errors", "invalid_prescription", errors),
@@ -449,9 +454,7 @@ def consume(prescription: Prescription, reference: str, actor=None) -> None:
     now = utcnow()
     status = effective_status(prescription, now)
     if status != S.APPROVED:
-        code = {S.USED: "prescription_used", S.EXPIRED: "prescription_expired"}.get(
-            status, "prescription_not_approved"
-        )
+        code = CONSUME_REFUSALS.get(status, "prescription_not_approved")
         exc = ConflictError(f"the prescription is {status}, it cannot back an order", code)
         raise exc.audited("prescription.use", "prescription", prescription.id)
     used = ConflictError("the prescription was used meanwhile", "prescription_used")

@@ -101,7 +101,7 @@ def check_rows(
     for raw in raw_rows:
         line = int(raw.get("_line", "0"))
         row, why = _one_row(raw, line)
-        if why:
+        if row is None:
             result.refused.append((line, raw.get("code", ""), why))
             continue
         key = code_key(row.code)

@@ -4,7 +4,7 @@ Pure: standard library only.
 """
 
 
-def mask_phone(phone: str) -> str:
+def mask_phone(phone: str | None) -> str:
     """Mainland mobile numbers show 3 + 4 digits: 138****5678; others keep only the last 4."""
     digits = (phone or "").strip()
     if len(digits) == 11 and digits.isdigit():

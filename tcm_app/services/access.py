@@ -1,6 +1,6 @@
 """Who may see which patient and encounter. Out-of-scope objects look exactly like missing ones."""
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, false, or_, select
 
 from tcm_app.common.errors import NotFoundError
 from tcm_app.extensions import db
@@ -28,7 +28,7 @@ def encounters_query(user: User) -> Select:
         return query.where(Encounter.doctor_id == user.id)
     if user.role == Role.CLINIC:
         return query
-    return query.where(False)
+    return query.where(false())
 
 
 def visible_encounter(user: User, encounter_id: int) -> Encounter:
@@ -49,7 +49,7 @@ def patients_query(user: User) -> Select:
         return query.where(or_(Patient.id.in_(seen), Patient.id.in_(guardians)))
     if user.role == Role.CLINIC:
         return query
-    return query.where(False)
+    return query.where(false())
 
 
 def visible_patient(user: User, patient_id: int) -> Patient:

@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from tcm_app.common.errors import (
     AuthenticationError,
     ConflictError,
     LockedError,
+    NotFoundError,
     PermissionDeniedError,
     ValidationError,
 )
@@ -189,6 +190,8 @@ def _require(values: dict, *keys) -> None:
 
 def set_online_enabled(doctor: User, enabled: bool, actor) -> None:
     profile = doctor.doctor_profile
+    if profile is None:
+        raise NotFoundError("not a doctor")
     if enabled and not may_enable_online(profile.years_independent_practice):
         raise ValidationError(
             "online care needs at least 3 years of independent practice", "online_practice_years"
@@ -323,8 +326,8 @@ def require_signing_password(user: User, signing_password: str) -> None:
     count and audit entries although the signing they refuse is rolled back. Call it before the
     signing changes anything."""
     now = utcnow()
-    if signing_locked(user, now):
-        raise _signing_locked_error(user)
+    if (locked_until := _signing_lock_end(user, now)) is not None:
+        raise _signing_locked_error(locked_until)
     if check_signing_password(user, signing_password):
         user.signing_failed_count = 0
         return
@@ -337,20 +340,27 @@ def require_signing_password(user: User, signing_password: str) -> None:
         actor=user,
     )
     if user.signing_failed_count >= current_app.config["SIGNING_MAX_FAILURES"]:
-        _lock_signing(user, now)
+        locked_until = _lock_signing(user, now)
         db.session.flush()
-        raise _signing_locked_error(user).keeping_changes()
+        raise _signing_locked_error(locked_until).keeping_changes()
     db.session.flush()
     raise PermissionDeniedError("the signing password is wrong", "bad_signature").keeping_changes()
 
 
 def signing_locked(user: User, now) -> bool:
-    return bool(user.signing_locked_until and user.signing_locked_until > now)
+    return _signing_lock_end(user, now) is not None
 
 
-def _lock_signing(user: User, now) -> None:
+def _signing_lock_end(user: User, now) -> datetime | None:
+    """When the user's signing lock ends; None while signing is not locked."""
+    until = user.signing_locked_until
+    return until if until and until > now else None
+
+
+def _lock_signing(user: User, now) -> datetime:
     minutes = current_app.config["SIGNING_LOCKOUT_MINUTES"]
-    user.signing_locked_until = now + timedelta(minutes=minutes)
+    until = now + timedelta(minutes=minutes)
+    user.signing_locked_until = until
     user.signing_failed_count = 0
     record_audit(
         "signing.locked",
@@ -359,10 +369,11 @@ def _lock_signing(user: User, now) -> None:
         f"signing locked for {minutes} minutes after repeated wrong signing passwords",
         actor=user,
     )
+    return until
 
 
-def _signing_locked_error(user: User) -> LockedError:
-    until = to_clinic(user.signing_locked_until).strftime("%Y-%m-%d %H:%M")
+def _signing_locked_error(locked_until: datetime) -> LockedError:
+    until = to_clinic(locked_until).strftime("%Y-%m-%d %H:%M")
     return LockedError(
         f"signing is locked after repeated wrong signing passwords until {until} (clinic time); "
         "an administrator can unlock it",

@@ -4,6 +4,7 @@ each installed domain adds its part (registered in its setup.py with add_demo_se
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TypedDict
 
 import cv2
 import numpy as np
@@ -19,8 +20,16 @@ from tcm_app.services.clock import clinic_today
 
 DEMO_SIGNING_PASSWORD = "tcm-sign"
 DEMO_PASSWORD = "tcm-demo"
+
+
 # The demo patient's diagnosis (epigastric pain, worse with cold food, loose stools).
-DEMO_DIAGNOSIS = {
+class DemoDiagnosis(TypedDict):
+    disease_name: str
+    syndrome_name: str
+    treatment_method: str
+
+
+DEMO_DIAGNOSIS: DemoDiagnosis = {
     "disease_name": "胃络痛",
     "syndrome_name": "脾阳虚证",
     "treatment_method": "温中散寒",

@@ -20,7 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 from tcm_app.common import image_header, image_strip
-from tcm_app.common.errors import ConflictError, ValidationError
+from tcm_app.common.errors import ConflictError, TCMError, ValidationError
 from tcm_app.common.online_care import OPEN_STATUSES
 from tcm_app.models.encounters import MEDICAL_RECORD_RETENTION_YEARS, ClinicalDocument, Encounter
 from tcm_app.services.audit import record_audit
@@ -60,7 +60,7 @@ DOCUMENT_CODES = {
 }
 
 
-def refuse_image(exc: image_header.ImageHeaderError) -> ValidationError:
+def refuse_image(exc: image_header.ImageHeaderError) -> TCMError:
     """The header's refusal as the upload's: 422 on the file field, with the image's size."""
     # The codes documents always had: a header cut short is simply an image that cannot be read.
     code = DOCUMENT_CODES.get(exc.code, exc.code)

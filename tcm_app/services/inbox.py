@@ -80,11 +80,11 @@ def post_about(patient, kind: str, text: str, **kwargs) -> InboxMessage | None:
 
 
 def unread_count(user) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(InboxMessage.id)).where(
             InboxMessage.user_id == user.id, InboxMessage.read_at.is_(None)
         )
-    )
+    ).scalar_one()
 
 
 def messages_for(user, limit: int = PAGE_SIZE) -> list[InboxMessage]:

@@ -44,7 +44,7 @@ def lock_minutes(locks: int, cap: int) -> int:
     return min(FIRST_LOCK_MINUTES * 2 ** min(locks - 1, 30), cap)
 
 
-def minutes_to_wait(username: str, source: str, now: datetime) -> int | None:
+def minutes_to_wait(username: str, source: str | None, now: datetime) -> int | None:
     """Whole minutes left on the pair's or the username's lock (the longer), or None."""
     until = [
         row.locked_until
@@ -56,7 +56,7 @@ def minutes_to_wait(username: str, source: str, now: datetime) -> int | None:
     return max(1, math.ceil((max(until) - now).total_seconds() / 60))
 
 
-def count_failure(username: str, source: str, now: datetime) -> Failure:
+def count_failure(username: str, source: str | None, now: datetime) -> Failure:
     """One more failure for the pair and for the username across all sources."""
     pair_limit = current_app.config["LOGIN_MAX_FAILURES"]
     pair = _count(_row(username, source), pair_limit, now)
@@ -67,7 +67,7 @@ def count_failure(username: str, source: str, now: datetime) -> Failure:
     return Failure(pair.failures, pair.locked_minutes or everywhere.locked_minutes)
 
 
-def reset(username: str, source: str) -> None:
+def reset(username: str, source: str | None) -> None:
     """A success from this address: the pair and the username's count start again."""
     for row in _rows(username, source):
         if row is not None:
@@ -102,7 +102,7 @@ def _key(username: str, source: str | None) -> tuple[str, str]:
     return username[:64], (source or "-")[:45]
 
 
-def _find(username: str, source: str) -> LoginThrottle | None:
+def _find(username: str, source: str | None) -> LoginThrottle | None:
     username, source = _key(username, source)
     return db.session.scalar(
         select(LoginThrottle).where(
@@ -111,11 +111,11 @@ def _find(username: str, source: str) -> LoginThrottle | None:
     )
 
 
-def _rows(username: str, source: str) -> list[LoginThrottle | None]:
+def _rows(username: str, source: str | None) -> list[LoginThrottle | None]:
     return [_find(username, source), _find(username, ALL_SOURCES)]
 
 
-def _row(username: str, source: str) -> LoginThrottle:
+def _row(username: str, source: str | None) -> LoginThrottle:
     """The pair's row, created on its first failure (a concurrent first failure wins the race)."""
     row = _find(username, source)
     if row is not None:
@@ -126,5 +126,8 @@ def _row(username: str, source: str) -> LoginThrottle:
         with db.session.begin_nested():
             db.session.add(row)
     except IntegrityError:
-        row = _find(username, source)
+        winner = _find(username, source)
+        if winner is None:  # not a lost race after all
+            raise
+        return winner
     return row

@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
@@ -154,7 +154,7 @@ def new_reference(provider_name: str) -> str:
     return f"{provider_name}-{secrets.token_hex(10)}"
 
 
-def for_subject(purpose: str, subject_id: int) -> list[Payment]:
+def for_subject(purpose: str, subject_id: int) -> Sequence[Payment]:
     """Every payment for one thing, oldest first."""
     return db.session.scalars(
         select(Payment)

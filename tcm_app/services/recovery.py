@@ -11,6 +11,7 @@ audit log knows. Staff passwords are never reset by SMS (their phone is not a ve
 import hmac
 import secrets
 import string
+from typing import NoReturn, TypeGuard
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -42,7 +43,7 @@ def _patient_phone(user: User) -> str | None:
     return db.session.scalar(select(Patient.phone).where(Patient.user_id == user.id))
 
 
-def _phone_matches(user: User | None, phone: str) -> bool:
+def _phone_matches(user: User | None, phone: str) -> TypeGuard[User]:
     if user is None or user.role != Role.PATIENT or not user.active:
         return False
     on_record = _patient_phone(user) or ""
@@ -106,7 +107,7 @@ def reset_password(username: str, phone: str, code: str, new_password: str) -> U
     return user
 
 
-def _refuse_code(user: User | None, why: str):
+def _refuse_code(user: User | None, why: str) -> NoReturn:
     record_audit(
         "auth.password_reset_failed",
         "user",

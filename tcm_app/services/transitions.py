@@ -7,16 +7,17 @@ holding the version must reload for), so a form still holding the old version is
 afterwards. Flushes nothing else."""
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import inspect, update
+from sqlalchemy import CursorResult, inspect, update
+from sqlalchemy.orm import Mapper
 
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 
 
 def move_row(
-    model: type,
+    model: type[Any],
     row_id: int,
     *,
     expected: Any,
@@ -37,7 +38,9 @@ def move_row(
         # the WHERE clause in memory, which would trust the state the caller already had.
         .execution_options(synchronize_session=False)
     )
-    return db.session.execute(statement).rowcount == 1
+    # An UPDATE always answers a CursorResult; Session.execute is typed for any statement.
+    result = cast(CursorResult, db.session.execute(statement))
+    return result.rowcount == 1
 
 
 def move(
@@ -60,8 +63,8 @@ def move(
     return moved
 
 
-def _with_version_bump(model: type, values: Mapping[str, Any]) -> dict[str, Any]:
-    mapper = inspect(model)
+def _with_version_bump(model: type[Any], values: Mapping[str, Any]) -> Mapping[str, Any]:
+    mapper: Mapper[Any] = inspect(model)
     if mapper.version_id_col is None:
         return values
     key = mapper.get_property_by_column(mapper.version_id_col).key

@@ -132,6 +132,7 @@ REFUSALS = [
     (at(Status.DELIVERED), Move.HOLD, {"reason": "returned", "note": "退回"}, "not_active"),
     (at(Status.DELIVERED), Move.PAY, {}, "wrong_stage"),
     (at(Status.DISPENSED), Move.CANCEL, {}, "wrong_stage"),
+    (at(Status.ON_HOLD), Move.RESUME, {}, "wrong_stage"),
 ]
 
 
@@ -161,6 +162,7 @@ REFUSALS = [
         "a-finished-order-cannot-be-held",
         "a-finished-order-does-not-move",
         "a-dispensed-order-is-not-cancelled",
+        "a-hold-that-records-no-stage-is-not-resumed",
     ],
 )
 def test_bad_moves_are_refused(order, move, data, code):

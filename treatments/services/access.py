@@ -1,7 +1,7 @@
 """Who may see and move which booking: patients (and guardians) their own; the clinic desk and
 administrators all; a doctor the bookings they treat and those of their own patients."""
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, false, or_, select
 
 from tcm_app.common.errors import NotFoundError, PermissionDeniedError
 from tcm_app.extensions import db
@@ -25,7 +25,7 @@ def bookings_query(user) -> Select:
     if user.role == Role.DOCTOR:
         treated = select(Encounter.patient_id).where(Encounter.doctor_id == user.id)
         return query.where(or_(Booking.practitioner_id == user.id, Booking.patient_id.in_(treated)))
-    return query.where(False)
+    return query.where(false())
 
 
 def visible_booking(user, booking_id) -> Booking:
@@ -44,7 +44,7 @@ def patient_to_book_for(user, patient_id=None) -> Patient:
         wanted = own[0] if patient_id in (None, "") else patient_id
         if not own or not str(wanted).isdigit() or int(wanted) not in own:
             raise NotFoundError("patient not found", code="unknown_patient")
-        return db.session.get(Patient, int(wanted))
+        return db.session.get_one(Patient, int(wanted))
     if user.role not in DESK:
         raise PermissionDeniedError("only the patient or the clinic desk books treatments")
     patient = db.session.get(Patient, int(patient_id)) if str(patient_id).isdigit() else None

@@ -114,7 +114,7 @@ def _utc_midnight(zone: ZoneInfo, day: date) -> datetime | None:
     """Local midnight as aware UTC, for a day with one UTC offset throughout; else None."""
     midnight = datetime.combine(day, datetime.min.time())
     offset = zone.utcoffset(midnight)
-    if offset != zone.utcoffset(midnight + timedelta(days=1)):
+    if offset is None or offset != zone.utcoffset(midnight + timedelta(days=1)):
         return None
     return midnight.replace(tzinfo=UTC) - offset
 
@@ -131,7 +131,7 @@ def _templates(ids: list) -> dict:
     """Weekly templates of the practitioners `ids` (None: the clinic) in one query."""
     column = WorkingHours.practitioner_id
     where = column.is_(None) if ids == [None] else column.in_(ids)
-    weekly = defaultdict(lambda: defaultdict(list))
+    weekly: defaultdict[int | None, defaultdict[int, list]] = defaultdict(lambda: defaultdict(list))
     for row in db.session.scalars(select(WorkingHours).where(where).order_by(WorkingHours.starts)):
         weekly[row.practitioner_id][row.weekday].append((row.starts, row.ends))
     return {pid: dict(weekly[pid]) for pid in ids}
@@ -141,7 +141,7 @@ def _exceptions(ids: list, first: date, last: date) -> dict:
     """Days that differ, per practitioner (None: the clinic), in one query."""
     column = ScheduleException.practitioner_id
     where = column.is_(None) if ids == [None] else column.in_(ids)
-    found = defaultdict(dict)
+    found: defaultdict[int | None, dict] = defaultdict(dict)
     for row in db.session.scalars(
         select(ScheduleException).where(where, ScheduleException.day.between(first, last))
     ):
@@ -212,7 +212,7 @@ def _busy(practitioner_ids, resource_ids, patient_id, first, last, ignore_bookin
 
 def _busy_for(entries, patient_id) -> scheduling.Busy:
     practitioner, resource, patient = defaultdict(list), defaultdict(list), []
-    seats = defaultdict(lambda: defaultdict(list))
+    seats: defaultdict[int, defaultdict[int, list]] = defaultdict(lambda: defaultdict(list))
     for row, interval in entries:
         practitioner[row.practitioner_id].append(interval)
         resource[row.resource_id].append(interval)

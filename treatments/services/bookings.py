@@ -271,7 +271,7 @@ def record_screening(booking, stage, answers, result, actor) -> BookingScreening
         booking_id=booking.id,
         stage=stage,
         answers=answers_with_record(
-            booking.patient or db.session.get(Patient, booking.patient_id), answers
+            booking.patient or db.session.get_one(Patient, booking.patient_id), answers
         ),
         outcome=result.outcome.value,
         findings=[{"question": f.question, "severity": f.severity.value} for f in result.findings],

@@ -304,7 +304,7 @@ def _span(day: date, blocks: list[Block]) -> tuple[time, time] | tuple[None, Non
 
 
 def _times(day: date, opening: time | None, closing: time | None) -> list[time]:
-    if opening is None:
+    if opening is None or closing is None:
         return []
     moment = datetime.combine(day, opening)
     moment -= timedelta(minutes=moment.minute % ROW_MINUTES)
@@ -358,7 +358,7 @@ def week_view(query: Query) -> WeekView:
     closed = _exceptions(days[0], days[-1])
     lines = []
     columns = columns_for(query, query.day, closed, seats=False)
-    cells = {c.key: defaultdict(list) for c in columns}
+    cells: dict[tuple, defaultdict[date, list]] = {c.key: defaultdict(list) for c in columns}
     for booking in bookings_between(days[0], days[-1], query.practitioner_id, query.resource_id):
         key = _key(query, booking, seats=False)
         if key in cells:

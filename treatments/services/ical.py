@@ -33,7 +33,11 @@ def practitioner_by_token(practitioner_id: int, token: str) -> Practitioner:
     """The practitioner whose feed token matches (constant-time); anything else is not found."""
     found = db.session.get(Practitioner, practitioner_id)
     expected = found.calendar_token if found is not None and found.active else ""
-    if not expected or not hmac.compare_digest(expected.encode(), (token or "").encode()):
+    if (
+        found is None
+        or not expected
+        or not hmac.compare_digest(expected.encode(), (token or "").encode())
+    ):
         raise NotFoundError("calendar not found", code="calendar_not_found")
     return found
 

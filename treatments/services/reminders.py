@@ -78,7 +78,7 @@ def send_due_reminders(now: datetime) -> int:
     for booking_id in due_booking_ids(now):
         if not claim(booking_id, now):
             continue
-        booking = db.session.get(Booking, booking_id)
+        booking = db.session.get_one(Booking, booking_id)
         db.session.refresh(booking)
         sent += 1
         inbox.post_about(
