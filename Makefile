@@ -39,14 +39,15 @@ run: install
 	@echo "Serving on http://127.0.0.1:$(PORT)  (demo accounts: demo-patient ... demo-admin, password tcm-demo; signing password tcm-sign)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# The whole suite on SQLite, then every database test again on a throwaway PostgreSQL.
-# The two database passes spread their tests over one pytest-xdist worker per core (PYTEST_WORKERS).
+# The whole suite on SQLite, then every database test again on a throwaway PostgreSQL, the
+# WebRTC calls and the clock runs. The two database passes spread their tests over one
+# pytest-xdist worker per core (PYTEST_WORKERS). Stages run two by two where a core is left idle
+# (-O keeps each stage's output together): the calls, mostly waiting on media and timers, beside
+# the SQLite pass; the clock runs beside the PostgreSQL pass.
 PYTEST_WORKERS ?= auto
 test: install-test
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-clock
-	$(MAKE) --no-print-directory test-webrtc
-	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory -j2 -O test-sqlite test-webrtc
+	$(MAKE) --no-print-directory -j4 -O test-postgres test-clock
 
 test-sqlite:
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)

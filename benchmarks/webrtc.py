@@ -11,8 +11,8 @@ from common import bench_app, import_catalogues
 from webrtc_faults import report as report_faults
 
 from tcm_app.services.demo import DEMO_PASSWORD
-from tests.browser.conftest import CHROMIUM
 from tests.browser.pages import sign_in
+from tests.chromium import CHROMIUM
 from tests.conftest import serve_in_thread
 from tests.webrtc.calls import seed_demo_call
 from tests.webrtc.conftest import WEBRTC_ARGS

@@ -15,7 +15,7 @@ import time
 
 from common import bench_app, import_catalogues
 
-from tests.browser.conftest import CHROMIUM
+from tests.chromium import CHROMIUM
 from tests.conftest import serve_in_thread
 from tests.webrtc.calls import frames_resumed_on, open_call, seed_demo_call, wait_frames
 from tests.webrtc.conftest import WEBRTC_ARGS

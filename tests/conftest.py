@@ -21,10 +21,13 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from tcm_app.app import create_app
 from tcm_app.extensions import db
 from tcm_app.services.reference_data import load_reference_data
+from tests.chromium import browser, chromium, playwright  # noqa: F401  (fixtures, on demand)
 from tests.factories import IsolatedClient
 from tests.polling import wait_until
+from tests.shared_compilation import share_compilation_between_apps
 
 ROOT = Path(__file__).resolve().parent.parent
+share_compilation_between_apps()
 PG_URL = os.environ.get("TCM_TEST_PG_URL")
 # WebRTC end-to-end tests run only inside their private network namespace (make test-webrtc).
 collect_ignore = [] if os.environ.get("TCM_WEBRTC_NETNS") else ["webrtc"]

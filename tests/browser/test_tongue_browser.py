@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from diagnosis.models import TongueImage, TongueObservation
 from tcm_app.extensions import db
-from tests.browser.conftest import ARGS, CHROMIUM
 from tests.browser.pages import sign_in
+from tests.chromium import ARGS, CHROMIUM
 from tests.diagnosis.conftest import synthetic_photo
 from tests.factories import PASSWORD, create_encounter
 
@@ -26,9 +26,7 @@ def write_y4m(path, image: np.ndarray, frames: int = 10) -> None:
 
 
 @pytest.fixture
-def camera_browser(tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def camera_browser(playwright, tmp_path):
     clip = tmp_path / "tongue.y4m"
     image, _mask = synthetic_photo(size=(480, 640), centre=(240, 380), axes=(120, 160))
     write_y4m(clip, image)
@@ -38,10 +36,9 @@ def camera_browser(tmp_path):
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={clip}",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+    yield browser
+    browser.close()
 
 
 def test_patient_captures_and_doctor_confirms(app, live_server, camera_browser):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARGS, CHROMIUM
+from tests.chromium import CHROMIUM
 
 WATCH_SCRIPT = (Path(__file__).parent / "watch.js").read_text(encoding="utf-8")
 # How Chromium refuses our injected watch.js in a sandboxed page (an uploaded file shown inline).
@@ -57,16 +57,6 @@ class Watcher:
                 return  # our own watch.js, refused in a sandboxed view of an uploaded file
             where = message.page.url if message.page else "?"
             self.problems.append(f"{who}: console error on {where}: {message.text}")
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ loopback. Run inside a private network namespace so that media stays on loopback
 
 import pytest
 
-from tests.browser.conftest import ARGS, CHROMIUM
+from tests.chromium import ARGS, CHROMIUM
 from tests.consults.conftest import redis_url  # noqa: F401  (a private Redis, in the namespace)
 
 WEBRTC_ARGS = [
@@ -22,15 +22,14 @@ def config_overrides():
 
 
 @pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
+def browser(playwright):
+    """A Chromium of its own for each call (its media flags; a cut network must not outlive the
+    test in a shared one)."""
     if CHROMIUM is None:
         pytest.fail("Chromium is installed by make test")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=WEBRTC_ARGS)
-        yield chromium
-        chromium.close()
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=WEBRTC_ARGS)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture
