@@ -10,6 +10,9 @@ from flask_migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The test accounts' passwords as the app stores them (scrypt), not the suite's fast hash: the
+# figures include what a sign-in and a signature really cost.
+os.environ.setdefault("TCM_TEST_ACCOUNT_HASH", "scrypt")
 
 from tcm_app.app import create_app  # noqa: E402
 from tests.factories import IsolatedClient  # noqa: E402
