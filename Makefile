@@ -49,8 +49,8 @@ test: install-test
 	$(MAKE) --no-print-directory -j2 -O test-sqlite test-webrtc
 	$(MAKE) --no-print-directory -j4 -O test-postgres test-clock
 
-# worksteal: a worker left without tests takes half of another's queue (the slow journeys and
-# fuzz runs otherwise leave one core idle at the end; the SQLite pass took 507 s, now 364 s).
+# worksteal: a worker left without tests takes half of another's queue (otherwise the slow
+# journeys and fuzz runs can leave one core idle at the end of a pass).
 XDIST := -n $(PYTEST_WORKERS) --dist worksteal
 test-sqlite:
 	$(VENV)/bin/pytest $(XDIST)

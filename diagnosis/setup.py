@@ -8,12 +8,14 @@ from diagnosis.views import bp
 from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.panels import ENCOUNTER, Panel, add_panels
+from tcm_app.stylesheets import add_stylesheet
 from tcm_app.views.audit_labels import register_audit_labels
 
 
 def init_app(app) -> None:
     register_labels(labels.LABELS, labels.ERROR_MESSAGES)
     register_audit_labels(labels.AUDIT_ACTIONS, labels.AUDIT_OBJECTS)
+    add_stylesheet(app, "diagnosis.static", "diagnosis.css")
     app.register_blueprint(bp)
     register_api(api_bp)
     app.cli.add_command(diagnosis_cli)

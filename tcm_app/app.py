@@ -212,10 +212,11 @@ def begin_immediate_on_sqlite(conn):
 
 
 def register_navigation(app: Flask) -> None:
-    """The core's own menu entries; the domains add theirs in their setup.py."""
+    """The core's own menu entries and stylesheet; the domains add theirs in their setup.py."""
     from flask_babel import lazy_gettext as _l
 
     from tcm_app.navigation import NavEntry, add_home, add_navigation, navigation
+    from tcm_app.stylesheets import add_stylesheet, stylesheets
 
     add_navigation(
         app,
@@ -233,7 +234,8 @@ def register_navigation(app: Flask) -> None:
         ("admin", "core.admin_users"),
     ):
         add_home(app, role, home)
-    app.jinja_env.globals.update(navigation=navigation)
+    add_stylesheet(app, "static", "app.css")
+    app.jinja_env.globals.update(navigation=navigation, stylesheets=stylesheets)
 
 
 def register_panels(app: Flask) -> None:

@@ -10,6 +10,7 @@ from tcm_app.navigation import NavEntry, add_navigation
 from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
 from tcm_app.services.demo import add_demo_seed
 from tcm_app.services.reference_data import add_reference_loader
+from tcm_app.stylesheets import add_stylesheet
 from tcm_app.views.audit_labels import register_audit_labels
 from treatments import labels, models, tasks  # noqa: F401  (tables; the reminder task)
 from treatments.api.routes import bp as api_bp
@@ -22,6 +23,7 @@ from treatments.views.blueprint import bp
 def init_app(app) -> None:
     register_labels(labels.LABELS, labels.ERROR_MESSAGES)
     register_audit_labels(labels.AUDIT_ACTIONS, labels.AUDIT_OBJECTS)
+    add_stylesheet(app, "treatments.static", "treatments.css")
     admin_area = "/treatments/admin"
     add_navigation(
         app,

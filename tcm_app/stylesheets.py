@@ -1,0 +1,14 @@
+"""The stylesheets every page loads: the core's `app.css` first, then each installed domain's
+own from its static folder (its setup.py adds it), in the order the domains are installed.
+base.html renders what is registered and names no domain."""
+
+from flask import current_app
+
+
+def add_stylesheet(app, endpoint: str, filename: str) -> None:
+    """`add_stylesheet(app, "herbs.static", "herbs.css")`: a static endpoint and a file of it."""
+    app.extensions.setdefault("stylesheets", []).append((endpoint, filename))
+
+
+def stylesheets() -> list[tuple[str, str]]:
+    return current_app.extensions.get("stylesheets", [])
