@@ -50,6 +50,15 @@ def count(model, **where) -> int:
     return db.session.scalar(query)
 
 
+def count_committed(model, **where) -> int:
+    """Counted on a connection of its own, closed at once, for polling what a server thread
+    writes: polled in the test's session, the read would hold SQLite's write lock (every
+    transaction begins IMMEDIATE) against the very thread whose row it waits for."""
+    query = sa.select(sa.func.count()).select_from(model).filter_by(**where)
+    with db.engine.connect() as connection:
+        return connection.scalar(query)
+
+
 # --- which calls are broken -------------------------------------------------------------------
 
 
@@ -229,6 +238,6 @@ def test_a_connected_patient_is_in_the_call_and_then_called_back(app, live_host,
         with contextlib.suppress(simple_websocket.ConnectionClosed):
             socket.close()
     wait_until(lambda: not call_back.patient_connected(encounter_id))
-    wait_until(lambda: count(ConsultEvent, encounter_id=encounter_id, name="left") == 1)
+    wait_until(lambda: count_committed(ConsultEvent, encounter_id=encounter_id, name="left") == 1)
     [broken] = call_back.broken_calls(db.session.get(User, doctor_id))
     assert broken.left_at is not None
