@@ -28,7 +28,17 @@ SHELL_NAMES = {
     "__init__",
 }
 # The hospital core's framework modules: the factory, settings, extensions and PDF rendering.
-CORE_SHELL = {"app", "config", "extensions", "worker", "pdf", "domains", "navigation", "panels"}
+CORE_SHELL = {
+    "app",
+    "config",
+    "extensions",
+    "worker",
+    "pdf",
+    "domains",
+    "navigation",
+    "panels",
+    "stylesheets",
+}
 IMAGE_LIBRARIES = {"numpy", "cv2"}
 
 

@@ -38,7 +38,7 @@ from tcm_app.views.auth import ALL_ROLES, CODE_ERRORS, login_limit, safe_next
 from tcm_app.views.blueprint import auth_bp, core_bp
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
-from tcm_app.views.security_headers import allow_same_origin_framing
+from tcm_app.views.security_headers import allow_same_origin_framing, is_static_file
 
 # --- forms -------------------------------------------------------------------------------------
 
@@ -192,12 +192,12 @@ def change_temporary_password():
     return redirect(url_for("core.index"))
 
 
-# Endpoints a user who must change their password may still reach.
+# Endpoints a user who must change their password may still reach (and every static file: the
+# change page loads the app's and each domain's stylesheet).
 WHILE_CHANGE_REQUIRED = {
     "auth.change_temporary_password",
     "auth.logout",
     "auth.favicon",
-    "static",
 }
 
 
@@ -207,7 +207,11 @@ def require_password_change():
     if "api" in request.blueprints:  # the core API and the domains' APIs nested in it
         # Signing a token out stays possible: it only ends access.
         return None if request.endpoint == "api.token_revoke" else _refuse_api_until_changed()
-    if request.endpoint in WHILE_CHANGE_REQUIRED or not current_user.is_authenticated:
+    if (
+        request.endpoint in WHILE_CHANGE_REQUIRED
+        or is_static_file()
+        or not current_user.is_authenticated
+    ):
         return None
     if current_user.must_change_password:
         return redirect(url_for("auth.change_temporary_password"))

@@ -120,7 +120,13 @@ def test_the_change_page_logout_and_static_files_stay_open(app, people):
     temporary = admin_resets(app, admin, pharmacist)
     client, _ = sign_in(app, pharmacist.username, temporary)
     assert client.get("/password/change").status_code == 200
-    for path in ("/static/favicon.svg", "/favicon.ico"):
+    # The change page links every registered stylesheet, the domains' among them.
+    for path in (
+        "/static/favicon.svg",
+        "/favicon.ico",
+        "/static/app.css",
+        "/herbs/static/herbs.css",
+    ):
         response = client.get(path)
         response.close()
         assert response.status_code == 200
