@@ -4,7 +4,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -178,6 +178,8 @@ def register_extensions(app: Flask) -> None:
 def select_locale() -> str:
     """?lang= (remembered in the session), then the user's choice, then Simplified Chinese."""
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a command or a task: the hospital's language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in supported:
         return asked

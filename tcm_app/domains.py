@@ -9,7 +9,7 @@ from importlib import import_module
 from importlib.util import find_spec
 from types import ModuleType
 
-INSTALLED_DOMAINS = ("herbs", "consults", "diagnosis", "decoction", "treatments")
+INSTALLED_DOMAINS = ("herbs", "consults", "diagnosis", "decoction", "treatments", "constitution")
 
 
 def init_domains(app) -> None:

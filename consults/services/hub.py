@@ -14,9 +14,12 @@ import socket
 import threading
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import current_app
+
+if TYPE_CHECKING:  # redis is imported where it is used: the embedded mode runs without it
+    from redis.client import PubSubWorkerThread
 
 from consults.event_clock import ClockOffset
 
@@ -178,7 +181,7 @@ class RedisHub(LocalHub):
 
         super().__init__()
         self._redis = redis.Redis.from_url(url)
-        self._thread = None
+        self._thread: PubSubWorkerThread | None = None
         self._start_lock = threading.Lock()
 
     def _listen(self) -> None:
