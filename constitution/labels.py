@@ -12,6 +12,13 @@ LABELS = {
     # assessment states
     "assessment_draft": _l("Not yet submitted"),
     "assessment_submitted": _l("Submitted"),
+    # advice topics
+    "topic_diet": _l("Diet"),
+    "topic_routine": _l("Daily routine"),
+    "topic_exercise": _l("Exercise"),
+    "topic_emotions": _l("Emotions"),
+    "topic_seasons": _l("Through the seasons"),
+    "topic_acupoints": _l("Acupoint self-massage"),
 }
 
 ERROR_MESSAGES = {
@@ -25,7 +32,29 @@ ERROR_MESSAGES = {
     "missing_type": _l("The answers for %(type)s are missing."),
     "wrong_length": _l("%(type)s needs %(expected)s answers."),
     "bad_answer": _l("Each answer of %(type)s must be a whole number from 1 to 5."),
+    # the pages and the API
+    "not_your_patient": _l("You can only answer for yourself or a child in your care."),
+    "scale_not_for_age": _l("This questionnaire is not for the patient's age."),
+    "sex_unknown": _l("The patient's sex is not recorded; ask the clinic to correct it."),
+    "assessment_submitted": _l(
+        "A submitted assessment cannot be changed; take the questionnaire again instead."
+    ),
+    "bad_answer_choice": _l("This answer is not one of the choices."),
+    "questions_unanswered": _l("%(count)s questions are not answered yet; they are listed below."),
 }
 
-AUDIT_ACTIONS: dict = {}
-AUDIT_OBJECTS: dict = {}
+AUDIT_ACTIONS = {
+    "constitution.start": _l("Constitution questionnaire started"),
+    "constitution.submit": _l("Constitution questionnaire submitted"),
+    "constitution.confirm": _l("Constitution confirmed by the doctor"),
+    "constitution.request": _l("Constitution questionnaire requested"),
+    "constitution.enrol": _l("Enrolled in a preventive care plan"),
+    "constitution.end_plan": _l("Preventive care plan ended"),
+    "constitution.remind": _l("Reassessment reminder sent"),
+}
+AUDIT_OBJECTS = {
+    "constitution_assessment": _l("Constitution assessment"),
+    "constitution_confirmation": _l("Constitution confirmation"),
+    "constitution_request": _l("Constitution questionnaire request"),
+    "constitution_care_plan": _l("Preventive care plan"),
+}
