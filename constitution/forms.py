@@ -7,6 +7,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     TextAreaField,
@@ -28,7 +29,7 @@ class SubmitForm(FlaskForm):
     """Submitting the reviewed answers: nothing but the CSRF token."""
 
 
-def page_form(items: list[Item], text_of, label_of, formdata=None, data=None) -> FlaskForm:
+def page_form(items: list[Item], text_of, label_of, data=None) -> FlaskForm:
     """A form with one radio group per question of the page, named by item code. An empty
     group is allowed (the patient may come back to it); the review lists what is left."""
 
@@ -38,12 +39,12 @@ def page_form(items: list[Item], text_of, label_of, formdata=None, data=None) ->
     for item in items:
         field = RadioField(
             text_of(item),
-            choices=[(choice.value, label_of(choice)) for choice in item.choices],
+            choices=[SelectChoice(choice.value, label_of(choice)) for choice in item.choices],
             coerce=int,
             validators=[Optional()],
         )
         setattr(PageForm, item.code, field)
-    return PageForm(formdata=formdata, data=data)
+    return PageForm(data=data)  # a POST reads request.form (Flask-WTF's default)
 
 
 class CheckboxesField(SelectMultipleField):

@@ -15,6 +15,7 @@ from constitution.services import assessments, results, scales
 from tcm_app.common.errors import TCMError
 from tcm_app.common.questionnaire import Choice, Item, Scale
 from tcm_app.extensions import db
+from tcm_app.labels import choices
 from tcm_app.models.accounts import Role
 from tcm_app.models.patients import Patient
 from tcm_app.services.access import own_patient_ids
@@ -81,7 +82,7 @@ def my_assessments():
     family = [db.session.get(Patient, pid) for pid in own_patient_ids(current_user)]
     usable = assessments.scales_for_patient(patient)
     form = StartForm(patient_id=patient.id, scale=usable[0].code)
-    form.scale.choices = [(s.code, scale_title(s)) for s in usable]
+    form.scale.choices = choices((s.code, scale_title(s)) for s in usable)
     return render_template(
         "constitution/mine.html",
         patient=patient,
@@ -116,7 +117,7 @@ def start():
     form = StartForm()
     patient_id = request.form.get("patient_id", type=int)
     patient = assessments.answerable_patient(current_user, patient_id or 0)
-    form.scale.choices = [(s.code, s.code) for s in assessments.scales_for_patient(patient)]
+    form.scale.choices = choices((s.code, s.code) for s in assessments.scales_for_patient(patient))
 
     def render(status: int):
         flash(_("Choose a questionnaire."), "error")
