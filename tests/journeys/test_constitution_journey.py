@@ -1,0 +1,119 @@
+"""The constitution questionnaire as a patient takes it on a phone (issue 18): from the menu,
+five questions a page with the progress shown; a tick is saved at once (the page is left without
+turning it and the answer is there on return); "save and continue later" resumes on the same
+page; the review names the question left out, and submitting is refused until it is answered;
+the result shows the verdict in plain words, the bar chart and the care advice; a second
+assessment names the change ("气虚质 …→…") and draws the trend."""
+
+import re
+
+from tcm_app.extensions import db
+from tests.factories import PASSWORD, create_patient
+from tests.journeys.conftest import sign_in
+
+PAGES = 12  # 60 questions, five a page
+
+
+def menu(page):
+    return page.get_by_role("navigation", name="主菜单").get_by_role("link", name="我的体质")
+
+
+def tick_page(page, answer: str, skip: int | None = None) -> None:
+    questions = page.locator("fieldset.cq-question")
+    for index in range(questions.count()):
+        if index != skip:
+            questions.nth(index).get_by_text(answer, exact=True).click()
+
+
+def next_page(page) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name="下一页").click()
+
+
+def take_questionnaire(phone, answer: str, leave_one_out: bool = False) -> None:
+    menu(phone).click()
+    phone.get_by_role("button", name="开始测评").click()
+    for number in range(1, PAGES + 1):
+        assert f"第 {number} 页，共 {PAGES} 页" in phone.locator(".cq-progress-box").inner_text()
+        tick_page(phone, answer, skip=2 if leave_one_out and number == 11 else None)
+        if number < PAGES:
+            next_page(phone)
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="查看我的回答").click()
+
+
+def test_patient_takes_resumes_and_submits_the_constitution_questionnaire(
+    app, live_server, person, watcher
+):
+    patient = create_patient(sex="female", name="赵敏")
+    db.session.commit()
+    username = patient.user.username
+    db.session.remove()
+
+    phone = person("patient", phone=True)
+    sign_in(phone, live_server, username, PASSWORD)
+    menu(phone).click()
+    phone.get_by_role("button", name="开始测评").click()
+    assert "您手脚发凉吗？" in phone.locator("main").inner_text()
+
+    # A tick is saved at once: leave by the menu without turning the page, come back.
+    with phone.expect_response(re.compile(r"/page/1$")):
+        phone.locator("fieldset.cq-question").first.get_by_text("经常（相当）").click()
+    menu(phone).click()
+    assert "已答 1/60 题" in phone.locator("main").inner_text()
+    phone.get_by_role("link", name="继续").click()
+    assert phone.locator("fieldset.cq-question").first.get_by_label("经常（相当）").is_checked()
+
+    # Answer two pages, then "save and continue later": it resumes on page 3.
+    tick_page(phone, "很少（有一点）")
+    next_page(phone)
+    tick_page(phone, "很少（有一点）")
+    next_page(phone)
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="保存，稍后继续").click()
+    assert "已保存您的回答" in phone.locator(".flash").inner_text()
+    assert "已答 10/60 题" in phone.locator("main").inner_text()
+    phone.get_by_role("link", name="继续").click()
+    assert "第 3 页，共 12 页" in phone.locator(".cq-progress-box").inner_text()
+
+    for number in range(3, PAGES + 1):
+        tick_page(phone, "很少（有一点）", skip=2 if number == 11 else None)
+        button = "下一页" if number < PAGES else "查看我的回答"
+        with phone.expect_navigation():
+            phone.get_by_role("button", name=button).click()
+
+    # The review names the question left out; submitting is refused until it is answered.
+    missing = phone.locator("#missing")
+    assert "尚未回答：1 题" in missing.inner_text()
+    assert "您多愁善感、感情脆弱吗？" in missing.inner_text()
+    watcher.expect("status of 422")  # the refused submission answers 422, on purpose
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交并查看结果").click()
+    assert "1 道题尚未回答" in phone.locator(".form-errors").inner_text()
+    missing.get_by_role("link").first.click()
+    phone.locator("#q-qiyu_3").get_by_text("很少（有一点）").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="下一页").click()
+    phone.goto(phone.url.rsplit("/page/", 1)[0] + "/review")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交并查看结果").click()
+
+    # The result: plain words, nine bars, the advice with its sources.
+    phone.wait_for_url(re.compile(r"/constitution/a/\d+$"))
+    main = phone.locator("main")
+    assert "您基本是平和质" in main.locator(".cq-verdict").inner_text() or "您是平和质" in (
+        main.locator(".cq-verdict").inner_text()
+    )
+    assert phone.locator("svg.cq-bars rect.cq-bar").count() == 9
+    assert "饮食调养" in main.inner_text() and "穴位保健" in main.inner_text()
+
+    # A second assessment, answered "often": the change is named and the trend drawn.
+    take_questionnaire(phone, "经常（相当）")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交并查看结果").click()
+    changes = phone.locator(".cq-changes").inner_text()
+    assert re.search(r"气虚质 \d+ → \d+", changes), changes
+    assert "您的体质：气虚质" in main.locator(".cq-verdict").inner_text()
+    menu(phone).click()
+    assert phone.locator("svg.cq-trend polyline").count() >= 2
+    assert phone.locator(".item-list .item").count() == 2
