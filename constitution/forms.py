@@ -55,22 +55,21 @@ class CheckboxesField(SelectMultipleField):
 class ConfirmForm(FlaskForm):
     """The doctor's confirmed constitution: it may differ from the questionnaire's."""
 
-    encounter_id = HiddenField(validators=[InputRequired()])
     assessment_id = HiddenField()
-    primary = CheckboxesField(_l("Constitution"), validators=[InputRequired()])
+    primary = CheckboxesField(
+        _l("Constitution"), validators=[Optional()]
+    )  # the service refuses none
     tendencies = CheckboxesField(_l("Tendencies"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000)])
 
 
 class RequestForm(FlaskForm):
-    encounter_id = HiddenField(validators=[InputRequired()])
     note = TextAreaField(_l("Message to the patient"), validators=[Optional(), Length(max=500)])
 
 
 class CarePlanForm(FlaskForm):
     """A 治未病 programme: for which constitution, the goal, how often to reassess."""
 
-    encounter_id = HiddenField(validators=[InputRequired()])
     constitution = SelectField(_l("Constitution cared for"), validators=[InputRequired()])
     goal = TextAreaField(_l("Goal and advice"), validators=[Optional(), Length(max=1000)])
     reassess_days = IntegerField(

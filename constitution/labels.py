@@ -40,6 +40,8 @@ ERROR_MESSAGES = {
         "A submitted assessment cannot be changed; take the questionnaire again instead."
     ),
     "bad_answer_choice": _l("This answer is not one of the choices."),
+    "constitution_required": _l("Choose the constitution you confirm."),
+    "bad_tendency": _l("A tendency is a biased type other than the constitution chosen."),
     "questions_unanswered": _l("%(count)s questions are not answered yet; they are listed below."),
 }
 

@@ -80,6 +80,7 @@ class AssessmentRequest(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     doctor = relationship("User")
+    patient = relationship("Patient")
 
 
 class CarePlan(db.Model):

@@ -10,6 +10,7 @@ from constitution.services import scales
 from constitution.views import bp
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
+from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
 from tcm_app.stylesheets import add_stylesheet
 from tcm_app.views.audit_labels import register_audit_labels
 
@@ -26,4 +27,9 @@ def init_app(app) -> None:
         ),
     )
     app.register_blueprint(bp)
+    add_panels(
+        app,
+        Panel(ENCOUNTER, "constitution/_encounter_constitution.html", 25),  # after the tongue
+        Panel(WORKBENCH, "constitution/_workbench_requests.html", 50),
+    )
     app.cli.add_command(constitution_cli)

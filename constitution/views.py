@@ -9,19 +9,19 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from constitution.forms import GO, StartForm, SubmitForm, page_form
+from constitution.forms import GO, ConfirmForm, RequestForm, StartForm, SubmitForm, page_form
 from constitution.models import Assessment
-from constitution.services import assessments, results, scales
+from constitution.services import assessments, doctor, results, scales
 from tcm_app.common.errors import TCMError
 from tcm_app.common.questionnaire import Choice, Item, Scale
 from tcm_app.extensions import db
 from tcm_app.labels import choices
 from tcm_app.models.accounts import Role
 from tcm_app.models.patients import Patient
-from tcm_app.services.access import own_patient_ids
+from tcm_app.services.access import own_patient_ids, visible_encounter
 from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import roles_required
-from tcm_app.views.helpers import apply_errors
+from tcm_app.views.helpers import apply_errors, flash_error
 
 bp = Blueprint(
     "constitution",
@@ -248,3 +248,77 @@ def result(assessment_id: int):
         return redirect(url_for(".answer", assessment_id=assessment.id, page=assessment.page))
     view = results.result_view(assessment, {})
     return render_template("constitution/result.html", view=view, assessment=assessment)
+
+
+# ---- the doctor: confirm a constitution, ask for the questionnaire (from the visit page) ----
+
+
+def confirm_form(panel, formdata=None) -> ConfirmForm:
+    """The confirmation form, filled from the latest assessment's result."""
+    latest = panel.latest.assessment if panel.latest else None
+    data = {
+        "primary": list(latest.primary) if latest else [],
+        "tendencies": list(latest.tendencies) if latest else [],
+        "assessment_id": latest.id if latest else "",
+    }
+    form = ConfirmForm(data=data) if formdata is None else ConfirmForm()
+    names = choices((code, constitution_name(code)) for code in doctor.TYPES)
+    form.primary.choices = names
+    form.tendencies.choices = choices(
+        (code, constitution_name(code)) for code in doctor.TYPES if code != "pinghe"
+    )
+    return form
+
+
+@bp.app_context_processor
+def constitution_panel_helpers() -> dict:
+    return {
+        "constitution_panel": doctor.encounter_panel,
+        "constitution_confirm_form": confirm_form,
+        "constitution_request_form": RequestForm,
+        "constitution_requests_by": doctor.requested_by,
+        "constitution_answer_of": doctor.answering_assessment,
+    }
+
+
+@bp.post("/encounters/<int:encounter_id>/confirm")
+@roles_required(Role.DOCTOR)
+def confirm(encounter_id: int):
+    encounter = visible_encounter(current_user, encounter_id)
+    form = confirm_form(doctor.encounter_panel(encounter), formdata=request.form)
+    back = url_for("core.encounter_view", encounter_id=encounter.id) + "#constitution"
+    if not form.validate_on_submit():
+        flash(_("Choose the constitution you confirm."), "error")
+        return redirect(back)
+    try:
+        doctor.confirm(
+            current_user, encounter, form.primary.data, form.tendencies.data or [],
+            form.note.data or "", _int_or_none(form.assessment_id.data),
+        )  # fmt: skip
+        db.session.commit()
+    except TCMError as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return redirect(back)
+    flash(_("The constitution is confirmed."))
+    return redirect(back)
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.post("/encounters/<int:encounter_id>/request")
+@roles_required(Role.DOCTOR)
+def request_assessment(encounter_id: int):
+    encounter = visible_encounter(current_user, encounter_id)
+    form = RequestForm()
+    back = url_for("core.encounter_view", encounter_id=encounter.id) + "#constitution"
+    if form.validate_on_submit():
+        doctor.request_assessment(current_user, encounter, form.note.data or "")
+        db.session.commit()
+        flash(_("The patient is asked to take the questionnaire."))
+    return redirect(back)

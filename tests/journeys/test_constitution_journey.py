@@ -10,6 +10,7 @@ import re
 from tcm_app.extensions import db
 from tests.factories import PASSWORD, create_patient
 from tests.journeys.conftest import sign_in
+from tests.journeys.test_prescription_journeys import click_and_wait, doctor_at_diagnosed_visit
 
 PAGES = 12  # 60 questions, five a page
 
@@ -117,3 +118,48 @@ def test_patient_takes_resumes_and_submits_the_constitution_questionnaire(
     menu(phone).click()
     assert phone.locator("svg.cq-trend polyline").count() >= 2
     assert phone.locator(".item-list .item").count() == 2
+
+
+def test_doctor_asks_for_the_questionnaire_and_confirms_another_constitution(
+    app, live_server, person
+):
+    """At the visit the doctor asks for the questionnaire; the patient finds the request under
+    My constitution and takes it on the phone; the visit page shows the result beside the tongue
+    observations; the doctor confirms a different constitution with a note, which the patient
+    then reads on the result."""
+    _, patient, doctor = doctor_at_diagnosed_visit(person, live_server)
+    panel = doctor.locator("#constitution")
+    assert "患者尚未做体质测评。" in panel.inner_text()
+    panel.get_by_text("请患者做体质测评").click()
+    panel.get_by_label("给患者的话").fill("下周复诊前请完成")
+    click_and_wait(doctor, panel.get_by_role("button", name="发送请求"))
+    assert "已请患者做体质测评。" in doctor.locator(".flash").inner_text()
+
+    menu(patient).click()
+    assert "医生请您做体质测评" in patient.locator("main").inner_text()
+    assert "下周复诊前请完成" in patient.locator("main").inner_text()
+    patient.get_by_role("button", name="开始测评").click()
+    for number in range(1, PAGES + 1):
+        tick_page(patient, "很少（有一点）")
+        button = "下一页" if number < PAGES else "查看我的回答"
+        with patient.expect_navigation():
+            patient.get_by_role("button", name=button).click()
+    with patient.expect_navigation():
+        patient.get_by_role("button", name="提交并查看结果").click()
+    assert "医生请您做体质测评" not in patient.locator("main").inner_text()
+
+    doctor.reload()
+    panel = doctor.locator("#constitution")
+    assert "的测评" in panel.inner_text()
+    assert panel.locator("svg.cq-bars rect.cq-bar").count() == 9
+    tongue = doctor.get_by_role("heading", name="舌象").first
+    assert tongue.count() == 1  # the tongue card is on the same page, before this one
+    panel.get_by_label("气虚质", exact=True).first.check()
+    panel.get_by_label("平和质", exact=True).first.uncheck()
+    panel.get_by_label("备注").fill("面色少华，舌淡边有齿痕")
+    click_and_wait(doctor, panel.get_by_role("button", name="确认", exact=True))
+    assert "体质已确认。" in doctor.locator(".flash").inner_text()
+    assert "确认的体质：气虚质" in doctor.locator("#constitution").inner_text()
+
+    patient.reload()
+    assert "确认的体质：气虚质" in patient.locator(".cq-verdict").inner_text()
