@@ -42,8 +42,19 @@ class Rules:
     tendency_min: int
 
 
+_RULES: dict[tuple[str, str], Rules] = {}
+
+
 def rules_of(scale: Scale) -> Rules:
-    """The verdict rules a scale's data names; ScoringRuleError when they do not make sense."""
+    """The verdict rules a scale's data names; ScoringRuleError when they do not make sense.
+    Checked once per scale and version (scoring runs for every submission)."""
+    key = (scale.code, scale.version)
+    if key not in _RULES:
+        _RULES[key] = _checked_rules(scale)
+    return _RULES[key]
+
+
+def _checked_rules(scale: Scale) -> Rules:
     scoring = scale.scoring
     if scoring.get("score") not in SCORE_KINDS:
         raise ScoringRuleError("bad_score_kind", f"scale {scale.code}: score must be {SCORE_KINDS}")
@@ -66,7 +77,7 @@ def _threshold(scale: Scale, name: str) -> int:
 
 def transformed(raw: int, count: int) -> Fraction:
     """转化分 = (原始分 − 条目数) / (条目数 × 4) × 100."""
-    return Fraction(raw - count, count * 4) * 100
+    return Fraction(100 * (raw - count), count * 4)
 
 
 @dataclass(frozen=True)
@@ -115,10 +126,11 @@ def judge(rules: Rules, scores: Mapping[str, Fraction]) -> Result:
     verdicts = {rules.balanced: _balanced_verdict(rules, scores[rules.balanced], others)}
     for code, score in others.items():
         verdicts[code] = _biased_verdict(rules, score)
-    order = list(scores)
+    order = {code: index for index, code in enumerate(scores)}
 
     def highest_first(codes: list[str]) -> list[str]:
-        return sorted(codes, key=lambda code: (-scores[code], order.index(code)))
+        # Floats only order the names; every verdict above compared the exact fractions.
+        return sorted(codes, key=lambda code: (-float(scores[code]), order[code]))
 
     if verdicts[rules.balanced] != NO:
         primary = [rules.balanced]
@@ -128,20 +140,24 @@ def judge(rules: Rules, scores: Mapping[str, Fraction]) -> Result:
     return Result(dict(scores), verdicts, primary, tendencies)
 
 
+def _at_least(score: Fraction, threshold: int) -> bool:
+    """score ≥ threshold, exactly, in whole numbers (Fraction's own comparison is slower)."""
+    return score.numerator >= threshold * score.denominator
+
+
 def _balanced_verdict(rules: Rules, score: Fraction, others: Mapping[str, Fraction]) -> str:
-    if score < rules.balanced_min:
+    if not _at_least(score, rules.balanced_min):
         return NO
-    highest_other = max(others.values(), default=Fraction(0))
-    if highest_other < rules.tendency_min:
+    if not any(_at_least(other, rules.tendency_min) for other in others.values()):
         return YES
-    if highest_other < rules.yes_min:
+    if not any(_at_least(other, rules.yes_min) for other in others.values()):
         return BASICALLY_YES
     return NO
 
 
 def _biased_verdict(rules: Rules, score: Fraction) -> str:
-    if score >= rules.yes_min:
+    if _at_least(score, rules.yes_min):
         return YES
-    if score >= rules.tendency_min:
+    if _at_least(score, rules.tendency_min):
         return TENDENCY
     return NO

@@ -5,9 +5,11 @@ doctor's panel, 治未病 care plans, `flask constitution`."""
 from flask_babel import lazy_gettext as _l
 
 from constitution import labels, models  # noqa: F401  (tables)
+from constitution.api.routes import bp as api_bp
 from constitution.cli import constitution_cli
 from constitution.services import scales
 from constitution.views import bp
+from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
@@ -27,6 +29,7 @@ def init_app(app) -> None:
         ),
     )
     app.register_blueprint(bp)
+    register_api(api_bp)
     add_panels(
         app,
         Panel(ENCOUNTER, "constitution/_encounter_constitution.html", 25),  # after the tongue

@@ -292,7 +292,7 @@ def confirm(encounter_id: int):
         return redirect(back)
     try:
         doctor.confirm(
-            current_user, encounter, form.primary.data, form.tendencies.data or [],
+            current_user, encounter, form.primary.data or [], form.tendencies.data or [],
             form.note.data or "", _int_or_none(form.assessment_id.data),
         )  # fmt: skip
         db.session.commit()

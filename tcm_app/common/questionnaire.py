@@ -47,10 +47,6 @@ class Item:
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", frozenset(choice.value for choice in self.choices))
 
-    def reversed_value(self, value: int) -> int:
-        """1↔5, 2↔4 on a five-point item: the lowest and highest choices swap."""
-        return 1 + len(self.choices) - value
-
     def asked_of(self, sex: str) -> bool:
         return self.sex is None or self.sex == sex
 
@@ -81,17 +77,32 @@ class Scale:
     # Built once: scoring looks items up for every answer (≤ 50 µs an assessment, make bench).
     _by_code: dict[str, Item] = field(init=False, repr=False, compare=False)
     _asked: dict[tuple[str, str], tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _questions: dict[str, tuple[Item, ...]] = field(init=False, repr=False, compare=False)
+    # (subscale, sex) → per asked item, the sum that turns its answer round (0: not reversed)
+    _flips: dict[tuple[str, str], tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_code", {item.code: item for item in self.items})
+        by_code = {item.code: item for item in self.items}
+        object.__setattr__(self, "_by_code", by_code)
         asked = {
             (subscale.code, sex): tuple(
-                code for code in subscale.items if self._by_code[code].asked_of(sex)
+                code for code in subscale.items if by_code[code].asked_of(sex)
             )
             for subscale in self.subscales
             for sex in SEXES
         }
         object.__setattr__(self, "_asked", asked)
+        questions = {sex: tuple(item for item in self.items if item.asked_of(sex)) for sex in SEXES}
+        object.__setattr__(self, "_questions", questions)
+        flips = {
+            (subscale.code, sex): tuple(
+                len(by_code[code].choices) + 1 if code in subscale.reversed else 0
+                for code in asked[(subscale.code, sex)]
+            )
+            for subscale in self.subscales
+            for sex in SEXES
+        }
+        object.__setattr__(self, "_flips", flips)
 
     def item(self, code: str) -> Item:
         return self._by_code[code]
@@ -101,7 +112,7 @@ class Scale:
 
     def questions(self, sex: str) -> tuple[Item, ...]:
         """What a person of `sex` is asked, in order."""
-        return tuple(item for item in self.items if item.asked_of(sex))
+        return self._questions[sex]
 
     def subscale(self, code: str) -> Subscale:
         return next(subscale for subscale in self.subscales if subscale.code == code)
@@ -109,6 +120,11 @@ class Scale:
     def asked_items(self, subscale: Subscale, sex: str) -> tuple[str, ...]:
         """A subscale's items a person of `sex` answers, in the printed order."""
         return self._asked[(subscale.code, sex)]
+
+    def flips(self, subscale: Subscale, sex: str) -> tuple[int, ...]:
+        """Per asked item of the subscale: 0, or the sum a reversed answer is taken from (6 on a
+        five-point item: 1↔5, 2↔4)."""
+        return self._flips[(subscale.code, sex)]
 
     def applies_to(self, age: int) -> bool:
         return self.min_age is None or age >= self.min_age
@@ -253,17 +269,18 @@ def answer_problems(scale: Scale, sex: str, answers: Mapping[str, object]) -> di
     """Item code → problem for each question of `scale` a person of `sex` has not answered
     usably, and for each answer to a question they are not asked; empty when all is well."""
     _require_sex(sex)
-    asked = {item.code: item for item in scale.questions(sex)}
     problems = {}
-    for code, item in asked.items():
-        value = answers.get(code)
+    for item in scale.questions(sex):
+        value = answers.get(item.code)
         if value is None:
-            problems[code] = "missing"
-        elif not _is_int(value) or value not in item.values:
-            problems[code] = "out_of_range"
-    for code in answers:
-        if code not in asked:
-            problems[code] = "not_asked" if scale.has_item(code) else "unknown_item"
+            problems[item.code] = "missing"
+        elif type(value) is not int or value not in item.values:  # not a bool, not a "3"
+            problems[item.code] = "out_of_range"
+    if len(answers) + len(problems) != len(scale.questions(sex)) or problems:
+        asked = {item.code for item in scale.questions(sex)}
+        for code in answers:
+            if code not in asked:
+                problems[code] = "not_asked" if scale.has_item(code) else "unknown_item"
     return problems
 
 
@@ -288,11 +305,8 @@ def subscale_values(scale: Scale, sex: str, answers: Mapping[str, int]) -> dict[
 def raw_score(scale: Scale, subscale: Subscale, sex: str, values: list[int]) -> int:
     """原始分: the sum of a subscale's answers given in its printed order, reverse-scored items
     turned round. The caller has checked the values (see subscale_problems)."""
-    codes = scale.asked_items(subscale, sex)
-    return sum(
-        scale.item(code).reversed_value(value) if code in subscale.reversed else value
-        for code, value in zip(codes, values, strict=True)
-    )
+    flips = scale.flips(subscale, sex)
+    return sum(flip - value if flip else value for flip, value in zip(flips, values, strict=True))
 
 
 def subscale_problem(scale: Scale, subscale: Subscale, sex: str, values: object) -> str | None:

@@ -17,6 +17,7 @@ MENUS = {
         "herbs.my_prescriptions",
         "decoction.my_orders",
         "treatments.my_bookings",
+        "constitution.my_assessments",
     ],
     Role.DOCTOR: [
         "core.workbench",

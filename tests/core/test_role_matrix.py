@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from constitution.services import assessments as constitution_assessments
 from consults.services import calls
 from decoction.services import orders
 from diagnosis.services import tongue
@@ -79,6 +80,7 @@ def world(app):
         encounter, patient.user, jpeg_bytes(png_bytes(width=200, height=150)), "gallery"
     )
     treatment = treatment_world(doctor, patient, encounter)
+    assessment = constitution_assessments.start(patient.user, patient, "ccmq")
     db.session.commit()
     ids = {
         **treatment,
@@ -99,6 +101,8 @@ def world(app):
         "legal_version": 1,
         "provider_name": "sandbox",  # the payment provider's callback
         "consult_booking_id": 1,  # none booked here: an allowed role gets 404, never 401/403
+        "assessment_id": assessment.id,  # a draft: the patient answers it, staff do not see it
+        "page": 1,
     }
     db.session.commit()
     return users, ids
