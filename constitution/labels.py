@@ -42,6 +42,9 @@ ERROR_MESSAGES = {
     "bad_answer_choice": _l("This answer is not one of the choices."),
     "constitution_required": _l("Choose the constitution you confirm."),
     "bad_tendency": _l("A tendency is a biased type other than the constitution chosen."),
+    "bad_answers": _l("%(count)s answers are missing or not one of the choices."),
+    "bad_reassess_days": _l("Reassess every 14 to 365 days."),
+    "plan_ended": _l("This care plan has already ended."),
     "questions_unanswered": _l("%(count)s questions are not answered yet; they are listed below."),
 }
 

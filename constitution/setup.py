@@ -4,7 +4,7 @@ doctor's panel, 治未病 care plans, `flask constitution`."""
 
 from flask_babel import lazy_gettext as _l
 
-from constitution import labels, models  # noqa: F401  (tables)
+from constitution import labels, models, tasks  # noqa: F401  (tables; the reminder task)
 from constitution.api.routes import bp as api_bp
 from constitution.cli import constitution_cli
 from constitution.services import scales

@@ -9,9 +9,17 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from constitution.forms import GO, ConfirmForm, RequestForm, StartForm, SubmitForm, page_form
+from constitution.forms import (
+    GO,
+    CarePlanForm,
+    ConfirmForm,
+    RequestForm,
+    StartForm,
+    SubmitForm,
+    page_form,
+)
 from constitution.models import Assessment
-from constitution.services import assessments, doctor, results, scales
+from constitution.services import assessments, care_plans, doctor, results, scales
 from tcm_app.common.errors import TCMError
 from tcm_app.common.questionnaire import Choice, Item, Scale
 from tcm_app.extensions import db
@@ -91,6 +99,7 @@ def my_assessments():
         drafts=assessments.drafts_for(patient.id),
         requests=assessments.open_requests(patient.id),
         trends=results.trends(patient.id, scales.all_scales()),
+        plans=care_plans.active_plans(patient.id),
         progress=progress,
     )
 
@@ -278,7 +287,21 @@ def constitution_panel_helpers() -> dict:
         "constitution_request_form": RequestForm,
         "constitution_requests_by": doctor.requested_by,
         "constitution_answer_of": doctor.answering_assessment,
+        "constitution_plans": care_plans.active_plans,
+        "constitution_plan_form": plan_form,
     }
+
+
+def plan_form(panel, formdata=None) -> CarePlanForm:
+    """The care-plan form, for the confirmed constitution (else the questionnaire's)."""
+    chosen = panel.confirmation.primary if panel.confirmation else []
+    if not chosen and panel.latest:
+        chosen = panel.latest.assessment.primary
+    form = CarePlanForm() if formdata is not None else CarePlanForm(
+        constitution=chosen[0] if chosen else "pinghe"
+    )  # fmt: skip
+    form.constitution.choices = choices((code, constitution_name(code)) for code in doctor.TYPES)
+    return form
 
 
 @bp.post("/encounters/<int:encounter_id>/confirm")
@@ -321,4 +344,46 @@ def request_assessment(encounter_id: int):
         doctor.request_assessment(current_user, encounter, form.note.data or "")
         db.session.commit()
         flash(_("The patient is asked to take the questionnaire."))
+    return redirect(back)
+
+
+@bp.post("/encounters/<int:encounter_id>/plans")
+@roles_required(Role.DOCTOR)
+def enrol(encounter_id: int):
+    encounter = visible_encounter(current_user, encounter_id)
+    form = plan_form(doctor.encounter_panel(encounter), formdata=request.form)
+    back = url_for("core.encounter_view", encounter_id=encounter.id) + "#constitution"
+    if not form.validate_on_submit():
+        flash(_("Choose the constitution and reassess every 14 to 365 days."), "error")
+        return redirect(back)
+    try:
+        care_plans.enrol(
+            current_user, encounter, form.constitution.data, form.goal.data or "",
+            form.reassess_days.data,
+        )  # fmt: skip
+        db.session.commit()
+    except TCMError as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return redirect(back)
+    flash(_("The patient is enrolled in the care plan."))
+    return redirect(back)
+
+
+@bp.post("/encounters/<int:encounter_id>/plans/<int:plan_id>/end")
+@roles_required(Role.DOCTOR)
+def end_plan(encounter_id: int, plan_id: int):
+    encounter = visible_encounter(current_user, encounter_id)
+    back = url_for("core.encounter_view", encounter_id=encounter.id) + "#constitution"
+    plan = next((p for p in care_plans.active_plans(encounter.patient_id) if p.id == plan_id), None)
+    if plan is None:
+        abort(404)
+    if SubmitForm().validate_on_submit():
+        try:
+            care_plans.end(plan, current_user)
+            db.session.commit()
+            flash(_("The care plan has ended."))
+        except TCMError as exc:
+            db.session.rollback()
+            flash_error(exc)
     return redirect(back)

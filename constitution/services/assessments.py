@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from constitution.models import Assessment, AssessmentRequest
 from constitution.scoring import score_answers
-from constitution.services import scales
+from constitution.services import care_plans, scales
 from tcm_app.common.errors import ConflictError, NotFoundError, ValidationError
 from tcm_app.common.questionnaire import SEXES, Scale, answer_problems
 from tcm_app.extensions import db
@@ -14,7 +14,7 @@ from tcm_app.models.accounts import Role, User
 from tcm_app.models.patients import Patient
 from tcm_app.services.access import own_patient_ids, patients_query
 from tcm_app.services.audit import record_audit
-from tcm_app.services.clock import utc_now
+from tcm_app.services.clock import clinic_today, utc_now
 from tcm_app.services.patients import patient_age
 from tcm_app.services.transitions import move
 
@@ -184,6 +184,7 @@ def submit(assessment: Assessment, actor: User) -> Assessment:
         refusal=FROZEN,
     )
     _close_request(assessment)
+    care_plans.reassessed(assessment.patient_id, clinic_today())
     record_audit(
         "constitution.submit", "constitution_assessment", assessment.id,
         f"constitution questionnaire submitted: {', '.join(result.primary) or '-'}",
@@ -244,4 +245,32 @@ def open_requests(patient_id: int) -> list[AssessmentRequest]:
             .where(AssessmentRequest.patient_id == patient_id, AssessmentRequest.status == "open")
             .order_by(AssessmentRequest.id)
         )
+    )
+
+
+def submit_whole(actor: User, patient: Patient, scale_code: str | None, answers: dict):
+    """A whole questionnaire at once (the API): every question answered usably, or refused
+    with each problem by item; then started, saved and submitted as the pages do."""
+    scale = choose_scale(patient, scale_code)
+    if patient.sex not in SEXES:
+        raise ValidationError("the patient's sex is not recorded", "sex_unknown")
+    problems = answer_problems(scale, patient.sex, answers)
+    if problems:
+        raise ValidationError(
+            "answers are missing or unusable",
+            "bad_answers",
+            fields={code: [problem] for code, problem in problems.items()},
+            params={"count": len(problems)},
+        )
+    assessment = start(actor, patient, scale.code)
+    save_answers(assessment, actor, dict(answers), 1)
+    return submit(assessment, actor)
+
+
+def submitted_query(patient_ids: list[int]):
+    """Submitted assessments of these patients, latest first."""
+    return (
+        select(Assessment)
+        .where(Assessment.patient_id.in_(patient_ids), Assessment.status == SUBMITTED)
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
     )

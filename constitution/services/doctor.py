@@ -4,11 +4,11 @@ constitution (which may differ from the questionnaire's) and asking a patient to
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from constitution.models import Assessment, AssessmentRequest, Confirmation
-from constitution.services import scales
+from constitution.services import care_plans, scales
 from constitution.services.assessments import open_requests, submitted_for
 from constitution.services.results import ResultView, latest_confirmation, result_view
 from tcm_app.common.errors import ValidationError
@@ -19,7 +19,8 @@ from tcm_app.services import inbox
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import utc_now
 
-TYPES = tuple(sub.code for sub in scales.scale(scales.STANDARD).subscales)
+TYPES = scales.type_codes()
+REQUESTED = _l("Dr %(name)s asks you to take the constitution questionnaire before your visit.")
 
 
 @dataclass
@@ -102,18 +103,11 @@ def request_assessment(doctor: User, encounter: Encounter, note: str) -> Assessm
     inbox.post_about(
         encounter.patient,
         "constitution_request",
-        inbox_text(doctor),
+        care_plans.readers_text(encounter.patient, REQUESTED, name=doctor.full_name),
         link=inbox.path_for("constitution.my_assessments", patient_id=encounter.patient_id),
         subject=("constitution_request", request.id),
     )
     return request
-
-
-def inbox_text(doctor: User) -> str:
-    return _(
-        "Dr %(name)s asks you to take the constitution questionnaire before your visit.",
-        name=doctor.full_name,
-    )
 
 
 def requested_by(doctor: User, limit: int = 20) -> list[AssessmentRequest]:

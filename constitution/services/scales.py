@@ -44,3 +44,8 @@ def scales_for(age: int) -> list[Scale]:
     """The scales a person of `age` may take, the one made for their age first."""
     usable = [s for s in all_scales() if s.applies_to(age)]
     return sorted(usable, key=lambda s: -(s.min_age or 0))
+
+
+def type_codes() -> tuple[str, ...]:
+    """The nine constitutions' codes in the standard's order (平和 first)."""
+    return tuple(sub.code for sub in scale(STANDARD).subscales)

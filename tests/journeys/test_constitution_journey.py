@@ -163,3 +163,17 @@ def test_doctor_asks_for_the_questionnaire_and_confirms_another_constitution(
 
     patient.reload()
     assert "确认的体质：气虚质" in patient.locator(".cq-verdict").inner_text()
+
+    # 治未病: the doctor enrols the patient for 气虚质, reassessed every 30 days.
+    panel = doctor.locator("#constitution")
+    panel.get_by_text("纳入治未病调理计划").click()
+    assert panel.get_by_label("调理的体质").input_value() == "qixu"  # the confirmed one
+    panel.get_by_label("目标与建议").fill("补气健脾，早睡，每日散步")
+    panel.get_by_label("每隔几天复测").fill("30")
+    click_and_wait(doctor, panel.get_by_role("button", name="纳入", exact=True))
+    assert "已将患者纳入调理计划。" in doctor.locator(".flash").inner_text()
+    assert "调理计划：气虚质" in doctor.locator("#constitution").inner_text()
+    menu(patient).click()
+    plan = patient.locator("main").get_by_role("heading", name="调理计划：气虚质")
+    assert plan.count() == 1
+    assert "补气健脾，早睡，每日散步" in patient.locator("main").inner_text()
