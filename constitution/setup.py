@@ -7,12 +7,13 @@ from flask_babel import lazy_gettext as _l
 from constitution import labels, models, tasks  # noqa: F401  (tables; the reminder task)
 from constitution.api.routes import bp as api_bp
 from constitution.cli import constitution_cli
-from constitution.services import scales
+from constitution.services import demo, scales
 from constitution.views import bp
 from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
+from tcm_app.services.demo import add_demo_seed
 from tcm_app.stylesheets import add_stylesheet
 from tcm_app.views.audit_labels import register_audit_labels
 
@@ -36,3 +37,4 @@ def init_app(app) -> None:
         Panel(WORKBENCH, "constitution/_workbench_requests.html", 50),
     )
     app.cli.add_command(constitution_cli)
+    add_demo_seed(app, demo.seed_demo, 40)  # demo-patient's two questionnaires and care plan
