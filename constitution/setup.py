@@ -37,4 +37,4 @@ def init_app(app) -> None:
         Panel(WORKBENCH, "constitution/_workbench_requests.html", 50),
     )
     app.cli.add_command(constitution_cli)
-    add_demo_seed(app, demo.seed_demo, 40)  # demo-patient's two questionnaires and care plan
+    add_demo_seed(app, demo.seed_demo, 50)  # demo-patient's two questionnaires and care plan

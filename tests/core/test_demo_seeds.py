@@ -7,6 +7,7 @@ DOMAIN_SEEDS = [
     "decoction.services.demo",
     "treatments.services.demo",
     "consults.services.demo",
+    "constitution.services.demo",
 ]
 
 

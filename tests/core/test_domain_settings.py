@@ -37,6 +37,7 @@ OWNED = {
         "DECOCTION_STUCK_HOURS",
     },
     "treatments.settings": {"TREATMENT_CANCEL_HOURS", "TREATMENT_BOOKING_DAYS"},
+    "constitution.settings": set(),
 }
 BEAT = {
     "verify-audit-chain",
@@ -45,6 +46,7 @@ BEAT = {
     "order-reminders",
     "expire-unpaid-orders",
     "treatment-reminders",
+    "constitution-reassessment-reminders",
 }
 
 

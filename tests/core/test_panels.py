@@ -16,6 +16,7 @@ PLACES = {
     "encounter": [
         "consults/_encounter_consult.html",
         "diagnosis/_encounter_tongue.html",
+        "constitution/_encounter_constitution.html",
         "treatments/patient/_encounter_courses.html",
         "core/encounters/_fee.html",
     ],
@@ -24,6 +25,7 @@ PLACES = {
         "herbs/_workbench_returned.html",
         "core/_inbox_panel.html",
         "treatments/staff/_today.html",
+        "constitution/_workbench_requests.html",
     ],
 }
 
@@ -34,6 +36,7 @@ ENCOUNTER_CARDS = {
         "prescribing-title",
         "consult-title",
         "tongue-title",
+        "constitution-title",
         "courses-title",
         "fee-title",
         "complaint-title",

@@ -103,6 +103,8 @@ def world(app):
         "consult_booking_id": 1,  # none booked here: an allowed role gets 404, never 401/403
         "assessment_id": assessment.id,  # a draft: the patient answers it, staff do not see it
         "page": 1,
+        "plan_id": 1,  # none enrolled here: an allowed role gets 404, never 401/403
+        "code": "ccmq",
     }
     db.session.commit()
     return users, ids
