@@ -14,7 +14,7 @@ from tcm_app.services.patients import patient_age
 # Item → answer as ticked; everything else "rarely" (2), the balanced positives "often" (4).
 BEFORE = {"qixu_1": 5, "qixu_2": 4, "qixu_3": 4, "qixu_4": 4, "yangxu_5": 4, "qixu_6": 4,
           "qixu_7": 4, "qixu_8": 4, "pinghe_1": 2, "pinghe_6": 3}  # fmt: skip
-AFTER = {"qixu_1": 3, "qixu_2": 3, "qixu_3": 2, "qixu_4": 3, "yangxu_5": 3, "qixu_6": 3,
+AFTER = {"qixu_1": 3, "qixu_2": 2, "qixu_3": 2, "qixu_4": 3, "yangxu_5": 3, "qixu_6": 2,
          "qixu_7": 2, "qixu_8": 3, "pinghe_1": 4, "pinghe_6": 4}  # fmt: skip
 
 

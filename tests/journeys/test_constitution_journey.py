@@ -118,6 +118,8 @@ def test_patient_takes_resumes_and_submits_the_constitution_questionnaire(
     menu(phone).click()
     assert phone.locator("svg.cq-trend polyline").count() >= 2
     assert phone.locator(".item-list .item").count() == 2
+    for item in phone.locator(".item-list .item").all():  # the clinic's date, not a timestamp
+        assert re.match(r"\d{4}-\d{2}-\d{2} · ", item.inner_text()), item.inner_text()
 
 
 def test_doctor_asks_for_the_questionnaire_and_confirms_another_constitution(
