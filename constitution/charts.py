@@ -69,6 +69,21 @@ class Line:
     points: str  # "x,y x,y …" for an SVG polyline
     last: tuple[float, float]
     values: tuple[int, ...]
+    label_y: float  # where its name is written at the end, apart from the other names
+
+
+LABEL_GAP = 14  # px between the names at the lines' ends (13 px text)
+
+
+def spread(ys: list[float], gap: float = LABEL_GAP) -> list[float]:
+    """Label heights as close to `ys` as they can be while `gap` apart (in the same order)."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed = [0.0] * len(ys)
+    floor = float("-inf")
+    for i in order:
+        placed[i] = max(ys[i], floor + gap)
+        floor = placed[i]
+    return placed
 
 
 @dataclass(frozen=True)
@@ -92,17 +107,21 @@ def trend_chart(
         share = (value - low) / (high - low) if high > low else 0
         return round(TREND_HEIGHT - TREND_PAD - share * (TREND_HEIGHT - 2 * TREND_PAD), 1)
 
-    lines = []
-    for code, values in series.items():
-        points = [(round(x, 1), y_of(value)) for x, value in zip(xs, values, strict=True)]
-        lines.append(
-            Line(
-                code=code,
-                points=" ".join(f"{x},{y}" for x, y in points),
-                last=points[-1],
-                values=tuple(shown(value) for value in values),
-            )
+    drawn = {
+        code: [(round(x, 1), y_of(value)) for x, value in zip(xs, values, strict=True)]
+        for code, values in series.items()
+    }
+    label_ys = spread([points[-1][1] for points in drawn.values()])
+    lines = [
+        Line(
+            code=code,
+            points=" ".join(f"{x},{y}" for x, y in points),
+            last=points[-1],
+            values=tuple(shown(value) for value in series[code]),
+            label_y=label_y,
         )
+        for (code, points), label_y in zip(drawn.items(), label_ys, strict=True)
+    ]
     ticks = tuple((round(x, 1), day.strftime("%m-%d")) for x, day in zip(xs, taken_on, strict=True))
     return TrendChart(tuple(lines), ticks)
 

@@ -40,6 +40,15 @@ class ResultView:
     confirmation: Confirmation | None
     sources: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def cited(self) -> dict[str, int]:
+        """Source code → its number, in the order the advice first cites it."""
+        numbers: dict[str, int] = {}
+        for advice_type in self.advice:
+            for section in advice_type.sections:
+                numbers.setdefault(section.source, len(numbers) + 1)
+        return numbers
+
 
 def result_view(assessment: Assessment, names: dict[str, str]) -> ResultView:
     scale = scale_of(assessment)
