@@ -136,7 +136,7 @@ def start():
         form,
         lambda: assessments.start(current_user, patient, form.scale.data),
         render,
-        done=_("Answer from how you have felt over the past year."),
+        done=_("Each answer is saved as you tick it; you can stop and continue later."),
         then=lambda a: url_for(".answer", assessment_id=a.id, page=a.page),
     )
 

@@ -4,6 +4,7 @@ stranger's assessment is not found."""
 
 import html
 import re
+from datetime import date
 
 import pytest
 
@@ -113,3 +114,17 @@ def test_someone_elses_assessment_is_not_found(app, client, patient):
     assert client.get(f"/constitution/a/{theirs.id}").status_code == 404
     refused = client.post("/constitution/start", data={"patient_id": other.id, "scale": "ccmq"})
     assert refused.status_code == 404
+
+
+def test_an_older_patient_is_offered_the_older_peoples_form_first(app, client):
+    older = create_patient(birth=date(1950, 3, 1), sex="male", name="张伯")
+    db.session.commit()
+    login(client, older.user)
+    mine = text(client.get("/constitution/"))
+    assert mine.index("老年人中医药健康管理服务记录表") < mine.index("中医体质分类与判定自测表")
+    started = client.post("/constitution/start", data={"patient_id": older.id, "scale": "elderly"})
+    assessment = db.session.scalars(db.select(Assessment)).one()
+    assert assessment.scale_code == "elderly"
+    page2 = text(client.get(f"/constitution/a/{assessment.id}/page/2"))
+    assert "第 2 页，共 7 页" in page2 and "BMI＜24" in page2
+    assert started.status_code == 302
