@@ -286,6 +286,7 @@ def constitution_panel_helpers() -> dict:
         "constitution_confirm_form": confirm_form,
         "constitution_request_form": RequestForm,
         "constitution_requests_by": doctor.requested_by,
+        "constitution_recent": doctor.recent_assessments,
         "constitution_answer_of": doctor.answering_assessment,
         "constitution_plans": care_plans.active_plans,
         "constitution_plan_form": plan_form,

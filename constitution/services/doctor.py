@@ -3,6 +3,7 @@
 constitution (which may differ from the questionnaire's) and asking a patient to take it."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -128,3 +129,24 @@ def answering_assessment(request: AssessmentRequest) -> Assessment | None:
         .where(Assessment.request_id == request.id, Assessment.status == "submitted")
         .limit(1)
     )
+
+
+RECENT_DAYS = 30
+
+
+def recent_assessments(doctor: User, limit: int = 10) -> list[ResultView]:
+    """The latest submitted assessments (last 30 days) of the doctor's patients, newest first,
+    each with its changes since the patient's previous one."""
+    seen = select(Encounter.patient_id).where(Encounter.doctor_id == doctor.id)
+    since = utc_now() - timedelta(days=RECENT_DAYS)
+    rows = db.session.scalars(
+        select(Assessment)
+        .where(
+            Assessment.patient_id.in_(seen),
+            Assessment.status == "submitted",
+            Assessment.submitted_at >= since,
+        )
+        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+        .limit(limit)
+    )
+    return [result_view(assessment, {}) for assessment in rows]

@@ -150,6 +150,10 @@ def test_doctor_asks_for_the_questionnaire_and_confirms_another_constitution(
         patient.get_by_role("button", name="提交并查看结果").click()
     assert "医生请您做体质测评" not in patient.locator("main").inner_text()
 
+    doctor.goto(live_server + "/")  # the workbench names the answer and links its result
+    workbench = doctor.locator("section", has=doctor.get_by_role("heading", name="体质测评"))
+    assert "王丽 · 您" in workbench.inner_text()
+    doctor.go_back()
     doctor.reload()
     panel = doctor.locator("#constitution")
     assert "的测评" in panel.inner_text()
