@@ -287,6 +287,7 @@ def constitution_panel_helpers() -> dict:
         "constitution_request_form": RequestForm,
         "constitution_requests_by": doctor.requested_by,
         "constitution_recent": doctor.recent_assessments,
+        "constitution_trends": lambda patient_id: results.trends(patient_id, scales.all_scales()),
         "constitution_answer_of": doctor.answering_assessment,
         "constitution_plans": care_plans.active_plans,
         "constitution_plan_form": plan_form,
