@@ -19,16 +19,16 @@ def config_overrides():
 
 
 def _browser_page(browser, viewport: dict, is_mobile: bool):
-    context = browser.new_context(viewport=viewport, is_mobile=is_mobile)
-    yield context.new_page()
-    context.close()
+    """A page in a context of its own; the shared `browser` fixture closes every context after
+    the test (tests/chromium.py)."""
+    return browser.new_context(viewport=viewport, is_mobile=is_mobile).new_page()
 
 
 @pytest.fixture
 def phone_page(browser):
-    yield from _browser_page(browser, {"width": 390, "height": 844}, True)
+    return _browser_page(browser, {"width": 390, "height": 844}, True)
 
 
 @pytest.fixture
 def desk_page(browser):
-    yield from _browser_page(browser, {"width": 1280, "height": 900}, False)
+    return _browser_page(browser, {"width": 1280, "height": 900}, False)
