@@ -2,9 +2,19 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, TimeField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from consults.text_rules import MAX_MESSAGE_CHARS
 from tcm_app.forms import VisitRequestForm
 from tcm_app.labels import choices
 
@@ -52,3 +62,10 @@ class SlotForm(FlaskForm):
 
     encounter_id = HiddenField()
     slot = SelectField(_l("Time"), validators=[DataRequired()])
+
+
+class ThreadMessageForm(FlaskForm):
+    """A message of a text consult: words, a photo (tongue, skin, a report), or both."""
+
+    text = TextAreaField(_l("Message"), validators=[Optional(), Length(max=MAX_MESSAGE_CHARS)])
+    photo = FileField(_l("Photo (JPEG or PNG)"))

@@ -5,6 +5,10 @@ why a connection ended). The domain's setup.py registers them with the core's ta
 from flask_babel import lazy_gettext as _l
 
 LABELS = {
+    # text consults (图文问诊): why a thread closed
+    "thread_closed_doctor": _l("Closed by the doctor"),
+    "thread_closed_quiet": _l("Closed after a quiet period"),
+    "thread_closed_unanswered": _l("Not answered in time: the visit fee is refunded"),
     # consult process events
     "consult_waiting": _l("Entered the waiting room"),
     "consult_joined": _l("Joined"),
@@ -47,6 +51,12 @@ LABELS = {
 }
 
 ERROR_MESSAGES = {
+    "empty_message": _l("Write a message or add a photo."),
+    "message_too_long": _l("A message has at most %(max)s characters."),
+    "not_text_consultable": _l("Only an online visit that is open can be held by messages."),
+    "fee_unpaid": _l("Pay the visit fee first; the doctor's time to answer starts then."),
+    "no_thread": _l("No text consult is open for this visit."),
+    "thread_closed": _l("This text consult is closed."),
     # consults: booking a time for a visit already requested
     "already_booked": _l("This visit already has a booked time."),
     "wrong_visit": _l("This visit is with another doctor."),
@@ -61,6 +71,8 @@ ERROR_MESSAGES = {
 
 # Names of the audit log's actions and objects of this domain (tcm_app/views/audit_labels.py).
 AUDIT_ACTIONS = {
+    "consult.text_open": _l("Text consult opened"),
+    "consult.text_close": _l("Text consult closed"),
     "consult.book": _l("Video consult booked"),
     "consult.cancel": _l("Video consult cancelled"),
     "consult.session_add": _l("Consult hours added"),

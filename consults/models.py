@@ -2,6 +2,7 @@
 call state, events and chat. Process records are kept at least 3 years and never deleted here."""
 
 from datetime import date, datetime, time
+from typing import ClassVar
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -140,3 +141,28 @@ class ConsultRecording(db.Model):
     storage_key: Mapped[str] = mapped_column(String(64), unique=True)
     mime: Mapped[str] = mapped_column(String(32), default="video/webm")
     size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TextConsult(db.Model):
+    """A follow-up visit held by messages (图文问诊): the thread's clock. The messages are the
+    encounter's chat messages (never deleted). The doctor's first answer is due by
+    `reply_due_at`; unanswered by then the thread closes and the visit fee is refunded; it also
+    closes after a quiet period or when the doctor closes it."""
+
+    __tablename__ = "consult_text_threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id"), unique=True)
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reply_due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_message_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    close_reason: Mapped[str | None] = mapped_column(String(16))  # doctor | quiet | unanswered
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+    encounter = relationship("Encounter")

@@ -19,11 +19,20 @@ SETTINGS = {
     "CONSULT_IDLE_SECONDS": Setting(60, int),
     # A room token opens one socket; the page renews it through its signed-in session.
     "CONSULT_ROOM_TOKEN_SECONDS": Setting(120, int),
+    # Text and image consults (图文问诊): the doctor's first answer is due within this many hours
+    # (unanswered: the thread closes and the fee is refunded); a thread the doctor answered
+    # closes after this many quiet hours.
+    "CONSULT_TEXT_REPLY_HOURS": Setting(24, int),
+    "CONSULT_TEXT_QUIET_HOURS": Setting(72, int),
 }
 
 BEAT = {
     "consult-reminders": {"task": "consults.send_consult_reminders", "schedule": 3600},
+    "close-text-consults": {"task": "consults.close_due_text_consults", "schedule": 600},
 }
+
+
+TEXT_HOURS = {"CONSULT_TEXT_REPLY_HOURS": (1, 168), "CONSULT_TEXT_QUIET_HOURS": (1, 720)}
 
 
 def derive(config) -> None:
@@ -43,6 +52,10 @@ def validate(config) -> None:
     for key, value in values.items():
         if type(value) is not int or not 1 <= value <= 3600:
             raise ConfigError(f"TCM_{key} must be a whole number of seconds from 1 to 3600")
+    for key, (low, high) in TEXT_HOURS.items():
+        value = config.get(key)
+        if type(value) is not int or not low <= value <= high:
+            raise ConfigError(f"TCM_{key} must be a whole number of hours from {low} to {high}")
     if values["CONSULT_IDLE_SECONDS"] < 2 * values["CONSULT_PING_SECONDS"] + 1:
         raise ConfigError(
             "TCM_CONSULT_IDLE_SECONDS must be more than twice TCM_CONSULT_PING_SECONDS "

@@ -3,7 +3,7 @@ video and text consults, their reminder task, pages and API, and the signaling h
 
 from flask_babel import lazy_gettext as _l
 
-from consults import labels, models, tasks  # noqa: F401  (tables; the reminder task)
+from consults import labels, models, tasks, thread_views  # noqa: F401  (tables, tasks, routes)
 from consults.api.routes import bp as api_bp
 from consults.services import demo
 from consults.services.hub import make_hub
@@ -34,5 +34,6 @@ def init_app(app) -> None:
         app,
         Panel(ENCOUNTER, "consults/_encounter_consult.html", 10),
         Panel(WORKBENCH, "consults/_waiting.html", 10),
+        Panel(WORKBENCH, "consults/_text_consults.html", 15),
     )
     add_demo_seed(app, demo.seed_demo, 40)  # the demo doctor's consult hours

@@ -4,8 +4,7 @@ falls due, once per due date; each new assessment sets the next date. Flushes.""
 
 from datetime import date, timedelta
 
-from flask import current_app
-from flask_babel import LazyString, force_locale
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
@@ -123,12 +122,8 @@ def send_due_reminders(today: date) -> int:
 
 
 def readers_text(patient, message: LazyString, **params) -> str:
-    """`message` translated for whoever reads the patient's messages (their chosen language,
-    else the hospital's), not for the doctor whose click sent it."""
-    recipient = inbox.recipient_of(patient)
-    locale = recipient.preferred_locale if recipient is not None else None
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return str(message) % params if params else str(message)
+    """`message` in the language of whoever reads the patient's messages."""
+    return inbox.text_for(inbox.recipient_of(patient), message, **params)
 
 
 def _remind(plan: CarePlan) -> None:

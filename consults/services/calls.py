@@ -220,6 +220,12 @@ def add_chat_image(encounter: Encounter, user: User, data: bytes) -> ChatMessage
     """An image in the chat: its size checked from the header, its metadata stripped without
     decoding the pixels (documents.sanitise_upload, as for documents); kept with the records."""
     require_joinable(encounter, user, "consult.chat")
+    return store_chat_image(encounter, user, data)
+
+
+def store_chat_image(encounter: Encounter, user: User, data: bytes) -> ChatMessage:
+    """Keep a checked and stripped image as a chat message (the caller decided the user may
+    write: in a call, or in a text consult)."""
     if data.startswith(b"%PDF-"):  # refused before the PDF is parsed, as it was after
         raise ConflictError("only JPEG or PNG images go in the chat", "unsupported_type")
     kind, cleaned = documents.sanitise_upload(data)

@@ -3,6 +3,7 @@ it is kept for the user's inbox page and pushed to their phone through the confi
 Messages are never deleted; opening one marks it read."""
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from tcm_app.common.errors import NotFoundError
@@ -22,6 +23,15 @@ def recipient_of(patient):
     if patient.user is not None:
         return patient.user
     return patient.guardian.user if patient.guardian is not None else None
+
+
+def text_for(user, message, **params) -> str:
+    """A (lazily) translated message in its reader's language (their chosen one, else the
+    hospital's), not in the language of whoever's click sent it; `params` fill its %(name)s."""
+    locale = getattr(user, "preferred_locale", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        text = str(message)
+    return text % params if params else text
 
 
 def path_for(endpoint: str, **values) -> str:
