@@ -3,11 +3,12 @@ video and text consults, their reminder task, pages and API, and the signaling h
 
 from flask_babel import lazy_gettext as _l
 
-from consults import labels, models, tasks, thread_views  # noqa: F401  (tables, tasks, routes)
+from consults import labels, models, tasks  # noqa: F401  (tables; the tasks)
 from consults.api.routes import bp as api_bp
 from consults.services import demo
 from consults.services.hub import make_hub
-from consults.views import bp
+from consults.views import threads  # noqa: F401  (the text consult routes)
+from consults.views.pages import bp
 from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation

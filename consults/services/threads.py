@@ -185,8 +185,9 @@ def _refund_unanswered(encounter: Encounter) -> None:
     if encounter.status == EncounterStatus.REQUESTED:
         move(encounter, expected=EncounterStatus.REQUESTED,
              values={"status": EncounterStatus.CANCELLED})  # fmt: skip
-        record_audit("encounter.cancel", "encounter", encounter.id,
-                     "cancelled: text consult unanswered", actor=None)  # fmt: skip
+        change = {"before": EncounterStatus.REQUESTED, "after": EncounterStatus.CANCELLED}
+        summary = "visit cancelled: text consult unanswered"
+        record_audit("encounter.status", "encounter", encounter.id, summary, change, actor=None)
     inbox.post_about(
         encounter.patient,
         "text_consult",

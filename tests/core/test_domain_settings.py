@@ -28,6 +28,8 @@ OWNED = {
         "CONSULT_PING_SECONDS",
         "CONSULT_IDLE_SECONDS",
         "CONSULT_ROOM_TOKEN_SECONDS",
+        "CONSULT_TEXT_REPLY_HOURS",
+        "CONSULT_TEXT_QUIET_HOURS",
     },
     "decoction.settings": {
         "ORDER_UNPAID_MINUTES",
@@ -43,6 +45,7 @@ BEAT = {
     "verify-audit-chain",
     "expire-prescriptions",
     "consult-reminders",
+    "close-text-consults",
     "order-reminders",
     "expire-unpaid-orders",
     "treatment-reminders",

@@ -22,6 +22,7 @@ PLACES = {
     ],
     "workbench": [
         "consults/_waiting.html",
+        "consults/_text_consults.html",
         "herbs/_workbench_returned.html",
         "core/_inbox_panel.html",
         "treatments/staff/_today.html",
@@ -45,6 +46,7 @@ ENCOUNTER_CARDS = {
         "encounter-title",
         "prescribing-title",
         "consult-title",
+        "text-consult-title",  # an open online visit may be held by messages instead
         "tongue-title",
         "fee-title",
         "complaint-title",

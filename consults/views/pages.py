@@ -2,6 +2,7 @@
 and the signaling WebSocket (authenticated by a short-lived room token bound to the user)."""
 
 import json
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -36,7 +37,12 @@ from tcm_app.views.patients import online_doctor_choices, visit_request_form
 from tcm_app.views.recovery import recent_sign_in_required
 
 # Its scripts are served from <domain>/static at /consults/static/ (endpoint consults.static).
-bp = Blueprint("consults", __name__, url_prefix="/consults", static_folder="static")
+bp = Blueprint(
+    "consults",
+    __name__,
+    url_prefix="/consults",
+    static_folder=Path(__file__).resolve().parent.parent / "static",  # consults/static
+)
 PARTICIPANTS = (Role.DOCTOR, Role.PATIENT)
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from consults.forms import ThreadMessageForm
 from consults.services import threads
-from consults.views import bp
+from consults.views.pages import bp
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db, limiter
 from tcm_app.models.accounts import Role
