@@ -69,3 +69,4 @@ class ThreadMessageForm(FlaskForm):
 
     text = TextAreaField(_l("Message"), validators=[Optional(), Length(max=MAX_MESSAGE_CHARS)])
     photo = FileField(_l("Photo (JPEG or PNG)"))
+    voice = FileField(_l("Voice note"))

@@ -52,6 +52,12 @@ LABELS = {
 
 ERROR_MESSAGES = {
     "empty_message": _l("Write a message or add a photo."),
+    "voice_too_large": _l(
+        "The recording is too long: at most %(max_mb)s MB (about three minutes)."
+    ),
+    "unsupported_audio": _l(
+        "This is not a recording we can play: send WebM, Ogg, M4A, MP3 or WAV."
+    ),
     "message_too_long": _l("A message has at most %(max)s characters."),
     "not_text_consultable": _l("Only an online visit that is open can be held by messages."),
     "fee_unpaid": _l("Pay the visit fee first; the doctor's time to answer starts then."),

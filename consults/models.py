@@ -112,7 +112,8 @@ class ConsultEvent(db.Model):
 
 
 class ChatMessage(db.Model):
-    """A text or image message of the consult chat (图文问诊), with sender and time."""
+    """A message of the consult chat or of a text consult (图文问诊): text, an image or a voice
+    note, with sender and time."""
 
     __tablename__ = "consult_chat_messages"
 
@@ -123,6 +124,9 @@ class ChatMessage(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
     image_key: Mapped[str | None] = mapped_column(String(64))
     image_mime: Mapped[str | None] = mapped_column(String(32))
+    # A voice note of a text consult (语音留言), kept as recorded.
+    audio_key: Mapped[str | None] = mapped_column(String(64))
+    audio_mime: Mapped[str | None] = mapped_column(String(32))
 
     sender = relationship("User")
 

@@ -241,6 +241,16 @@ def store_chat_image(encounter: Encounter, user: User, data: bytes) -> ChatMessa
     )
 
 
+def store_voice_note(encounter: Encounter, user: User, data: bytes, kind) -> ChatMessage:
+    """Keep a recording (its type read from its header by the caller) as a chat message."""
+    message = partial(
+        ChatMessage, encounter_id=encounter.id, sender_id=user.id, audio_mime=kind.mime
+    )
+    return store_upload(
+        data, kind.suffix, lambda stored: message(audio_key=stored.storage_key), folder=CHAT_FOLDER
+    )
+
+
 def chat_image_path(key: str) -> Path:
     return upload_path(key, CHAT_FOLDER)
 

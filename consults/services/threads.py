@@ -21,6 +21,7 @@ from consults.text_rules import (
     due_closure,
     reply_due,
 )
+from consults.voice_notes import VoiceNoteError, voice_kind
 from tcm_app.common.errors import ConflictError, NotFoundError
 from tcm_app.common.online_care import EncounterStatus
 from tcm_app.extensions import db
@@ -100,21 +101,32 @@ def _require_open(thread: TextConsult | None) -> TextConsult:
 
 
 def post_message(
-    encounter: Encounter, user: User, text: str, image: bytes | None = None
+    encounter: Encounter,
+    user: User,
+    text: str,
+    image: bytes | None = None,
+    voice: bytes | None = None,
 ) -> ChatMessage:
-    """A message of either side: text, a photo, or both (the photo checked and stripped as for
-    documents). The doctor's first message answers the thread."""
+    """A message of either side: words, a photo, a voice note, or several (the photo checked and
+    stripped as for documents, the recording's type read from its header). The doctor's first
+    message answers the thread."""
     require_participant(encounter, user)
     thread = _require_open(thread_of(encounter))
     try:
-        kept = check_message(text, image is not None)
+        kept = check_message(text, image is not None or voice is not None)
     except ThreadError as exc:
         raise exc.refusal(fields={"text": [exc.code]}) from exc
+    try:
+        voice_type = voice_kind(voice) if voice is not None else None
+    except VoiceNoteError as exc:
+        raise exc.refusal(fields={"voice": [exc.code]}) from exc
     message = None
     if kept:
         message = calls.add_chat(encounter.id, user, kept)
     if image is not None:
         message = calls.store_chat_image(encounter, user, image)
+    if voice is not None and voice_type is not None:
+        message = calls.store_voice_note(encounter, user, voice, voice_type)
     assert message is not None  # check_message refused an empty message
     _touch(thread, user, encounter)
     return message

@@ -7,14 +7,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consults.forms import ThreadMessageForm
-from consults.services import threads
+from consults.models import ChatMessage
+from consults.services import calls, threads
 from consults.views.pages import bp
-from tcm_app.common.errors import TCMError
+from tcm_app.common.errors import NotFoundError, TCMError
 from tcm_app.extensions import db, limiter
 from tcm_app.models.accounts import Role
 from tcm_app.services import access
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
+from tcm_app.views.responses import file_response
 
 PARTICIPANTS = (Role.PATIENT, Role.DOCTOR)
 # Writing is rate-limited per address: a stuck key or a script cannot flood a doctor's thread.
@@ -45,16 +47,33 @@ def thread(encounter_id: int):
         return render(200)
     if not form.validate_on_submit():
         return render(400)
-    upload = form.photo.data
-    image = upload.read() if upload and upload.filename else None
     try:
-        threads.post_message(encounter, current_user, form.text.data or "", image)
+        threads.post_message(
+            encounter, current_user, form.text.data or "", _file(form.photo), _file(form.voice)
+        )
         db.session.commit()
     except TCMError as exc:
         db.session.rollback()
         apply_errors(form, exc)
         return render(exc.status)
     return redirect(url_for("consults.thread", encounter_id=encounter.id) + "#latest")
+
+
+def _file(field) -> bytes | None:
+    upload = field.data
+    return upload.read() if upload and upload.filename else None
+
+
+@bp.route("/<int:encounter_id>/chat/voice/<int:message_id>")
+@roles_required(*PARTICIPANTS)
+def voice_note(encounter_id: int, message_id: int):
+    encounter = access.visible_encounter(current_user, encounter_id)
+    threads.require_participant(encounter, current_user)
+    message = db.session.get(ChatMessage, message_id)
+    if message is None or message.encounter_id != encounter.id or not message.audio_key:
+        raise NotFoundError("no such voice note")
+    data = calls.chat_image_path(message.audio_key).read_bytes()
+    return file_response(data, message.audio_mime, f"voice-{message.id}", inline=True)
 
 
 @bp.route("/<int:encounter_id>/thread/open", methods=["POST"])

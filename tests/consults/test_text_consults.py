@@ -134,3 +134,14 @@ def test_the_workbench_lists_unanswered_first_by_deadline(app):
     threads.post_message(opened[0].encounter, doctor, "已阅")
     assert [t.id for t in threads.open_for_doctor(doctor)] == [opened[1].id, opened[0].id]
     assert db.session.query(TextConsult).count() == 2
+
+
+def test_a_voice_note_is_kept_and_a_fake_one_refused_on_its_field(visit):
+    _doctor, patient, encounter = visit
+    pay(encounter, patient)
+    threads.open_thread(encounter, patient.user)
+    note = threads.post_message(encounter, patient.user, "", voice=b"OggS" + b"\0" * 200)
+    assert (note.audio_mime, note.text) == ("audio/ogg", "")
+    with pytest.raises(ValidationError) as refused:
+        threads.post_message(encounter, patient.user, "", voice=b"not audio at all")
+    assert refused.value.fields == {"voice": ["unsupported_audio"]}
