@@ -79,3 +79,17 @@ class SigningPasswordForm(FlaskForm):
     signing_password = PasswordField(
         _l("New signing password"), validators=[DataRequired(), Length(min=8, max=128)]
     )
+
+
+class RenewalRequestForm(FlaskForm):
+    """A repeat prescription (续方): how the patient is since the last one."""
+
+    update = TextAreaField(
+        _l("How are you since the last prescription?"),
+        description=_l("Any change, any reaction to the medicine, what you still feel."),
+        validators=[InputRequired(), Length(max=1000)],
+    )
+
+
+class RenewalDeclineForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (the patient reads it)"), validators=[Length(max=1000)])

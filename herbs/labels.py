@@ -35,10 +35,31 @@ LABELS = {
     "agreed": _l("Agreed formula"),
 }
 
-ERROR_MESSAGES = {}
+ERROR_MESSAGES = {
+    # repeat prescriptions (续方)
+    "prescription_still_valid": _l(
+        "This prescription is still valid: order the herbs from it instead of renewing it."
+    ),
+    "not_renewable": _l("Only a dispensed prescription can be renewed."),
+    "renewal_pending": _l("A renewal of this prescription is already waiting for the doctor."),
+    "renewal_too_late": _l(
+        "A renewal is asked within %(days)s days of the prescription; please book a visit."
+    ),
+    "in_person_needed": _l(
+        "This prescription has been renewed %(max)s times in a row; the doctor needs to see you "
+        "in person before another."
+    ),
+    "update_required": _l("Say how you are since the last prescription."),
+    "update_too_long": _l("At most 1000 characters."),
+    "renewal_decided": _l("This renewal is already decided."),
+}
 
 # Names of the audit log's actions and objects of this domain (tcm_app/views/audit_labels.py).
 AUDIT_ACTIONS = {
+    "prescription.renewal_request": _l("Renewal asked"),
+    "prescription.renewal_refused": _l("Renewal refused"),
+    "prescription.renewal_renew": _l("Prescription renewed into a new draft"),
+    "prescription.renewal_decline": _l("Renewal declined"),
     "prescription.access": _l("Prescription opened"),
     "prescription.create": _l("Prescription draft opened"),
     "prescription.edit": _l("Prescription draft saved"),

@@ -219,3 +219,30 @@ class PrescriptionDocument(db.Model):
     state_key: Mapped[str] = mapped_column(String(64))
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PrescriptionRenewal(db.Model):
+    """A patient's request to renew a dispensed prescription (续方): it opened the follow-up
+    `encounter_id`, tied to the earlier prescription; the doctor renews it (a new draft with the
+    same lines, to review and sign anew, never automatic) or declines with a reason. Never
+    deleted."""
+
+    __tablename__ = "prescription_renewals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("prescriptions.id"), index=True)
+    encounter_id: Mapped[int] = mapped_column(ForeignKey("encounters.id"), unique=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    update_text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="requested", index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    new_prescription_id: Mapped[int | None] = mapped_column(ForeignKey("prescriptions.id"))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+    source: Mapped[Prescription] = relationship(foreign_keys=[source_id])
+    encounter = relationship("Encounter")

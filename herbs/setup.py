@@ -12,7 +12,7 @@ from herbs.views import bp
 from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_home, add_navigation
-from tcm_app.panels import ENCOUNTER_PRESCRIBING, WORKBENCH, Panel, add_panels
+from tcm_app.panels import ENCOUNTER, ENCOUNTER_PRESCRIBING, WORKBENCH, Panel, add_panels
 from tcm_app.services.demo import add_demo_seed
 from tcm_app.services.reference_data import add_reference_loader
 from tcm_app.stylesheets import add_stylesheet
@@ -46,6 +46,7 @@ def init_app(app) -> None:
     add_panels(
         app,
         Panel(ENCOUNTER_PRESCRIBING, "herbs/_encounter_prescriptions.html", 10),
+        Panel(ENCOUNTER, "herbs/_encounter_renewal.html", 5),  # a renewal's earlier prescription
         Panel(WORKBENCH, "herbs/_workbench_returned.html", 20),
     )
     add_demo_seed(app, demo.seed_demo, 10)  # a prescription waiting for review

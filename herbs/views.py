@@ -10,13 +10,15 @@ from herbs import prescribing
 from herbs.api.schemas import lookalike_hint
 from herbs.forms import (
     PrescriptionForm,
+    RenewalDeclineForm,
+    RenewalRequestForm,
     ReviewForm,
     SignForm,
     SigningPasswordForm,
 )
-from herbs.models import Prescription, PrescriptionStatus
+from herbs.models import Prescription, PrescriptionRenewal, PrescriptionStatus
 from herbs.safety import DOUBLE_SIGN, HerbLine, PatientFacts
-from herbs.services import access, formulas, pdf_delivery, prescriptions
+from herbs.services import access, formulas, pdf_delivery, prescriptions, renewals
 from herbs.services.catalogue import current_catalogue
 from herbs.services.documents import prescription_number
 from tcm_app.common.errors import NotFoundError, TCMError
@@ -57,6 +59,13 @@ MORE_ROWS = 6
 SEARCH_LIMIT = 12
 
 
+def renewal_refusal_text(prescription) -> str:
+    """Why the patient cannot ask to renew this prescription now, in their words ("" if they
+    can)."""
+    refused = renewals.refusal(prescription)
+    return error_message(refused.code, refused.message, refused.params) if refused else ""
+
+
 @bp.app_context_processor
 def workbench_helpers():
     """The doctor's workbench lists the prescriptions a pharmacist returned."""
@@ -78,6 +87,10 @@ def workbench_helpers():
         "lookalikes_of": lookalikes_of,
         "lookalikes_of_name": lookalikes_of_name,
         "lookalike_hint": lookalike_hint,
+        "renewal_of_encounter": renewals.renewal_of_encounter,
+        "renewal_refusal_text": renewal_refusal_text,
+        "renewal_request_form": RenewalRequestForm,
+        "renewal_decline_form": RenewalDeclineForm,
     }
 
 
@@ -519,3 +532,59 @@ def _action_refused_before_view(message: str):
     if request.endpoint == "herbs.prescription_revise":
         endpoint = "herbs.prescription_view"
     return redirect(url_for(endpoint, **request.view_args))
+
+
+# ---- repeat prescriptions (续方) ----
+
+
+@bp.route("/prescriptions/<int:prescription_id>/renewal", methods=["POST"])
+@roles_required(Role.PATIENT)
+def renewal_request(prescription_id: int):
+    """The patient asks to renew a dispensed prescription; the new visit page follows."""
+    prescription = access.visible_prescription(current_user, prescription_id)
+    form = RenewalRequestForm()
+    back = url_for("herbs.prescription_view", prescription_id=prescription_id)
+    if not form.validate_on_submit():
+        flash(_("Say how you are since the last prescription (at most 1000 characters)."), "error")
+        return redirect(back)
+    try:
+        renewal = renewals.request_renewal(current_user, prescription, form.update.data)
+        db.session.commit()
+    except TCMError as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return redirect(back)
+    flash(_("Renewal asked. Add a record of your in-person diagnosis and a tongue photo here; "
+            "the doctor decides whether it can be renewed online."))  # fmt: skip
+    return redirect(url_for("core.encounter_view", encounter_id=renewal.encounter_id))
+
+
+@bp.route("/renewals/<int:renewal_id>/renew", methods=["POST"])
+@roles_required(Role.DOCTOR)
+def renewal_renew(renewal_id: int):
+    renewal = _doctors_renewal(renewal_id)
+    back = url_for("core.encounter_view", encounter_id=renewal.encounter_id)
+    return _to_editor(lambda: renewals.renew(renewal, current_user), back)
+
+
+@bp.route("/renewals/<int:renewal_id>/decline", methods=["POST"])
+@roles_required(Role.DOCTOR)
+def renewal_decline(renewal_id: int):
+    renewal = _doctors_renewal(renewal_id)
+    form = RenewalDeclineForm()
+    back = url_for("core.encounter_view", encounter_id=renewal.encounter_id)
+    try:
+        renewals.decline(renewal, current_user, form.reason.data or "")
+        db.session.commit()
+        flash(_("The renewal is declined; the patient reads your reason."))
+    except TCMError as exc:
+        db.session.rollback()
+        flash_error(exc)
+    return redirect(back)
+
+
+def _doctors_renewal(renewal_id: int):
+    renewal = db.session.get(PrescriptionRenewal, renewal_id)
+    if renewal is None or renewal.encounter.doctor_id != current_user.id:
+        raise NotFoundError("renewal not found")
+    return renewal

@@ -17,7 +17,7 @@ DEVELOPMENT = {**SAFE, "ENV_NAME": "development"}
 
 # The settings each domain owns, and its beat entries (the names the README documents).
 OWNED = {
-    "herbs.settings": {"PRESCRIPTION_VALID_DAYS"},
+    "herbs.settings": {"PRESCRIPTION_VALID_DAYS", "RENEWAL_WINDOW_DAYS", "RENEWAL_MAX_IN_A_ROW"},
     "consults.settings": {
         "CONSULT_STUN_URLS",
         "CONSULT_TURN_URLS",

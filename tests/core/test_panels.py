@@ -14,6 +14,7 @@ from tests.factories import create_prescribable_encounter, create_user, login
 PLACES = {
     "encounter.prescribing": ["herbs/_encounter_prescriptions.html"],
     "encounter": [
+        "herbs/_encounter_renewal.html",
         "consults/_encounter_consult.html",
         "diagnosis/_encounter_tongue.html",
         "constitution/_encounter_constitution.html",

@@ -104,6 +104,7 @@ def world(app):
         "assessment_id": assessment.id,  # a draft: the patient answers it, staff do not see it
         "page": 1,
         "plan_id": 1,  # none enrolled here: an allowed role gets 404, never 401/403
+        "renewal_id": 1,  # none asked here: likewise
         "code": "ccmq",
     }
     db.session.commit()
