@@ -177,7 +177,8 @@ def close_due(now) -> dict[str, int]:
     visit fee refunded and, if the visit never started, the visit cancelled."""
     quiet_hours = current_app.config["CONSULT_TEXT_QUIET_HOURS"]
     counts = {"unanswered": 0, "quiet": 0}
-    for thread in db.session.scalars(select(TextConsult).where(TextConsult.status == OPEN)):
+    open_threads = db.session.scalars(select(TextConsult).where(TextConsult.status == OPEN)).all()
+    for thread in open_threads:  # read first: each close writes (refund, message) as it goes
         times = ThreadTimes(
             thread.opened_at, thread.reply_due_at, thread.first_reply_at, thread.last_message_at
         )
