@@ -56,3 +56,12 @@ def test_only_the_doctor_sees_the_close_button(client, opened):
     client.post("/logout")
     login(client, doctor)
     assert "结束图文问诊" in text(client.get(f"/consults/{encounter.id}/thread"))
+
+
+def test_the_page_title_is_plain_text(client, opened):
+    _doctor, patient, encounter = opened
+    login(client, patient.user)
+    page = client.get(f"/consults/{encounter.id}/thread").get_data(as_text=True)
+    title = page[page.index("<title>") + 7 : page.index("</title>")]
+    assert title.startswith("图文问诊 · ") and "<" not in title
+    assert page.count("voice-note.js") == 1
