@@ -237,6 +237,8 @@ def sweep(page, base: str, phone: bool, usernames=()) -> tuple[list[str], list[s
                 if word not in ALLOWED_WORDS and word not in identifiers
             }
         )
+        if "<" in page.title() or not page.title().strip():  # the tab reads as words
+            english.append(f"{where}: page title {page.title()!r}")
         if phone:  # the masked ID keeps clear of its neighbours on every page
             english += [f"{where}: {clash}" for clash in page.evaluate(OVERLAPS)]
         queue += links_on(page, base)
