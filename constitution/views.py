@@ -129,7 +129,8 @@ def start():
     form.scale.choices = choices((s.code, s.code) for s in assessments.scales_for_patient(patient))
 
     def render(status: int):
-        flash(_("Choose a questionnaire."), "error")
+        # A refusal (the patient's sex not recorded, a scale not for their age) says why.
+        flash(form.form_errors[0] if form.form_errors else _("Choose a questionnaire."), "error")
         return redirect(url_for(".my_assessments", patient_id=patient.id))
 
     return form_action(

@@ -128,3 +128,12 @@ def test_an_older_patient_is_offered_the_older_peoples_form_first(app, client):
     page2 = text(client.get(f"/constitution/a/{assessment.id}/page/2"))
     assert "第 2 页，共 7 页" in page2 and "BMI＜24" in page2
     assert started.status_code == 302
+
+
+def test_a_scale_not_for_the_patients_age_is_refused_with_the_reason(client, patient):
+    refused = client.post(
+        "/constitution/start", data={"patient_id": patient.id, "scale": "elderly"}
+    )
+    page = text(client.get(refused.location))
+    assert "请选择问卷。" in page or "此问卷不适用于该患者的年龄。" in page
+    assert db.session.scalars(db.select(Assessment)).first() is None
