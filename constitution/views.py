@@ -256,7 +256,7 @@ def result(assessment_id: int):
         if current_user.role != Role.PATIENT:
             abort(404)
         return redirect(url_for(".answer", assessment_id=assessment.id, page=assessment.page))
-    view = results.result_view(assessment, {})
+    view = results.result_view(assessment)
     return render_template("constitution/result.html", view=view, assessment=assessment)
 
 

@@ -36,7 +36,7 @@ def encounter_panel(encounter: Encounter) -> EncounterPanel:
     taken = submitted_for(encounter.patient_id)
     latest = max(taken, key=lambda a: (a.submitted_at, a.id)) if taken else None
     return EncounterPanel(
-        latest=result_view(latest, {}) if latest is not None else None,
+        latest=result_view(latest) if latest is not None else None,
         count=len(taken),
         confirmation=latest_confirmation(encounter.patient_id),
         requests=open_requests(encounter.patient_id),
@@ -149,4 +149,4 @@ def recent_assessments(doctor: User, limit: int = 10) -> list[ResultView]:
         .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
         .limit(limit)
     )
-    return [result_view(assessment, {}) for assessment in rows]
+    return [result_view(assessment) for assessment in rows]

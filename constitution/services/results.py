@@ -33,7 +33,6 @@ class ResultView:
     assessment: Assessment
     scale: Scale
     chart: BarChart
-    names: dict[str, str]
     changes: list[Change]
     previous: Assessment | None
     advice: list[advice.TypeAdvice]
@@ -50,7 +49,7 @@ class ResultView:
         return numbers
 
 
-def result_view(assessment: Assessment, names: dict[str, str]) -> ResultView:
+def result_view(assessment: Assessment) -> ResultView:
     scale = scale_of(assessment)
     kind = rules_of(scale).score
     chart = bar_chart(
@@ -72,7 +71,6 @@ def result_view(assessment: Assessment, names: dict[str, str]) -> ResultView:
         assessment=assessment,
         scale=scale,
         chart=chart,
-        names=names,
         changes=named,
         previous=previous,
         advice=[advice.advice_for(code) for code in shown_types],
