@@ -263,21 +263,24 @@ def result(assessment_id: int):
 # ---- the doctor: confirm a constitution, ask for the questionnaire (from the visit page) ----
 
 
-def confirm_form(panel, formdata=None) -> ConfirmForm:
-    """The confirmation form, filled from the latest assessment's result."""
-    latest = panel.latest.assessment if panel.latest else None
-    data = {
-        "primary": list(latest.primary) if latest else [],
-        "tendencies": list(latest.tendencies) if latest else [],
-        "assessment_id": latest.id if latest else "",
-    }
-    form = ConfirmForm(data=data) if formdata is None else ConfirmForm()
-    names = choices((code, constitution_name(code)) for code in doctor.TYPES)
-    form.primary.choices = names
-    form.tendencies.choices = choices(
-        (code, constitution_name(code)) for code in doctor.TYPES if code != "pinghe"
-    )
+def confirm_form(panel=None) -> ConfirmForm:
+    """The confirmation form; on the visit page (`panel` given) filled from the latest result."""
+    if panel is None:
+        form = ConfirmForm()  # a POST reads request.form
+    else:
+        latest = panel.latest.assessment if panel.latest else None
+        form = ConfirmForm(data={
+            "primary": list(latest.primary) if latest else [],
+            "tendencies": list(latest.tendencies) if latest else [],
+            "assessment_id": latest.id if latest else "",
+        })  # fmt: skip
+    form.primary.choices = type_choices()
+    form.tendencies.choices = type_choices(but="pinghe")
     return form
+
+
+def type_choices(but: str | None = None):
+    return choices((code, constitution_name(code)) for code in doctor.TYPES if code != but)
 
 
 @bp.app_context_processor
@@ -295,39 +298,52 @@ def constitution_panel_helpers() -> dict:
     }
 
 
-def plan_form(panel, formdata=None) -> CarePlanForm:
-    """The care-plan form, for the confirmed constitution (else the questionnaire's)."""
-    chosen = panel.confirmation.primary if panel.confirmation else []
-    if not chosen and panel.latest:
-        chosen = panel.latest.assessment.primary
-    form = CarePlanForm() if formdata is not None else CarePlanForm(
-        constitution=chosen[0] if chosen else "pinghe"
-    )  # fmt: skip
-    form.constitution.choices = choices((code, constitution_name(code)) for code in doctor.TYPES)
+def plan_form(panel=None) -> CarePlanForm:
+    """The care-plan form; on the visit page (`panel` given) set to the confirmed constitution,
+    else the questionnaire's."""
+    if panel is None:
+        form = CarePlanForm()  # a POST reads request.form
+    else:
+        chosen = panel.confirmation.primary if panel.confirmation else []
+        if not chosen and panel.latest:
+            chosen = panel.latest.assessment.primary
+        form = CarePlanForm(constitution=chosen[0] if chosen else "pinghe")
+    form.constitution.choices = type_choices()
     return form
+
+
+def _visit_action(encounter, form, action, done: str, invalid: str | None = None):
+    """A doctor's form on the visit page's constitution card: run it, commit, say so, and go
+    back to the card; an invalid form or a refusal is said there instead."""
+    back = url_for("core.encounter_view", encounter_id=encounter.id) + "#constitution"
+    if not form.validate_on_submit():
+        if invalid:
+            flash(invalid, "error")
+        return redirect(back)
+    try:
+        action()
+        db.session.commit()
+    except TCMError as exc:
+        db.session.rollback()
+        flash_error(exc)
+        return redirect(back)
+    flash(done)
+    return redirect(back)
 
 
 @bp.post("/encounters/<int:encounter_id>/confirm")
 @roles_required(Role.DOCTOR)
 def confirm(encounter_id: int):
     encounter = visible_encounter(current_user, encounter_id)
-    form = confirm_form(doctor.encounter_panel(encounter), formdata=request.form)
-    back = url_for("core.encounter_view", encounter_id=encounter.id) + "#constitution"
-    if not form.validate_on_submit():
-        flash(_("Choose the constitution you confirm."), "error")
-        return redirect(back)
-    try:
-        doctor.confirm(
+    form = confirm_form()
+    return _visit_action(
+        encounter, form,
+        lambda: doctor.confirm(
             current_user, encounter, form.primary.data or [], form.tendencies.data or [],
             form.note.data or "", _int_or_none(form.assessment_id.data),
-        )  # fmt: skip
-        db.session.commit()
-    except TCMError as exc:
-        db.session.rollback()
-        flash_error(exc)
-        return redirect(back)
-    flash(_("The constitution is confirmed."))
-    return redirect(back)
+        ),
+        _("The constitution is confirmed."), _("Choose the constitution you confirm."),
+    )  # fmt: skip
 
 
 def _int_or_none(value) -> int | None:
@@ -342,51 +358,37 @@ def _int_or_none(value) -> int | None:
 def request_assessment(encounter_id: int):
     encounter = visible_encounter(current_user, encounter_id)
     form = RequestForm()
-    back = url_for("core.encounter_view", encounter_id=encounter.id) + "#constitution"
-    if form.validate_on_submit():
-        doctor.request_assessment(current_user, encounter, form.note.data or "")
-        db.session.commit()
-        flash(_("The patient is asked to take the questionnaire."))
-    return redirect(back)
+    return _visit_action(
+        encounter, form,
+        lambda: doctor.request_assessment(current_user, encounter, form.note.data or ""),
+        _("The patient is asked to take the questionnaire."),
+    )  # fmt: skip
 
 
 @bp.post("/encounters/<int:encounter_id>/plans")
 @roles_required(Role.DOCTOR)
 def enrol(encounter_id: int):
     encounter = visible_encounter(current_user, encounter_id)
-    form = plan_form(doctor.encounter_panel(encounter), formdata=request.form)
-    back = url_for("core.encounter_view", encounter_id=encounter.id) + "#constitution"
-    if not form.validate_on_submit():
-        flash(_("Choose the constitution and reassess every 14 to 365 days."), "error")
-        return redirect(back)
-    try:
-        care_plans.enrol(
+    form = plan_form()
+    return _visit_action(
+        encounter, form,
+        lambda: care_plans.enrol(
             current_user, encounter, form.constitution.data, form.goal.data or "",
             form.reassess_days.data,
-        )  # fmt: skip
-        db.session.commit()
-    except TCMError as exc:
-        db.session.rollback()
-        flash_error(exc)
-        return redirect(back)
-    flash(_("The patient is enrolled in the care plan."))
-    return redirect(back)
+        ),
+        _("The patient is enrolled in the care plan."),
+        _("Choose the constitution and reassess every 14 to 365 days."),
+    )  # fmt: skip
 
 
 @bp.post("/encounters/<int:encounter_id>/plans/<int:plan_id>/end")
 @roles_required(Role.DOCTOR)
 def end_plan(encounter_id: int, plan_id: int):
     encounter = visible_encounter(current_user, encounter_id)
-    back = url_for("core.encounter_view", encounter_id=encounter.id) + "#constitution"
     plan = next((p for p in care_plans.active_plans(encounter.patient_id) if p.id == plan_id), None)
     if plan is None:
         abort(404)
-    if SubmitForm().validate_on_submit():
-        try:
-            care_plans.end(plan, current_user)
-            db.session.commit()
-            flash(_("The care plan has ended."))
-        except TCMError as exc:
-            db.session.rollback()
-            flash_error(exc)
-    return redirect(back)
+    return _visit_action(
+        encounter, SubmitForm(), lambda: care_plans.end(plan, current_user),
+        _("The care plan has ended."),
+    )  # fmt: skip
