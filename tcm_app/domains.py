@@ -9,7 +9,15 @@ from importlib import import_module
 from importlib.util import find_spec
 from types import ModuleType
 
-INSTALLED_DOMAINS = ("herbs", "consults", "diagnosis", "decoction", "treatments", "constitution")
+INSTALLED_DOMAINS = (
+    "herbs",
+    "consults",
+    "diagnosis",
+    "decoction",
+    "treatments",
+    "constitution",
+    "quality",
+)
 
 
 def init_domains(app) -> None:

@@ -16,6 +16,7 @@ LABELS = {
     "decoction": _l("Decoction staff"),
     "clinic": _l("Clinic staff"),
     "admin": _l("Administrator"),
+    "quality": _l("Quality officer"),
     # encounter kinds and statuses
     "online_followup": _l("Online follow-up visit"),
     "online_consultation": _l("Online consultation"),

@@ -20,6 +20,7 @@ class Role(StrEnum):
     DECOCTION = "decoction"
     CLINIC = "clinic"
     ADMIN = "admin"
+    QUALITY = "quality"  # the quality officer (质控): reactions, ratings, complaints, figures
 
 
 STAFF_ROLES = frozenset(Role) - {Role.PATIENT}

@@ -54,6 +54,7 @@ STAFF = [
     ("demo-clinic", Role.CLINIC, "陈静"),
     ("demo-therapist", Role.CLINIC, "刘建国"),
     ("demo-admin", Role.ADMIN, "系统管理员"),
+    ("demo-quality", Role.QUALITY, "周敏"),
 ]
 
 
@@ -204,7 +205,7 @@ def seed_demo() -> str:
         demo_seed.seed(world)
     return (
         "demo data created: 8 departments, accounts demo-patient, demo-doctor, demo-pharmacist, "
-        "demo-decoction, demo-decoction2, demo-clinic, demo-therapist, demo-admin "
+        "demo-decoction, demo-decoction2, demo-clinic, demo-therapist, demo-admin, demo-quality "
         f"(password {DEMO_PASSWORD}; "
         f"signing password of demo-doctor and demo-pharmacist {DEMO_SIGNING_PASSWORD})"
     )

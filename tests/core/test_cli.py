@@ -16,6 +16,7 @@ DEMO_USERS = {
     "demo-clinic",
     "demo-therapist",
     "demo-admin",
+    "demo-quality",
 }
 
 
@@ -31,6 +32,7 @@ def test_seed_demo_creates_an_account_for_every_role(app, runner, client):
         "decoction",
         "clinic",
         "admin",
+        "quality",
     }
     assert db.session.scalar(sa.select(sa.func.count(Encounter.id))) == 6  # 2 with herb orders
     assert verify_audit_chain().intact

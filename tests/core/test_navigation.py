@@ -34,6 +34,7 @@ MENUS = {
     Role.ADMIN: ["core.admin_users", "core.admin_audit", "treatments.admin_home"],
     Role.PHARMACIST: ["herbs.review_queue", "herbs.signing_password"],
     Role.DECOCTION: ["decoction.work_queue"],
+    Role.QUALITY: ["quality.desk"],
 }
 
 

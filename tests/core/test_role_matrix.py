@@ -68,6 +68,7 @@ def world(app):
         "decoction": create_user(Role.DECOCTION),
         "clinic": create_user(Role.CLINIC),
         "admin": create_user(Role.ADMIN),
+        "quality": create_user(Role.QUALITY),
     }
     target = create_user(Role.CLINIC, username="matrix-target")
     second_visit = create_prescribable_encounter(patient=patient, doctor=doctor)

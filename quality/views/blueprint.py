@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("quality", __name__, url_prefix="/quality")
