@@ -16,6 +16,7 @@ INSTALLED_DOMAINS = (
     "decoction",
     "treatments",
     "constitution",
+    "followup",
     "quality",
 )
 

@@ -18,9 +18,11 @@ MENUS = {
         "decoction.my_orders",
         "treatments.my_bookings",
         "constitution.my_assessments",
+        "followup.my_plans",
     ],
     Role.DOCTOR: [
         "core.workbench",
+        "followup.worklist_page",
         "consults.schedule",
         "treatments.calendar",
         "herbs.signing_password",
@@ -32,9 +34,9 @@ MENUS = {
         "treatments.admin_home",
     ],
     Role.ADMIN: ["core.admin_users", "core.admin_audit", "treatments.admin_home"],
-    Role.PHARMACIST: ["herbs.review_queue", "herbs.signing_password"],
+    Role.PHARMACIST: ["herbs.review_queue", "followup.reactions_page", "herbs.signing_password"],
     Role.DECOCTION: ["decoction.work_queue"],
-    Role.QUALITY: ["quality.desk"],
+    Role.QUALITY: ["quality.desk", "followup.reactions_page"],
 }
 
 

@@ -19,6 +19,7 @@ PLACES = {
         "diagnosis/_encounter_tongue.html",
         "constitution/_encounter_constitution.html",
         "treatments/patient/_encounter_courses.html",
+        "followup/_encounter_followup.html",
         "core/encounters/_fee.html",
     ],
     "workbench": [
@@ -27,6 +28,7 @@ PLACES = {
         "herbs/_workbench_returned.html",
         "core/_inbox_panel.html",
         "treatments/staff/_today.html",
+        "followup/_workbench_followup.html",
         "constitution/_workbench_requests.html",
     ],
 }
@@ -40,6 +42,7 @@ ENCOUNTER_CARDS = {
         "tongue-title",
         "constitution-title",
         "courses-title",
+        "followup-title",
         "fee-title",
         "complaint-title",
     ],
