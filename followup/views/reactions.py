@@ -45,7 +45,7 @@ def reaction_form(prescription) -> ReactionForm:
 
 
 @bp.route("/reactions/new", methods=["GET", "POST"])
-@roles_required(Role.PATIENT, Role.DOCTOR)
+@roles_required(Role.PATIENT, Role.DOCTOR, Role.PHARMACIST)
 def report_reaction():
     prescriptions = reactions.reportable_prescriptions(current_user)
     prescription = chosen_prescription(prescriptions)
