@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from followup.forms import ReactionForm, ReviewForm, SubmissionForm
-from followup.reaction_rules import CAUSALITY, SEVERITIES
+from followup.reaction_rules import CAUSALITY, DEATH, SEVERITIES
 from followup.services import reactions
 from followup.views.blueprint import bp
 from tcm_app.labels import choices, label
@@ -37,7 +37,9 @@ def chosen_prescription(prescriptions):
 def reaction_form(prescription) -> ReactionForm:
     form = ReactionForm()
     form.prescription_id.data = str(prescription.id)
-    form.severity.choices = choices((code, label(code)) for code in SEVERITIES)
+    # A patient reports what they feel; a death is reported by staff (or a guardian's call).
+    offered = [code for code in SEVERITIES if code != DEATH or current_user.role != Role.PATIENT]
+    form.severity.choices = choices((code, label(code)) for code in offered)
     form.suspected.choices = choices(
         (line.written_name, line.written_name) for line in prescription.lines
     )

@@ -54,7 +54,7 @@ def patient_answers_the_due_questionnaire(phone):
     phone.get_by_label("还想告诉医生的情况").fill("这两天胃胀又重了")
     click_and_wait(phone, phone.get_by_role("button", name="提交回答"))
     assert "谢谢，您的回答已送达医生。" in phone.locator(".flash").inner_text()
-    assert "预警：症状加重" in phone.locator("main").inner_text()
+    assert "医生已收到提醒，如有需要会联系您。" in phone.locator("main").inner_text()
 
 
 def patient_reports_a_reaction(phone, watcher, today):
