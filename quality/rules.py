@@ -70,11 +70,11 @@ def add_working_days(start: date, days: int) -> date:
 
 
 def complaint_due(filed_at: datetime, working_days: int, zone: tzinfo) -> datetime:
-    """When a complaint's answer is due: the end of the clinic day `working_days` working days
-    after the day it was filed (the day of filing does not count, as 之日起 reads in practice)."""
+    """When a complaint's answer is due: the end (23:59:59) of the clinic day `working_days`
+    working days after the day it was filed (the day of filing does not count)."""
     filed_on = filed_at.astimezone(zone).date()
     due_day = add_working_days(filed_on, working_days)
-    return datetime.combine(due_day + timedelta(days=1), time(0), zone)
+    return datetime.combine(due_day, time(23, 59, 59), zone)
 
 
 def is_overdue(due_at: datetime, now: datetime, answered: bool) -> bool:

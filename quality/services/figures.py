@@ -55,6 +55,7 @@ def _text_responses(start: datetime, end: datetime):
     seconds = seconds_between(TextConsult.opened_at, TextConsult.first_reply_at)
     return (
         select(Encounter.doctor_id, Encounter.department_id, func.count(), func.sum(seconds))
+        .select_from(TextConsult)
         .join(Encounter, Encounter.id == TextConsult.encounter_id)
         .where(TextConsult.first_reply_at >= start, TextConsult.first_reply_at < end)
         .group_by(Encounter.doctor_id, Encounter.department_id)
@@ -65,6 +66,7 @@ def _video_responses(start: datetime, end: datetime):
     seconds = seconds_between(ConsultCall.waiting_since, ConsultCall.started_at)
     return (
         select(Encounter.doctor_id, Encounter.department_id, func.count(), func.sum(seconds))
+        .select_from(ConsultCall)
         .join(Encounter, Encounter.id == ConsultCall.encounter_id)
         .where(
             ConsultCall.waiting_since.is_not(None),
@@ -78,6 +80,7 @@ def _video_responses(start: datetime, end: datetime):
 def _missed(start: datetime, end: datetime):
     return (
         select(Encounter.doctor_id, Encounter.department_id, func.count())
+        .select_from(TextConsult)
         .join(Encounter, Encounter.id == TextConsult.encounter_id)
         .where(
             TextConsult.close_reason == "unanswered",
@@ -110,6 +113,7 @@ def _prescriptions(start: datetime, end: datetime):
             Prescription.doctor_id, Encounter.department_id, func.count(Prescription.id),
             func.count(PrescriptionRenewal.id),
         )  # fmt: skip
+        .select_from(Prescription)
         .join(Encounter, Encounter.id == Prescription.encounter_id)
         .outerjoin(PrescriptionRenewal, PrescriptionRenewal.new_prescription_id == Prescription.id)
         .where(Prescription.signed_at >= start, Prescription.signed_at < end)

@@ -2,7 +2,7 @@
 is due (5 working days, 《医疗机构投诉管理办法》第二十八条), the clinic day's bounds, and how the
 published figures derive from the day's sums (a department's mean is never a mean of means)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -67,7 +67,7 @@ def test_a_complaint_is_due_at_the_end_of_the_fifth_working_day_in_the_clinic_zo
     # Filed Friday 2026-12-04 23:30 in Shanghai (15:30 UTC): due at the end of Friday 12-11.
     filed = datetime(2026, 12, 4, 15, 30, tzinfo=ZoneInfo("UTC"))
     due = rules.complaint_due(filed, 5, SHANGHAI)
-    assert due == datetime(2026, 12, 12, 0, 0, tzinfo=SHANGHAI)
+    assert due == datetime(2026, 12, 11, 23, 59, 59, tzinfo=SHANGHAI)
 
 
 @pytest.mark.parametrize(
@@ -77,10 +77,8 @@ def test_a_complaint_is_due_at_the_end_of_the_fifth_working_day_in_the_clinic_zo
          "an answered complaint is never overdue"],
 )  # fmt: skip
 def test_overdue(now_hours, answered, overdue):
-    due = datetime(2026, 12, 12, tzinfo=SHANGHAI)
-    now = due.replace(hour=0) if now_hours >= 0 else due.replace(day=11, hour=23)
-    now = now.replace(hour=now_hours) if now_hours > 0 else now
-    assert rules.is_overdue(due, now, answered) is overdue
+    due = datetime(2026, 12, 11, 23, 59, 59, tzinfo=SHANGHAI)
+    assert rules.is_overdue(due, due + timedelta(hours=now_hours), answered) is overdue
 
 
 def test_the_clinic_day_runs_from_midnight_to_midnight_in_its_zone():
