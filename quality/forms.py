@@ -63,7 +63,10 @@ class StepForm(FlaskForm):
     )
     text = TextAreaField(
         _l("What was done"),
-        validators=[InputRequired(message=_l("Write what happened.")), Length(max=rules.REASON_MAX)],
+        validators=[
+            InputRequired(message=_l("Write what happened.")),
+            Length(max=rules.REASON_MAX),
+        ],
     )
 
 
@@ -75,4 +78,3 @@ class AnswerForm(FlaskForm):
             Length(max=rules.COMPLAINT_MAX),
         ],
     )
-

@@ -91,9 +91,7 @@ class Complaint(db.Model):
 
     patient = relationship("Patient")
     doctor = relationship("User", foreign_keys=[doctor_id])
-    steps: Mapped[list["ComplaintStep"]] = relationship(
-        order_by="ComplaintStep.id", viewonly=True
-    )
+    steps: Mapped[list["ComplaintStep"]] = relationship(order_by="ComplaintStep.id", viewonly=True)
 
 
 class ComplaintStep(db.Model):

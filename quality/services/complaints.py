@@ -176,4 +176,3 @@ def answer(officer: User, complaint_id: int, text: str) -> Complaint:
                 subject=("quality_complaint", found.id),
             )  # fmt: skip
     return found
-

@@ -39,9 +39,12 @@ def _visits(start: datetime, end: datetime):
     seconds = seconds_between(Encounter.started_at, Encounter.completed_at)
     return (
         select(
-            Encounter.doctor_id, Encounter.department_id, func.count(),
-            func.coalesce(func.sum(seconds), 0), func.count(Encounter.started_at),
-        )  # fmt: skip
+            Encounter.doctor_id,
+            Encounter.department_id,
+            func.count(),
+            func.coalesce(func.sum(seconds), 0),
+            func.count(Encounter.started_at),
+        )
         .where(
             Encounter.status == EncounterStatus.COMPLETED.value,
             Encounter.completed_at >= start,
@@ -110,9 +113,11 @@ def _complaints(start: datetime, end: datetime):
 def _prescriptions(start: datetime, end: datetime):
     return (
         select(
-            Prescription.doctor_id, Encounter.department_id, func.count(Prescription.id),
+            Prescription.doctor_id,
+            Encounter.department_id,
+            func.count(Prescription.id),
             func.count(PrescriptionRenewal.id),
-        )  # fmt: skip
+        )
         .select_from(Prescription)
         .join(Encounter, Encounter.id == Prescription.encounter_id)
         .outerjoin(PrescriptionRenewal, PrescriptionRenewal.new_prescription_id == Prescription.id)
@@ -229,7 +234,10 @@ def runs_of(day: date) -> list[FigureRun]:
 def computed_days(limit: int = 60) -> list[date]:
     return list(
         db.session.scalars(
-            select(FigureRun.day).group_by(FigureRun.day).order_by(FigureRun.day.desc()).limit(limit)
+            select(FigureRun.day)
+            .group_by(FigureRun.day)
+            .order_by(FigureRun.day.desc())
+            .limit(limit)
         )
     )
 
@@ -253,15 +261,21 @@ def rows_of(run: FigureRun, doctor_id: int | None = None) -> list[Row]:
     row only when `doctor_id` is given)."""
     doctor = User.__table__.alias("doctor")
     query = (
-        select(DailyFigure, Department.code, Department.name, doctor.c.full_name,
-               DoctorProfile.licence_number)  # fmt: skip
+        select(
+            DailyFigure,
+            Department.code,
+            Department.name,
+            doctor.c.full_name,
+            DoctorProfile.licence_number,
+        )
         .outerjoin(Department, Department.id == DailyFigure.department_id)
         .outerjoin(
             doctor, (DailyFigure.scope == literal("doctor")) & (doctor.c.id == DailyFigure.scope_id)
         )
         .outerjoin(
             DoctorProfile,
-            (DailyFigure.scope == literal("doctor")) & (DoctorProfile.user_id == DailyFigure.scope_id),
+            (DailyFigure.scope == literal("doctor"))
+            & (DoctorProfile.user_id == DailyFigure.scope_id),
         )
         .where(DailyFigure.run_id == run.id)
     )
@@ -272,8 +286,16 @@ def rows_of(run: FigureRun, doctor_id: int | None = None) -> list[Row]:
     for figure, code, dept_name, name, licence in db.session.execute(query):
         tally = rules.Tally(**{n: getattr(figure, n) for n in SUMS})
         rows.append(
-            Row(figure.scope, figure.scope_id, code, dept_name, name, licence,
-                rules.figures_of(tally), tally)  # fmt: skip
+            Row(
+                figure.scope,
+                figure.scope_id,
+                code,
+                dept_name,
+                name,
+                licence,
+                rules.figures_of(tally),
+                tally,
+            )
         )
     return sorted(
         rows, key=lambda r: (order[r.scope], r.department_code or "", r.doctor_name or "")

@@ -51,7 +51,13 @@ def _encounters(patient_ids: list[int], subject_id: int | None = None) -> list[S
         query = query.where(Encounter.id == subject_id)
     return [
         Subject(
-            "encounter", e.id, e.patient_id, e.doctor_id, e.department_id, e.completed_at, name,
+            "encounter",
+            e.id,
+            e.patient_id,
+            e.doctor_id,
+            e.department_id,
+            e.completed_at,
+            name,
             e.kind,
         )
         for e, name in db.session.execute(query)
@@ -72,8 +78,14 @@ def _orders(patient_ids: list[int], subject_id: int | None = None) -> list[Subje
         query = query.where(DecoctionOrder.id == subject_id)
     return [
         Subject(
-            "herb_order", o.id, o.patient_id, doctor_id, department_id, o.stage_entered_at,
-            name, "herb_order",
+            "herb_order",
+            o.id,
+            o.patient_id,
+            doctor_id,
+            department_id,
+            o.stage_entered_at,
+            name,
+            "herb_order",
         )
         for o, doctor_id, department_id, name in db.session.execute(query)
     ]
@@ -96,8 +108,15 @@ def _treatments(patient_ids: list[int], subject_id: int | None = None) -> list[S
         query = query.where(Booking.id == subject_id)
     return [
         Subject(
-            "treatment", b.id, b.patient_id, b.practitioner_id, department_id, b.completed_at,
-            name, "treatment", therapy,
+            "treatment",
+            b.id,
+            b.patient_id,
+            b.practitioner_id,
+            department_id,
+            b.completed_at,
+            name,
+            "treatment",
+            therapy,
         )
         for b, therapy, name, department_id in db.session.execute(query)
     ]

@@ -56,11 +56,13 @@ def figures_page():
             if r.scope != "doctor"
         ],
         doctor_rows=[
-            (f"{r.doctor_name} · {r.department_name}" if r.department_name else r.doctor_name,
-             r.figures)
+            (
+                f"{r.doctor_name} · {r.department_name}" if r.department_name else r.doctor_name,
+                r.figures,
+            )
             for r in rows
             if r.scope == "doctor"
-        ],  # fmt: skip
+        ],
         days=figures.computed_days(),
         codes=rules.FIGURE_CODES,
         names=FIGURE_LABELS,

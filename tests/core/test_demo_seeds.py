@@ -8,6 +8,7 @@ DOMAIN_SEEDS = [
     "treatments.services.demo",
     "consults.services.demo",
     "constitution.services.demo",
+    "quality.services.demo",
 ]
 
 

@@ -40,6 +40,7 @@ OWNED = {
     },
     "treatments.settings": {"TREATMENT_CANCEL_HOURS", "TREATMENT_BOOKING_DAYS"},
     "constitution.settings": set(),
+    "quality.settings": {"QUALITY_COMPLAINT_ANSWER_DAYS"},
 }
 BEAT = {
     "verify-audit-chain",
@@ -50,6 +51,7 @@ BEAT = {
     "expire-unpaid-orders",
     "treatment-reminders",
     "constitution-reassessment-reminders",
+    "quality-daily-figures",
 }
 
 

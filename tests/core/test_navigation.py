@@ -18,12 +18,14 @@ MENUS = {
         "decoction.my_orders",
         "treatments.my_bookings",
         "constitution.my_assessments",
+        "quality.my_ratings",
     ],
     Role.DOCTOR: [
         "core.workbench",
         "consults.schedule",
         "treatments.calendar",
         "herbs.signing_password",
+        "quality.my_figures",
     ],
     Role.CLINIC: [
         "core.desk",
@@ -31,10 +33,15 @@ MENUS = {
         "treatments.calendar",
         "treatments.admin_home",
     ],
-    Role.ADMIN: ["core.admin_users", "core.admin_audit", "treatments.admin_home"],
+    Role.ADMIN: [
+        "core.admin_users",
+        "core.admin_audit",
+        "treatments.admin_home",
+        "quality.figures_page",
+    ],
     Role.PHARMACIST: ["herbs.review_queue", "herbs.signing_password"],
     Role.DECOCTION: ["decoction.work_queue"],
-    Role.QUALITY: ["quality.desk"],
+    Role.QUALITY: ["quality.desk", "quality.figures_page"],
 }
 
 

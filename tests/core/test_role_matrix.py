@@ -107,6 +107,13 @@ def world(app):
         "plan_id": 1,  # none enrolled here: an allowed role gets 404, never 401/403
         "renewal_id": 1,  # none asked here: likewise
         "code": "ccmq",
+        # quality: the visit is not completed, so there is nothing to rate (an allowed role gets
+        # 404); no rating, appeal or complaint exists either
+        "kind": "encounter",
+        "subject_id": encounter.id,
+        "rating_id": 1,
+        "appeal_id": 1,
+        "complaint_id": 1,
     }
     db.session.commit()
     return users, ids

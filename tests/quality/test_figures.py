@@ -22,7 +22,7 @@ from quality.tasks import compute_daily_figures
 from tcm_app.extensions import db
 from tcm_app.services import encounters
 from tests.factories import create_department, create_doctor, create_patient, signed_prescription
-from tests.quality.helpers import completed_visit, quality_officer
+from tests.quality.helpers import quality_officer
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 12, 3)  # a Thursday
@@ -142,9 +142,10 @@ def test_repeat_prescriptions_are_counted_among_those_signed_that_day(app):
     hospital = scoped(figures.compute(DAY, "cli"))[("hospital", None)]
     assert (hospital["prescriptions"], hospital["renewals"]) == (3, 1)
     assert hospital["renewal_share"] == 33.3
-    assert scoped(figures.compute(DAY + timedelta(days=1), "cli"))[("hospital", None)][
-        "prescriptions"
-    ] == 0
+    assert (
+        scoped(figures.compute(DAY + timedelta(days=1), "cli"))[("hospital", None)]["prescriptions"]
+        == 0
+    )
 
 
 def test_a_recompute_adds_a_run_and_the_latest_is_shown(app, day_of_work):
@@ -161,7 +162,9 @@ def test_figures_are_append_only(app, day_of_work):
     run = figures.compute(DAY, "cli")
     db.session.commit()
     with pytest.raises(sa.exc.DatabaseError):
-        db.session.execute(sa.update(DailyFigure).where(DailyFigure.run_id == run.id).values(visits=0))
+        db.session.execute(
+            sa.update(DailyFigure).where(DailyFigure.run_id == run.id).values(visits=0)
+        )
         db.session.flush()
     db.session.rollback()
     with pytest.raises(sa.exc.DatabaseError):
