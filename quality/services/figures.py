@@ -146,7 +146,8 @@ def tallies(day: date) -> dict[Key, rules.Tally]:
         for doctor_id, department_id, *values in db.session.execute(query(start, end)):
             tally = found[(doctor_id, department_id)]
             for name, value in zip(fields, values, strict=True):
-                setattr(tally, name, getattr(tally, name) + (value or 0))
+                current = getattr(tally, name)  # PostgreSQL's epoch sums are Decimals
+                setattr(tally, name, current + type(current)(value or 0))
     return found
 
 
