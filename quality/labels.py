@@ -14,7 +14,7 @@ LABELS = {
     "appeal_rejected": _l("Rejected"),
     # complaint states and steps
     "complaint_filed": _l("Awaiting an answer"),
-    "complaint_answered": _l("Answered"),
+    "complaint_answered": _l("Answered by the quality office"),
     "step_filed": _l("Filed"),
     "step_note": _l("Note"),
     "step_contact": _l("Contact with the patient"),
