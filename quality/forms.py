@@ -38,7 +38,7 @@ class DecisionForm(FlaskForm):
         validators=[InputRequired(message=_l("Choose a decision."))],
     )
     reason = TextAreaField(
-        _l("Reason"),
+        _l("Reason for the decision"),
         validators=[InputRequired(message=_l("Give a reason.")), Length(max=rules.REASON_MAX)],
     )
 
