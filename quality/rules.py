@@ -157,7 +157,10 @@ class Tally:
 
 
 def _mean(total: float, count: int, places: int) -> float | None:
-    return round(total / count, places) if count else None
+    """The mean to `places` decimals (a whole number of seconds for places=0)."""
+    if not count:
+        return None
+    return round(total / count, places) if places else round(total / count)
 
 
 def _percent(part: int, whole: int) -> float | None:

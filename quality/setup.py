@@ -15,12 +15,14 @@ from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_home, add_navigation
 from tcm_app.panels import ENCOUNTER, Panel, add_panels
 from tcm_app.services.demo import add_demo_seed
+from tcm_app.stylesheets import add_stylesheet
 from tcm_app.views.audit_labels import register_audit_labels
 
 
 def init_app(app) -> None:
     register_labels(labels.LABELS, labels.ERROR_MESSAGES)
     register_audit_labels(labels.AUDIT_ACTIONS, labels.AUDIT_OBJECTS)
+    add_stylesheet(app, "quality.static", "quality.css")
     add_navigation(
         app,
         NavEntry("quality", "quality.desk", _l("Quality desk"), 10),

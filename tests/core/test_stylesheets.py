@@ -5,7 +5,7 @@ import re
 
 from tcm_app.domains import INSTALLED_DOMAINS
 
-WITH_STYLES = ("herbs", "consults", "diagnosis", "treatments", "constitution")
+WITH_STYLES = ("herbs", "consults", "diagnosis", "treatments", "constitution", "quality")
 
 
 def linked_stylesheets(client, path="/login") -> list[str]:

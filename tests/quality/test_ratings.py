@@ -149,3 +149,59 @@ def test_a_rejected_appeal_keeps_the_rating_and_tells_the_doctor_why(app):
         sa.select(InboxMessage.text).where(InboxMessage.user_id == visit.doctor_id)
     ).all()
     assert any("患者已按时上线" in text for text in told)
+
+
+def received_order():
+    """A herb order placed on an approved prescription, then collected (the stage moves are the
+    decoction domain's; here the order is simply marked picked up)."""
+    from decoction.services import orders
+    from tests.factories import approved_prescription
+
+    rx = approved_prescription()
+    order = orders.place_order(rx, rx.encounter.patient.user, "raw", "pickup")
+    order.status = "picked_up"
+    db.session.flush()
+    return rx, order
+
+
+def test_a_collected_herb_order_is_rated_for_the_prescribing_doctor(app):
+    rx, order = received_order()
+    user = rx.encounter.patient.user
+    waiting, _ = ratings.awaiting(user)
+    assert ("herb_order", order.id) in [(s.kind, s.id) for s in waiting]
+    rating = ratings.rate(user, "herb_order", order.id, 4, "包装很好")
+    assert (rating.doctor_id, rating.department_id) == (rx.doctor_id, rx.encounter.department_id)
+
+
+def test_an_order_not_yet_received_cannot_be_rated(app):
+    rx, order = received_order()
+    order.status = "shipped"
+    db.session.flush()
+    with pytest.raises(NotFoundError):
+        ratings.rate(rx.encounter.patient.user, "herb_order", order.id, 4, "")
+
+
+def test_a_performed_treatment_is_rated_for_its_practitioner(app):
+    from tests.factories import create_bed, create_practitioner, open_treatment_clinic
+    from tests.treatments.helpers import NO, at
+    from treatments.services import bookings
+    from treatments.services.catalogue import therapy_by_code
+
+    open_treatment_clinic()
+    doctor = create_doctor(username="dr-needle")
+    create_practitioner(user=doctor)
+    create_bed("bed-q")
+    patient = create_patient()
+    booking = bookings.book(
+        patient.user, patient,
+        bookings.Request(therapy_by_code("acupuncture"), at(1, 9), doctor.id, dict(NO)),
+    )  # fmt: skip
+    with pytest.raises(NotFoundError):  # booked, not yet performed
+        ratings.rate(patient.user, "treatment", booking.id, 5, "")
+    booking.status = "completed"
+    db.session.flush()
+    rating = ratings.rate(patient.user, "treatment", booking.id, 5, "手法轻柔")
+    assert (
+        rating.doctor_id == doctor.id
+        and rating.department_id == doctor.doctor_profile.department_id
+    )
