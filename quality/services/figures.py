@@ -218,10 +218,12 @@ def latest_run(day: date) -> FigureRun | None:
 
 
 def compute_once(day: date) -> FigureRun | None:
-    """The beat task's computation: the day's figures unless a run already exists (None)."""
-    if latest_run(day) is not None:
-        return None
-    return compute(day, "beat")
+    """The beat task's computation: the day's figures unless a run already exists (None). The
+    demo's runs do not count: the demo previews a day that has not ended."""
+    done = db.session.scalar(
+        select(FigureRun.id).where(FigureRun.day == day, FigureRun.trigger != "demo").limit(1)
+    )
+    return None if done is not None else compute(day, "beat")
 
 
 def runs_of(day: date) -> list[FigureRun]:

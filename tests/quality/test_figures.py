@@ -209,3 +209,11 @@ def test_the_csv_export_opens_in_excel_with_chinese_headers(app, day_of_work):
     assert "平均首次响应时间（秒）" in rows[0] and "投诉率（每百诊次）" in rows[0]
     assert rows[1][1] == "全院" and rows[1][rows[0].index("完成诊次")] == "5"
     assert len(rows) == 1 + 6
+
+
+def test_a_demo_preview_does_not_stop_the_beat_task(app):
+    figures.compute(DAY, "demo")
+    db.session.commit()
+    with time_machine.travel(at(0, 30, DAY + timedelta(days=1)), tick=False):
+        run_id = compute_daily_figures.apply().get()
+    assert run_id is not None and figures.latest_run(DAY).trigger == "beat"
