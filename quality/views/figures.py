@@ -39,34 +39,39 @@ def _default_day() -> date:
     return days[0] if days else clock.clinic_today() - timedelta(days=1)
 
 
+def _tables(rows: list[figures.Row]) -> dict:
+    """The page's two tables: (row title, figures) per department (the hospital first) and per
+    doctor (with their department)."""
+    departments = [
+        (r.department_name or label("scope_hospital"), r.figures)
+        for r in rows
+        if r.scope != "doctor"
+    ]
+    doctors = [
+        (
+            f"{r.doctor_name} · {r.department_name}" if r.department_name else r.doctor_name,
+            r.figures,
+        )
+        for r in rows
+        if r.scope == "doctor"
+    ]
+    return {"department_rows": departments, "doctor_rows": doctors}
+
+
 @bp.get("/figures")
 @roles_required(*OPERATORS)
 def figures_page():
     day = _day(None) or _default_day()
     run = figures.latest_run(day)
-    rows = figures.rows_of(run) if run else []
     return render_template(
         "quality/figures.html",
         day=day,
         run=run,
         runs=figures.runs_of(day),
-        department_rows=[
-            (r.department_name or label("scope_hospital"), r.figures)
-            for r in rows
-            if r.scope != "doctor"
-        ],
-        doctor_rows=[
-            (
-                f"{r.doctor_name} · {r.department_name}" if r.department_name else r.doctor_name,
-                r.figures,
-            )
-            for r in rows
-            if r.scope == "doctor"
-        ],
         days=figures.computed_days(),
         codes=rules.FIGURE_CODES,
         names=FIGURE_LABELS,
-        units={f.code: f.unit for f in rules.FIGURES},
+        **_tables(figures.rows_of(run) if run else []),
     )
 
 

@@ -132,6 +132,7 @@ def test_another_doctor_cannot_open_the_appeal(app, client):
     assert client.get(f"/quality/ratings/{rating.id}/appeal").status_code == 404
 
 
+@pytest.mark.clock  # the visit's clinic day, whatever the hour
 @pytest.mark.parametrize("role", [Role.QUALITY, Role.ADMIN])
 def test_operators_see_the_figures_and_download_them(app, client, role):
     visit = completed_visit()
