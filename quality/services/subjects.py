@@ -32,7 +32,7 @@ class Subject:
     department_id: int | None
     when: datetime | None  # completed, delivered or performed
     doctor_name: str
-    title_code: str  # a label code (encounter kind, "herb_order", the therapy's own name)
+    title_code: str  # a label code: the encounter kind, subject_herb_order, subject_treatment
     title: str = ""  # a name shown as it is (a therapy's)
 
 
@@ -85,7 +85,7 @@ def _orders(patient_ids: list[int], subject_id: int | None = None) -> list[Subje
             department_id,
             o.stage_entered_at,
             name,
-            "herb_order",
+            "subject_herb_order",
         )
         for o, doctor_id, department_id, name in db.session.execute(query)
     ]
@@ -115,7 +115,7 @@ def _treatments(patient_ids: list[int], subject_id: int | None = None) -> list[S
             department_id,
             b.completed_at,
             name,
-            "treatment",
+            "subject_treatment",
             therapy,
         )
         for b, therapy, name, department_id in db.session.execute(query)

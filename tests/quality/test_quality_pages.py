@@ -6,6 +6,7 @@ the complaint's steps, and the figures page with its downloads (operators only).
 import csv
 import io
 import json
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -186,3 +187,15 @@ def test_a_guardian_rates_the_childs_visit_on_the_page(app, client):
         client.post(f"/quality/rate/encounter/{visit.id}", data={"score": "5"}).status_code == 302
     )
     assert db.session.scalar(sa.select(Rating.patient_id)) == child.id
+
+
+def test_my_ratings_names_a_herb_order_in_chinese(app, client):
+    from tests.quality.test_ratings import received_order
+
+    rx, order = received_order()
+    db.session.commit()
+    login(client, rx.encounter.patient.user)
+    page = text(client.get("/quality/mine"))
+    shown = re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1])  # the text, not the links
+    assert "药品订单" in shown and "herb_order" not in shown
+    assert f"/quality/rate/herb_order/{order.id}" in page
