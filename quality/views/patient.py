@@ -13,6 +13,7 @@ from tcm_app.labels import choices, label
 from tcm_app.models.accounts import Role
 from tcm_app.models.patients import Patient
 from tcm_app.services.access import own_patient_ids
+from tcm_app.services.clock import to_clinic
 from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import roles_required
 
@@ -20,7 +21,7 @@ from tcm_app.views.guards import roles_required
 def subject_title(subject: subjects.Subject) -> str:
     """What the patient reads for a received thing: its kind, clinician and date."""
     what = subject.title or label(subject.title_code)
-    day = subject.when.date().isoformat() if subject.when else ""
+    day = to_clinic(subject.when).date().isoformat() if subject.when else ""
     return _("%(what)s · Dr %(name)s · %(day)s", what=what, name=subject.doctor_name, day=day)
 
 
