@@ -199,3 +199,12 @@ def test_my_ratings_names_a_herb_order_in_chinese(app, client):
     shown = re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1])  # the text, not the links
     assert "药品订单" in shown and "herb_order" not in shown
     assert f"/quality/rate/herb_order/{order.id}" in page
+
+
+def test_a_visit_after_midnight_is_dated_on_the_clinic_calendar(app, client):
+    with time_machine.travel(datetime(2026, 12, 4, 1, tzinfo=SHANGHAI), tick=False):  # 17:00 UTC
+        visit = completed_visit()
+        db.session.commit()
+        login(client, visit.patient.user)
+        page = text(client.get("/quality/mine"))
+    assert "2026-12-04" in page and "2026-12-03" not in page
