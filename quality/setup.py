@@ -26,7 +26,7 @@ def init_app(app) -> None:
     add_navigation(
         app,
         NavEntry("quality", "quality.desk", _l("Quality desk"), 10),
-        NavEntry("quality", "quality.figures_page", _l("Daily figures"), 20),
+        NavEntry("quality", "quality.figures_page", _l("Daily figures"), 30),
         NavEntry("admin", "quality.figures_page", _l("Daily figures"), 40),
         NavEntry("patient", "quality.my_ratings", _l("My ratings"), 80, "quality."),
         NavEntry("doctor", "quality.my_figures", _l("My ratings and figures"), 50),
@@ -36,4 +36,4 @@ def init_app(app) -> None:
     add_panels(app, Panel(ENCOUNTER, "quality/_encounter_rating.html", 60))  # before the fee
     app.add_template_global(encounter_rating, "quality_encounter_rating")
     app.cli.add_command(quality_cli)
-    add_demo_seed(app, demo.seed_demo, 60)  # ratings and a complaint on the demo's visits
+    add_demo_seed(app, demo.seed_demo, 70)  # after the follow-up seed (60) on main
