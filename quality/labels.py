@@ -52,8 +52,6 @@ ERROR_MESSAGES = {
     "text_too_long": _l("The text may be at most %(max)s characters."),
     "bad_step_kind": _l("Choose what kind of step this is."),
     "complaint_answered": _l("This complaint has already been answered."),
-    "bad_day": _l("Give a date as YYYY-MM-DD."),
-    "no_figures": _l("No figures have been computed for this day."),
 }
 
 AUDIT_ACTIONS = {
