@@ -15,6 +15,10 @@ CORE = "tcm_app"
 ALLOWED_NEIGHBOURS = {
     "decoction": {"herbs"},
     "followup": {"herbs"},  # follow-up and adverse reactions are about a prescription and its herbs
+    # The quality office only reads what it rates and counts: visits' text consults and video
+    # calls (consults), prescriptions and their renewals (herbs), herb orders (decoction),
+    # performed treatments (treatments). No domain imports quality.
+    "quality": {"consults", "herbs", "decoction", "treatments"},
 }
 
 

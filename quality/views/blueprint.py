@@ -1,3 +1,10 @@
+from pathlib import Path
+
 from flask import Blueprint
 
-bp = Blueprint("quality", __name__, url_prefix="/quality")
+bp = Blueprint(
+    "quality",
+    __name__,
+    url_prefix="/quality",
+    static_folder=Path(__file__).resolve().parent.parent / "static",
+)

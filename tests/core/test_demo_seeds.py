@@ -9,6 +9,7 @@ DOMAIN_SEEDS = [
     "consults.services.demo",
     "constitution.services.demo",
     "followup.services.demo",
+    "quality.services.demo",
 ]
 
 

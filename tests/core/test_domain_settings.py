@@ -41,6 +41,7 @@ OWNED = {
     "treatments.settings": {"TREATMENT_CANCEL_HOURS", "TREATMENT_BOOKING_DAYS"},
     "constitution.settings": set(),
     "followup.settings": {"FOLLOWUP_GRACE_DAYS"},
+    "quality.settings": {"QUALITY_COMPLAINT_ANSWER_DAYS"},
 }
 BEAT = {
     "verify-audit-chain",
@@ -52,6 +53,7 @@ BEAT = {
     "treatment-reminders",
     "constitution-reassessment-reminders",
     "followup-reminders",
+    "quality-daily-figures",
 }
 
 

@@ -19,6 +19,7 @@ MENUS = {
         "treatments.my_bookings",
         "constitution.my_assessments",
         "followup.my_plans",
+        "quality.my_ratings",
     ],
     Role.DOCTOR: [
         "core.workbench",
@@ -26,6 +27,7 @@ MENUS = {
         "consults.schedule",
         "treatments.calendar",
         "herbs.signing_password",
+        "quality.my_figures",
     ],
     Role.CLINIC: [
         "core.desk",
@@ -33,10 +35,15 @@ MENUS = {
         "treatments.calendar",
         "treatments.admin_home",
     ],
-    Role.ADMIN: ["core.admin_users", "core.admin_audit", "treatments.admin_home"],
+    Role.ADMIN: [
+        "core.admin_users",
+        "core.admin_audit",
+        "treatments.admin_home",
+        "quality.figures_page",
+    ],
     Role.PHARMACIST: ["herbs.review_queue", "followup.reactions_page", "herbs.signing_password"],
     Role.DECOCTION: ["decoction.work_queue"],
-    Role.QUALITY: ["quality.desk", "followup.reactions_page"],
+    Role.QUALITY: ["quality.desk", "followup.reactions_page", "quality.figures_page"],
 }
 
 

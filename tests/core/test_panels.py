@@ -19,6 +19,7 @@ PLACES = {
         "diagnosis/_encounter_tongue.html",
         "constitution/_encounter_constitution.html",
         "treatments/patient/_encounter_courses.html",
+        "quality/_encounter_rating.html",
         "followup/_encounter_followup.html",
         "core/encounters/_fee.html",
     ],

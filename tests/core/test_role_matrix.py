@@ -109,6 +109,13 @@ def world(app):
         "task_id": 1,  # no follow-up task here: likewise
         "reaction_id": 1,  # no adverse reaction here: likewise
         "code": "ccmq",
+        # quality: the visit is not completed, so there is nothing to rate (an allowed role gets
+        # 404); no rating, appeal or complaint exists either
+        "kind": "encounter",
+        "subject_id": encounter.id,
+        "rating_id": 1,
+        "appeal_id": 1,
+        "complaint_id": 1,
     }
     db.session.commit()
     return users, ids

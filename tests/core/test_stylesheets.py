@@ -5,7 +5,15 @@ import re
 
 from tcm_app.domains import INSTALLED_DOMAINS
 
-WITH_STYLES = ("herbs", "consults", "diagnosis", "treatments", "constitution", "followup")
+WITH_STYLES = (
+    "herbs",
+    "consults",
+    "diagnosis",
+    "treatments",
+    "constitution",
+    "followup",
+    "quality",
+)
 
 
 def linked_stylesheets(client, path="/login") -> list[str]:

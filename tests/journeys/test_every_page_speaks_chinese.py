@@ -30,7 +30,9 @@ from tests.journeys.test_patient_header_on_a_phone import OVERLAPS
 PAGES_PER_ROLE = 40
 PER_SHAPE = 3  # pages that differ only by an id: a few of them (a visit with and without a rx)
 # Never followed: they end the session, switch the language on purpose, or download a file.
-SKIP = re.compile(r"/logout|[?&]lang=|\.(pdf|ics|csv|png|jpe?g|svg)\b|/download|/static/|/files/")
+SKIP = re.compile(
+    r"/logout|[?&]lang=|\.(pdf|ics|csv|json|png|jpe?g|svg)\b|/download|/static/|/files/"
+)
 
 # Single Latin words a Chinese page may show: units, abbreviations the clinic uses in Chinese too.
 ALLOWED_WORDS = {
@@ -49,6 +51,8 @@ ALLOWED_WORDS = {
     "Web",
     "API",
     "HTTPS",
+    "CSV",  # the daily figures' downloads (下载 CSV, 下载 JSON)
+    "JSON",
 }
 
 LATIN_WORDS = r"""() => {
@@ -142,6 +146,8 @@ def build_world() -> dict:
         catalogue.therapy_by_code("tuina"), clinic_moment(3, 10), therapist.id, _no_risks()
     )
     bookings.book(patient.user, patient, request)
+    quality = create_user(Role.QUALITY, full_name="周敏")
+    quality_world(patient, pharmacist)
     users = {
         "patient": patient.user.username,
         "doctor": doctor.username,
@@ -150,10 +156,24 @@ def build_world() -> dict:
         "clinic": create_user(Role.CLINIC, full_name="陈静").username,
         "therapist": therapist.username,
         "admin": create_user(Role.ADMIN, full_name="系统管理员").username,
+        "quality": quality.username,
     }
     db.session.commit()
     db.session.remove()
     return users
+
+
+def quality_world(patient, pharmacist) -> None:
+    """A rated and appealed visit, a complaint waiting and yesterday's figures (issue 19)."""
+    from quality.services import complaints, figures, ratings
+    from tcm_app.services import encounters
+
+    visit = create_prescribable_encounter(patient=patient)
+    encounters.complete_encounter(visit, visit.doctor)
+    rating = ratings.rate(patient.user, "encounter", visit.id, 2, "等待时间较长")
+    ratings.appeal(visit.doctor, rating.id, "患者未按时上线")
+    complaints.file(patient.user, patient.id, f"encounter:{visit.id}", "配送太慢")
+    figures.compute(datetime.now(UTC).date() - timedelta(days=1), "cli")
 
 
 def shipped_order(rx, pharmacist, address, staff):
@@ -258,13 +278,14 @@ def build_empty_world() -> dict:
         "clinic": create_user(Role.CLINIC, full_name="陈静").username,
         "therapist": therapist.username,
         "admin": create_user(Role.ADMIN, full_name="系统管理员").username,
+        "quality": create_user(Role.QUALITY, full_name="周敏").username,
     }
     db.session.commit()
     db.session.remove()
     return users
 
 
-ROLES = ["patient", "doctor", "pharmacist", "decoction", "clinic", "therapist", "admin"]
+ROLES = ["patient", "doctor", "pharmacist", "decoction", "clinic", "therapist", "admin", "quality"]
 
 
 @pytest.mark.parametrize("world", [build_world, build_empty_world], ids=["busy", "empty"])
