@@ -6,9 +6,11 @@ for the pharmacists and the quality office."""
 from flask_babel import lazy_gettext as _l
 
 from followup import labels, models, tasks  # noqa: F401  (tables; the reminder task)
+from followup.api.routes import bp as api_bp
 from followup.services import catalogue, demo
 from followup.views import display, doctor, patient, reactions  # noqa: F401  (routes)
 from followup.views.blueprint import bp
+from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
@@ -30,6 +32,7 @@ def init_app(app) -> None:
         NavEntry("quality", "followup.reactions_page", _l("Adverse reactions"), 20),
     )
     app.register_blueprint(bp)
+    register_api(api_bp)
     add_panels(
         app,
         Panel(ENCOUNTER, "followup/_encounter_followup.html", 85),  # near the end of the visit

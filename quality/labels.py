@@ -42,6 +42,8 @@ FIGURE_LABELS = {
 }
 
 ERROR_MESSAGES = {
+    "figures_day_required": _l("Give the day as YYYY-MM-DD."),
+    "no_figures": _l("No figures have been computed for this day."),
     "bad_score": _l("Choose a rating from 1 to 5 stars."),
     "comment_too_long": _l("The comment may be at most %(max)s characters."),
     "already_rated": _l("You have already rated this; a rating is given once."),

@@ -6,11 +6,13 @@ for (the operator page, the exports, the beat task, `flask quality figures`)."""
 from flask_babel import lazy_gettext as _l
 
 from quality import labels, models, tasks  # noqa: F401  (tables; the daily figures task)
+from quality.api.routes import bp as api_bp
 from quality.cli import quality_cli
 from quality.services import demo
 from quality.views import desk, doctor, figures, patient  # noqa: F401  (routes)
 from quality.views.blueprint import bp
 from quality.views.panels import encounter_rating
+from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_home, add_navigation
 from tcm_app.panels import ENCOUNTER, Panel, add_panels
@@ -32,6 +34,7 @@ def init_app(app) -> None:
         NavEntry("doctor", "quality.my_figures", _l("My ratings and figures"), 50),
     )
     app.register_blueprint(bp)
+    register_api(api_bp)
     add_home(app, "quality", "quality.desk")
     add_panels(app, Panel(ENCOUNTER, "quality/_encounter_rating.html", 60))  # before the fee
     app.add_template_global(encounter_rating, "quality_encounter_rating")

@@ -184,10 +184,11 @@ def visible_reaction(user: User, reaction_id: int) -> AdverseReaction:
     return reaction
 
 
-def reaction_list(user: User, limit: int = 200) -> list[AdverseReaction]:
+def ordered(query):
     """Open ones first (to assess, then to report), each by its report due date."""
     order = case({REPORTED: 0, REVIEWED: 1}, value=AdverseReaction.status, else_=2)
-    query = reactions_query(user).order_by(
-        order, AdverseReaction.report_due_on, AdverseReaction.id.desc()
-    )
-    return list(db.session.scalars(query.limit(limit)))
+    return query.order_by(order, AdverseReaction.report_due_on, AdverseReaction.id.desc())
+
+
+def reaction_list(user: User, limit: int = 200) -> list[AdverseReaction]:
+    return list(db.session.scalars(ordered(reactions_query(user)).limit(limit)))
