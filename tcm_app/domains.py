@@ -18,6 +18,7 @@ INSTALLED_DOMAINS = (
     "constitution",
     "followup",
     "quality",
+    "external_rx",
 )
 
 

@@ -42,6 +42,7 @@ OWNED = {
     "constitution.settings": set(),
     "followup.settings": {"FOLLOWUP_GRACE_DAYS"},
     "quality.settings": {"QUALITY_COMPLAINT_ANSWER_DAYS"},
+    "external_rx.settings": {"EXTERNAL_RX_VALID_DAYS"},
 }
 BEAT = {
     "verify-audit-chain",

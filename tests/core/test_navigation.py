@@ -15,6 +15,7 @@ MENUS = {
         "core.encounter_request",
         "consults.book",
         "herbs.my_prescriptions",
+        "external_rx.mine",
         "decoction.my_orders",
         "treatments.my_bookings",
         "constitution.my_assessments",
@@ -41,7 +42,12 @@ MENUS = {
         "treatments.admin_home",
         "quality.figures_page",
     ],
-    Role.PHARMACIST: ["herbs.review_queue", "followup.reactions_page", "herbs.signing_password"],
+    Role.PHARMACIST: [
+        "herbs.review_queue",
+        "external_rx.queue",
+        "followup.reactions_page",
+        "herbs.signing_password",
+    ],
     Role.DECOCTION: ["decoction.work_queue"],
     Role.QUALITY: ["quality.desk", "followup.reactions_page", "quality.figures_page"],
 }

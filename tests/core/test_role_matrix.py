@@ -106,6 +106,8 @@ def world(app):
         "page": 1,
         "plan_id": 1,  # none enrolled here: an allowed role gets 404, never 401/403
         "renewal_id": 1,  # none asked here: likewise
+        "submission_id": 1,  # no outside prescription here: likewise
+        "number": 1,
         "task_id": 1,  # no follow-up task here: likewise
         "reaction_id": 1,  # no adverse reaction here: likewise
         "code": "ccmq",

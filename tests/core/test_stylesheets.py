@@ -13,6 +13,7 @@ WITH_STYLES = (
     "constitution",
     "followup",
     "quality",
+    "external_rx",
 )
 
 

@@ -1,0 +1,28 @@
+"""Everything the outside-prescription domain brings to the app (the one seam, see
+tcm_app/domains.py): 拍方抓药 — a patient's photographed prescription from another institution,
+sent to the pharmacists, who check it by hand (issue 20)."""
+
+from flask_babel import lazy_gettext as _l
+
+from external_rx import labels, models  # noqa: F401  (tables)
+from external_rx.api.routes import bp as api_bp
+from external_rx.views import pages  # noqa: F401  (routes)
+from external_rx.views.blueprint import bp
+from tcm_app.api.blueprint import register_api
+from tcm_app.labels import register_labels
+from tcm_app.navigation import NavEntry, add_navigation
+from tcm_app.stylesheets import add_stylesheet
+from tcm_app.views.audit_labels import register_audit_labels
+
+
+def init_app(app) -> None:
+    register_labels(labels.LABELS, labels.ERROR_MESSAGES)
+    register_audit_labels(labels.AUDIT_ACTIONS, labels.AUDIT_OBJECTS)
+    add_stylesheet(app, "external_rx.static", "external_rx.css")
+    add_navigation(
+        app,
+        NavEntry("patient", "external_rx.mine", _l("Outside prescriptions"), 45, "external_rx."),
+        NavEntry("pharmacist", "external_rx.queue", _l("Outside prescriptions"), 12),
+    )
+    app.register_blueprint(bp)
+    register_api(api_bp)
