@@ -38,6 +38,8 @@ def _patients() -> list[Patient]:
 @roles_required(Role.PATIENT)
 def new():
     people = _patients()
+    if not people:  # an account without its patient record has nobody to send for
+        abort(404)
     form = StartForm()
     if not form.is_submitted():
         form.patient_id.data = request.args.get("patient_id") or str(people[0].id)
