@@ -37,6 +37,7 @@ class FollowUpPlan(db.Model):
     patient = relationship("Patient")
     encounter = relationship("Encounter")
     doctor = relationship("User", foreign_keys=[doctor_id])
+    prescription = relationship("Prescription")
     tasks: Mapped[list["FollowUpTask"]] = relationship(
         order_by="(FollowUpTask.due_on, FollowUpTask.id)", back_populates="plan"
     )

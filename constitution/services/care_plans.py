@@ -4,7 +4,6 @@ falls due, once per due date; each new assessment sets the next date. Flushes.""
 
 from datetime import date, timedelta
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
@@ -58,7 +57,7 @@ def enrol(
     inbox.post_about(
         encounter.patient,
         "constitution_plan",
-        readers_text(encounter.patient, ENROLLED, name=doctor.full_name, date=plan.next_due),
+        inbox.text_about(encounter.patient, ENROLLED, name=doctor.full_name, date=plan.next_due),
         link=inbox.path_for("constitution.my_assessments", patient_id=plan.patient_id),
         subject=("constitution_care_plan", plan.id),
     )  # fmt: skip
@@ -121,16 +120,11 @@ def send_due_reminders(today: date) -> int:
     return sent
 
 
-def readers_text(patient, message: LazyString, **params) -> str:
-    """`message` in the language of whoever reads the patient's messages."""
-    return inbox.text_for(inbox.recipient_of(patient), message, **params)
-
-
 def _remind(plan: CarePlan) -> None:
     inbox.post_about(
         plan.patient,
         "constitution_reassess",
-        readers_text(plan.patient, REASSESS_DUE),
+        inbox.text_about(plan.patient, REASSESS_DUE),
         link=inbox.path_for("constitution.my_assessments", patient_id=plan.patient_id),
         subject=("constitution_care_plan", plan.id),
     )

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from constitution.models import Assessment, AssessmentRequest, Confirmation
-from constitution.services import care_plans, scales
+from constitution.services import scales
 from constitution.services.assessments import open_requests, submitted_for
 from constitution.services.results import ResultView, latest_confirmation, result_view
 from tcm_app.common.errors import ValidationError
@@ -104,7 +104,7 @@ def request_assessment(doctor: User, encounter: Encounter, note: str) -> Assessm
     inbox.post_about(
         encounter.patient,
         "constitution_request",
-        care_plans.readers_text(encounter.patient, REQUESTED, name=doctor.full_name),
+        inbox.text_about(encounter.patient, REQUESTED, name=doctor.full_name),
         link=inbox.path_for("constitution.my_assessments", patient_id=encounter.patient_id),
         subject=("constitution_request", request.id),
     )

@@ -204,7 +204,7 @@ def _refund_unanswered(encounter: Encounter) -> None:
     inbox.post_about(
         encounter.patient,
         "text_consult",
-        inbox.text_for(inbox.recipient_of(encounter.patient), UNANSWERED_TEXT),
+        inbox.text_about(encounter.patient, UNANSWERED_TEXT),
         link=inbox.path_for("core.encounter_view", encounter_id=encounter.id),
         subject=("encounter", encounter.id),
     )

@@ -114,19 +114,12 @@ def submit(submission: ExternalSubmission, user: User) -> None:
 
 
 def _tell_pharmacists(submission: ExternalSubmission) -> None:
-    pharmacists = db.session.scalars(
-        select(User).where(User.role == Role.PHARMACIST, User.active.is_(True))
-    ).all()
-    for pharmacist in pharmacists:
-        text = inbox.text_for(
-            pharmacist, NEW_SUBMISSION, patient=submission.patient.legal_name,
-            pages=len(submission.pages),
-        )  # fmt: skip
-        inbox.post(
-            pharmacist, "external_rx", text,
-            link=inbox.path_for("external_rx.submission", submission_id=submission.id),
-            patient=submission.patient, subject=("external_submission", submission.id),
-        )  # fmt: skip
+    inbox.post_to_role(
+        Role.PHARMACIST, "external_rx", NEW_SUBMISSION,
+        {"patient": submission.patient.legal_name, "pages": len(submission.pages)},
+        link=inbox.path_for("external_rx.submission", submission_id=submission.id),
+        patient=submission.patient, subject=("external_submission", submission.id),
+    )  # fmt: skip
 
 
 def visible_submission(user: User, submission_id: int) -> ExternalSubmission:

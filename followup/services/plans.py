@@ -96,7 +96,7 @@ def create_plan(
     first = min(due_on(start_on, spec) for spec in specs)
     inbox.post_about(
         encounter.patient, "followup_plan",
-        readers_text(encounter.patient, PLANNED, name=doctor.full_name, date=first.isoformat()),
+        inbox.text_about(encounter.patient, PLANNED, name=doctor.full_name, date=first.isoformat()),
         link=inbox.path_for("followup.my_plans"), subject=("followup_plan", plan.id),
     )  # fmt: skip
     return plan
@@ -184,7 +184,3 @@ def patient_plans(user: User) -> list[FollowUpPlan]:
             .order_by(FollowUpPlan.status, FollowUpPlan.id.desc())
         )
     )
-
-
-def readers_text(patient, message, **params) -> str:
-    return inbox.text_for(inbox.recipient_of(patient), message, **params)

@@ -108,20 +108,20 @@ def _check(prescription, onset_on, severity, description, suspected, herbs) -> N
 
 
 def _tell_staff(reaction: AdverseReaction, prescription: Prescription) -> None:
-    pharmacists = db.session.scalars(
-        select(User).where(User.role == Role.PHARMACIST, User.active.is_(True))
-    ).all()
-    readers = {user.id: user for user in [*pharmacists, prescription.doctor]}
-    for user in readers.values():
-        text = inbox.text_for(
-            user, NEW_REACTION, patient=prescription.patient.legal_name,
-            number=prescription_number(prescription), text=reaction.description[:80],
-        )  # fmt: skip
-        inbox.post(
-            user, "adverse_reaction", text,
-            link=inbox.path_for("followup.reaction", reaction_id=reaction.id),
-            patient=prescription.patient, subject=("adverse_reaction", reaction.id),
-        )  # fmt: skip
+    """Every pharmacist and the prescribing doctor, each in their own language."""
+    params = {
+        "patient": prescription.patient.legal_name,
+        "number": prescription_number(prescription),
+        "text": reaction.description[:80],
+    }
+    where = {
+        "link": inbox.path_for("followup.reaction", reaction_id=reaction.id),
+        "patient": prescription.patient,
+        "subject": ("adverse_reaction", reaction.id),
+    }
+    inbox.post_to_role(Role.PHARMACIST, "adverse_reaction", NEW_REACTION, params, **where)
+    doctor = prescription.doctor
+    inbox.post(doctor, "adverse_reaction", inbox.text_for(doctor, NEW_REACTION, **params), **where)
 
 
 def review(reaction: AdverseReaction, pharmacist: User, causality: str, note: str) -> None:

@@ -12,7 +12,7 @@ from followup.alert_rules import alerts_for
 from followup.models import FollowUpPhoto, FollowUpPlan, FollowUpTask
 from followup.plan_rules import QUESTIONNAIRE, REVISIT, TONGUE_PHOTO
 from followup.services import catalogue
-from followup.services.plans import ACTIVE, readers_text, visible_plan
+from followup.services.plans import ACTIVE, visible_plan
 from tcm_app.common.errors import ConflictError, NotFoundError, ValidationError
 from tcm_app.common.questionnaire import SEXES, answer_problems
 from tcm_app.extensions import db
@@ -159,6 +159,6 @@ def _remind(task: FollowUpTask) -> None:
     )
     inbox.post_about(
         plan.patient, f"followup_{task.kind}",
-        readers_text(plan.patient, TASK_DUE[task.kind], name=plan.doctor.full_name),
+        inbox.text_about(plan.patient, TASK_DUE[task.kind], name=plan.doctor.full_name),
         link=link, subject=("followup_task", task.id),
     )  # fmt: skip

@@ -114,7 +114,6 @@ def record_contact(plan: FollowUpPlan, doctor: User, channel: str, note: str) ->
         "followup.contact", "followup_plan", plan.id, f"contact by {channel} recorded",
         actor=doctor,
     )  # fmt: skip
-    db.session.expire_all()
     return contact
 
 

@@ -6,10 +6,8 @@ from flask_babel import gettext as _
 
 from followup.services import catalogue, plans, worklist
 from followup.views.blueprint import bp
-from herbs.models import Prescription
 from herbs.services.documents import prescription_number
 from tcm_app.common.questionnaire import Choice, Item, Scale
-from tcm_app.extensions import db
 from tcm_app.services.clock import clinic_today
 
 
@@ -70,8 +68,5 @@ def followup_helpers() -> dict:
         "followup_plans_of": plans.plans_of_encounter,
         "followup_alert_count": worklist.alert_count,
         "reaction_prescription_number": prescription_number,
-        "followup_prescription_number": lambda rx_id: prescription_number(
-            db.session.get(Prescription, rx_id)
-        ),
         "followup_grace_days": lambda: current_app.config["FOLLOWUP_GRACE_DAYS"],
     }

@@ -72,10 +72,9 @@ def file(user: User, patient_id: int, about: str, text: str) -> Complaint:
     record_audit("quality.complaint_file", "quality_complaint", complaint.id, "complaint filed",
                  {"about": about}, actor=user)  # fmt: skip
     due = complaint.due_at.astimezone(clinic_zone()).strftime("%Y-%m-%d %H:%M")
-    for officer in db.session.scalars(select(User).where(User.role == Role.QUALITY, User.active)):
-        inbox.post(officer, "quality_complaint", inbox.text_for(officer, FILED_TEXT, due=due),
-                   link=inbox.path_for("quality.complaint_handle", complaint_id=complaint.id),
-                   subject=("quality_complaint", complaint.id))  # fmt: skip
+    inbox.post_to_role(Role.QUALITY, "quality_complaint", FILED_TEXT, {"due": due},
+                       link=inbox.path_for("quality.complaint_handle", complaint_id=complaint.id),
+                       subject=("quality_complaint", complaint.id))  # fmt: skip
     return complaint
 
 

@@ -134,12 +134,8 @@ def appeal(doctor: User, rating_id: int, reason: str) -> RatingAppeal:
 
 
 def _tell_officers(doctor: User) -> None:
-    officers = db.session.scalars(select(User).where(User.role == Role.QUALITY, User.active))
-    for officer in officers:
-        inbox.post(
-            officer, "quality_appeal", inbox.text_for(officer, APPEAL_TEXT, name=doctor.full_name),
-            link=inbox.path_for("quality.desk"),
-        )  # fmt: skip
+    inbox.post_to_role(Role.QUALITY, "quality_appeal", APPEAL_TEXT, {"name": doctor.full_name},
+                       link=inbox.path_for("quality.desk"))  # fmt: skip
 
 
 def open_appeals() -> list[RatingAppeal]:

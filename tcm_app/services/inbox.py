@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from tcm_app.common.errors import NotFoundError
 from tcm_app.extensions import db
+from tcm_app.models.accounts import User
 from tcm_app.models.inbox import InboxMessage
 from tcm_app.services import transitions
 from tcm_app.services.clock import utc_now
@@ -37,6 +38,22 @@ def text_for(user, message, **params) -> str:
 def path_for(endpoint: str, **values) -> str:
     """A path on this site for a message's link, built with or without a request (tasks)."""
     return site_path(endpoint, **values)
+
+
+def text_about(patient, message, **params) -> str:
+    """`message` in the language of whoever reads the messages about `patient`."""
+    return text_for(recipient_of(patient), message, **params)
+
+
+def post_to_role(role: str, kind: str, message, params: dict | None = None, **kwargs) -> list:
+    """Post `message` (a lazy translation, filled with `params`) to every active user of `role`,
+    each in their own language; `kwargs` as for `post`. Returns whom it reached."""
+    users = db.session.scalars(
+        select(User).where(User.role == role, User.active.is_(True)).order_by(User.id)
+    ).all()
+    for user in users:
+        post(user, kind, text_for(user, message, **(params or {})), **kwargs)
+    return list(users)
 
 
 def push(user, text: str, setting: str) -> dict:
