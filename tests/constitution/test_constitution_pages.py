@@ -48,7 +48,7 @@ def test_the_first_page_shows_five_questions_and_the_progress(client, patient):
     assessment = start(client, patient)
     page = text(client.get(f"/constitution/a/{assessment.id}/page/1"))
     assert "您手脚发凉吗？" in page and "您感到手脚心发热吗？" not in page
-    assert page.count('class="cq-question') == 5
+    assert page.count('class="question') == 5
     assert "第 1 页，共 12 页" in page and "已答 0/60 题" in page
 
 

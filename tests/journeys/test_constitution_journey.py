@@ -20,7 +20,7 @@ def menu(page):
 
 
 def tick_page(page, answer: str, skip: int | None = None) -> None:
-    questions = page.locator("fieldset.cq-question")
+    questions = page.locator("fieldset.question")
     for index in range(questions.count()):
         if index != skip:
             questions.nth(index).get_by_text(answer, exact=True).click()
@@ -59,11 +59,11 @@ def test_patient_takes_resumes_and_submits_the_constitution_questionnaire(
 
     # A tick is saved at once: leave by the menu without turning the page, come back.
     with phone.expect_response(re.compile(r"/page/1$")):
-        phone.locator("fieldset.cq-question").first.get_by_text("经常（相当）").click()
+        phone.locator("fieldset.question").first.get_by_text("经常（相当）").click()
     menu(phone).click()
     assert "已答 1/60 题" in phone.locator("main").inner_text()
     phone.get_by_role("link", name="继续").click()
-    assert phone.locator("fieldset.cq-question").first.get_by_label("经常（相当）").is_checked()
+    assert phone.locator("fieldset.question").first.get_by_label("经常（相当）").is_checked()
 
     # Answer two pages, then "save and continue later": it resumes on page 3.
     tick_page(phone, "很少（有一点）")

@@ -48,7 +48,7 @@ def patient_answers_the_due_questionnaire(phone):
     assert "服药期间忌生冷油腻" in phone.locator("main").inner_text()
     click_and_wait(phone, phone.get_by_role("link", name="立即填写"))
     for question, answer in WORSE.items():
-        phone.locator("fieldset.fu-question", has_text=question).get_by_text(
+        phone.locator("fieldset.question", has_text=question).get_by_text(
             answer, exact=True
         ).click()
     phone.get_by_label("还想告诉医生的情况").fill("这两天胃胀又重了")
