@@ -6,6 +6,11 @@ from flask_babel import lazy_gettext as _l
 LABELS = {
     "external_draft": _l("Not yet sent"),
     "external_waiting": _l("Waiting for the pharmacist"),
+    "external_questions": _l("The pharmacist asks you a question"),
+    "external_approved": _l("Approved: ready to order"),
+    "external_refused": _l("Refused"),
+    "external_used": _l("Ordered"),
+    "external_expired": _l("Out of date"),
 }
 
 ERROR_MESSAGES = {
@@ -23,11 +28,18 @@ ERROR_MESSAGES = {
     "too_many_pages": _l("At most 6 pages."),
     "duplicate_image": _l("This photo was received before: a prescription is dispensed once."),
     "external_sent": _l("This prescription has gone to the pharmacist already."),
+    "external_already_ordered": _l("This outside prescription backs an order already."),
+    "external_past_validity": _l(
+        "This outside prescription is out of date: ask your doctor for a new one."
+    ),
+    "external_not_orderable": _l("A pharmacist has not approved this outside prescription."),
 }
 
 AUDIT_ACTIONS = {
     "external.start": _l("Outside prescription begun"),
     "external.submit": _l("Outside prescription sent for review"),
+    "external.use": _l("Outside prescription ordered"),
+    "external.release": _l("Outside prescription freed by its order"),
 }
 
 AUDIT_OBJECTS = {"external_submission": _l("Outside prescription")}

@@ -13,7 +13,10 @@ pytestmark = pytest.mark.pure
 CORE = "tcm_app"
 # A domain's allowed neighbours besides the core; every other domain-to-domain import is refused.
 ALLOWED_NEIGHBOURS = {
-    "decoction": {"herbs"},
+    # decoction prepares the hospital's prescriptions and approved outside ones (external_rx).
+    "decoction": {"herbs", "external_rx"},
+    # the pharmacist transcribes an outside prescription with the herb catalogue and its checks
+    "external_rx": {"herbs"},
     "followup": {"herbs"},  # follow-up and adverse reactions are about a prescription and its herbs
     # The quality office only reads what it rates and counts: visits' text consults and video
     # calls (consults), prescriptions and their renewals (herbs), herb orders (decoction),
