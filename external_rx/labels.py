@@ -11,6 +11,12 @@ LABELS = {
     "external_refused": _l("Refused"),
     "external_used": _l("Ordered"),
     "external_expired": _l("Out of date"),
+    # The pharmacist's checks, in turn.
+    "check_real_form": _l("A real prescription form of a licensed institution"),
+    "check_signed_or_sealed": _l("The doctor's signature or seal"),
+    "check_patient_matches": _l("The patient's name, sex and age match the account"),
+    "check_within_validity": _l("Written within its validity period"),
+    "check_not_dispensed_before": _l("Not dispensed before (the institution's number is new)"),
 }
 
 ERROR_MESSAGES = {
@@ -33,6 +39,33 @@ ERROR_MESSAGES = {
         "This outside prescription is out of date: ask your doctor for a new one."
     ),
     "external_not_orderable": _l("A pharmacist has not approved this outside prescription."),
+    "external_closed": _l("This outside prescription is not waiting for review."),
+    "check_out_of_turn": _l("Confirm the checks in turn; the page has changed, look again."),
+    "rx_number_required": _l("Give the prescription number printed on the paper."),
+    "rx_number_invalid": _l("At most 40 characters, as printed on the paper."),
+    "rx_number_dispensed": _l(
+        "A prescription of this institution with this number was received before: it is "
+        "dispensed once."
+    ),
+    "checks_incomplete": _l("Confirm every check first."),
+    "transcription_required": _l("Transcribe the lines first."),
+    "external_blocking_finding": _l(
+        "A finding forbids dispensing this prescription (see the safety check): refuse it."
+    ),
+    "writer_signature_missing": _l(
+        "An incompatible pair or an excess dose stands only when the writing doctor signed again "
+        "beside it on the paper; without that signature, refuse it."
+    ),
+    "official_seal_missing": _l(
+        "A toxic herb is dispensed from another institution's prescription only with that "
+        "institution's official seal on the paper."
+    ),
+    "second_pharmacist_required": _l("A finding needs a second pharmacist's signature (双签)."),
+    "second_not_needed": _l("No finding needs a second pharmacist."),
+    "second_pharmacist_same": _l("The second signature is another pharmacist's."),
+    "external_message_required": _l("Write the message."),
+    "external_message_too_long": _l("At most 500 characters."),
+    "external_no_question": _l("No question is waiting for your answer."),
 }
 
 AUDIT_ACTIONS = {
@@ -40,6 +73,13 @@ AUDIT_ACTIONS = {
     "external.submit": _l("Outside prescription sent for review"),
     "external.use": _l("Outside prescription ordered"),
     "external.release": _l("Outside prescription freed by its order"),
+    "external.check": _l("Outside prescription check confirmed"),
+    "external.transcribe": _l("Outside prescription transcribed"),
+    "external.second_sign": _l("Outside prescription signed by a second pharmacist"),
+    "external.approve": _l("Outside prescription approved"),
+    "external.refuse": _l("Outside prescription refused"),
+    "external.ask": _l("Question to the patient about an outside prescription"),
+    "external.answer": _l("Patient answered about an outside prescription"),
 }
 
 AUDIT_OBJECTS = {"external_submission": _l("Outside prescription")}

@@ -102,8 +102,10 @@ def submit(submission: ExternalSubmission, user: User) -> None:
     )
     if problem:
         raise ValidationError("the prescription cannot be sent", problem, {"file": [problem]})
+    now = utc_now()  # the review clock starts
     move(
-        submission, expected=DRAFT, values={"status": WAITING, "submitted_at": utc_now()},
+        submission, expected=DRAFT,
+        values={"status": WAITING, "submitted_at": now, "clock_started_at": now},
         refusal=ConflictError("this prescription has gone to the pharmacist", "external_sent"),
     )  # fmt: skip
     record_audit(
