@@ -12,20 +12,18 @@ software refuses the approval that the rules forbid; it never approves by itself
   公章的正式处方); such herbs are never posted (decoction/ordering.py).
 - A blocking finding cannot be approved at all.
 
-Pure: standard library and herbs' pure safety constants."""
+Pure: standard library only."""
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from external_rx.intake_rules import CHECKS
-from herbs.safety import (
-    BLOCK,
-    DOSE_ABOVE_MAX,
-    DOUBLE_SIGN,
-    INCOMPATIBLE_18,
-    INCOMPATIBLE_19,
-    TOXIC,
-)
+
+# The finding codes and severities of herbs/safety.py, whose findings the transcription stores
+# (a pure module imports no other package; tests/external_rx/test_review_rules.py keeps them equal).
+BLOCK, DOUBLE_SIGN = "block", "double_sign"
+INCOMPATIBLE_18, INCOMPATIBLE_19 = "incompatible_18", "incompatible_19"
+DOSE_ABOVE_MAX, TOXIC = "dose_above_max", "toxic"
 
 RX_NUMBER_MAX = 40
 MESSAGE_MAX = 500

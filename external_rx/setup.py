@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from external_rx import labels, models  # noqa: F401  (tables)
 from external_rx.api.routes import bp as api_bp
-from external_rx.views import pages  # noqa: F401  (routes)
+from external_rx.views import pages, review  # noqa: F401  (routes)
 from external_rx.views.blueprint import bp
 from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels

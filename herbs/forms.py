@@ -19,7 +19,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from herbs import prescribing
 from herbs.catalogue import METHODS
-from tcm_app.labels import choices
+from tcm_app.common.errors import TCMError
+from tcm_app.labels import choices, error_message
+from tcm_app.views.helpers import apply_errors
 
 EDITOR_ROWS = 12  # blank rows shown for a new prescription; "more rows" adds six
 
@@ -93,3 +95,53 @@ class RenewalRequestForm(FlaskForm):
 
 class RenewalDeclineForm(FlaskForm):
     reason = TextAreaField(_l("Reason (the patient reads it)"), validators=[Length(max=1000)])
+
+
+# The editor's rows as the form holds them (the prescribing editor and the pharmacist's
+# transcription of an outside prescription).
+
+
+def append_row(form, name="", dose="", method=None, original="", from_template=False) -> None:
+    form.lines.append_entry(
+        {
+            "name": name,
+            "dose_g": dose,
+            "method": method or "",
+            "original": original,
+            "from_template": "1" if from_template else "",
+        }
+    )
+
+
+def append_blank_rows(form, count: int) -> None:
+    for _i in range(count):
+        append_row(form)
+
+
+def rows_of(form) -> tuple[list[dict], list[int], bool]:
+    """Non-empty rows as service input, their row numbers, and any unconfirmed template row."""
+    raw, positions, unconfirmed = [], [], False
+    for position, entry in enumerate(form.lines.entries):
+        row = entry.form
+        name, dose = (row.name.data or "").strip(), (row.dose_g.data or "").strip()
+        if not name and not dose:
+            continue
+        if row.from_template.data and not row.confirmed.data:
+            unconfirmed = True
+        raw.append({"name": name, "dose_g": dose or None, "method": row.method.data or None})
+        positions.append(position)
+    return raw, positions, unconfirmed
+
+
+def place_line_errors(form, exc: TCMError, positions: list[int]) -> None:
+    placed = False
+    for key, codes in exc.fields.items():
+        parts = key.split(".")
+        if parts[0] == "lines" and len(parts) == 3 and parts[1].isdigit():
+            row = form.lines.entries[positions[int(parts[1])]].form
+            field = getattr(row, parts[2], None)
+            if field is not None:
+                field.errors = list(field.errors) + [error_message(c, c) for c in codes]
+                placed = True
+    if not placed or any(not key.startswith("lines.") for key in exc.fields):
+        apply_errors(form, exc)

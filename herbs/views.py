@@ -15,6 +15,10 @@ from herbs.forms import (
     ReviewForm,
     SignForm,
     SigningPasswordForm,
+    append_blank_rows,
+    append_row,
+    place_line_errors,
+    rows_of,
 )
 from herbs.models import Prescription, PrescriptionRenewal, PrescriptionStatus
 from herbs.safety import DOUBLE_SIGN, HerbLine, PatientFacts
@@ -176,11 +180,11 @@ def prescription_edit(prescription_id: int):
         return render_editor(prescription, _form_from_draft(prescription))
     form = PrescriptionForm()
     if "more_rows" in request.form:
-        _append_blank_rows(form, MORE_ROWS)
+        append_blank_rows(form, MORE_ROWS)
         return render_editor(prescription, form)
     if not form.validate():
         return render_editor(prescription, form, status=422)
-    raw_lines, positions, unconfirmed = _rows(form)
+    raw_lines, positions, unconfirmed = rows_of(form)
     if unconfirmed:
         form.form_errors.append(_("Confirm every line taken from the template."))
         return render_editor(prescription, form, status=422)
@@ -215,7 +219,7 @@ def _refuse_draft(prescription, form, exc: TCMError, positions: list[int]) -> No
         )
         form.version.data = str(prescription.version)
         return
-    _place_line_errors(form, exc, positions)
+    place_line_errors(form, exc, positions)
 
 
 def _int(value):
@@ -235,11 +239,11 @@ def _form_from_draft(prescription) -> PrescriptionForm:
         form.usage.data = _template_usage(template, form.usage.data)
         for line in template.herb_lines:
             dose = f"{line.dose_g:g}" if line.dose_g else ""
-            _append_row(form, line.herb_name, dose, line.method, line.original or "", True)
+            append_row(form, line.herb_name, dose, line.method, line.original or "", True)
     else:
         for line in prescription.lines:
-            _append_row(form, line.written_name, f"{line.dose_g:g}", line.method)
-    _append_blank_rows(form, max(EDITOR_ROWS - len(form.lines), 2))
+            append_row(form, line.written_name, f"{line.dose_g:g}", line.method)
+    append_blank_rows(form, max(EDITOR_ROWS - len(form.lines), 2))
     return form
 
 
@@ -261,52 +265,6 @@ def _requested_template():
         return formulas.get_template(int(template_id))
     except NotFoundError:
         return None
-
-
-def _append_row(form, name="", dose="", method=None, original="", from_template=False) -> None:
-    form.lines.append_entry(
-        {
-            "name": name,
-            "dose_g": dose,
-            "method": method or "",
-            "original": original,
-            "from_template": "1" if from_template else "",
-        }
-    )
-
-
-def _append_blank_rows(form, count: int) -> None:
-    for _i in range(count):
-        _append_row(form)
-
-
-def _rows(form) -> tuple[list[dict], list[int], bool]:
-    """Non-empty rows as service input, their row numbers, and any unconfirmed template row."""
-    raw, positions, unconfirmed = [], [], False
-    for position, entry in enumerate(form.lines.entries):
-        row = entry.form
-        name, dose = (row.name.data or "").strip(), (row.dose_g.data or "").strip()
-        if not name and not dose:
-            continue
-        if row.from_template.data and not row.confirmed.data:
-            unconfirmed = True
-        raw.append({"name": name, "dose_g": dose or None, "method": row.method.data or None})
-        positions.append(position)
-    return raw, positions, unconfirmed
-
-
-def _place_line_errors(form, exc: TCMError, positions: list[int]) -> None:
-    placed = False
-    for key, codes in exc.fields.items():
-        parts = key.split(".")
-        if parts[0] == "lines" and len(parts) == 3 and parts[1].isdigit():
-            row = form.lines.entries[positions[int(parts[1])]].form
-            field = getattr(row, parts[2], None)
-            if field is not None:
-                field.errors = list(field.errors) + [error_message(c, c) for c in codes]
-                placed = True
-    if not placed or any(not key.startswith("lines.") for key in exc.fields):
-        apply_errors(form, exc)
 
 
 def render_editor(prescription, form, status=200):

@@ -30,9 +30,7 @@ OBJ = "external_submission"
 
 ASKED = _l("The pharmacist has a question about your outside prescription: %(text)s")
 ANSWERED = _l("%(patient)s answered the question about their outside prescription.")
-APPROVED_TEXT = _l(
-    "Your outside prescription of %(institution)s is approved: order it by %(day)s."
-)
+APPROVED_TEXT = _l("Your outside prescription of %(institution)s is approved: order it by %(day)s.")
 REFUSED_TEXT = _l("Your outside prescription of %(institution)s was refused: %(reason)s")
 
 

@@ -1,15 +1,32 @@
 """The outside-prescription pages: the patient's (phone first) list, start, pages and sending;
 the pharmacists' queue; a submission with its photos for both; each photo."""
 
-from flask import abort, render_template, request, url_for
+from datetime import datetime
+
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from external_rx.forms import PageForm, SendForm, StartForm
-from external_rx.services import submissions
+from external_rx import review_rules
+from external_rx.forms import (
+    AnswerForm,
+    ApproveForm,
+    AskForm,
+    CheckForm,
+    PageForm,
+    RefuseForm,
+    SecondSignForm,
+    SendForm,
+    StartForm,
+    TranscriptionForm,
+)
+from external_rx.intake_rules import CHECKS
+from external_rx.services import review, submissions
 from external_rx.views.blueprint import bp
+from herbs import prescribing
+from herbs.forms import append_blank_rows, append_row
 from tcm_app.extensions import db
-from tcm_app.models.accounts import Role
+from tcm_app.models.accounts import Role, User
 from tcm_app.models.patients import Patient
 from tcm_app.services.access import own_patient_ids
 from tcm_app.views.form_action import form_action
@@ -64,10 +81,60 @@ def new():
     )  # fmt: skip
 
 
-def render_submission(submission, page_form=None, status=200):
+EDITOR_ROWS = 12
+FORMS = {
+    "page_form": PageForm, "send_form": SendForm, "check_form": CheckForm,
+    "second_form": SecondSignForm, "approve_form": ApproveForm, "ask_form": AskForm,
+    "refuse_form": RefuseForm, "answer_form": AnswerForm,
+}  # fmt: skip
+
+
+def _transcription_form(submission) -> TranscriptionForm:
+    """The saved transcription, or blank rows with the usual usage to start from."""
+    form = TranscriptionForm(
+        formdata=None, packets=submission.packets or 7,
+        usage=submission.usage or prescribing.DEFAULT_USAGE,
+        writer_countersigned=submission.writer_countersigned,
+        official_seal=submission.official_seal,
+    )  # fmt: skip
+    for line in submission.lines:
+        append_row(form, line.written_name, f"{line.dose_g:g}", line.method)
+    append_blank_rows(form, max(EDITOR_ROWS - len(form.lines), 2))
+    return form
+
+
+def _check_rows(submission, next_check) -> list[dict]:
+    """Each check with its state (done, current, todo), who confirmed it and when."""
+    rows = []
+    for name in CHECKS:
+        stamp = (submission.checks or {}).get(name)
+        state = "done" if stamp else ("current" if name == next_check else "todo")
+        rows.append({
+            "name": name, "state": state,
+            "by": db.session.get(User, stamp["by"]) if stamp else None,
+            "at": datetime.fromisoformat(stamp["at"]) if stamp else None,
+        })  # fmt: skip
+    return rows
+
+
+def render_submission(submission, status=200, **forms):
+    """The submission page with whatever forms its reader may use; `forms` carry a posted one
+    back with its errors."""
+    for name, form_class in FORMS.items():
+        forms.setdefault(name, form_class(formdata=None))
+    next_check = review_rules.next_check(submission.checks or {})
+    forms["check_form"].check.data = next_check
+    if current_user.role == Role.PHARMACIST and "transcription_form" not in forms:
+        forms["transcription_form"] = _transcription_form(submission)
     return render_template(
-        "external_rx/submission.html", submission=submission,
-        page_form=page_form or PageForm(), send_form=SendForm(),
+        "external_rx/submission.html", submission=submission, next_check=next_check,
+        check_rows=_check_rows(submission, next_check),
+        last_valid_day=review_rules.last_valid_day(
+            submission.written_on, current_app.config["EXTERNAL_RX_VALID_DAYS"]
+        ),
+        approval_problems=review.approval_problems(submission),
+        needs_second=review_rules.needs_second_pharmacist(submission.findings or []),
+        review_minutes=review.review_minutes(submission), **forms,
     ), status  # fmt: skip
 
 
@@ -84,7 +151,7 @@ def add_page(submission_id: int):
     form = PageForm()
     return form_action(
         form, lambda: submissions.add_page(found, current_user, _upload()),
-        lambda status: render_submission(found, form, status),
+        lambda status: render_submission(found, status, page_form=form),
         done=_("The page is added."),
         then=url_for("external_rx.submission", submission_id=found.id), invalid_status=422,
     )  # fmt: skip
@@ -97,7 +164,7 @@ def send(submission_id: int):
     form = SendForm()
     return form_action(
         form, lambda: submissions.submit(found, current_user),
-        lambda status: render_submission(found, None, status),
+        lambda status: render_submission(found, status, send_form=form),
         done=_("Sent: a pharmacist checks it and you will be told here and in your messages."),
         then=url_for("external_rx.submission", submission_id=found.id), invalid_status=422,
     )  # fmt: skip

@@ -9,6 +9,7 @@ import pytest
 
 from external_rx import review_rules
 from external_rx.intake_rules import CHECKS
+from herbs import safety
 
 pytestmark = pytest.mark.pure
 
@@ -107,3 +108,16 @@ def test_the_institutions_number(value, expected):
 )
 def test_the_last_valid_day(written_on, days, last):
     assert review_rules.last_valid_day(written_on, days) == last
+
+
+def test_the_finding_codes_are_those_of_the_herb_safety_check():
+    names = (
+        "BLOCK",
+        "DOUBLE_SIGN",
+        "INCOMPATIBLE_18",
+        "INCOMPATIBLE_19",
+        "DOSE_ABOVE_MAX",
+        "TOXIC",
+    )
+    names += ("TOXIC",)
+    assert [getattr(review_rules, n) for n in names] == [getattr(safety, n) for n in names]

@@ -1,13 +1,21 @@
 """拍方抓药 as its people use it (issue 20, the intake): the patient (phone) photographs a paper
 prescription from another hospital — a first try without the declaration is refused beside the
 box, the details kept — adds a second page, and sends it; the pharmacist finds it in the outside
-prescriptions queue and reads both pages (each opens full size)."""
+prescriptions queue and reads both pages (each opens full size). The review: checks in turn,
+the transcription, a question answered, approval or refusal as each side reads it."""
 
+from external_rx.services import submissions
 from tcm_app.extensions import db
 from tcm_app.services.clock import clinic_today
-from tests.factories import PASSWORD, create_patient, create_pharmacist, png_bytes
+from tests.factories import (
+    PASSWORD,
+    SIGNING_PASSWORD,
+    create_patient,
+    create_pharmacist,
+    png_bytes,
+)
 from tests.journeys.conftest import sign_in
-from tests.journeys.test_prescription_journeys import click_and_wait
+from tests.journeys.test_prescription_journeys import click_and_wait, pick_herb
 
 
 def photo(name, width):
@@ -59,3 +67,105 @@ def test_a_patient_sends_a_photographed_prescription_to_the_pharmacist(
     assert all(pages.nth(i).evaluate("img => img.naturalWidth") > 0 for i in range(2))
     full_size = desk.get_by_role("link", name="处方第2页")  # each photo opens full size
     assert full_size.get_attribute("href").endswith("/pages/2")
+
+
+def sent_for_review(patient):
+    """A patient's outside prescription as the intake journey above leaves it: waiting."""
+    values = {
+        "institution": "北京市东城区中医医院", "doctor_name": "李建华",
+        "written_on": clinic_today(), "declared": True, "first_page": png_bytes(width=92),
+    }  # fmt: skip
+    submission = submissions.start(patient.user, patient, **values)
+    submissions.submit(submission, patient.user)
+    return submission
+
+
+def confirm(desk, times: int) -> None:
+    for _ in range(times):
+        click_and_wait(desk, desk.get_by_role("button", name="确认此项"))
+        assert "已确认此项" in desk.locator(".flash").inner_text()
+
+
+def test_the_pharmacist_checks_transcribes_asks_and_approves(app, live_server, person, watcher):
+    """The pharmacist confirms each check in turn (the number first forgotten, refused beside
+    its box), transcribes with the herb search, asks the patient a question the patient answers
+    on the phone, and approves with the signing password; the patient reads the transcription as
+    an outside prescription."""
+    patient = create_patient(name="钱芳")
+    pharmacist = create_pharmacist(username="review-ph")
+    submission_id = sent_for_review(patient).id
+    logins = (patient.user.username, pharmacist.username)
+    db.session.commit()
+    db.session.remove()
+
+    desk = person("pharmacist")
+    sign_in(desk, live_server, logins[1], PASSWORD)
+    click_and_wait(desk, menu_link(desk, "拍方抓药"))
+    click_and_wait(desk, desk.get_by_role("row").filter(has_text="钱芳").get_by_role("link"))
+    assert "账户信息：钱芳" not in desk.locator("main").inner_text()  # shown at its own check
+    confirm(desk, 2)
+    assert "账户信息：钱芳" in desk.locator("main").inner_text()
+    confirm(desk, 2)
+    watcher.expect("status of 422")
+    click_and_wait(desk, desk.get_by_role("button", name="确认此项"))
+    assert "请填写处方笺上印的处方编号" in desk.locator(".has-error").inner_text()
+    desk.get_by_label("处方笺上的处方编号").fill("DC-2026-0815")
+    click_and_wait(desk, desk.get_by_role("button", name="确认此项"))
+
+    pick_herb(desk, 0, "dangshen", "党参", "9")
+    pick_herb(desk, 1, "ganjiang", "干姜", "6")
+    desk.locator("#live-findings").get_by_text("未发现问题").wait_for()
+    click_and_wait(desk, desk.get_by_role("button", name="保存并审查"))
+    assert "转录已保存" in desk.locator(".flash").inner_text()
+    assert "党参" in desk.locator("#decide").inner_text()
+    desk.get_by_label("向患者提问").fill("处方笺第二味药字迹不清，是干姜还是生姜？")
+    click_and_wait(desk, desk.get_by_role("button", name="向患者提问"))
+    assert "药师有问题请您回答" in desk.locator("[data-status]").inner_text()
+
+    phone = person("patient", phone=True)
+    sign_in(phone, live_server, logins[0], PASSWORD)
+    click_and_wait(phone, menu_link(phone, "拍方抓药"))
+    click_and_wait(phone, phone.get_by_role("link", name="北京市东城区中医医院"))
+    assert "干姜还是生姜" in phone.locator(".ext-thread").inner_text()
+    phone.get_by_label("您的回答").fill("是干姜，医生写的是干姜6克。")
+    click_and_wait(phone, phone.get_by_role("button", name="发送答复"))
+    assert "回答已发送" in phone.locator(".flash").inner_text()
+
+    desk.reload()
+    assert "是干姜" in desk.locator(".ext-thread").inner_text()
+    desk.get_by_label("签名密码").fill("wrong-password")
+    watcher.expect("status of 403")
+    click_and_wait(desk, desk.get_by_role("button", name="签名并审核通过"))
+    assert "签名密码错误" in desk.locator("#decide").inner_text()
+    desk.get_by_label("签名密码").fill(SIGNING_PASSWORD)
+    click_and_wait(desk, desk.get_by_role("button", name="签名并审核通过"))
+    assert "已审核通过" in desk.locator(".flash").inner_text()
+
+    phone.reload()
+    main = phone.locator("main").inner_text()
+    assert "审核通过，可以下单" in main and "外院处方：北京市东城区中医医院 李建华开具" in main
+    assert "党参" in phone.locator("#decide").inner_text()
+    assert f"/external_rx/{submission_id}" in phone.url
+
+
+def test_a_refusal_reaches_the_patient_with_its_reason(app, live_server, person):
+    patient = create_patient(name="孙立")
+    pharmacist = create_pharmacist(username="refuse-ph")
+    sent_for_review(patient)
+    logins = (patient.user.username, pharmacist.username)
+    db.session.commit()
+    db.session.remove()
+
+    desk = person("pharmacist")
+    sign_in(desk, live_server, logins[1], PASSWORD)
+    click_and_wait(desk, menu_link(desk, "拍方抓药"))
+    click_and_wait(desk, desk.get_by_role("row").filter(has_text="孙立").get_by_role("link"))
+    desk.get_by_label("理由（患者可见）").fill("照片不是处方笺，是检查报告单。")
+    click_and_wait(desk, desk.get_by_role("button", name="以此理由驳回"))
+    assert "已驳回" in desk.locator(".flash").inner_text()
+
+    phone = person("patient", phone=True)
+    sign_in(phone, live_server, logins[0], PASSWORD)
+    click_and_wait(phone, menu_link(phone, "拍方抓药"))
+    click_and_wait(phone, phone.get_by_role("link", name="北京市东城区中医医院"))
+    assert "照片不是处方笺，是检查报告单。" in phone.locator("[data-refusal]").inner_text()

@@ -1,0 +1,127 @@
+"""The pharmacist's review actions on an outside prescription's page (its checks, transcription,
+second signature, approval, question, refusal) and the patient's answer. Each posts one form and
+comes back to the submission page, with the refusal in Chinese beside its field."""
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from external_rx.forms import (
+    AnswerForm,
+    ApproveForm,
+    AskForm,
+    CheckForm,
+    RefuseForm,
+    SecondSignForm,
+    TranscriptionForm,
+)
+from external_rx.services import review, submissions
+from external_rx.views.blueprint import bp
+from external_rx.views.pages import render_submission
+from herbs.forms import append_blank_rows, place_line_errors, rows_of
+from tcm_app.common.errors import TCMError
+from tcm_app.extensions import db
+from tcm_app.models.accounts import Role
+from tcm_app.views.form_action import form_action
+from tcm_app.views.guards import roles_required
+
+MORE_ROWS = 6
+
+
+def _act(submission_id: int, form, action, form_name: str, done: str):
+    found = submissions.visible_submission(current_user, submission_id)
+    return form_action(
+        form, lambda: action(found),
+        lambda status: render_submission(found, status, **{form_name: form}),
+        done=done, then=url_for("external_rx.submission", submission_id=found.id),
+        invalid_status=422,
+    )  # fmt: skip
+
+
+@bp.post("/<int:submission_id>/check")
+@roles_required(Role.PHARMACIST)
+def confirm_check(submission_id: int):
+    form = CheckForm()
+    return _act(
+        submission_id, form,
+        lambda s: review.confirm_check(s, current_user, form.check.data, form.rx_number.data),
+        "check_form", _("Check confirmed."),
+    )  # fmt: skip
+
+
+@bp.post("/<int:submission_id>/transcription")
+@roles_required(Role.PHARMACIST)
+def transcribe(submission_id: int):
+    found = submissions.visible_submission(current_user, submission_id)
+    form = TranscriptionForm()
+    if "more_rows" in request.form:
+        append_blank_rows(form, MORE_ROWS)
+        return render_submission(found, transcription_form=form)
+    if not form.validate():
+        return render_submission(found, 422, transcription_form=form)
+    raw_lines, positions, _unconfirmed = rows_of(form)
+    try:
+        review.save_transcription(
+            found, current_user, raw_lines, form.packets.data, form.usage.data,
+            writer_countersigned=form.writer_countersigned.data,
+            official_seal=form.official_seal.data,
+        )  # fmt: skip
+    except TCMError as exc:
+        db.session.rollback()
+        place_line_errors(form, exc, positions)
+        return render_submission(found, exc.status, transcription_form=form)
+    db.session.commit()
+    flash(_("Transcription saved and checked. Read the findings before approving."))
+    return redirect(url_for("external_rx.submission", submission_id=found.id, _anchor="decide"))
+
+
+@bp.post("/<int:submission_id>/second-signature")
+@roles_required(Role.PHARMACIST)
+def second_sign(submission_id: int):
+    form = SecondSignForm()
+    return _act(
+        submission_id, form,
+        lambda s: review.second_sign(s, current_user, form.signing_password.data, form.note.data),
+        "second_form", _("Signed as the second pharmacist."),
+    )  # fmt: skip
+
+
+@bp.post("/<int:submission_id>/approve")
+@roles_required(Role.PHARMACIST)
+def approve(submission_id: int):
+    form = ApproveForm()
+    return _act(
+        submission_id, form,
+        lambda s: review.approve(s, current_user, form.signing_password.data),
+        "approve_form", _("Approved. The patient is told and may order it."),
+    )  # fmt: skip
+
+
+@bp.post("/<int:submission_id>/ask")
+@roles_required(Role.PHARMACIST)
+def ask(submission_id: int):
+    form = AskForm()
+    return _act(
+        submission_id, form, lambda s: review.ask(s, current_user, form.text.data),
+        "ask_form", _("Question sent. The review waits for the patient's answer."),
+    )  # fmt: skip
+
+
+@bp.post("/<int:submission_id>/refuse")
+@roles_required(Role.PHARMACIST)
+def refuse(submission_id: int):
+    form = RefuseForm()
+    return _act(
+        submission_id, form, lambda s: review.refuse(s, current_user, form.reason.data),
+        "refuse_form", _("Refused. The patient reads the reason."),
+    )  # fmt: skip
+
+
+@bp.post("/<int:submission_id>/answer")
+@roles_required(Role.PATIENT)
+def answer(submission_id: int):
+    form = AnswerForm()
+    return _act(
+        submission_id, form, lambda s: review.answer(s, current_user, form.text.data),
+        "answer_form", _("Answer sent to the pharmacist."),
+    )  # fmt: skip
