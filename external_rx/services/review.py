@@ -174,11 +174,11 @@ def second_sign(
     _require_pharmacist(pharmacist, submission, action)
     _require_open(submission, action)
     if not review_rules.needs_second_pharmacist(submission.findings or []):
-        exc = ConflictError("no finding needs a second pharmacist", "second_not_needed")
-        raise _refuse(exc, action, submission)
+        not_needed = ConflictError("no finding needs a second pharmacist", "second_not_needed")
+        raise _refuse(not_needed, action, submission)
     if pharmacist.id == submission.transcribed_by_id:
-        exc = PermissionDeniedError("a second pharmacist signs", "second_pharmacist_same")
-        raise _refuse(exc, action, submission)
+        same = PermissionDeniedError("a second pharmacist signs", "second_pharmacist_same")
+        raise _refuse(same, action, submission)
     problem = prescribing.reason_problem(note)
     if problem:
         raise ValidationError("give the reason", problem, {"note": [problem]})
