@@ -147,12 +147,13 @@ def patient_submissions(user: User) -> list[ExternalSubmission]:
     )
 
 
-def waiting() -> list[ExternalSubmission]:
-    """The pharmacists' queue: oldest first."""
+def waiting(status: str = WAITING) -> list[ExternalSubmission]:
+    """The pharmacists' queue (or, with "questions", those waiting for the patient's answer):
+    oldest first."""
     return list(
         db.session.scalars(
             select(ExternalSubmission)
-            .where(ExternalSubmission.status == WAITING)
+            .where(ExternalSubmission.status == status)
             .order_by(ExternalSubmission.submitted_at, ExternalSubmission.id)
         )
     )

@@ -26,6 +26,7 @@ from external_rx.views.blueprint import bp
 from herbs import prescribing
 from herbs.forms import append_blank_rows, append_row
 from tcm_app.extensions import db
+from tcm_app.labels import error_message
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.patients import Patient
 from tcm_app.services.access import own_patient_ids
@@ -132,7 +133,7 @@ def render_submission(submission, status=200, **forms):
         last_valid_day=review_rules.last_valid_day(
             submission.written_on, current_app.config["EXTERNAL_RX_VALID_DAYS"]
         ),
-        approval_problems=review.approval_problems(submission),
+        approval_problems=[error_message(c, c) for c in review.approval_problems(submission)],
         needs_second=review_rules.needs_second_pharmacist(submission.findings or []),
         review_minutes=review.review_minutes(submission), **forms,
     ), status  # fmt: skip
@@ -185,4 +186,7 @@ def page_file(submission_id: int, number: int):
 @bp.get("/queue")
 @roles_required(Role.PHARMACIST)
 def queue():
-    return render_template("external_rx/queue.html", submissions=submissions.waiting())
+    return render_template(
+        "external_rx/queue.html", submissions=submissions.waiting(),
+        with_patient=submissions.waiting("questions"), review_minutes=review.review_minutes,
+    )  # fmt: skip

@@ -169,3 +169,56 @@ def test_a_refusal_reaches_the_patient_with_its_reason(app, live_server, person)
     click_and_wait(phone, menu_link(phone, "拍方抓药"))
     click_and_wait(phone, phone.get_by_role("link", name="北京市东城区中医医院"))
     assert "照片不是处方笺，是检查报告单。" in phone.locator("[data-refusal]").inner_text()
+
+
+def checked_and_transcribed(desk, herbs) -> None:
+    confirm(desk, 4)
+    desk.get_by_label("处方笺上的处方编号").fill("DC-2026-0999")
+    confirm(desk, 1)
+    for row, (typed, herb, grams) in enumerate(herbs):
+        pick_herb(desk, row, typed, herb, grams)
+
+
+def test_an_incompatible_pair_needs_the_writers_signature_and_a_second_pharmacist(
+    app, live_server, person
+):
+    """甘草 with 海藻 (十八反): approval is withheld until the pharmacist records that the writer
+    signed again beside the pair on the paper and a second pharmacist signs; then approved."""
+    patient = create_patient(name="周云")
+    first = create_pharmacist(username="first-ph")
+    second = create_pharmacist(username="second-ph")
+    sent_for_review(patient)
+    logins = (first.username, second.username)
+    db.session.commit()
+    db.session.remove()
+
+    desk = person("pharmacist")
+    sign_in(desk, live_server, logins[0], PASSWORD)
+    click_and_wait(desk, menu_link(desk, "拍方抓药"))
+    click_and_wait(desk, desk.get_by_role("row").filter(has_text="周云").get_by_role("link"))
+    checked_and_transcribed(desk, [("gancao", "甘草", "6"), ("haizao", "海藻", "10")])
+    desk.locator("#live-findings").get_by_text("十八反").first.wait_for()
+    click_and_wait(desk, desk.get_by_role("button", name="保存并审查"))
+    blockers = desk.locator("[data-approval-problems]").inner_text()
+    assert "开方医师在处方笺上该药旁再次签名" in blockers and "第二名药师签名" in blockers
+    assert desk.get_by_role("button", name="签名并审核通过").count() == 0
+    desk.get_by_label("开方医师已在每处配伍禁忌或超剂量药味旁再次签名").check()
+    click_and_wait(desk, desk.get_by_role("button", name="保存并审查"))
+    assert "请同事打开本页面" in desk.locator("#decide").inner_text()
+
+    colleague = person("pharmacist")
+    sign_in(colleague, live_server, logins[1], PASSWORD)
+    click_and_wait(colleague, menu_link(colleague, "拍方抓药"))
+    click_and_wait(
+        colleague, colleague.get_by_role("row").filter(has_text="周云").get_by_role("link")
+    )
+    colleague.get_by_label("核对内容").fill("已核对处方笺：原开方医师在甘草、海藻旁再次签名。")
+    colleague.get_by_label("签名密码").fill(SIGNING_PASSWORD)
+    click_and_wait(colleague, colleague.get_by_role("button", name="作为第二药师签名"))
+    assert "已作为第二药师签名" in colleague.locator(".flash").inner_text()
+
+    desk.reload()
+    assert "第二药师：" in desk.locator("#decide").inner_text()
+    desk.get_by_label("签名密码").fill(SIGNING_PASSWORD)
+    click_and_wait(desk, desk.get_by_role("button", name="签名并审核通过"))
+    assert "审核通过，可以下单" in desk.locator("[data-status]").inner_text()
