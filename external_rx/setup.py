@@ -6,11 +6,13 @@ from flask_babel import lazy_gettext as _l
 
 from external_rx import labels, models  # noqa: F401  (tables)
 from external_rx.api.routes import bp as api_bp
+from external_rx.services import demo
 from external_rx.views import pages, review  # noqa: F401  (routes)
 from external_rx.views.blueprint import bp
 from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
+from tcm_app.services.demo import add_demo_seed
 from tcm_app.stylesheets import add_stylesheet
 from tcm_app.views.audit_labels import register_audit_labels
 
@@ -24,5 +26,6 @@ def init_app(app) -> None:
         NavEntry("patient", "external_rx.mine", _l("Outside prescriptions"), 45, "external_rx."),
         NavEntry("pharmacist", "external_rx.queue", _l("Outside prescriptions"), 12),
     )
+    add_demo_seed(app, demo.seed_demo, 80)  # demo-patient's outside prescriptions
     app.register_blueprint(bp)
     register_api(api_bp)

@@ -10,6 +10,7 @@ DOMAIN_SEEDS = [
     "constitution.services.demo",
     "followup.services.demo",
     "quality.services.demo",
+    "external_rx.services.demo",
 ]
 
 
