@@ -86,3 +86,7 @@ class RefuseForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     text = TextAreaField(_l("Your answer"), validators=[Length(max=1000)])
+
+
+class OcrForm(FlaskForm):
+    """Reading the photos (the optional OCR assist): nothing but the CSRF token."""

@@ -13,6 +13,7 @@ from external_rx.forms import (
     ApproveForm,
     AskForm,
     CheckForm,
+    OcrForm,
     PageForm,
     RefuseForm,
     SecondSignForm,
@@ -21,7 +22,7 @@ from external_rx.forms import (
     TranscriptionForm,
 )
 from external_rx.intake_rules import CHECKS
-from external_rx.services import review, submissions
+from external_rx.services import ocr, review, submissions
 from external_rx.views.blueprint import bp
 from herbs import prescribing
 from herbs.forms import append_blank_rows, append_row
@@ -86,18 +87,20 @@ EDITOR_ROWS = 12
 FORMS = {
     "page_form": PageForm, "send_form": SendForm, "check_form": CheckForm,
     "second_form": SecondSignForm, "approve_form": ApproveForm, "ask_form": AskForm,
-    "refuse_form": RefuseForm, "answer_form": AnswerForm,
+    "refuse_form": RefuseForm, "answer_form": AnswerForm, "ocr_form": OcrForm,
 }  # fmt: skip
 
 
-def _transcription_form(submission) -> TranscriptionForm:
-    """The saved transcription, or blank rows with the usual usage to start from."""
+def transcription_form(submission, blank: bool = True) -> TranscriptionForm:
+    """The saved transcription, or the usual usage to start from; then blank rows."""
     form = TranscriptionForm(
         formdata=None, packets=submission.packets or 7,
         usage=submission.usage or prescribing.DEFAULT_USAGE,
         writer_countersigned=submission.writer_countersigned,
         official_seal=submission.official_seal,
     )  # fmt: skip
+    if not blank:
+        return form
     for line in submission.lines:
         append_row(form, line.written_name, f"{line.dose_g:g}", line.method)
     append_blank_rows(form, max(EDITOR_ROWS - len(form.lines), 2))
@@ -126,7 +129,7 @@ def render_submission(submission, status=200, **forms):
     next_check = review_rules.next_check(submission.checks or {})
     forms["check_form"].check.data = next_check
     if current_user.role == Role.PHARMACIST and "transcription_form" not in forms:
-        forms["transcription_form"] = _transcription_form(submission)
+        forms["transcription_form"] = transcription_form(submission)
     return render_template(
         "external_rx/submission.html", submission=submission, next_check=next_check,
         check_rows=_check_rows(submission, next_check),
@@ -135,7 +138,8 @@ def render_submission(submission, status=200, **forms):
         ),
         approval_problems=[error_message(c, c) for c in review.approval_problems(submission)],
         needs_second=review_rules.needs_second_pharmacist(submission.findings or []),
-        review_minutes=review.review_minutes(submission), **forms,
+        review_minutes=review.review_minutes(submission), ocr_available=ocr.available(),
+        **forms,
     ), status  # fmt: skip
 
 

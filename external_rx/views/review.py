@@ -2,23 +2,25 @@
 second signature, approval, question, refusal) and the patient's answer. Each posts one form and
 comes back to the submission page, with the refusal in Chinese beside its field."""
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from external_rx import review_rules
 from external_rx.forms import (
     AnswerForm,
     ApproveForm,
     AskForm,
     CheckForm,
+    OcrForm,
     RefuseForm,
     SecondSignForm,
     TranscriptionForm,
 )
-from external_rx.services import review, submissions
+from external_rx.services import ocr, review, submissions
 from external_rx.views.blueprint import bp
-from external_rx.views.pages import render_submission
-from herbs.forms import append_blank_rows, place_line_errors, rows_of
+from external_rx.views.pages import EDITOR_ROWS, render_submission, transcription_form
+from herbs.forms import append_blank_rows, append_row, place_line_errors, rows_of
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
@@ -59,7 +61,10 @@ def transcribe(submission_id: int):
         return render_submission(found, transcription_form=form)
     if not form.validate():
         return render_submission(found, 422, transcription_form=form)
-    raw_lines, positions, _unconfirmed = rows_of(form)
+    raw_lines, positions, unconfirmed = rows_of(form)
+    if unconfirmed:
+        form.form_errors.append(_("Confirm every line read from the photo, or correct it first."))
+        return render_submission(found, 422, transcription_form=form)
     try:
         review.save_transcription(
             found, current_user, raw_lines, form.packets.data, form.usage.data,
@@ -73,6 +78,31 @@ def transcribe(submission_id: int):
     db.session.commit()
     flash(_("Transcription saved and checked. Read the findings before approving."))
     return redirect(url_for("external_rx.submission", submission_id=found.id, _anchor="decide"))
+
+
+@bp.post("/<int:submission_id>/ocr")
+@roles_required(Role.PHARMACIST)
+def read_photos(submission_id: int):
+    """The optional OCR assist: rows proposed from the photos, each to confirm; nothing saved."""
+    found = submissions.visible_submission(current_user, submission_id)
+    form = OcrForm()
+    if not (form.validate_on_submit() and ocr.available()):
+        abort(404)
+    if found.status != "waiting" or review_rules.next_check(found.checks or {}):
+        return redirect(url_for("external_rx.submission", submission_id=found.id))
+    proposed = ocr.proposals(found, current_user)
+    db.session.commit()  # the audit entry of the reading
+    rows = transcription_form(found, blank=False)
+    for proposal, catalogue_name in proposed:
+        append_row(rows, catalogue_name or proposal.name, proposal.grams, None, proposal.read_as,
+                   from_template=True)  # fmt: skip
+    append_blank_rows(rows, max(EDITOR_ROWS - len(rows.lines), 2))
+    if proposed:
+        flash(_("%(count)s lines read from the photo: check each against the paper, correct it, "
+                "and tick it.", count=len(proposed)))  # fmt: skip
+    else:
+        flash(_("No line could be read from the photo: transcribe it by hand."), "warning")
+    return render_submission(found, transcription_form=rows)
 
 
 @bp.post("/<int:submission_id>/second-signature")

@@ -42,7 +42,11 @@ OWNED = {
     "constitution.settings": set(),
     "followup.settings": {"FOLLOWUP_GRACE_DAYS"},
     "quality.settings": {"QUALITY_COMPLAINT_ANSWER_DAYS"},
-    "external_rx.settings": {"EXTERNAL_RX_VALID_DAYS"},
+    "external_rx.settings": {
+        "EXTERNAL_RX_VALID_DAYS",
+        "EXTERNAL_RX_OCR",
+        "EXTERNAL_RX_OCR_SECONDS",
+    },
 }
 BEAT = {
     "verify-audit-chain",

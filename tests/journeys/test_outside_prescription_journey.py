@@ -5,6 +5,7 @@ prescriptions queue and reads both pages (each opens full size). The review: che
 the transcription, a question answered, approval or refusal as each side reads it."""
 
 from external_rx.services import submissions
+from external_rx.services.demo import LIZHONG, prescription_photo
 from tcm_app.extensions import db
 from tcm_app.services.clock import clinic_today
 from tests.factories import (
@@ -222,3 +223,47 @@ def test_an_incompatible_pair_needs_the_writers_signature_and_a_second_pharmacis
     desk.get_by_label("签名密码").fill(SIGNING_PASSWORD)
     click_and_wait(desk, desk.get_by_role("button", name="签名并审核通过"))
     assert "审核通过，可以下单" in desk.locator("[data-status]").inner_text()
+
+
+def test_the_pharmacist_confirms_each_line_read_from_the_photo(app, live_server, person, watcher):
+    """The OCR assist (tesseract, installed by make test) proposes the printed slip's lines;
+    saving with a line not ticked is refused; the pharmacist corrects what was misread, ticks
+    each line, and the transcription is saved with the catalogue's herbs."""
+    patient = create_patient(name="吴桐")
+    pharmacist = create_pharmacist(username="ocr-ph")
+    photo = prescription_photo(
+        "北京市东城区中医医院", "DC-2026-0999", patient, clinic_today(), LIZHONG, "李建华"
+    )
+    submission = submissions.start(
+        patient.user, patient, institution="北京市东城区中医医院", doctor_name="李建华",
+        written_on=clinic_today(), declared=True, first_page=photo,
+    )  # fmt: skip
+    submissions.submit(submission, patient.user)
+    login = pharmacist.username
+    db.session.commit()
+    db.session.remove()
+
+    desk = person("pharmacist")
+    sign_in(desk, live_server, login, PASSWORD)
+    click_and_wait(desk, menu_link(desk, "拍方抓药"))
+    click_and_wait(desk, desk.get_by_role("row").filter(has_text="吴桐").get_by_role("link"))
+    confirm(desk, 4)
+    desk.get_by_label("处方笺上的处方编号").fill("DC-2026-0999")
+    confirm(desk, 1)
+    click_and_wait(desk, desk.get_by_role("button", name="从照片识别药味（需逐行确认）"))
+    assert "已从照片识别出4行" in desk.locator(".flash").inner_text()
+    names = desk.locator("input.herb-name")
+    assert [names.nth(i).input_value() for i in range(3)] == ["党参", "白术", "干姜"]
+    assert "识别为：" in desk.locator(".rx-row").first.inner_text()
+    watcher.expect("status of 422")
+    click_and_wait(desk, desk.get_by_role("button", name="保存并审查"))
+    assert "请逐行核对照片识别出的药味" in desk.locator("main").inner_text()
+    if names.nth(3).input_value() != "炙甘草":  # a misread name is corrected by hand
+        names.nth(3).fill("")
+        pick_herb(desk, 3, "zhigancao", "炙甘草", "6")
+    ticks = desk.get_by_label("确认此行")
+    for i in range(ticks.count()):
+        ticks.nth(i).check()
+    click_and_wait(desk, desk.get_by_role("button", name="保存并审查"))
+    assert "转录已保存" in desk.locator(".flash").inner_text()
+    assert "炙甘草" in desk.locator("#decide").inner_text()
