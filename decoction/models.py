@@ -25,6 +25,7 @@ from external_rx.models import ExternalSubmission
 from tcm_app.extensions import db
 from tcm_app.models.types import UTCDateTime, utcnow
 
+LIVE_STATUSES_EXCLUDED = ("expired", "cancelled")  # an order in these frees its source
 LIVE = "status NOT IN ('expired', 'cancelled')"
 ONE_SOURCE = (
     "(prescription_id IS NOT NULL AND external_submission_id IS NULL) OR "
