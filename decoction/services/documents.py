@@ -50,7 +50,7 @@ def outside(order: DecoctionOrder) -> dict | None:
         "rx_number": record.rx_number or "",
         "transcribed_by": record.transcribed_by.full_name if record.transcribed_by else "",
         "checked_by": "、".join(dict.fromkeys(checkers)),
-        "reviewed_at": record.reviewed_at,
+        "reviewed_at": record.decided_at,  # reviewed_at reads None once the record is used
     }
 
 

@@ -208,7 +208,8 @@ def test_the_trace_page_says_outside_prescription(app, client):
     db.session.commit()
     page = client.get(f"/decoction/trace/{order.trace_token}").get_data(as_text=True)
     assert "外院处方" in page and "北京中医医院" in page and "赵医生" in page
-    assert "周药师" in page and record.patient.legal_name not in page
+    assert "周药师" in page and "审核通过于 2026-03-05 12:00" in page
+    assert record.patient.legal_name not in page and "Outside" not in page
 
 
 def order_page(record) -> str:
