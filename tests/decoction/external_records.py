@@ -44,7 +44,7 @@ def approved_outside_prescription(
     packets=7,
     usage="每日1剂，分两次温服",
     institution="北京中医医院",
-    doctor_name="赵医生",
+    doctor_name="赵建国",
     official_seal=False,
     second_pharmacist=False,
 ) -> ExternalSubmission:

@@ -179,7 +179,7 @@ def test_the_papers_say_outside_prescription(app, tmp_path):
     db.session.commit()
     labels, sheet = papers(app, order, tmp_path)
     for text in (labels, sheet):
-        for expected in ("外院处方", "北京中医医院", "赵医生", "周药师", "吴药师"):
+        for expected in ("外院处方", "北京中医医院", "赵建国", "周药师", "吴药师"):
             assert expected in text, expected
     assert record.rx_number in sheet and "处方：" not in sheet.replace("外院处方：", "")
 
@@ -207,7 +207,7 @@ def test_the_trace_page_says_outside_prescription(app, client):
     order = orders.place_order(record, record.patient.user, "raw", "pickup")
     db.session.commit()
     page = client.get(f"/decoction/trace/{order.trace_token}").get_data(as_text=True)
-    assert "外院处方" in page and "北京中医医院" in page and "赵医生" in page
+    assert "外院处方" in page and "北京中医医院" in page and "赵建国" in page
     assert "周药师" in page and "审核通过于 2026-03-05 12:00" in page
     assert record.patient.legal_name not in page and "Outside" not in page
 
