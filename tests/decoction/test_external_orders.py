@@ -230,6 +230,8 @@ def test_the_patient_orders_from_the_page(app, client):
     assert response.status_code == 302
     order = db.session.scalar(sa.select(DecoctionOrder))
     assert order.external_submission_id == record.id
+    view = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "外院处方：北京中医医院 赵建国 医师开具" in view and "等待付款" in view
     again = client.post(order_page(record), data={"preparation": "raw", "handover": "pickup"})
     assert again.status_code == 422 and "已" in again.get_data(as_text=True)
 
