@@ -61,7 +61,8 @@ def _facts(rx: Source, now: datetime) -> ordering.PrescriptionFacts:
     )
     status = sources.status(rx, now)
     used = rx.used_at is not None
-    return ordering.PrescriptionFacts(status, rx.valid_until, used, toxic, unsupplied)
+    unsealed = toxic if sources.needs_seal(rx) else ()
+    return ordering.PrescriptionFacts(status, rx.valid_until, used, toxic, unsupplied, unsealed)
 
 
 def decoction_plan(rx: Source, formula_type: str = "ordinary") -> dict:

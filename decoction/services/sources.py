@@ -51,6 +51,12 @@ def refusal_code(source: Source, code: str) -> str:
     return EXTERNAL_REFUSALS.get(code, code) if is_external(source) else code
 
 
+def needs_seal(source: Source) -> bool:
+    """An outside prescription without its institution's official seal: no toxic herbs from it
+    (《医疗用毒性药品管理办法》第九条)."""
+    return isinstance(source, ExternalSubmission) and not source.official_seal
+
+
 def consume(source: Source, reference: str, actor=None) -> None:
     _keeper(source).consume(source, reference, actor=actor)
 

@@ -91,6 +91,7 @@ def test_ordering_is_refused_and_nothing_is_written(app, setup, code):
     elif setup == "waiting":
         record.status = "waiting"
     elif setup == "toxic_delivery":
+        record.official_seal = True  # sealed: picked up, never posted
         make_toxic()
     else:
         actor = create_patient(name="李四").user
@@ -103,11 +104,20 @@ def test_ordering_is_refused_and_nothing_is_written(app, setup, code):
     assert order_count() == before
 
 
-def test_toxic_herbs_of_an_outside_prescription_are_picked_up(app):
+def test_toxic_herbs_of_an_outside_prescription_are_picked_up_with_its_seal(app):
     record = approved_outside_prescription(official_seal=True)
     make_toxic()
     order = orders.place_order(record, record.patient.user, "decocted", "pickup")
     assert order.handover == "pickup"
+
+
+def test_toxic_herbs_of_an_outside_prescription_without_its_seal_are_refused(app):
+    record = approved_outside_prescription(official_seal=False)
+    make_toxic()
+    db.session.commit()
+    with pytest.raises(ConflictError) as refused:
+        orders.place_order(record, record.patient.user, "decocted", "pickup")
+    assert refused.value.code == "toxic_unsealed" and record.status == "approved"
 
 
 def test_a_cancelled_order_frees_the_outside_prescription(app):
@@ -237,7 +247,7 @@ def test_the_patient_orders_from_the_page(app, client):
 
 
 def test_toxic_herbs_by_post_are_refused_next_to_the_handover(app, client):
-    record = approved_outside_prescription()
+    record = approved_outside_prescription(official_seal=True)
     address_id = address_of(record).id
     make_toxic()
     db.session.commit()
@@ -266,7 +276,7 @@ def test_someone_elses_outside_prescription_is_not_found(app, client, who):
 
 
 def test_the_api_prices_and_places_an_outside_order(app, client):
-    record = approved_outside_prescription()
+    record = approved_outside_prescription(official_seal=True)
     make_toxic()
     db.session.commit()
     headers = bearer(record.patient.user)
