@@ -24,7 +24,14 @@ from tests.decoction.external_records import approved_outside_prescription
 from tests.decoction.test_label_qr import first_page_image
 from tests.decoction.test_order_documents import pdf_pages
 from tests.decoction.test_order_service import staff
-from tests.factories import approved_prescription, bearer, create_patient, create_user, login
+from tests.factories import (
+    approved_prescription,
+    bearer,
+    create_child,
+    create_patient,
+    create_user,
+    login,
+)
 
 DAY = date(2026, 3, 5)
 
@@ -102,6 +109,20 @@ def test_ordering_is_refused_and_nothing_is_written(app, setup, code):
     db.session.rollback()
     assert refused.value.code == code or (code is None and isinstance(refused.value, NotFoundError))
     assert order_count() == before
+
+
+def test_a_guardian_orders_from_a_wards_outside_prescription(app, client):
+    guardian = create_patient(name="王芳")
+    record = approved_outside_prescription(patient=create_child(guardian))
+    login(client, guardian.user)
+    page = client.get(f"/decoction/external/{record.id}/order")
+    assert page.status_code == 200 and "代煎费" in page.get_data(as_text=True)
+    response = client.post(
+        f"/decoction/external/{record.id}/order", data={"preparation": "raw", "handover": "pickup"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert record.status == "used" and record.used_reference is not None
 
 
 def test_toxic_herbs_of_an_outside_prescription_are_picked_up_with_its_seal(app):
