@@ -43,6 +43,11 @@ ERROR_MESSAGES = {
         "This prescription holds a herb on the list of toxic medicines, which is dispensed in "
         "the hospital only. Choose pickup at the clinic."
     ),
+    "toxic_unsealed": _l(
+        "This outside prescription holds a herb on the list of toxic medicines: it can be "
+        "dispensed only from a prescription bearing the official seal of the institution that "
+        "wrote it."
+    ),
     "not_supplied": _l(
         "A herb on this prescription is not supplied by this pharmacy. Ask the doctor for a new "
         "prescription."

@@ -1,11 +1,14 @@
 """Herb orders from approved prescriptions (代煎 or 饮片, delivered or picked up) and the record of
-every stage they pass (全程留痕). Orders are never deleted; stage events are append-only."""
+every stage they pass (全程留痕). An order's source is either the hospital's own prescription or
+an approved outside prescription (外院处方, external_rx), never both. Orders are never deleted;
+stage events are append-only."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -18,16 +21,23 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from external_rx.models import ExternalSubmission
 from tcm_app.extensions import db
 from tcm_app.models.types import UTCDateTime, utcnow
 
+LIVE_STATUSES_EXCLUDED = ("expired", "cancelled")  # an order in these frees its source
 LIVE = "status NOT IN ('expired', 'cancelled')"
+ONE_SOURCE = (
+    "(prescription_id IS NOT NULL AND external_submission_id IS NULL) OR "
+    "(prescription_id IS NULL AND external_submission_id IS NOT NULL)"
+)
 
 
 class DecoctionOrder(db.Model):
     __tablename__ = "decoction_orders"
-    # One live order per prescription, enforced by the database as well as by consume(); an
-    # order that lapsed unpaid frees its prescription for a new one.
+    # One live order per prescription (and per outside prescription), enforced by the database
+    # as well as by consume(); an order that lapsed unpaid frees its source for a new one. Each
+    # order has exactly one source.
     __table_args__ = (
         Index(
             "uq_decoction_orders_live_prescription",
@@ -36,10 +46,21 @@ class DecoctionOrder(db.Model):
             sqlite_where=text(LIVE),
             postgresql_where=text(LIVE),
         ),
+        Index(
+            "uq_decoction_orders_live_external_submission",
+            "external_submission_id",
+            unique=True,
+            sqlite_where=text(LIVE),
+            postgresql_where=text(LIVE),
+        ),
+        CheckConstraint(ONE_SOURCE, name="one_source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    prescription_id: Mapped[int] = mapped_column(ForeignKey("prescriptions.id"))
+    prescription_id: Mapped[int | None] = mapped_column(ForeignKey("prescriptions.id"))
+    external_submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("external_submissions.id")
+    )
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
     ordered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     preparation: Mapped[str] = mapped_column(String(16))  # decocted | raw
@@ -65,6 +86,7 @@ class DecoctionOrder(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     prescription = relationship("Prescription")
+    external_submission: Mapped[ExternalSubmission | None] = relationship(ExternalSubmission)
     address = relationship("Address")
     events: Mapped[list["OrderEvent"]] = relationship(
         back_populates="order", order_by="OrderEvent.id"
@@ -72,6 +94,17 @@ class DecoctionOrder(db.Model):
     notifications: Mapped[list["OrderNotification"]] = relationship(
         order_by="OrderNotification.id.desc()", viewonly=True
     )
+
+    @property
+    def is_external(self) -> bool:
+        """Ordered from an approved outside prescription (外院处方), not the hospital's own."""
+        return self.external_submission_id is not None
+
+    @property
+    def source(self):
+        """What the order prepares: the Prescription or the ExternalSubmission. Both carry
+        lines (herb, dose_g, method), packets, usage, patient, patient_age and valid_until."""
+        return self.external_submission if self.is_external else self.prescription
 
 
 class OrderEvent(db.Model):

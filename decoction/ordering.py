@@ -3,7 +3,8 @@ itemised price (herbs × grams × packets, decoction fee per packet, delivery fe
 
 Rules: no medicine without a reviewed prescription (先方后药: 《互联网诊疗监管细则（试行）》, the
 pharmacist's approval); a prescription backs one order only; herbs on the 28-item list of
-《医疗用毒性药品管理办法》(1988) are dispensed in the hospital only, never sent to a patient.
+《医疗用毒性药品管理办法》(1988) are dispensed in the hospital only, never sent to a patient, and
+from an outside prescription only when it bears its institution's official seal (第九条).
 """
 
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ class PrescriptionFacts:
     toxic_28_herbs: tuple[str, ...]
     # Herbs the pharmacy does not supply (catalogue stock 0 and price 0: 本院不备货).
     unsupplied_herbs: tuple[str, ...] = ()
+    # Toxic herbs of an outside prescription without its institution's official seal (第九条).
+    unsealed_toxic_herbs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,13 @@ def refusal(facts: PrescriptionFacts, handover: Handover, now: datetime) -> Orde
         names = "、".join(facts.unsupplied_herbs)
         return OrderError(
             "not_supplied", f"{names} is not supplied by this pharmacy; ask the doctor again"
+        )
+    if facts.unsealed_toxic_herbs:
+        names = "、".join(facts.unsealed_toxic_herbs)
+        return OrderError(
+            "toxic_unsealed",
+            f"{names} is on the list of toxic medicines: an outside prescription for it needs "
+            "the official seal of the institution that wrote it",
         )
     if handover == Handover.DELIVERY and facts.toxic_28_herbs:
         names = "、".join(facts.toxic_28_herbs)

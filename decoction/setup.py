@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from decoction import labels, models, tasks  # noqa: F401  (tables; the order tasks)
 from decoction.api.routes import bp as api_bp
 from decoction.cli import decoction_cli
-from decoction.services import demo
+from decoction.services import demo, sources
 from decoction.views import bp
 from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
@@ -28,3 +28,7 @@ def init_app(app) -> None:
     app.cli.add_command(decoction_cli)
     add_demo_seed(app, demo.seed_demo, 20)  # orders built on approved prescriptions
     add_home(app, "decoction", "decoction.work_queue")  # the work list by stage
+    # The outside prescription's page (external_rx) offers 下单抓药 through these, only when
+    # decoction is installed: `{% if may_order_external is defined %}`.
+    app.add_template_global(sources.may_order_external, "may_order_external")
+    app.add_template_global(sources.external_order, "external_order")

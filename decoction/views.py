@@ -22,7 +22,7 @@ from decoction import stages
 from decoction.forms import MoveForm, OrderForm
 from decoction.models import DecoctionOrder
 from decoction.ordering import Handover, Preparation
-from decoction.services import access, documents, orders, payments
+from decoction.services import access, documents, orders, payments, sources
 from herbs.services.access import visible_prescription
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
@@ -53,15 +53,27 @@ def _addresses(patient_id: int) -> list[Address]:
 def order_new(prescription_id: int):
     """Choose 代煎 or 饮片 and delivery or pickup, see the itemised price, place the order."""
     rx = visible_prescription(current_user, prescription_id)
+    return _order_form(rx, url_for("herbs.prescription_view", prescription_id=rx.id))
+
+
+@bp.route("/external/<int:submission_id>/order", methods=["GET", "POST"])
+@roles_required(Role.PATIENT)
+def external_order_new(submission_id: int):
+    """The same order form for an approved outside prescription (外院处方): its own or a ward's."""
+    record = sources.visible_external(current_user, submission_id)
+    return _order_form(record, url_for("external_rx.submission", submission_id=record.id))
+
+
+def _order_form(source, back: str):
     form = OrderForm()
-    addresses = _addresses(rx.patient_id)
+    addresses = _addresses(source.patient_id)
     form.address_id.choices = choices((a.id, f"{a.recipient} · {a.region}") for a in addresses)
     return form_action(
         form,
         lambda: orders.place_order(
-            rx, current_user, form.preparation.data, form.handover.data, form.address_id.data
+            source, current_user, form.preparation.data, form.handover.data, form.address_id.data
         ),
-        lambda status: _order_page(rx, form, bool(addresses), status),
+        lambda status: _order_page(source, back, form, bool(addresses), status),
         done=_("Order placed. Pay to start the decoction."),
         then=lambda order: url_for("decoction.order_view", order_id=order.id),
         invalid_status=422,
@@ -70,11 +82,18 @@ def order_new(prescription_id: int):
     )
 
 
-def _order_page(rx, form: OrderForm, has_address: bool, status: int):
-    quotes = {(p, h): orders.quote_for(rx, p, h) for p in Preparation for h in Handover}
-    return render_template(
-        "decoction/order_new.html", rx=rx, form=form, quotes=quotes, has_address=has_address
-    ), status
+def _order_page(source, back: str, form: OrderForm, has_address: bool, status: int):
+    quotes = {(p, h): orders.quote_for(source, p, h) for p in Preparation for h in Handover}
+    page = render_template(
+        "decoction/order_new.html",
+        rx=source,
+        outside=sources.is_external(source),
+        back=back,
+        form=form,
+        quotes=quotes,
+        has_address=has_address,
+    )
+    return page, status
 
 
 @bp.route("/orders")
@@ -194,8 +213,7 @@ def move_data(order: DecoctionOrder) -> dict:
     form = request.form
     return {
         "weighed_g": {
-            line.herb.name: form.get(f"weighed-{line.herb.name}", "")
-            for line in order.prescription.lines
+            line.herb.name: form.get(f"weighed-{line.herb.name}", "") for line in order.source.lines
         },
         "machine": form.get("machine", ""),
         "bags": _int("bags"),
@@ -257,4 +275,4 @@ def trace(token: str):
     order = db.session.scalar(select(DecoctionOrder).where(DecoctionOrder.trace_token == token))
     if order is None:
         return render_template("decoction/trace.html", order=None), 404
-    return render_template("decoction/trace.html", order=order)
+    return render_template("decoction/trace.html", order=order, outside=documents.outside(order))

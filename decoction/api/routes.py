@@ -1,6 +1,7 @@
 """Herb orders over the API, as the pages offer them: the price of each choice, place, pay (a
 payment at the provider and where to confirm it), follow (the order with its stages), list mine.
-A patient reaches only their own prescriptions and orders (404 otherwise)."""
+An order comes from the hospital's prescription or from an approved outside prescription
+(外院处方). A patient reaches only their own prescriptions and orders (404 otherwise)."""
 
 from flask import Blueprint, g, jsonify
 from flask_login import current_user
@@ -14,7 +15,7 @@ from decoction.api.schemas import (
 )
 from decoction.models import DecoctionOrder
 from decoction.ordering import Handover, Preparation
-from decoction.services import access, orders, payments
+from decoction.services import access, orders, payments, sources
 from herbs.services.access import visible_prescription
 from tcm_app.api.blueprint import api_roles, load_json
 from tcm_app.api.lists import list_response, paged
@@ -43,13 +44,16 @@ def order_options(prescription_id: int):
             application/json:
               schema: OrderOptionListSchema
     """
-    rx = visible_prescription(current_user, prescription_id)
+    return _options(visible_prescription(current_user, prescription_id))
+
+
+def _options(source):
     options = [
         OrderOption(
             preparation,
             handover,
-            orders.quote_for(rx, preparation, handover),
-            orders.refusal_for(rx, handover),
+            orders.quote_for(source, preparation, handover),
+            orders.refusal_for(source, handover),
         )
         for preparation in Preparation
         for handover in Handover
@@ -76,12 +80,55 @@ def order_place(prescription_id: int):
               schema: OrderSchema
     """
     body = load_json(OrderRequestSchema())
-    rx = visible_prescription(current_user, prescription_id)
+    return _place(body, visible_prescription(current_user, prescription_id))
+
+
+def _place(body: dict, source):
     order = orders.place_order(
-        rx, current_user, body["preparation"], body["handover"], body.get("address_id")
+        source, current_user, body["preparation"], body["handover"], body.get("address_id")
     )
     db.session.commit()
     return jsonify(OrderSchema().dump(order)), 201
+
+
+@bp.route("/external/submissions/<int:submission_id>/order-options")
+@api_roles(Role.PATIENT)
+def external_order_options(submission_id: int):
+    """The same choices and prices for one's own approved outside prescription (外院处方), with
+    why it cannot be ordered now (not approved, ordered already, out of date …) or null.
+    ---
+    get:
+      summary: Price each way to order an outside prescription's herbs
+      responses:
+        200:
+          content:
+            application/json:
+              schema: OrderOptionListSchema
+    """
+    return _options(sources.visible_external(current_user, submission_id))
+
+
+@bp.route("/external/submissions/<int:submission_id>/orders", methods=["POST"])
+@api_roles(Role.PATIENT)
+def external_order_place(submission_id: int):
+    """Order the herbs of one's own approved outside prescription, once, before its validity
+    ends; pay next (`/orders/{id}/payments`).
+    ---
+    post:
+      summary: Place a herb order from an outside prescription
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: OrderRequestSchema
+      responses:
+        201:
+          content:
+            application/json:
+              schema: OrderSchema
+    """
+    body = load_json(OrderRequestSchema())
+    return _place(body, sources.visible_external(current_user, submission_id))
 
 
 @bp.route("/orders")

@@ -78,7 +78,15 @@ class PaymentSchema(Schema):
 
 class OrderSchema(Schema):
     id = fields.Integer()
-    prescription_id = fields.Integer()
+    prescription_id = fields.Integer(
+        allow_none=True, metadata={"description": "the hospital's prescription, or null"}
+    )
+    external_submission_id = fields.Integer(
+        allow_none=True, metadata={"description": "the outside prescription (外院处方), or null"}
+    )
+    external = fields.Boolean(
+        attribute="is_external", metadata={"description": "ordered from an outside prescription"}
+    )
     patient_id = fields.Integer()
     status = fields.String(metadata={"enum": [s.value for s in Status]})
     preparation = fields.String(metadata={"enum": PREPARATIONS})

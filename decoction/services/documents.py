@@ -1,5 +1,7 @@
 """Printed papers of a herb order: the work sheet that travels with it through the decoction room
-and one label per bag (WeasyPrint through tcm_app.pdf), each with the trace QR code."""
+and one label per bag (WeasyPrint through tcm_app.pdf), each with the trace QR code. An order
+from an outside prescription says so (外院处方: the institution, the writing doctor, the
+transcribing and checking pharmacists); it is never printed as the hospital's own."""
 
 from datetime import timedelta
 
@@ -36,14 +38,32 @@ def _local_date(value):
     return clock.to_clinic(value).strftime("%Y-%m-%d")
 
 
+def outside(order: DecoctionOrder) -> dict | None:
+    """An outside prescription's source as the papers and the trace page show it, or None."""
+    record = order.external_submission if order.is_external else None
+    if record is None:
+        return None
+    checkers = [u.full_name for u in (record.decided_by, record.second_pharmacist) if u]
+    return {
+        "institution": record.institution,
+        "doctor": record.doctor_name,
+        "rx_number": record.rx_number or "",
+        "transcribed_by": record.transcribed_by.full_name if record.transcribed_by else "",
+        "checked_by": "、".join(dict.fromkeys(checkers)),
+        "reviewed_at": record.decided_at,  # reviewed_at reads None once the record is used
+    }
+
+
 def _common(order: DecoctionOrder) -> dict:
-    patient = order.prescription.patient
+    source = order.source
+    patient = source.patient
     url = trace_url(order)
     decocted_on = next((e.occurred_at for e in order.events if e.move == "finish_decoct"), None)
     made = decocted_on or utcnow()
     return {
         "hospital_name": current_app.config["HOSPITAL_NAME"],
         "order": order,
+        "outside": outside(order),
         "patient_name": mask_name(patient.legal_name),
         "herbs": [
             {
@@ -55,9 +75,9 @@ def _common(order: DecoctionOrder) -> dict:
         ]
         or [
             {"name": line.herb.name, "grams": f"{line.dose_g:g}", "method": line.method or ""}
-            for line in order.prescription.lines
+            for line in source.lines
         ],
-        "usage": order.prescription.usage,
+        "usage": source.usage,
         "decocted_on": _local_date(made),
         "use_by": _local_date(made + timedelta(days=current_app.config["DECOCTION_USE_BY_DAYS"])),
         "qr": qr_svg(url),
@@ -69,7 +89,7 @@ def usage_lines(order: DecoctionOrder) -> list[str]:
     """Decocted bags: bags a day and how to warm them; herb pieces: how to decoct at home."""
     if order.plan:
         return [usage.decocted_usage(order.plan.get("bags_per_packet", 2))]
-    return usage.home_decoction(orders.decoction_plan(order.prescription))
+    return usage.home_decoction(orders.decoction_plan(order.source))
 
 
 def labels_pdf(order: DecoctionOrder) -> bytes:
@@ -87,7 +107,7 @@ def labels_pdf(order: DecoctionOrder) -> bytes:
 
 def worksheet_pdf(order: DecoctionOrder) -> bytes:
     """The order's work sheet: herbs with methods, the plan's steps, pregnancy when relevant."""
-    patient = order.prescription.patient
+    patient = order.source.patient
     context = _common(order)
     context["pregnancy"] = (
         {

@@ -32,7 +32,7 @@ def notify(order: DecoctionOrder, kind: str, day: date | None = None) -> OrderNo
     )
     if exists is not None:
         return None
-    patient = order.prescription.patient
+    patient = order.source.patient
     user = inbox.recipient_of(patient)
     if user is None:  # a child whose guardian has no login: nobody to tell
         return None

@@ -1,7 +1,9 @@
 """Placing herb orders from approved prescriptions and moving them through the decoction room.
 
-Placing an order consumes the prescription (guarded UPDATE, and a unique prescription_id), so a
-prescription backs one order at most. Each stage move is a guarded UPDATE on the order's status
+An order's source is the hospital's prescription or an approved outside prescription (外院处方):
+decoction/services/sources.py reads either the same way. Placing an order consumes its source
+(guarded UPDATE, and a partial unique index per source column), so a source backs one live order
+at most. Each stage move is a guarded UPDATE on the order's status
 plus an append-only event keyed by the request, so a double click or a retry applies once."""
 
 import secrets
@@ -13,9 +15,8 @@ from sqlalchemy import select
 
 from decoction import ordering, plan, stages
 from decoction.models import DecoctionOrder, OrderEvent
-from decoction.services import notify
-from herbs.models import Prescription
-from herbs.services import prescriptions
+from decoction.services import notify, sources
+from decoction.services.sources import Source
 from tcm_app.common.errors import (
     ConflictError,
     NotFoundError,
@@ -33,6 +34,8 @@ from tcm_app.services.audit import record_audit
 STAFF_MOVES = {Role.DECOCTION, Role.PHARMACIST, Role.ADMIN}
 PATIENT_MOVES = {stages.Move.CANCEL}  # their own order, before dispensing (the view checks whose)
 STAGE_CONFLICTS = {"wrong_stage", "not_paid", "not_active"}
+# Refusals about the handover chosen: shown next to that field.
+HANDOVER_REFUSALS = {"toxic_not_delivered"}
 
 
 def _fees() -> ordering.Fees:
@@ -42,26 +45,27 @@ def _fees() -> ordering.Fees:
     )
 
 
-def _herb_prices(rx: Prescription) -> list[tuple[str, Decimal, Decimal]]:
+def _herb_prices(rx: Source) -> list[tuple[str, Decimal, Decimal]]:
     return [
         (line.herb.name, Decimal(str(line.dose_g)), Decimal(line.herb.price_milliyuan_per_g) / 1000)
         for line in rx.lines
     ]
 
 
-def _facts(rx: Prescription, now: datetime) -> ordering.PrescriptionFacts:
+def _facts(rx: Source, now: datetime) -> ordering.PrescriptionFacts:
     toxic = tuple(line.herb.name for line in rx.lines if line.herb.toxic_28)
     unsupplied = tuple(
         line.herb.name
         for line in rx.lines
         if line.herb.stock_g <= 0 and line.herb.price_milliyuan_per_g <= 0
     )
-    status = prescriptions.effective_status(rx, now)
+    status = sources.status(rx, now)
     used = rx.used_at is not None
-    return ordering.PrescriptionFacts(status, rx.valid_until, used, toxic, unsupplied)
+    unsealed = toxic if sources.needs_seal(rx) else ()
+    return ordering.PrescriptionFacts(status, rx.valid_until, used, toxic, unsupplied, unsealed)
 
 
-def decoction_plan(rx: Prescription, formula_type: str = "ordinary") -> dict:
+def decoction_plan(rx: Source, formula_type: str = "ordinary") -> dict:
     """The plan for the prescription's lines, with the methods the doctor wrote."""
     herbs = [
         plan.HerbInput(
@@ -72,17 +76,22 @@ def decoction_plan(rx: Prescription, formula_type: str = "ordinary") -> dict:
         for line in rx.lines
     ]
     kind = plan.FormulaType(formula_type)
-    return plan.build_plan(herbs, rx.packets, kind, rx.patient_age).to_dict()
+    return plan.build_plan(herbs, sources.packets(rx), kind, rx.patient_age).to_dict()
 
 
-def quote_for(rx: Prescription, preparation, handover) -> ordering.Quote:
-    return ordering.quote(_herb_prices(rx), rx.packets, preparation, handover, _fees())
+def quote_for(rx: Source, preparation, handover) -> ordering.Quote:
+    return ordering.quote(_herb_prices(rx), sources.packets(rx), preparation, handover, _fees())
 
 
-def refusal_for(rx: Prescription, handover) -> ordering.OrderError | None:
-    """Why the prescription cannot be ordered with this handover now, or None."""
+def refusal_for(rx: Source, handover) -> ordering.OrderError | None:
+    """Why the prescription cannot be ordered with this handover now, or None (an outside
+    prescription's refusals carry its own codes, external_rx/labels.py)."""
     now = utcnow()
-    return ordering.refusal(_facts(rx, now), ordering.Handover(handover), now)
+    refused = ordering.refusal(_facts(rx, now), ordering.Handover(handover), now)
+    if refused is None:
+        return None
+    code = sources.refusal_code(rx, refused.code)
+    return ordering.OrderError(code, refused.message, refused.params)
 
 
 def _choices(preparation: str, handover: str):
@@ -109,27 +118,30 @@ def _address(patient_id: int, handover, address_id: int | None) -> Address | Non
 
 
 def place_order(
-    rx: Prescription, actor, preparation: str, handover: str, address_id: int | None = None
+    rx: Source, actor, preparation: str, handover: str, address_id: int | None = None
 ) -> DecoctionOrder:
-    """The patient (or guardian) orders from their own approved, valid, unused prescription."""
+    """The patient (or guardian) orders from their own approved, valid, unused prescription,
+    the hospital's or an outside one (外院处方)."""
+    subject = sources.audit_subject(rx)
     if actor.role != Role.PATIENT or rx.patient_id not in own_patient_ids(actor):
-        raise NotFoundError("prescription not found").audited("order.place", "prescription", rx.id)
+        raise NotFoundError("prescription not found").audited("order.place", *subject)
     preparation, handover = _choices(preparation, handover)
     address = _address(rx.patient_id, handover, address_id)
-    now = utcnow()
-    refused = ordering.refusal(_facts(rx, now), ordering.Handover(handover), now)
+    refused = refusal_for(rx, handover)
     if refused is not None:
-        raise refused.refusal(ConflictError).audited("order.place", "prescription", rx.id)
+        fields = {"handover": [refused.code]} if refused.code in HANDOVER_REFUSALS else None
+        raise refused.refusal(ConflictError, fields=fields).audited("order.place", *subject)
+    now = utcnow()
     quoted = quote_for(rx, preparation, handover)
     order = DecoctionOrder(
-        prescription_id=rx.id,
+        **sources.order_link(rx),
         patient_id=rx.patient_id,
         ordered_by_id=actor.id,
         preparation=preparation,
         handover=handover,
         address_id=address.id if address else None,
         status=stages.Status.PENDING_PAYMENT,
-        packets=rx.packets,
+        packets=sources.packets(rx),
         plan=decoction_plan(rx) if preparation == ordering.Preparation.DECOCTED else None,
         price_lines=[
             {"label": p.label, "quantity": p.quantity, "amount": str(p.amount)}
@@ -141,9 +153,10 @@ def place_order(
     )
     db.session.add(order)
     db.session.flush()
-    prescriptions.consume(rx, f"order:{order.id}", actor=actor)
+    sources.consume(rx, f"order:{order.id}", actor=actor)
     _event(order, "place", "place", "", order.status, actor, {"total": str(order.total)})
-    record_audit("order.place", "order", order.id, f"order for prescription {rx.id}", actor=actor)
+    kind, source_id = subject
+    record_audit("order.place", "order", order.id, f"order for {kind} {source_id}", actor=actor)
     return order
 
 
@@ -171,12 +184,14 @@ def _order_facts(order: DecoctionOrder) -> stages.OrderFacts:
         for s in steps
         if s["code"] in ("decoct_first", "first_decoction", "second_decoction")
     )
-    rx = order.prescription
+    rx = order.source
     return stages.OrderFacts(
         status=stages.Status(order.status),
         decocted=order.preparation == ordering.Preparation.DECOCTED,
         delivery=order.handover == ordering.Handover.DELIVERY,
-        prescribed_g={line.herb.name: Decimal(str(line.dose_g)) * rx.packets for line in rx.lines},
+        prescribed_g={
+            line.herb.name: Decimal(str(line.dose_g)) * order.packets for line in rx.lines
+        },
         soak_minutes=next((s["min_minutes"] for s in steps if s["code"] == "soak"), 30),
         decoct_min_minutes=decoct_minimum,
         total_bags=planned.get("total_bags", 0),
@@ -194,7 +209,7 @@ def _columns(move, actor, now, record, order) -> dict:
     elif move == stages.Move.DISPENSE:
         values["dispensed_by_id"] = actor.id
     elif move == stages.Move.CHECK and "formula_type" in record:
-        values["plan"] = decoction_plan(order.prescription, record["formula_type"])
+        values["plan"] = decoction_plan(order.source, record["formula_type"])
     elif move == stages.Move.START_SOAK:
         values["soak_started_at"] = now
     elif move == stages.Move.START_DECOCT:
@@ -243,7 +258,7 @@ def apply_move(
     )
     event = _event(order, move, move_key, from_status, outcome.to, actor, record)
     if move in (stages.Move.EXPIRE, stages.Move.CANCEL):
-        prescriptions.release(order.prescription, f"order:{order.id}", actor=actor)
+        sources.release(order.source, f"order:{order.id}", actor=actor)
     if move in (stages.Move.SHIP, stages.Move.DELIVER, stages.Move.PICK_UP):
         notify.notify(order, str(outcome.to))
     if move == stages.Move.PAY:
@@ -260,7 +275,7 @@ def _move(move: str) -> stages.Move:
 
 
 def expire_unpaid(now: datetime | None = None) -> int:
-    """Lapse unpaid orders past their time and free their prescriptions (Celery beat)."""
+    """Lapse unpaid orders past their time and free their sources (Celery beat)."""
     now = now or utcnow()
     due = db.session.scalars(
         select(DecoctionOrder).where(

@@ -29,6 +29,11 @@ def facts(status="approved", valid_until=TOMORROW, used=False, toxic=()):
         (facts(valid_until=NOW), Handover.DELIVERY, "expired"),
         (facts(status="void"), Handover.DELIVERY, "not_orderable"),
         (facts(toxic=("生半夏",)), Handover.DELIVERY, "toxic_not_delivered"),
+        (
+            PrescriptionFacts("approved", TOMORROW, False, ("生半夏",), (), ("生半夏",)),
+            Handover.PICKUP,
+            "toxic_unsealed",
+        ),
     ],
     ids=[
         "no-medicine-before-the-prescription-is-signed",
@@ -40,6 +45,7 @@ def facts(status="approved", valid_until=TOMORROW, used=False, toxic=()):
         "validity-ends-at-its-instant",
         "a-voided-prescription-cannot-be-ordered",
         "toxic-28-herbs-are-never-posted",
+        "toxic-herbs-of-an-outside-prescription-need-its-institutions-seal",
     ],
 )
 def test_ordering_is_refused(prescription, handover, code):
