@@ -93,8 +93,8 @@ class ExternalSubmission(db.Model):
 
     @property
     def reviewed_at(self) -> datetime | None:
-        """When the pharmacist approved it (what an order's trace page shows)."""
-        return self.decided_at if self.status == "approved" else None
+        """When the pharmacist approved it (what an order's trace page shows), ordered or not."""
+        return self.decided_at if self.status in ("approved", "used") else None
 
 
 class ExternalPage(db.Model):

@@ -16,11 +16,10 @@ Revises: 0022_external_review
 Create Date: 2026-12-04 21:34:37.767100
 
 """
-from contextlib import contextmanager
-
 from alembic import op
 import sqlalchemy as sa
 from protection import create_protection_triggers, drop_protection_triggers
+from sqlite_rebuild import rows_kept_aside
 
 NEVER_DELETED = ("decoction_orders",)
 LIVE = sa.text("status NOT IN ('expired', 'cancelled')")
@@ -35,27 +34,6 @@ revision = '0024_external_orders'
 down_revision = '0022_external_review'
 branch_labels = None
 depends_on = None
-
-
-def _columns(schema, table):
-    return [row[1] for row in op.get_bind().exec_driver_sql(f"PRAGMA {schema}.table_info({table})")]
-
-
-@contextmanager
-def rows_kept_aside(table):
-    """SQLite: empty the table into a temporary one around a batch rebuild, then put the rows
-    back (the columns both have), with the foreign keys checked at commit."""
-    if op.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    op.execute("PRAGMA defer_foreign_keys = ON")
-    op.execute(f"CREATE TEMP TABLE kept_{table} AS SELECT * FROM {table}")
-    op.execute(f"DELETE FROM {table}")
-    yield
-    kept = set(_columns("temp", f"kept_{table}"))
-    names = ", ".join(c for c in _columns("main", table) if c in kept)
-    op.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM kept_{table}")
-    op.execute(f"DROP TABLE kept_{table}")
 
 
 def upgrade():

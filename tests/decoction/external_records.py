@@ -1,41 +1,21 @@
-"""Approved outside prescriptions (外院处方) for the herb-order tests.
+"""Approved outside prescriptions (外院处方) for the herb-order tests, made as people make them:
+the patient sends a photographed prescription (external_rx.services.submissions), a pharmacist
+confirms each check, transcribes the lines and approves (external_rx.services.review), a second
+pharmacist signing first when a finding needs one."""
 
-A documented stand-in until the pharmacist's review service lands (issue 20): the submission is
-made as the patient makes it (external_rx.services.submissions: details, one page photo, sent to
-the pharmacists), then the review's outcome is written onto the row directly: the institution's
-number, the transcribed lines, packets and usage, the transcribing pharmacist, the frozen patient
-facts, the decision and the validity. Replace the second half with the review service's calls
-once it exists."""
-
-from datetime import timedelta
 from itertools import count
 
-import sqlalchemy as sa
-
-from external_rx.models import ExternalLine, ExternalSubmission
-from external_rx.services import submissions
-from herbs.models import HerbRecord
+from external_rx.intake_rules import CHECKS
+from external_rx.models import ExternalSubmission
+from external_rx.review_rules import needs_second_pharmacist
+from external_rx.services import review, submissions
 from tcm_app.extensions import db
-from tcm_app.services.clock import clinic_today, utc_now
-from tcm_app.services.patients import patient_age
-from tests.factories import create_patient, create_pharmacist, png_bytes
+from tcm_app.services.clock import clinic_today
+from tests.factories import SIGNING_PASSWORD, create_patient, create_pharmacist, png_bytes
 
-# Each record's page photo differs (a photo already received is refused).
+# Each record's page photo and number differ (a photo or number already received is refused).
 _photo_widths = count(101)
 _numbers = count(1)
-
-
-def _transcribe(record: ExternalSubmission, lines, packets: int, usage: str) -> None:
-    for position, (name, grams, *method) in enumerate(lines, start=1):
-        herb = db.session.scalar(sa.select(HerbRecord).where(HerbRecord.name == name))
-        assert herb is not None, name
-        record.lines.append(
-            ExternalLine(
-                position=position, herb_id=herb.id, written_name=name, dose_g=float(grams),
-                method=method[0] if method else None,
-            )
-        )  # fmt: skip
-    record.packets, record.usage = packets, usage
 
 
 def approved_outside_prescription(
@@ -46,10 +26,11 @@ def approved_outside_prescription(
     institution="北京中医医院",
     doctor_name="赵建国",
     official_seal=False,
-    second_pharmacist=False,
 ) -> ExternalSubmission:
-    """An outside prescription the pharmacists transcribed and approved; valid two more days;
-    committed. `lines` holds (name, grams per packet[, method])."""
+    """An outside prescription the pharmacists checked, transcribed and approved, usable through
+    the second day after today; committed. `lines` holds (name, grams per packet[, method]);
+    the paper carries the writer's second signature wherever a finding asks for it, and a second
+    pharmacist signs when one calls for it (双签: a child's dose, 90 g of 黄芪)."""
     patient = patient or create_patient()
     sender = patient.user or patient.guardian.user
     record = submissions.start(
@@ -60,19 +41,20 @@ def approved_outside_prescription(
     submissions.submit(record, sender)
     transcriber = create_pharmacist(username=f"ext-ph-{record.id}-a")
     transcriber.full_name = "周药师"
-    checker = create_pharmacist(username=f"ext-ph-{record.id}-b") if second_pharmacist else None
-    if checker is not None:
+    for check in CHECKS:
+        review.confirm_check(record, transcriber, check, f"WY{next(_numbers):06d}")
+    rows = [
+        {"name": name, "dose_g": str(grams), "method": method[0] if method else None}
+        for name, grams, *method in lines
+    ]
+    findings = review.save_transcription(
+        record, transcriber, rows, packets, usage,
+        writer_countersigned=True, official_seal=official_seal,
+    )  # fmt: skip
+    if needs_second_pharmacist(findings):
+        checker = create_pharmacist(username=f"ext-ph-{record.id}-b")
         checker.full_name = "吴药师"
-    _transcribe(record, lines, packets, usage)
-    now = utc_now()
-    record.rx_number = f"WY{next(_numbers):06d}"
-    record.transcribed_by, record.transcribed_at = transcriber, now
-    record.second_pharmacist = checker
-    record.second_signed_at = now if checker else None
-    record.official_seal = official_seal
-    record.patient_age, record.patient_pregnant = patient_age(patient), False
-    record.findings = []
-    record.status, record.decided_by, record.decided_at = "approved", transcriber, now
-    record.valid_until = now + timedelta(days=2)
+        review.second_sign(record, checker, SIGNING_PASSWORD, "已核对原方医师再次签名")
+    review.approve(record, transcriber, SIGNING_PASSWORD)
     db.session.commit()
     return record

@@ -205,7 +205,7 @@ def papers(app, order, tmp_path) -> tuple[str, str]:
 
 
 def test_the_papers_say_outside_prescription(app, tmp_path):
-    record = approved_outside_prescription(second_pharmacist=True)
+    record = approved_outside_prescription(lines=(("黄芪", 90), ("当归", 10)))  # 双签
     order = orders.place_order(record, record.patient.user, "decocted", "pickup")
     db.session.commit()
     labels, sheet = papers(app, order, tmp_path)

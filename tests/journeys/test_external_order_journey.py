@@ -1,10 +1,9 @@
-"""拍方抓药 to the door (issue 20): the patient (phone) opens the order page of their approved
-outside prescription (外院处方), chooses decoction (代煎) and delivery, reads the itemised price,
-orders and pays in the sandbox; the public trace page, as the bag label's QR code opens it, says
-外院处方 with the institution and the writing doctor.
-
-The record is made by the stand-in factory (tests/decoction/external_records.py) until the
-pharmacist's review pages exist; then this journey starts from the review."""
+"""拍方抓药 to the door (issue 20): the patient (phone) finds their approved outside prescription
+(外院处方) in the menu, opens its order page from 下单抓药, chooses decoction (代煎) and delivery,
+reads the itemised price, orders and pays in the sandbox; the prescription's page then leads to
+the order; the public trace page, as the bag label's QR code opens it, says 外院处方 with the
+institution and the writing doctor. (The pharmacists' review is driven in
+test_outside_prescription_journey.py; here it is made through the same services.)"""
 
 import re
 
@@ -18,19 +17,24 @@ from tests.decoction.test_external_orders import address_of
 from tests.factories import PASSWORD
 from tests.journeys.conftest import sign_in
 from tests.journeys.test_order_journeys import stage_of
+from tests.journeys.test_outside_prescription_journey import menu_link
+from tests.journeys.test_prescription_journeys import click_and_wait
 
 
 def test_a_patient_orders_and_pays_from_an_outside_prescription(app, live_server, person):
     with time_machine.travel("2026-03-05T04:00:00Z", tick=True):
         record = approved_outside_prescription(institution="北京市东城区中医医院")
         address_of(record)
-        username, order_url = record.patient.user.username, f"/decoction/external/{record.id}/order"
+        username = record.patient.user.username
         db.session.commit()
         db.session.remove()
 
         phone = person("patient", phone=True)
         sign_in(phone, live_server, username, PASSWORD)
-        phone.goto(live_server + order_url)
+        click_and_wait(phone, menu_link(phone, "拍方抓药"))
+        click_and_wait(phone, phone.get_by_role("link", name="北京市东城区中医医院"))
+        assert "审核通过，可以下单" in phone.locator("[data-status]").inner_text()
+        click_and_wait(phone, phone.get_by_role("link", name="下单抓药"))
         main = phone.locator("main").inner_text()
         assert "外院处方：北京市东城区中医医院 赵建国 医师开具" in main
         price = phone.locator("details[open]").inner_text()
@@ -46,6 +50,10 @@ def test_a_patient_orders_and_pays_from_an_outside_prescription(app, live_server
         phone.get_by_role("button", name="确认支付").click()
         phone.wait_for_url(re.compile(r".*/decoction/orders/\d+$"))
         assert "支付成功" in phone.inner_text("main") and stage_of(phone) == "已付款"
+        click_and_wait(phone, menu_link(phone, "拍方抓药"))
+        click_and_wait(phone, phone.get_by_role("link", name="北京市东城区中医医院"))
+        assert "已下单" in phone.locator("[data-status]").inner_text()
+        assert phone.get_by_role("link", name="查看中药订单").count() == 1
 
         token = db.session.scalar(sa.select(DecoctionOrder.trace_token))
         db.session.remove()
