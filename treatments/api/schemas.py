@@ -91,8 +91,9 @@ class BookingSchema(Schema):
     end = fields.DateTime(attribute="ends_at")
     practitioner_id = fields.Integer()
     practitioner_name = fields.String(attribute="practitioner.user.full_name")
-    resource_id = fields.Integer()
+    resource_id = fields.Integer(allow_none=True)  # none for a home visit
     resource_name = fields.String(attribute="resource.name")
+    place = fields.String(metadata={"enum": ["clinic", "home"]})
     status = fields.String(metadata={"enum": STATUSES})
     screening_outcome = fields.String(metadata={"enum": ["clear", "flag"]})
     flags = fields.Function(

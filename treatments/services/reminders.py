@@ -13,7 +13,7 @@ from tcm_app.services import inbox, transitions
 from tcm_app.services.urls import public_url
 from treatments.booking_rules import BookingStatus
 from treatments.models import Booking
-from treatments.services import availability
+from treatments.services import availability, calendar
 
 # No messages at night: the hourly run reminds tomorrow's bookings from this clinic time on.
 SEND_FROM = time(9)
@@ -63,7 +63,7 @@ def message_for(booking: Booking) -> str:
         time=starts.strftime("%H:%M"),
         therapy=booking.therapy.name,
         practitioner=booking.practitioner.user.full_name,
-        place=booking.resource.name,
+        place=calendar.place_of(booking),
         hours=current_app.config["TREATMENT_CANCEL_HOURS"],
         link=public_url("treatments.booking_view", booking_id=booking.id),
     )
