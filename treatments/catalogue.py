@@ -63,8 +63,11 @@ def _home_problems(row: dict) -> list[str]:
     if minutes is None and fee is None:
         return []
     problems = []
-    in_range = isinstance(minutes, int) and MIN_MINUTES <= minutes <= MAX_MINUTES
-    if not in_range or minutes % TICK_MINUTES:
+    if (
+        not isinstance(minutes, int)
+        or not MIN_MINUTES <= minutes <= MAX_MINUTES
+        or minutes % TICK_MINUTES
+    ):
         problems.append("bad_home_minutes")
     if _price(fee) is None:
         problems.append("bad_home_fee")

@@ -302,8 +302,8 @@ def day_view(query: Query) -> DayView:
     closed = _exceptions(day, day)
     columns = columns_for(query, day, closed)
     keys = {c.key for c in columns}
-    by_column = defaultdict(list)
-    blocks = []
+    by_column: defaultdict[tuple, list[Block]] = defaultdict(list)
+    blocks: list[Block] = []
     for booking in bookings_between(day, day, query.practitioner_id, query.resource_id):
         if _key(query, booking) in keys:
             block = block_of(booking)
