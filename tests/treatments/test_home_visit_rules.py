@@ -155,6 +155,10 @@ def test_the_nearest_free_starts_to_a_refused_time_come_in_time_order():
 # --- the home questions ------------------------------------------------------------------------
 
 
+def home(someone_present, bed_space, pets) -> dict:
+    return {"someone_present": someone_present, "bed_space": bed_space, "pets": pets}
+
+
 @pytest.mark.parametrize(
     ("answers", "outcome", "findings"),
     [
