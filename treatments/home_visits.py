@@ -88,6 +88,10 @@ class HomeSlot(NamedTuple):
     def ends_at(self) -> datetime:
         return self.end
 
+    @property
+    def resource_id(self) -> None:  # no bed or room at home
+        return None
+
 
 def free_home_slots(
     day: date,
