@@ -5,6 +5,7 @@ The database guarantee is the clinic's: a home visit holds its practitioner's ce
 visit and the way there and back, and the patient's over the visit, so a clinic session or
 another home visit can never fall inside that time, however many requests race."""
 
+import gc
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -81,7 +82,20 @@ def travel_to(address: Address) -> int:
         raise refusal from exc
 
 
-def free_slots(
+def free_slots(*args, **kwargs) -> list[home_visits.HomeSlot]:
+    """Free home-visit starts (aware UTC): `search(therapy, travel, first, last,
+    practitioner_id=None, patient_id=None, now=None)`, clinic dates inclusive. The cyclic
+    collector is paused meanwhile, as for the clinic's search (availability.free_slots)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return search(*args, **kwargs)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def search(
     therapy: Therapy,
     travel: int,
     first: date,
@@ -90,7 +104,7 @@ def free_slots(
     patient_id=None,
     now=None,
 ) -> list[home_visits.HomeSlot]:
-    """Free home-visit starts (aware UTC) from `first` to `last`, clinic dates inclusive."""
+    """See free_slots."""
     availability.check_range(first, last)
     now = now or utcnow()
     practitioners = [p for p in practitioners_for(therapy) if practitioner_id in (None, p.user_id)]
@@ -99,13 +113,20 @@ def free_slots(
     ids = [p.user_id for p in practitioners]
     hours = availability._hours(ids, first, last)
     busy_by_day = availability._busy(ids, [], patient_id, first, last, None)
-    local_now, found, day = availability.to_local(now), [], first
+    zone, local_now, found, day = availability.clinic_zone(), availability.to_local(now), [], first
     while day <= last:
-        for slot in home_visits.free_home_slots(
-            day, therapy.home_minutes, travel, hours, busy_by_day(day), local_now
-        ):
-            start, end = availability.to_utc(slot.start), availability.to_utc(slot.end)
-            found.append(home_visits.HomeSlot(start, end, slot.practitioner_id))
+        origin = availability._utc_midnight(zone, day)
+        slots = home_visits.free_home_slots(
+            day, therapy.home_minutes, travel, hours, busy_by_day(day), local_now, origin
+        )
+        if origin is None:  # a clock change that day: convert each
+            slots = [
+                home_visits.HomeSlot(
+                    availability.to_utc(s.start), availability.to_utc(s.end), s.practitioner_id
+                )
+                for s in slots
+            ]
+        found += slots
         day += timedelta(days=1)
     return found
 
