@@ -112,10 +112,9 @@ def run_migrations_online():
             **conf_args,
         )
 
-        with sqlite_foreign_keys_checked_at_the_end(connection):
-            with context.begin_transaction():
-                context.run_migrations()
-                check_sqlite_foreign_keys(connection)
+        with sqlite_foreign_keys_checked_at_the_end(connection), context.begin_transaction():
+            context.run_migrations()
+            check_sqlite_foreign_keys(connection)
 
 
 @contextlib.contextmanager

@@ -136,6 +136,8 @@ ERROR_MESSAGES = {
     "unknown_address": _l("Choose one of your addresses."),
     "not_home_visit": _l("Only a home visit is checked out."),
     "not_checked_in": _l("Check in at the door first."),
+    "bad_home_minutes": _l("Minutes at home must be 5 to 240, in whole 5 minutes."),
+    "bad_home_fee": _l("Give the home visit fee in yuan, at most two decimals, not negative."),
     "home_reschedule": _l("A home visit cannot be moved online: cancel it and book a new one."),
 }
 
