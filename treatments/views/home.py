@@ -167,6 +167,8 @@ def home_route():
         "treatments/home/route.html",
         day=day,
         today=today,
+        previous_day=day - timedelta(days=1),
+        next_day=day + timedelta(days=1),
         visits=visits,
         practitioner=home_visits.is_practitioner(current_user),
         check_in=lambda b: check_in_form(
