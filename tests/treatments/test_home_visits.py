@@ -171,3 +171,13 @@ def test_the_calendar_shows_the_travel_and_the_day_sheet_the_addresses_in_route_
     ]
     lines = documents.sheets_for(day, practitioner.user_id)[0].lines
     assert "望京街道 6 号" in lines[0].address and lines[0].place == "朝阳区"
+
+
+def test_the_reminder_of_a_home_visit_says_the_practitioner_comes_to_the_address(app):
+    from treatments.services.reminders import message_for
+
+    practitioner, patient, inside, _outside = home_clinic()
+    booking = home_visits.book(patient.user, patient, home_request(inside, at(1, 10), practitioner))
+    db.session.commit()
+    text = message_for(booking)
+    assert text.startswith("上门护理提醒") and "朝阳区" in text and "其他成年人" in text
