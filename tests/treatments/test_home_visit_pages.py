@@ -167,3 +167,22 @@ def test_an_admin_offers_a_therapy_at_home_with_its_minutes_and_fee(app, client)
         40,
         Decimal("50.00"),
     )
+
+
+def test_the_api_shows_a_home_visit_without_a_bed(app, client):
+    from tests.factories import bearer
+
+    practitioner, patient, inside, _outside = home_clinic()
+    wanted = home_visits.HomeRequest(
+        therapy_by_code("tuina"),
+        inside.id,
+        at(1, 10),
+        practitioner.user_id,
+        dict(NO),
+        {"someone_present": True, "bed_space": True, "pets": False},
+    )
+    booking = home_visits.book(patient.user, patient, wanted)
+    db.session.commit()
+    found = client.get(f"/api/v1/bookings/{booking.id}", headers=bearer(patient.user)).get_json()
+    assert (found["place"], found["resource_id"]) == ("home", None)
+    assert "resource_name" not in found
