@@ -186,3 +186,15 @@ def test_the_api_shows_a_home_visit_without_a_bed(app, client):
     found = client.get(f"/api/v1/bookings/{booking.id}", headers=bearer(patient.user)).get_json()
     assert (found["place"], found["resource_id"]) == ("home", None)
     assert "resource_name" not in found
+
+
+@pytest.mark.parametrize(
+    "area", ["朝阳区", "朝阳区=999", "=30"], ids=["no-minutes", "too-far", "no-district"]
+)
+def test_a_bad_service_area_stops_the_start_naming_the_variable(area):
+    from tcm_app.app import create_app
+    from tcm_app.config import ConfigError
+    from tests.core.test_domain_settings import DEVELOPMENT
+
+    with pytest.raises(ConfigError, match=r"^TCM_TREATMENT_HOME_AREA"):
+        create_app({**DEVELOPMENT, "TREATMENT_HOME_AREA": area})

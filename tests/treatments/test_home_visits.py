@@ -181,3 +181,34 @@ def test_the_reminder_of_a_home_visit_says_the_practitioner_comes_to_the_address
     db.session.commit()
     text = message_for(booking)
     assert text.startswith("上门护理提醒") and "朝阳区" in text and "其他成年人" in text
+
+
+def test_the_beat_task_alerts_an_overrun_visit_once(app):
+    from treatments import tasks
+
+    practitioner, patient, inside, _outside = home_clinic()
+    booking = home_visits.book(patient.user, patient, home_request(inside, at(1, 10), practitioner))
+    db.session.commit()
+    ten, late = at(1, 10), at(1, 11, 30)
+    with time_machine.travel(ten, tick=False):
+        moves.check_in(practitioner.user, booking, dict(NO))
+        db.session.commit()
+    with time_machine.travel(late, tick=False):
+        assert tasks.alert_home_overruns.run() == 1
+        assert tasks.alert_home_overruns.run() == 0
+    db.session.expire_all()
+    assert db.session.get(Booking, booking.id).overrun_alerted_at == late
+
+
+def test_a_visit_checked_out_in_time_is_never_alerted(app):
+    practitioner, patient, inside, _outside = home_clinic()
+    booking = home_visits.book(patient.user, patient, home_request(inside, at(1, 10), practitioner))
+    db.session.commit()
+    ten, out, late = at(1, 10), at(1, 10, 45), at(1, 12)
+    with time_machine.travel(ten, tick=False):
+        moves.check_in(practitioner.user, booking, dict(NO))
+        db.session.commit()
+    with time_machine.travel(out, tick=False):
+        home_visits.check_out(practitioner.user, booking)
+        db.session.commit()
+    assert alert_overruns(late) == 0
