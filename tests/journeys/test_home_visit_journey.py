@@ -72,6 +72,7 @@ def test_patient_books_a_home_visit_from_their_address_book(app, live_server, pe
         phone.wait_for_url(re.compile(r"/treatments/bookings/\d+$"))
         facts = phone.locator("dl.facts").inner_text()
         assert f"{FRIDAY} 09:30" in facts and "朝阳区" in facts and "上门费" in facts
+        assert "家中有宠物: 否" in phone.locator("main").inner_text()
 
 
 def test_practitioner_checks_in_and_out_at_the_door(app, live_server, person):
