@@ -1,3 +1,4 @@
+import contextlib
 import logging
 import sys
 from logging.config import fileConfig
@@ -111,8 +112,36 @@ def run_migrations_online():
             **conf_args,
         )
 
-        with context.begin_transaction():
+        with sqlite_foreign_keys_checked_at_the_end(connection), context.begin_transaction():
             context.run_migrations()
+            check_sqlite_foreign_keys(connection)
+
+
+@contextlib.contextmanager
+def sqlite_foreign_keys_checked_at_the_end(connection):
+    """SQLite: a batch migration rebuilds a table (copy, drop, rename), and dropping a table that
+    others refer to fails while foreign keys are enforced, even though the rebuilt table keeps
+    every row. So foreign keys are off while the migrations run (SQLite's own procedure for
+    changing a table, https://sqlite.org/lang_altertable.html) and every reference is checked
+    before the transaction commits (check_sqlite_foreign_keys). The pragma only takes effect
+    outside a transaction, hence the DBAPI connection, before SQLAlchemy's BEGIN."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def check_sqlite_foreign_keys(connection):
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left references without their rows: {broken[:5]}")
 
 
 if context.is_offline_mode():

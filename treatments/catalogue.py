@@ -25,6 +25,8 @@ class TherapyRow:
     price: Decimal
     contraindications: dict
     source: str
+    home_minutes: int | None = None  # offered at home (上门) for this long, when set
+    home_fee: Decimal | None = None  # the home visit's fee on top of the price
 
 
 def therapy_problems(row: dict) -> list[str]:
@@ -45,12 +47,30 @@ def therapy_problems(row: dict) -> list[str]:
         problems.append("missing_qualification")
     if _price(row.get("price")) is None:
         problems.append("bad_price")
+    problems += _home_problems(row)
     rules = row.get("contraindications") or {}
     if not isinstance(rules, dict) or any(
         code not in QUESTION_CODES or severity not in set(Severity)
         for code, severity in rules.items()
     ):
         problems.append("bad_contraindications")
+    return problems
+
+
+def _home_problems(row: dict) -> list[str]:
+    """A therapy offered at home has a length (whole ticks) and a fee; one without has neither."""
+    minutes, fee = row.get("home_minutes"), row.get("home_fee")
+    if minutes is None and fee is None:
+        return []
+    problems = []
+    if (
+        not isinstance(minutes, int)
+        or not MIN_MINUTES <= minutes <= MAX_MINUTES
+        or minutes % TICK_MINUTES
+    ):
+        problems.append("bad_home_minutes")
+    if _price(fee) is None:
+        problems.append("bad_home_fee")
     return problems
 
 
@@ -81,4 +101,6 @@ def therapy_row(row: dict) -> TherapyRow:
         price=price,
         contraindications=dict(row.get("contraindications") or {}),
         source=row.get("source", ""),
+        home_minutes=row.get("home_minutes"),
+        home_fee=_price(row["home_fee"]) if row.get("home_fee") is not None else None,
     )

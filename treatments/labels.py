@@ -40,6 +40,10 @@ LABELS = {
     "electro_stimulator": _l("Electro-stimulator"),
     "smoke_extraction": _l("Smoke extraction"),
     "tdp_lamp": _l("TDP heat lamp"),
+    # treatments: home visits (上门护理), the home questions
+    "someone_present": _l("Another adult will be at home during the visit"),
+    "bed_space": _l("There is room for a treatment bed (about 2 × 1 metres)"),
+    "pets": _l("There are pets at home"),
 }
 
 ERROR_MESSAGES = {
@@ -116,6 +120,25 @@ ERROR_MESSAGES = {
     # treatments: patient pages' refusals
     "not_the_encounter_doctor": _l("Only the visit's doctor recommends a course."),
     "out_of_range": _l("Out of range: sessions 1-30, every 1-7 days, 0-14 rest days."),
+    # treatments: home visits
+    "outside_service_area": _l(
+        "This address is outside the area we visit. We visit: %(districts)s. Choose another "
+        "address or book a session at the clinic."
+    ),
+    "home_time_unavailable": _l(
+        "That time does not leave room for the travel there and back. Choose one of the nearest "
+        "times that fit."
+    ),
+    "home_alone": _l(
+        "A home visit needs another adult at home. Book a session at the clinic instead."
+    ),
+    "not_home_therapy": _l("This therapy is not offered at home."),
+    "unknown_address": _l("Choose one of your addresses."),
+    "not_home_visit": _l("Only a home visit is checked out."),
+    "not_checked_in": _l("Check in at the door first."),
+    "bad_home_minutes": _l("Minutes at home must be 5 to 240, in whole 5 minutes."),
+    "bad_home_fee": _l("Give the home visit fee in yuan, at most two decimals, not negative."),
+    "home_reschedule": _l("A home visit cannot be moved online: cancel it and book a new one."),
 }
 
 # Names of the audit log's actions and objects of this domain (tcm_app/views/audit_labels.py).
@@ -130,6 +153,8 @@ AUDIT_ACTIONS = {
     "treatment.complete": _l("Treatment completed"),
     "treatment.no_show": _l("Treatment no-show"),
     "treatment.calendar_token": _l("Calendar link reset"),
+    "treatment.book_home": _l("Home visit booked"),
+    "treatment.check_out": _l("Checked out of a home visit"),
     "therapy_update": _l("Therapy edited"),
     "resource_add": _l("Bed or room added"),
     "resource_update": _l("Bed or room edited"),

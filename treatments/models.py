@@ -18,6 +18,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tcm_app.extensions import db
@@ -43,6 +44,10 @@ class Therapy(db.Model):
     contraindications: Mapped[dict] = mapped_column(JSON, default=dict)
     source: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Home visits (上门护理): offered at the patient's home, for this long, at this extra fee.
+    home_available: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    home_minutes: Mapped[int | None] = mapped_column(Integer)
+    home_fee: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
 
 
 class TreatmentResource(db.Model):
@@ -154,7 +159,9 @@ class TreatmentCourse(db.Model):
 
 class Booking(db.Model):
     """One treatment appointment. Never deleted; it moves booked → checked_in → completed, or to
-    cancelled / no_show, by guarded updates (version column)."""
+    cancelled / no_show, by guarded updates (version column). A home visit (place "home") has
+    no bed or room but an address, and its practitioner's cells also cover `travel_minutes`
+    before and after it."""
 
     __tablename__ = "treatment_bookings"
 
@@ -162,7 +169,14 @@ class Booking(db.Model):
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
     therapy_id: Mapped[int] = mapped_column(ForeignKey("therapies.id"))
     practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioners.user_id"), index=True)
-    resource_id: Mapped[int] = mapped_column(ForeignKey("treatment_resources.id"), index=True)
+    resource_id: Mapped[int | None] = mapped_column(
+        ForeignKey("treatment_resources.id"), index=True
+    )
+    place: Mapped[str] = mapped_column(String(8), default="clinic", server_default="clinic")
+    address_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"))
+    travel_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The home questions (someone else present, space for a bed, pets): code → bool.
+    home_answers: Mapped[dict | None] = mapped_column(JSON)
     seat: Mapped[int] = mapped_column(Integer, default=0)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -176,6 +190,8 @@ class Booking(db.Model):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    overrun_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # What the practitioner did (completion record): points or regions, minutes, reaction.
@@ -191,11 +207,16 @@ class Booking(db.Model):
     patient = relationship("Patient")
     therapy: Mapped[Therapy] = relationship()
     practitioner: Mapped[Practitioner] = relationship()
-    resource: Mapped[TreatmentResource] = relationship()
+    resource: Mapped[TreatmentResource | None] = relationship()
+    address = relationship("Address")
     course: Mapped[TreatmentCourse | None] = relationship(back_populates="bookings")
     screenings: Mapped[list["BookingScreening"]] = relationship(
         order_by="BookingScreening.id", viewonly=True
     )
+
+    @property
+    def at_home(self) -> bool:
+        return self.place == "home"
 
 
 class BookingCell(db.Model):

@@ -16,7 +16,14 @@ from treatments import labels, models, tasks  # noqa: F401  (tables; the reminde
 from treatments.api.routes import bp as api_bp
 from treatments.cli import treatments_cli
 from treatments.services import catalogue, demo
-from treatments.views import admin, booking_page, courses, patient, staff  # noqa: F401  (routes)
+from treatments.views import (  # noqa: F401  (routes)
+    admin,
+    booking_page,
+    courses,
+    home,
+    patient,
+    staff,
+)
 from treatments.views.blueprint import bp
 
 
@@ -30,6 +37,8 @@ def init_app(app) -> None:
         NavEntry("patient", "treatments.my_bookings", _l("My treatments"), 60, "treatments."),
         NavEntry("doctor", "treatments.calendar", _l("Treatment calendar"), 30),
         NavEntry("clinic", "treatments.my_day", _l("My treatments today"), 20),
+        NavEntry("clinic", "treatments.home_route", _l("My home visits"), 25),
+        NavEntry("doctor", "treatments.home_route", _l("My home visits"), 35),
         NavEntry("clinic", "treatments.calendar", _l("Treatment calendar"), 30),
         NavEntry("clinic", "treatments.admin_home", _l("Treatment clinic setup"), 40, admin_area),
         NavEntry("admin", "treatments.admin_home", _l("Treatment clinic setup"), 30, admin_area),

@@ -4,22 +4,18 @@ constraint), each with its own one-live-order partial unique index.
 
 On SQLite the batch rebuild of decoction_orders drops its triggers (never deleted), so they are
 dropped first and made again after; the partial unique index on prescription_id is dropped before
-the rebuild and made again after it too, so its WHERE clause survives on both databases. SQLite
-refuses to drop a table other rows refer to (stage events, notifications) under its foreign keys,
-and PRAGMA foreign_keys cannot change inside the migration's transaction: so the orders are kept
-aside in a temporary table, the rebuild runs on the empty table with the foreign keys deferred,
-and putting the rows back satisfies the deferred references before the commit checks them.
-A downgrade with orders from outside prescriptions is refused (prescription_id NOT NULL).
+the rebuild and made again after it too, so its WHERE clause survives on both databases. The
+SQLite rebuild runs with its foreign keys checked at the end (migrations/env.py): stage events and
+notifications refer to the orders. A downgrade with orders from outside prescriptions is refused (prescription_id NOT NULL).
 
 Revision ID: 0024_external_orders
-Revises: 0022_external_review
+Revises: 0023_home_visits
 Create Date: 2026-12-04 21:34:37.767100
 
 """
 from alembic import op
 import sqlalchemy as sa
 from protection import create_protection_triggers, drop_protection_triggers
-from sqlite_rebuild import rows_kept_aside
 
 NEVER_DELETED = ("decoction_orders",)
 LIVE = sa.text("status NOT IN ('expired', 'cancelled')")
@@ -31,7 +27,7 @@ ONE_SOURCE = (
 
 # revision identifiers, used by Alembic.
 revision = '0024_external_orders'
-down_revision = '0022_external_review'
+down_revision = '0023_home_visits'
 branch_labels = None
 depends_on = None
 
@@ -39,7 +35,7 @@ depends_on = None
 def upgrade():
     drop_protection_triggers((), NEVER_DELETED)
     op.drop_index('uq_decoction_orders_live_prescription', table_name='decoction_orders')
-    with rows_kept_aside('decoction_orders'), op.batch_alter_table('decoction_orders', schema=None) as batch_op:
+    with op.batch_alter_table('decoction_orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('external_submission_id', sa.Integer(), nullable=True))
         batch_op.alter_column('prescription_id',
                existing_type=sa.INTEGER(),
@@ -55,7 +51,7 @@ def downgrade():
     drop_protection_triggers((), NEVER_DELETED)
     op.drop_index('uq_decoction_orders_live_external_submission', table_name='decoction_orders')
     op.drop_index('uq_decoction_orders_live_prescription', table_name='decoction_orders')
-    with rows_kept_aside('decoction_orders'), op.batch_alter_table('decoction_orders', schema=None) as batch_op:
+    with op.batch_alter_table('decoction_orders', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_decoction_orders_one_source'), type_='check')
         batch_op.drop_constraint(batch_op.f('fk_decoction_orders_external_submission_id_external_submissions'), type_='foreignkey')
         batch_op.alter_column('prescription_id',

@@ -43,3 +43,31 @@ def small_clinic(beds=1):
     patient = create_patient()
     db.session.commit()
     return practitioner, patient, therapy_by_code("acupuncture")
+
+
+def home_clinic():
+    """`small_clinic` plus two addresses of the patient: one in 朝阳区 (served, 30 minutes'
+    travel by default), one in 昌平区 (not served). Committed."""
+    from tcm_app.services.patients import add_address
+
+    practitioner, patient, _therapy = small_clinic()
+    inside = add_address(
+        patient,
+        "王丽",
+        "13812345678",
+        "北京市 / 北京市 / 朝阳区",
+        "望京街道 6 号",
+        True,
+        patient.user,
+    )
+    outside = add_address(
+        patient,
+        "王丽",
+        "13812345678",
+        "北京市 / 北京市 / 昌平区",
+        "回龙观 1 号",
+        False,
+        patient.user,
+    )
+    db.session.commit()
+    return practitioner, patient, inside, outside

@@ -19,6 +19,11 @@ class TherapySchema(Schema):
     minutes = fields.Integer()
     price = fields.String(metadata={"description": "yuan, decimal string"})
     resource_kind = fields.String(metadata={"enum": ["bed", "room"]})
+    home_available = fields.Boolean(metadata={"description": "offered as a home visit (上门)"})
+    home_minutes = fields.Integer(allow_none=True, metadata={"description": "length at home"})
+    home_fee = fields.String(
+        allow_none=True, metadata={"description": "yuan, decimal string, on top of the price"}
+    )
     questions = fields.Function(
         lambda therapy: questions_for(therapy.contraindications or {}, "booking"),
         metadata={
@@ -91,8 +96,9 @@ class BookingSchema(Schema):
     end = fields.DateTime(attribute="ends_at")
     practitioner_id = fields.Integer()
     practitioner_name = fields.String(attribute="practitioner.user.full_name")
-    resource_id = fields.Integer()
+    resource_id = fields.Integer(allow_none=True)  # none for a home visit
     resource_name = fields.String(attribute="resource.name")
+    place = fields.String(metadata={"enum": ["clinic", "home"]})
     status = fields.String(metadata={"enum": STATUSES})
     screening_outcome = fields.String(metadata={"enum": ["clear", "flag"]})
     flags = fields.Function(

@@ -195,6 +195,11 @@ class TherapyForm(FlaskForm):
     equipment = CheckboxList(_l("Equipment"), choices=EQUIPMENT_CHOICES)
     qualification = SelectField(_l("Qualification"), validators=[InputRequired()])
     active = BooleanField(_l("Bookable"))
+    home_available = BooleanField(_l("Offered at home (home visits)"))
+    home_minutes = IntegerField(
+        _l("Minutes at home (5-240, whole 5 minutes)"), validators=[Optional()]
+    )
+    home_fee = StringField(_l("Home visit fee (yuan)"), validators=[Optional(), Length(max=12)])
 
     def contraindication_fields(self):
         return [self[f"ci_{q.code}"] for q in QUESTIONS]
@@ -217,7 +222,15 @@ class TherapyForm(FlaskForm):
             "qualification": self.qualification.data,
             "contraindications": self.contraindications(),
             "active": self.active.data,
+            **self.home_values(),
         }
+
+    def home_values(self) -> dict:
+        """Offered at home: its minutes and fee, checked by the catalogue's rules (missing ones
+        are refused there); not offered: neither."""
+        if not self.home_available.data:
+            return {"home_minutes": None, "home_fee": None}
+        return {"home_minutes": self.home_minutes.data or 0, "home_fee": self.home_fee.data or ""}
 
 
 for _question in QUESTIONS:

@@ -14,6 +14,7 @@ from tcm_app.models.types import utcnow
 from tcm_app.services import clock
 from treatments import scheduling
 from treatments.booking_rules import LIVE_STATUSES
+from treatments.home_visits import padded
 from treatments.models import Booking, ScheduleException, Therapy, WorkingHours
 from treatments.services.catalogue import practitioners_for, resources_for
 
@@ -187,6 +188,7 @@ def _busy(practitioner_ids, resource_ids, patient_id, first, last, ignore_bookin
                 Booking.patient_id,
                 Booking.starts_at,
                 Booking.ends_at,
+                Booking.travel_minutes,
             ).where(
                 Booking.status.in_(LIVE_STATUSES),
                 Booking.starts_at < end,
@@ -211,12 +213,16 @@ def _busy(practitioner_ids, resource_ids, patient_id, first, last, ignore_bookin
 
 
 def _busy_for(entries, patient_id) -> scheduling.Busy:
+    """A home visit (no bed or room) holds its practitioner for its travel there and back too."""
     practitioner, resource, patient = defaultdict(list), defaultdict(list), []
     seats: defaultdict[int, defaultdict[int, list]] = defaultdict(lambda: defaultdict(list))
     for row, interval in entries:
-        practitioner[row.practitioner_id].append(interval)
-        resource[row.resource_id].append(interval)
-        seats[row.resource_id][row.seat].append(interval)
+        if row.resource_id is None:
+            practitioner[row.practitioner_id].append(padded(interval, row.travel_minutes))
+        else:
+            practitioner[row.practitioner_id].append(interval)
+            resource[row.resource_id].append(interval)
+            seats[row.resource_id][row.seat].append(interval)
         if row.patient_id == patient_id:
             patient.append(interval)
     return scheduling.Busy(dict(practitioner), dict(resource), tuple(patient), dict(seats))

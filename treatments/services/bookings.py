@@ -248,12 +248,15 @@ def hold_cells(booking: Booking, request: Request, patient_id, now, preferred: i
 
 
 def _take(booking: Booking, holders: list[str]) -> bool:
-    """Insert the cells in a savepoint; True when another booking already holds one of them."""
-    rows = [
-        {"booking_id": booking.id, "holder": holder, "tick": tick}
-        for holder in holders
-        for tick in booking_rules.ticks(booking.starts_at, booking.ends_at)
-    ]
+    """The booking's cells for `holders` over its time; True when another booking holds one."""
+    ticks = booking_rules.ticks(booking.starts_at, booking.ends_at)
+    return take_cells(booking, [(holder, tick) for holder in holders for tick in ticks])
+
+
+def take_cells(booking: Booking, cells: list[tuple[str, int]]) -> bool:
+    """Insert (holder, tick) cells in a savepoint; True when another booking already holds one
+    of them (nothing is inserted then)."""
+    rows = [{"booking_id": booking.id, "holder": holder, "tick": tick} for holder, tick in cells]
     try:
         with db.session.begin_nested():
             db.session.execute(insert(BookingCell), rows)

@@ -3,7 +3,7 @@ practitioner or per bed/room seat) and a week overview, as plain values the temp
 Times are the clinic's local time; patient names are masked (mask_name)."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from tcm_app.common.errors import ValidationError
 from tcm_app.common.masking import mask_name
 from tcm_app.extensions import db
 from treatments.booking_rules import BookingStatus
+from treatments.home_visits import district_of
 from treatments.models import Booking, Practitioner, ScheduleException, TreatmentResource
 from treatments.services import availability
 
@@ -46,7 +47,8 @@ class Block:
     status: str
     flagged: bool  # the screening flagged something (or blocked treatment today)
     practitioner: str
-    resource: str
+    resource: str  # the bed or room; for a home visit, the district
+    kind: str = "visit"  # visit | home (a home visit) | travel (its way there or back)
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ def bookings_between(first: date, last: date, practitioner_id=None, resource_id=
             selectinload(Booking.therapy),
             selectinload(Booking.patient),
             selectinload(Booking.resource),
+            selectinload(Booking.address),
             selectinload(Booking.practitioner).selectinload(Practitioner.user),
         )
         .where(
@@ -188,6 +191,13 @@ def flagged(booking: Booking) -> bool:
     return booking.screening_outcome == "flag" or (last is not None and last.outcome != "clear")
 
 
+def place_of(booking: Booking) -> str:
+    """The bed or room, or the district of a home visit."""
+    if booking.resource is not None:
+        return booking.resource.name
+    return district_of(booking.address.region) if booking.address is not None else ""
+
+
 def block_of(booking: Booking) -> Block:
     return Block(
         booking.id,
@@ -198,8 +208,20 @@ def block_of(booking: Booking) -> Block:
         booking.status,
         flagged(booking),
         booking.practitioner.user.full_name,
-        booking.resource.name,
+        place_of(booking),
+        "home" if booking.at_home else "visit",
     )
+
+
+def travel_blocks(booking: Booking, visit: Block) -> list[Block]:
+    """A home visit's way there and back, which its practitioner's column shows as busy."""
+    if not booking.at_home or not booking.travel_minutes:
+        return []
+    leg = timedelta(minutes=booking.travel_minutes)
+    return [
+        replace(visit, starts=visit.starts - leg, ends=visit.starts, kind="travel"),
+        replace(visit, starts=visit.ends, ends=visit.ends + leg, kind="travel"),
+    ]
 
 
 def filter_choices() -> dict:
@@ -280,13 +302,16 @@ def day_view(query: Query) -> DayView:
     closed = _exceptions(day, day)
     columns = columns_for(query, day, closed)
     keys = {c.key for c in columns}
-    by_column = defaultdict(list)
-    blocks = []
+    by_column: defaultdict[tuple, list[Block]] = defaultdict(list)
+    blocks: list[Block] = []
     for booking in bookings_between(day, day, query.practitioner_id, query.resource_id):
         if _key(query, booking) in keys:
             block = block_of(booking)
-            by_column[_key(query, booking)].append(block)
-            blocks.append(block)
+            shown = [block, *travel_blocks(booking, block)]
+            by_column[_key(query, booking)] += shown
+            blocks += shown
+    for column_blocks in by_column.values():
+        column_blocks.sort(key=lambda b: b.starts)
     opening, closing = _span(day, blocks)
     times = _times(day, opening, closing)
     grid = [_column_cells(by_column[c.key], c, times) for c in columns]

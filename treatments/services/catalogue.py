@@ -38,6 +38,8 @@ def import_therapies(path: Path = DATA_FILE) -> int:
         therapy.resource_kind, therapy.equipment = row.resource_kind, list(row.equipment)
         therapy.qualification, therapy.price = row.qualification, row.price
         therapy.contraindications, therapy.source = row.contraindications, row.source
+        therapy.home_available = row.home_minutes is not None
+        therapy.home_minutes, therapy.home_fee = row.home_minutes, row.home_fee
         db.session.add(therapy)
     db.session.flush()
     return len(rows)

@@ -38,6 +38,8 @@ PROBLEM_FIELDS = {
     "bad_resource_kind": "resource_kind",
     "missing_qualification": "qualification",
     "bad_price": "price",
+    "bad_home_minutes": "home_minutes",
+    "bad_home_fee": "home_fee",
 }
 THERAPY_FIELDS = (
     "name",
@@ -49,6 +51,9 @@ THERAPY_FIELDS = (
     "price",
     "contraindications",
     "active",
+    "home_available",
+    "home_minutes",
+    "home_fee",
 )
 MAX_CLOSED_DAYS = 92
 MAX_DAYS_AHEAD = 730  # days off are planned at most two years ahead
@@ -78,6 +83,8 @@ def update_therapy(therapy: Therapy, values: dict, actor) -> Therapy:
     therapy.resource_kind, therapy.equipment = clean.resource_kind, list(clean.equipment)
     therapy.qualification, therapy.price = clean.qualification, clean.price
     therapy.contraindications, therapy.active = clean.contraindications, bool(values["active"])
+    therapy.home_available = clean.home_minutes is not None
+    therapy.home_minutes, therapy.home_fee = clean.home_minutes, clean.home_fee
     after = {key: str(getattr(therapy, key)) for key in THERAPY_FIELDS}
     changed = {k: [before[k], after[k]] for k in THERAPY_FIELDS if before[k] != after[k]}
     record_audit("therapy_update", "therapy", therapy.id, f"edited {therapy.code}", changed, actor)

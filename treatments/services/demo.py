@@ -1,12 +1,14 @@
-"""Demo treatment clinic: opening hours, two practitioners, beds and a moxibustion room, and one
-booking of demo-patient for the desk to check in."""
+"""Demo treatment clinic: opening hours, two practitioners, beds and a moxibustion room, one
+booking of demo-patient for the desk to check in, and a home visit (上门推拿) at her address for
+the therapist's route (the default service area serves her district, 朝阳区)."""
 
 from datetime import time, timedelta
 
+from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 from tcm_app.services.clock import clinic_today, utc_now
 from treatments.screening import questions_for
-from treatments.services import availability, bookings, catalogue
+from treatments.services import availability, bookings, catalogue, home_visits
 
 # Open every day (the demo lets a newcomer try the journeys on any weekday), into the evening.
 CLINIC_DAYS = range(7)
@@ -20,9 +22,10 @@ BEDS = [
 ]
 
 
-def seed_treatments(doctor, therapist, recommend_for=None, book_for=None) -> None:
+def seed_treatments(doctor, therapist, recommend_for=None, book_for=None, home=None) -> None:
     """`doctor` needles and cups; `therapist` does 推拿, 艾灸 and 贴敷; `book_for` (a patient)
-    gets the therapist's next free 推拿 (today when there is still time). Flushes."""
+    gets the therapist's next free 推拿 (today when there is still time); `home` (an address of
+    that patient) a home 推拿 with the therapist on the next free day. Flushes."""
     catalogue.import_therapies()
     for weekday in CLINIC_DAYS:
         catalogue.set_weekly_hours(None, weekday, [(time(8), time(21))])
@@ -39,6 +42,8 @@ def seed_treatments(doctor, therapist, recommend_for=None, book_for=None) -> Non
     db.session.flush()
     if book_for is not None:
         _book_next_tuina(therapist, book_for)
+        if home is not None:
+            _book_home_tuina(therapist, book_for, home)
 
 
 def _book_next_tuina(therapist, patient) -> None:
@@ -52,6 +57,27 @@ def _book_next_tuina(therapist, patient) -> None:
     bookings.book(patient.user, patient, wanted)
 
 
+def _book_home_tuina(therapist, patient, address) -> None:
+    """Tomorrow's first free home 推拿 (the route page shows it; the day sheet lists it)."""
+    tuina = catalogue.therapy_by_code("tuina")
+    try:
+        travel = home_visits.travel_to(address)
+    except TCMError:  # the demo address outside a changed service area: no home visit
+        return
+    tomorrow = clinic_today() + timedelta(days=1)
+    free = home_visits.free_slots(tuina, travel, tomorrow, tomorrow, therapist.id, patient.id)
+    if not free:
+        return
+    answers = dict.fromkeys(questions_for(tuina.contraindications or {}, "booking"), False)
+    at_home = {"someone_present": True, "bed_space": True, "pets": False}
+    wanted = home_visits.HomeRequest(
+        tuina, address.id, free[0].starts_at, therapist.id, answers, at_home
+    )
+    home_visits.book(patient.user, patient, wanted)
+
+
 def seed_demo(world) -> None:
     """The treatments part of `flask seed-demo` (world: tcm_app.services.demo.DemoWorld)."""
-    seed_treatments(world.doctor, world.staff["demo-therapist"], book_for=world.patient)
+    seed_treatments(
+        world.doctor, world.staff["demo-therapist"], book_for=world.patient, home=world.address
+    )

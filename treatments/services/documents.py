@@ -21,6 +21,7 @@ class SheetLine:
     patient: str
     status: str
     flags: list
+    address: str = ""  # a home visit's full address (this paper stays in the clinic)
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,22 @@ def sheets_for(day: date, practitioner_id: int | None = None) -> list[Sheet]:
         line = SheetLine(
             f"{starts:%H:%M}–{ends:%H:%M}",
             booking.therapy.name,
-            booking.resource.name,
+            calendar.place_of(booking),
             booking.patient.legal_name,
             booking.status,
             findings(booking),
+            _address(booking),
         )
         name = booking.practitioner.user.full_name
         by_practitioner.setdefault((booking.practitioner_id, name), []).append(line)
     return [Sheet(name, lines) for (_, name), lines in sorted(by_practitioner.items())]
+
+
+def _address(booking) -> str:
+    if not booking.at_home or booking.address is None:
+        return ""
+    leg = booking.travel_minutes
+    return f"上门：{booking.address.region} {booking.address.detail}（单程约 {leg} 分钟）"
 
 
 def day_sheet_pdf(day: date, practitioner_id: int | None = None) -> bytes:

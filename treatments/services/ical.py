@@ -18,6 +18,7 @@ from tcm_app.services.audit import record_audit
 from tcm_app.services.urls import public_url
 from treatments.booking_rules import BookingStatus
 from treatments.models import Booking, Practitioner
+from treatments.services import calendar
 
 DAYS_BACK, DAYS_AHEAD = 7, 60
 # Kept in the feed so calendar apps that already hold the event drop it.
@@ -87,7 +88,7 @@ def event_for(booking: Booking, now: datetime) -> Event:
     event.add("dtstart", booking.starts_at)
     event.add("dtend", booking.ends_at)
     event.add("summary", f"{booking.therapy.name} · {mask_name(booking.patient.legal_name)}")
-    event.add("location", booking.resource.name)
+    event.add("location", calendar.place_of(booking))
     cancelled = booking.status == BookingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     # A reschedule bumps the row's version: calendar apps take the higher SEQUENCE.

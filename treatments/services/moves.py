@@ -65,6 +65,8 @@ def cancel(actor, booking: Booking, reason: str, now=None) -> Booking:
 def reschedule(actor, booking: Booking, starts_at: datetime, practitioner_id=None, now=None):
     """Move a booking to another free start (same therapy); its old place is freed at once."""
     now = now or utcnow()
+    if booking.at_home:  # its travel and address: cancel it and book the new time instead
+        raise ConflictError("a home visit is cancelled and booked again", "home_reschedule")
     _require_move(booking, "reschedule")
     _require_policy(booking, actor, now)
     request = Request(booking.therapy, starts_at, practitioner_id or booking.practitioner_id, {})

@@ -13,7 +13,7 @@ from tcm_app.services import inbox, transitions
 from tcm_app.services.urls import public_url
 from treatments.booking_rules import BookingStatus
 from treatments.models import Booking
-from treatments.services import availability
+from treatments.services import availability, calendar
 
 # No messages at night: the hourly run reminds tomorrow's bookings from this clinic time on.
 SEND_FROM = time(9)
@@ -56,14 +56,22 @@ def claim(booking_id: int, now: datetime) -> bool:
     )
 
 
+# A home visit: the practitioner comes to the patient, who needs another adult at home.
+HOME_MESSAGE = (
+    "上门护理提醒：{practitioner}将于{day} {time}到您的地址（{place}）为您做{therapy}。"
+    "请确保届时家中有其他成年人在场，并留出放置治疗床的空间；请勿空腹或过度疲劳。"
+    "如需取消，请在开始前{hours}小时以前在“我的预约”中取消：{link}；之后请致电诊所。"
+)
+
+
 def message_for(booking: Booking) -> str:
     starts = availability.to_local(booking.starts_at)
-    return MESSAGE.format(
+    return (HOME_MESSAGE if booking.at_home else MESSAGE).format(
         day=starts.strftime("%Y-%m-%d"),
         time=starts.strftime("%H:%M"),
         therapy=booking.therapy.name,
         practitioner=booking.practitioner.user.full_name,
-        place=booking.resource.name,
+        place=calendar.place_of(booking),
         hours=current_app.config["TREATMENT_CANCEL_HOURS"],
         link=public_url("treatments.booking_view", booking_id=booking.id),
     )

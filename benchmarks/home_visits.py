@@ -1,0 +1,112 @@
+"""Home-visit figures (make bench): the free home-visit times over a month, with the travel
+buffers around every visit already booked (run on PostgreSQL by make bench as well).
+
+Target (issue 20): 30 days, 10 practitioners, 200 existing home visits: median <= 50 ms.
+"""
+
+import os
+import random
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+
+from common import bench_app
+
+from tcm_app.extensions import db
+from tcm_app.services.patients import add_address
+from tests.factories import create_patient, create_practitioner, open_treatment_clinic
+from treatments.models import Booking
+from treatments.services import availability, catalogue, home_visits
+
+PRACTITIONERS, VISITS, DAYS, RUNS, TRAVEL = 10, 200, 30, 15, 30
+
+
+def busy_rounds():
+    """10 practitioners 08:00-18:00 every day and 200 home visits (travel 30 minutes each way)
+    over the next 30 days, written as rows: the search reads bookings, not how they were made."""
+    open_treatment_clinic()
+    practitioners = [
+        create_practitioner(hours=((8, 0), (18, 0)), qualifications=("tuina",))
+        for _ in range(PRACTITIONERS)
+    ]
+    patients = [create_patient(name=f"患者{n}") for n in range(20)]
+    addresses = [
+        add_address(p, "家属", "13812345678", "北京市 / 北京市 / 朝阳区", "望京 1 号", True, p.user)
+        for p in patients
+    ]
+    therapy = catalogue.therapy_by_code("tuina")
+    first = availability.to_local(datetime.now(UTC)).date() + timedelta(days=1)
+    rng = random.Random(20)
+    # Visits two hours apart at most (a visit and its travel take 100 minutes): no overlaps.
+    places = [(p, d, h) for p in range(PRACTITIONERS) for d in range(DAYS) for h in (9, 11, 14, 16)]
+    for n, (p, d, hour) in enumerate(rng.sample(places, VISITS)):
+        local = datetime.combine(first + timedelta(days=d), datetime.min.time()).replace(hour=hour)
+        starts = availability.to_utc(local)
+        db.session.add(
+            Booking(
+                patient_id=patients[n % len(patients)].id,
+                therapy_id=therapy.id,
+                practitioner_id=practitioners[p].user_id,
+                resource_id=None,
+                place="home",
+                address_id=addresses[n % len(addresses)].id,
+                travel_minutes=TRAVEL,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=therapy.home_minutes),
+                status="booked",
+                booked_by_id=patients[0].user.id,
+            )
+        )
+    db.session.commit()
+    return therapy, first, patients[0]
+
+
+def timed(call) -> tuple[float, float, float, int]:
+    """Median and p95 wall time (ms), median CPU time of this thread (ms), slots found."""
+    times, cpu, found = [], [], 0
+    for _ in range(RUNS):
+        started, started_cpu = time.perf_counter(), time.thread_time()
+        found = len(call())
+        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - started_cpu) * 1000)
+    times.sort()
+    return (
+        statistics.median(times),
+        times[int(0.95 * (len(times) - 1))],
+        statistics.median(cpu),
+        found,
+    )
+
+
+def main() -> None:
+    app = bench_app("tcm-bench-home-visits-")
+    with app.app_context():
+        catalogue.import_therapies()
+        db.session.commit()
+        print(f"database: {db.engine.dialect.name}")
+        therapy, first, patient = busy_rounds()
+        last = first + timedelta(days=DAYS - 1)
+        now = datetime.now(UTC)
+        figures = [
+            (
+                "all practitioners",
+                lambda: home_visits.free_slots(therapy, TRAVEL, first, last, now=now),
+            ),
+            (
+                "all, for a patient",
+                lambda: home_visits.free_slots(therapy, TRAVEL, first, last, None, patient.id, now),
+            ),
+        ]
+        for label, call in figures:
+            median, p95, cpu, found = timed(call)
+            print(
+                f"home-visit availability, {DAYS} days, {PRACTITIONERS} practitioners, "
+                f"{VISITS} home visits, travel {TRAVEL} min, {label}: median {median:.1f} ms, "
+                f"p95 {p95:.1f} ms, CPU median {cpu:.1f} ms ({found} free starts, {RUNS} runs)"
+                "   target median <= 50 ms"
+            )
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TCM_BENCH", "1")
+    main()
