@@ -13,6 +13,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -20,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from herbs import prescribing
 from herbs.forms import LineForm
+from tcm_app.labels import choices
 
 
 class StartForm(FlaskForm):
@@ -45,6 +47,14 @@ class CheckForm(FlaskForm):
     """The next check, confirmed; the last one records the institution's prescription number."""
 
     check = HiddenField(validators=[InputRequired()])
+    valid_days = SelectField(
+        _l("Validity the paper states"),
+        choices=choices([
+            ("", _l("None stated (3 days)")), ("2", _l("2 days")),
+            ("1", _l("The day written only")),
+        ]),
+        validators=[Optional()],
+    )  # fmt: skip
     rx_number = StringField(_l("Prescription number on the paper"), validators=[Optional()])
 
 

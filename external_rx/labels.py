@@ -63,6 +63,7 @@ ERROR_MESSAGES = {
     "second_pharmacist_required": _l("A finding needs a second pharmacist's signature (双签)."),
     "second_not_needed": _l("No finding needs a second pharmacist."),
     "second_pharmacist_same": _l("The second signature is another pharmacist's."),
+    "valid_days_invalid": _l("Choose the validity the paper states (at most 3 days)."),
     "external_message_required": _l("Write the message."),
     "external_message_too_long": _l("At most 500 characters."),
     "external_no_question": _l("No question is waiting for your answer."),

@@ -47,6 +47,9 @@ class ExternalSubmission(db.Model):
     # institution's own prescription number, then the transcription (lines, packets, usage).
     checks: Mapped[dict] = mapped_column(JSON, default=dict)
     rx_number: Mapped[str | None] = mapped_column(String(40))
+    # The validity the paper states, in days from the day written (at most the setting's, 3);
+    # None: it states none, so the setting's.
+    valid_days: Mapped[int | None] = mapped_column(Integer)
     packets: Mapped[int | None] = mapped_column(Integer)
     usage: Mapped[str | None] = mapped_column(Text)
     transcribed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

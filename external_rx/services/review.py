@@ -34,8 +34,9 @@ APPROVED_TEXT = _l("Your outside prescription of %(institution)s is approved: or
 REFUSED_TEXT = _l("Your outside prescription of %(institution)s was refused: %(reason)s")
 
 
-def _valid_days() -> int:
-    return current_app.config["EXTERNAL_RX_VALID_DAYS"]
+def _valid_days(submission: ExternalSubmission) -> int:
+    """The validity the paper states, else the setting's (《处方管理办法》第十八条: at most 3)."""
+    return submission.valid_days or current_app.config["EXTERNAL_RX_VALID_DAYS"]
 
 
 def _refuse(exc: TCMError, action: str, submission: ExternalSubmission) -> TCMError:
@@ -58,16 +59,19 @@ def _require_open(submission: ExternalSubmission, action: str, *states: str) -> 
 
 
 def _require_still_valid(submission: ExternalSubmission, action: str, field: str) -> None:
-    problem = written_on_problem(submission.written_on, clinic_today(), _valid_days())
+    problem = written_on_problem(submission.written_on, clinic_today(), _valid_days(submission))
     if problem:
         exc = ValidationError("the prescription is out of date", problem, {field: [problem]})
         raise _refuse(exc, action, submission)
 
 
 def confirm_check(
-    submission: ExternalSubmission, pharmacist: User, check_name: str, rx_number: str = ""
-) -> None:
-    """Confirm the next check: the pharmacist has looked at the paper for it."""
+    submission: ExternalSubmission, pharmacist: User, check_name: str, rx_number: str = "",
+    stated_days: int | None = None,
+) -> None:  # fmt: skip
+    """Confirm the next check: the pharmacist has looked at the paper for it. The validity check
+    takes the days the paper states (none: the setting's), the last one the institution's
+    number."""
     action = "external.check"
     _require_pharmacist(pharmacist, submission, action)
     _require_open(submission, action)
@@ -75,13 +79,24 @@ def confirm_check(
         exc = ConflictError("confirm the checks in turn", "check_out_of_turn")
         raise _refuse(exc, action, submission)
     if check_name == "within_validity":
-        _require_still_valid(submission, action, "check")
+        _record_validity(submission, stated_days, action)
+        _require_still_valid(submission, action, "valid_days")
     if check_name == "not_dispensed_before":
         _record_number(submission, rx_number, action)
     stamp = {"by": pharmacist.id, "at": utc_now().isoformat()}
     submission.checks = {**(submission.checks or {}), check_name: stamp}
     db.session.flush()
     record_audit(action, OBJ, submission.id, f"confirmed: {check_name}", actor=pharmacist)
+
+
+def _record_validity(submission: ExternalSubmission, stated_days, action: str) -> None:
+    if stated_days is None:
+        return
+    if not 1 <= stated_days <= current_app.config["EXTERNAL_RX_VALID_DAYS"]:
+        exc = ValidationError("at most the days allowed", "valid_days_invalid",
+                              {"valid_days": ["valid_days_invalid"]})  # fmt: skip
+        raise _refuse(exc, action, submission)
+    submission.valid_days = stated_days
 
 
 def _record_number(submission: ExternalSubmission, rx_number: str, action: str) -> None:
@@ -220,7 +235,7 @@ def approve(submission: ExternalSubmission, pharmacist: User, signing_password: 
                               {"approval": problems})  # fmt: skip
         raise _refuse(exc, action, submission)
     _require_signature(pharmacist, signing_password, action, submission)
-    last_day = review_rules.last_valid_day(submission.written_on, _valid_days())
+    last_day = review_rules.last_valid_day(submission.written_on, _valid_days(submission))
     until = datetime.combine(last_day + timedelta(days=1), time(), clinic_zone())
     _decide(submission, pharmacist, APPROVED, {"valid_until": until}, action)
     day = last_day.isoformat()

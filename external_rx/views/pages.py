@@ -134,7 +134,8 @@ def render_submission(submission, status=200, **forms):
         "external_rx/submission.html", submission=submission, next_check=next_check,
         check_rows=_check_rows(submission, next_check),
         last_valid_day=review_rules.last_valid_day(
-            submission.written_on, current_app.config["EXTERNAL_RX_VALID_DAYS"]
+            submission.written_on,
+            submission.valid_days or current_app.config["EXTERNAL_RX_VALID_DAYS"],
         ),
         approval_problems=[error_message(c, c) for c in review.approval_problems(submission)],
         needs_second=review_rules.needs_second_pharmacist(submission.findings or []),

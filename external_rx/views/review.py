@@ -46,7 +46,10 @@ def confirm_check(submission_id: int):
     form = CheckForm()
     return _act(
         submission_id, form,
-        lambda s: review.confirm_check(s, current_user, form.check.data, form.rx_number.data),
+        lambda s: review.confirm_check(
+            s, current_user, form.check.data, form.rx_number.data,
+            int(form.valid_days.data) if form.valid_days.data else None,
+        ),
         "check_form", _("Check confirmed."),
     )  # fmt: skip
 

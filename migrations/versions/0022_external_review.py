@@ -59,6 +59,7 @@ def upgrade():
     with op.batch_alter_table('external_submissions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('checks', sa.JSON(), nullable=False, server_default='{}'))
         batch_op.add_column(sa.Column('rx_number', sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column('valid_days', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('packets', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('usage', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('transcribed_by_id', sa.Integer(), nullable=True))
@@ -116,6 +117,7 @@ def downgrade():
         batch_op.drop_column('transcribed_by_id')
         batch_op.drop_column('usage')
         batch_op.drop_column('packets')
+        batch_op.drop_column('valid_days')
         batch_op.drop_column('rx_number')
         batch_op.drop_column('checks')
     create_protection_triggers((), SUBMISSIONS)

@@ -237,3 +237,25 @@ def test_a_patient_cannot_review(patient, pharmacists):
         submission = sent(patient)
         with pytest.raises(PermissionDeniedError):
             review.confirm_check(submission, patient.user, "real_form")
+
+
+def test_a_shorter_validity_stated_on_the_paper_is_kept(patient, pharmacists):
+    first, _ = pharmacists
+    with at(TODAY):
+        submission = sent(patient)
+        for check in CHECKS[:3]:
+            review.confirm_check(submission, first, check)
+        with pytest.raises(ValidationError) as too_long:
+            review.confirm_check(submission, first, "within_validity", stated_days=5)
+        review.confirm_check(submission, first, "within_validity", stated_days=1)
+        review.confirm_check(submission, first, "not_dispensed_before", "BJ-0002")
+        transcribe(submission, first)
+        db.session.commit()
+    assert too_long.value.fields == {"valid_days": ["valid_days_invalid"]}
+    with at(TODAY + timedelta(days=1)), pytest.raises(ValidationError) as next_day:
+        review.approve(submission, first, SIGNING_PASSWORD)
+    assert next_day.value.code == "external_out_of_date"
+    with at(TODAY):
+        review.approve(submission, first, SIGNING_PASSWORD)
+    # Usable through the day written only: until midnight, clinic time (UTC+8).
+    assert submission.valid_until == datetime(2026, 3, 5, 16, 0, tzinfo=UTC)
