@@ -76,6 +76,7 @@ AUDIT_ACTIONS = {
     "external.release": _l("Outside prescription freed by its order"),
     "external.check": _l("Outside prescription check confirmed"),
     "external.transcribe": _l("Outside prescription transcribed"),
+    "external.ocr": _l("Outside prescription photo read by OCR"),
     "external.second_sign": _l("Outside prescription signed by a second pharmacist"),
     "external.approve": _l("Outside prescription approved"),
     "external.refuse": _l("Outside prescription refused"),

@@ -21,6 +21,11 @@ CLINIC = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 3, 2, 7, 30, tzinfo=CLINIC)
 
 
+def clinic_bookings() -> list[Booking]:
+    """The demo's bookings at the clinic (its home visit is on the therapist's route tomorrow)."""
+    return db.session.scalars(sa.select(Booking).where(Booking.place == "clinic")).all()
+
+
 def user(username: str) -> User:
     return db.session.scalar(sa.select(User).where(User.username == username))
 
@@ -38,7 +43,7 @@ def test_every_weekday_has_consult_and_treatment_hours(app, weekday):
             therapy_by_code("tuina"), today, today, user("demo-therapist").id
         )
         assert tuina, "no treatment time today"
-        booked = db.session.scalars(sa.select(Booking)).all()
+        booked = clinic_bookings()
         assert [b.starts_at.astimezone(CLINIC).date() for b in booked] == [today]
 
 
@@ -50,7 +55,7 @@ def test_late_in_the_evening_the_next_slots_are_tomorrow(app):
         consults = consult_booking.free_slots(user("demo-doctor"), days=2)
         tomorrow = late.date() + timedelta(days=1)
         assert consults and consults[0].starts_at.astimezone(CLINIC).date() == tomorrow
-        booked = db.session.scalars(sa.select(Booking)).all()
+        booked = clinic_bookings()
         assert [b.starts_at.astimezone(CLINIC).date() for b in booked] == [tomorrow]
 
 
