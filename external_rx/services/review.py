@@ -15,8 +15,7 @@ from external_rx.intake_rules import written_on_problem
 from external_rx.models import ExternalLine, ExternalMessage, ExternalSubmission
 from herbs import prescribing
 from herbs.safety import HerbLine
-from herbs.services.catalogue import current_catalogue
-from herbs.services.prescriptions import check, patient_facts
+from herbs.services.prescriptions import check, patient_facts, resolve_lines
 from tcm_app.common.errors import ConflictError, PermissionDeniedError, TCMError, ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
@@ -134,16 +133,17 @@ def save_transcription(
         raise _refuse(
             ConflictError("confirm every check first", "checks_incomplete"), action, submission
         )
-    resolved = _resolve(submission, raw_lines, packets, usage, action)
+    resolved, errors = resolve_lines(raw_lines, packets, usage)
+    if errors:
+        exc = ValidationError("the transcription has errors", "invalid_prescription", errors)
+        raise _refuse(exc, action, submission)
     submission.lines.clear()
     db.session.flush()
-    for position, (line, herb_id, method) in enumerate(resolved):
-        submission.lines.append(
-            ExternalLine(position=position, herb_id=herb_id, written_name=line.name,
-                         dose_g=line.dose_g, method=method)
-        )  # fmt: skip
+    for position, columns in enumerate(resolved):
+        submission.lines.append(ExternalLine(position=position, **columns))
     facts = patient_facts(submission.patient)
-    findings = check([HerbLine(ln.name, ln.dose_g) for ln, _, _ in resolved], packets, facts)
+    herb_lines = [HerbLine(c["written_name"], c["dose_g"]) for c in resolved]
+    findings = check(herb_lines, packets, facts)
     submission.packets, submission.usage = packets, usage.strip()
     submission.writer_countersigned, submission.official_seal = writer_countersigned, official_seal
     submission.patient_age, submission.patient_pregnant = facts.age, facts.pregnant
@@ -155,30 +155,6 @@ def save_transcription(
     record_audit(action, OBJ, submission.id, summary, {"findings": [f.key for f in findings]},
                  actor=pharmacist)  # fmt: skip
     return submission.findings
-
-
-def _resolve(submission, raw_lines, packets, usage, action):
-    lines, errors = prescribing.parse_lines(raw_lines)
-    for field, problem in (
-        ("packets", prescribing.packets_problem(packets)),
-        ("usage", prescribing.usage_problem(usage)),
-    ):
-        if problem:
-            errors[field] = [problem]
-    catalogue = current_catalogue()
-    resolved = []
-    for position, line in enumerate(lines):
-        herb = catalogue.index.resolve(line.name)
-        if herb is None:
-            errors.setdefault(f"lines.{position}.name", []).append("unknown_herb")
-        else:
-            resolved.append(
-                (line, catalogue.records_by_code[herb.code], line.method or herb.method)
-            )
-    if errors:
-        exc = ValidationError("the transcription has errors", "invalid_prescription", errors)
-        raise _refuse(exc, action, submission)
-    return resolved
 
 
 def second_sign(

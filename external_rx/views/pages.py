@@ -150,29 +150,33 @@ def submission(submission_id: int):
     return render_submission(submissions.visible_submission(current_user, submission_id))
 
 
+def act(submission_id: int, form, action, form_name: str, done: str):
+    """Post one form of the submission page: `action(submission)` and back to the page, or the
+    page again with the form's errors (422, or the refusal's status)."""
+    found = submissions.visible_submission(current_user, submission_id)
+    return form_action(
+        form, lambda: action(found),
+        lambda status: render_submission(found, status, **{form_name: form}),
+        done=done, then=url_for("external_rx.submission", submission_id=found.id),
+        invalid_status=422,
+    )  # fmt: skip
+
+
 @bp.post("/<int:submission_id>/pages")
 @roles_required(Role.PATIENT)
 def add_page(submission_id: int):
-    found = submissions.visible_submission(current_user, submission_id)
-    form = PageForm()
-    return form_action(
-        form, lambda: submissions.add_page(found, current_user, _upload()),
-        lambda status: render_submission(found, status, page_form=form),
-        done=_("The page is added."),
-        then=url_for("external_rx.submission", submission_id=found.id), invalid_status=422,
+    return act(
+        submission_id, PageForm(), lambda s: submissions.add_page(s, current_user, _upload()),
+        "page_form", _("The page is added."),
     )  # fmt: skip
 
 
 @bp.post("/<int:submission_id>/send")
 @roles_required(Role.PATIENT)
 def send(submission_id: int):
-    found = submissions.visible_submission(current_user, submission_id)
-    form = SendForm()
-    return form_action(
-        form, lambda: submissions.submit(found, current_user),
-        lambda status: render_submission(found, status, send_form=form),
-        done=_("Sent: a pharmacist checks it and you will be told here and in your messages."),
-        then=url_for("external_rx.submission", submission_id=found.id), invalid_status=422,
+    return act(
+        submission_id, SendForm(), lambda s: submissions.submit(s, current_user), "send_form",
+        _("Sent: a pharmacist checks it and you will be told here and in your messages."),
     )  # fmt: skip
 
 

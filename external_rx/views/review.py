@@ -19,32 +19,21 @@ from external_rx.forms import (
 )
 from external_rx.services import ocr, review, submissions
 from external_rx.views.blueprint import bp
-from external_rx.views.pages import EDITOR_ROWS, render_submission, transcription_form
+from external_rx.views.pages import EDITOR_ROWS, act, render_submission, transcription_form
 from herbs.forms import append_blank_rows, append_row, place_line_errors, rows_of
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
-from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import roles_required
 
 MORE_ROWS = 6
-
-
-def _act(submission_id: int, form, action, form_name: str, done: str):
-    found = submissions.visible_submission(current_user, submission_id)
-    return form_action(
-        form, lambda: action(found),
-        lambda status: render_submission(found, status, **{form_name: form}),
-        done=done, then=url_for("external_rx.submission", submission_id=found.id),
-        invalid_status=422,
-    )  # fmt: skip
 
 
 @bp.post("/<int:submission_id>/check")
 @roles_required(Role.PHARMACIST)
 def confirm_check(submission_id: int):
     form = CheckForm()
-    return _act(
+    return act(
         submission_id, form,
         lambda s: review.confirm_check(
             s, current_user, form.check.data, form.rx_number.data,
@@ -112,7 +101,7 @@ def read_photos(submission_id: int):
 @roles_required(Role.PHARMACIST)
 def second_sign(submission_id: int):
     form = SecondSignForm()
-    return _act(
+    return act(
         submission_id, form,
         lambda s: review.second_sign(s, current_user, form.signing_password.data, form.note.data),
         "second_form", _("Signed as the second pharmacist."),
@@ -123,7 +112,7 @@ def second_sign(submission_id: int):
 @roles_required(Role.PHARMACIST)
 def approve(submission_id: int):
     form = ApproveForm()
-    return _act(
+    return act(
         submission_id, form,
         lambda s: review.approve(s, current_user, form.signing_password.data),
         "approve_form", _("Approved. The patient is told and may order it."),
@@ -134,7 +123,7 @@ def approve(submission_id: int):
 @roles_required(Role.PHARMACIST)
 def ask(submission_id: int):
     form = AskForm()
-    return _act(
+    return act(
         submission_id, form, lambda s: review.ask(s, current_user, form.text.data),
         "ask_form", _("Question sent. The review waits for the patient's answer."),
     )  # fmt: skip
@@ -144,7 +133,7 @@ def ask(submission_id: int):
 @roles_required(Role.PHARMACIST)
 def refuse(submission_id: int):
     form = RefuseForm()
-    return _act(
+    return act(
         submission_id, form, lambda s: review.refuse(s, current_user, form.reason.data),
         "refuse_form", _("Refused. The patient reads the reason."),
     )  # fmt: skip
@@ -154,7 +143,7 @@ def refuse(submission_id: int):
 @roles_required(Role.PATIENT)
 def answer(submission_id: int):
     form = AnswerForm()
-    return _act(
+    return act(
         submission_id, form, lambda s: review.answer(s, current_user, form.text.data),
         "answer_form", _("Answer sent to the pharmacist."),
     )  # fmt: skip

@@ -153,18 +153,12 @@ def open_draft(encounter: Encounter, doctor: User) -> Prescription:
     return draft
 
 
-def save_draft(
-    prescription: Prescription,
-    doctor: User,
-    raw_lines,
-    packets,
-    usage,
-    expected_version: int | None = None,
-    template_id: int | None = None,
-) -> list[Finding]:
-    """Replace the draft's lines; unknown herbs or impossible amounts write nothing."""
-    refusal = ConflictError("a signed prescription cannot be edited", "not_a_draft")
-    _require_own_draft(prescription, doctor, expected_version, "prescription.edit", refusal)
+def resolve_lines(raw_lines, packets, usage) -> tuple[list[dict], dict[str, list[str]]]:
+    """The editor's rows (with the packets and usage) checked and resolved to catalogue herbs:
+    each line's columns (herb_id, written_name, dose_g, and the special method as written, else
+    the herb's own), and the problems keyed like prescribing.parse_lines (`lines.<n>.name`:
+    unknown_herb). Shared by the doctor's draft and the pharmacist's transcription of an
+    outside prescription (external_rx)."""
     lines, errors = prescribing.parse_lines(raw_lines)
     for field, problem in (
         ("packets", prescribing.packets_problem(packets)),
@@ -178,8 +172,27 @@ def save_draft(
         herb = catalogue.index.resolve(line.name)
         if herb is None:
             errors.setdefault(f"lines.{position}.name", []).append("unknown_herb")
-        else:
-            resolved.append((line, herb))
+            continue
+        resolved.append({
+            "herb_id": catalogue.records_by_code[herb.code], "written_name": line.name,
+            "dose_g": line.dose_g, "method": line.method or herb.method,
+        })  # fmt: skip
+    return resolved, errors
+
+
+def save_draft(
+    prescription: Prescription,
+    doctor: User,
+    raw_lines,
+    packets,
+    usage,
+    expected_version: int | None = None,
+    template_id: int | None = None,
+) -> list[Finding]:
+    """Replace the draft's lines; unknown herbs or impossible amounts write nothing."""
+    refusal = ConflictError("a signed prescription cannot be edited", "not_a_draft")
+    _require_own_draft(prescription, doctor, expected_version, "prescription.edit", refusal)
+    resolved, errors = resolve_lines(raw_lines, packets, usage)
     if errors:
         raise _refuse(
             ValidationError("the prescription has errors", "invalid_prescription", errors),
@@ -188,16 +201,8 @@ def save_draft(
         )
     prescription.lines.clear()
     db.session.flush()
-    for position, (line, herb) in enumerate(resolved):
-        prescription.lines.append(
-            PrescriptionLine(
-                position=position,
-                herb_id=catalogue.records_by_code[herb.code],
-                written_name=line.name,
-                dose_g=line.dose_g,
-                method=line.method or herb.method,
-            )
-        )
+    for position, columns in enumerate(resolved):
+        prescription.lines.append(PrescriptionLine(position=position, **columns))
     prescription.packets, prescription.usage = packets, usage.strip()
     prescription.template_id = template_id
     prescription.updated_at = utcnow()
