@@ -40,6 +40,7 @@ ERROR_MESSAGES = {
         "A submitted assessment cannot be changed; take the questionnaire again instead."
     ),
     "bad_answer_choice": _l("This answer is not one of the choices."),
+    "answers_busy": _l("Your answers were being saved at the same moment; please tick again."),
     "constitution_required": _l("Choose the constitution you confirm."),
     "bad_tendency": _l("A tendency is a biased type other than the constitution chosen."),
     "bad_answers": _l("%(count)s answers are missing or not one of the choices."),

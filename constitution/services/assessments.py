@@ -19,6 +19,7 @@ from tcm_app.services.patients import patient_age
 from tcm_app.services.transitions import move
 
 DRAFT, SUBMITTED = "draft", "submitted"
+SAVE_ATTEMPTS = 5  # overlapping saves of one page: a handful at most
 FROZEN = ConflictError("a submitted assessment cannot be changed", "assessment_submitted")
 
 
@@ -132,13 +133,21 @@ def save_answers(assessment: Assessment, actor: User, given: dict, page: int) ->
     if problems:
         fields = {code: [problem] for code, problem in problems.items()}
         raise ValidationError("an answer is not one of the choices", "bad_answer_choice", fields)
-    answers = {**assessment.answers, **given}
-    move(
-        assessment,
-        expected=DRAFT,
-        values={"answers": answers, "page": page, "updated_at": utc_now()},
-        refusal=FROZEN,
-    )
+    # Ticks are saved in the background while the page turns, so two saves of one draft can
+    # overlap: each merges onto the version it read and retries when another save won, so no
+    # answer is lost to a stale write.
+    for _attempt in range(SAVE_ATTEMPTS):
+        values = {"answers": {**assessment.answers, **given}, "page": page, "updated_at": utc_now()}
+        if move(
+            assessment,
+            expected=DRAFT,
+            values=values,
+            where=[Assessment.version == assessment.version],
+        ):
+            return
+        if assessment.status != DRAFT:
+            raise FROZEN
+    raise ConflictError("the answers changed meanwhile; please tick again", "answers_busy")
 
 
 def _require_answerer(assessment: Assessment, actor: User) -> None:

@@ -34,6 +34,27 @@ def test_an_open_draft_is_resumed_not_duplicated(patient):
     assert again.id == first.id and again.answers == {"yangxu_1": 3} and again.page == 2
 
 
+def test_a_save_overlapping_another_keeps_both_saves_answers(patient):
+    """The page's script saves a tick in the background while the next page's form saves too:
+    the slower save read the draft before the other wrote, and must not write its old answers
+    back over the other's."""
+    draft = assessments.start(patient.user, patient, "ccmq")
+    assessments.save_answers(draft, patient.user, {"yangxu_1": 3}, 1)
+    db.session.commit()
+    read_before = dict(draft.answers)
+    db.session.execute(  # the other request's save, written after this one read the draft
+        sa.update(Assessment)
+        .where(Assessment.id == draft.id)
+        .values(answers={"yangxu_1": 3, "yinxu_1": 2}, page=2, version=Assessment.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    assert draft.answers == read_before  # this request still holds what it read
+    assessments.save_answers(draft, patient.user, {"yangxu_2": 4}, 1)
+    db.session.commit()
+    db.session.refresh(draft)
+    assert draft.answers == {"yangxu_1": 3, "yinxu_1": 2, "yangxu_2": 4}
+
+
 def test_an_answer_outside_the_choices_is_refused_and_nothing_of_the_page_saved(patient):
     draft = assessments.start(patient.user, patient, "ccmq")
     with pytest.raises(ValidationError) as refused:
