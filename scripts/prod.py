@@ -131,6 +131,11 @@ def run(args: list, env: dict | None = None, user: str | None = None, quiet: boo
 # --- secrets and settings -------------------------------------------------------------------
 
 
+# Settings a run may choose for the stack's processes (every other TCM_* of the caller's own
+# environment is left out, so a test's settings never leak into the stack).
+PASSED_ON = ("TCM_CELERY_VISIBILITY_SECONDS", "TCM_SERVER_TIMING")
+
+
 def settings() -> dict[str, str]:
     """The environment every part of the application runs with (prod.env, made once)."""
     if not ENV_FILE.exists():
@@ -146,7 +151,9 @@ def settings() -> dict[str, str]:
     stored = dict(line.split("=", 1) for line in ENV_FILE.read_text().splitlines() if "=" in line)
     password = stored.pop("TCM_PROD_DB_PASSWORD")
     redis = f"redis://127.0.0.1:{REDIS_PORT}"
+    passed_on = {key: os.environ[key] for key in PASSED_ON if os.environ.get(key)}
     return {
+        **passed_on,
         **stored,
         "TCM_ENV": "production",
         "TCM_DATABASE_URL": f"postgresql+psycopg://tcm:{password}@127.0.0.1:{PG_PORT}/tcm",
@@ -421,14 +428,16 @@ def nginx_config() -> Path:
         for prefix, folder in static_folders()
     )
     servers = "\n".join(
-        f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in NODE_PORTS
+        f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in NODE_PORTS
     )
+    sockets = "\n".join(f"        server 127.0.0.1:{port} max_fails=0;" for port in NODE_PORTS)
     text = Template((ROOT / "deploy" / "nginx.conf.template").read_text()).substitute(
         state=STATE,
         http_port=HTTP_PORT,
         https_port=HTTPS_PORT,
         max_body=MAX_BODY,
         upstream_servers=servers,
+        socket_servers=sockets,
         static_locations=static,
         proxy_headers=PROXY_HEADERS,
     )

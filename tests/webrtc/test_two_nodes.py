@@ -8,9 +8,19 @@ WebSocket upgrade) and each node in turn is killed (SIGKILL) mid-call and starte
 node carried a socket, the page reconnects through nginx to the node still up, the video goes on
 and chat still goes both ways."""
 
+import time
+
 import pytest
 
-from tests.webrtc.calls import call_value, chat_both_ways, frames, open_call, wait_frames
+from tests.webrtc.calls import (
+    call_value,
+    chat_both_ways,
+    frames,
+    open_call,
+    send_chat,
+    wait_chat,
+    wait_frames,
+)
 from tests.webrtc.prod_stack import ProdStack
 
 
@@ -31,6 +41,17 @@ def demo_call(stack) -> int:
             "AND status = 'in_progress' ORDER BY id LIMIT 1"
         )
     )
+
+
+def send_as_a_person_would(page, text: str, seconds: float = 30) -> None:
+    """While its socket reconnects the page keeps the text in the box; the person presses send
+    again a moment later, until the box empties (sent)."""
+    deadline = time.monotonic() + seconds
+    send_chat(page, text)
+    while page.input_value("#chat-text"):
+        assert time.monotonic() < deadline, f"never sent: {text}"
+        time.sleep(1)
+        page.locator("#chat-form button[type=submit]").click()
 
 
 def test_doctor_on_one_node_and_patient_on_the_other(stack, browser):
@@ -55,7 +76,11 @@ def test_the_call_goes_on_through_nginx_when_either_node_dies(stack, browser):
     for number in (1, 2):  # each socket was on one of the two: each is lost once
         stack.prod("node-kill", str(number))
         seen = [frames(page) for page in pages]
-        chat_both_ways(doctor, patient, f"节点{number}停止后", seconds=30)
+        tag = f"节点{number}停止后"
+        send_as_a_person_would(doctor, f"医生说 {tag}")
+        wait_chat(patient, f"医生说 {tag}", seconds=10)
+        send_as_a_person_would(patient, f"病人说 {tag}")
+        wait_chat(doctor, f"病人说 {tag}", seconds=10)
         for page, before in zip(pages, seen, strict=True):
             wait_frames(page, above=before, seconds=10)
         stack.prod("node-start", str(number))
