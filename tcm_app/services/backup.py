@@ -169,7 +169,7 @@ def copy_uploads(source: Path, target: Path) -> list[dict]:
     """Copy every upload, hashing as it copies; the half-written `.<name>.part` files of an
     upload in progress are left out (the rename that completes them comes after the dump)."""
     target.mkdir(parents=True, exist_ok=True)
-    files = []
+    files: list[dict] = []
     if not source.exists():
         return files
     for folder, dirs, names in os.walk(source):

@@ -10,6 +10,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -27,8 +28,8 @@ class RetentionKind:
 
     label: object  # a lazy translation
     category: str  # MEDICAL_RECORD or PROCESS_RECORD
-    dated_by: object  # a mapped column
-    kept_until: object = None  # a mapped Date column, or None
+    dated_by: Any  # a mapped column
+    kept_until: Any = None  # a mapped Date column, or None
 
 
 @dataclass(frozen=True)
