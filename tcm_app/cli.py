@@ -207,8 +207,11 @@ def backup_cli():
 
 
 def _configured_targets() -> tuple[str, Path]:
-    config = current_app.config
-    return config["SQLALCHEMY_DATABASE_URI"], Path(config["UPLOAD_FOLDER"])
+    """The app's database and upload folder. The engine's URL, not the setting: Flask-SQLAlchemy
+    reads a relative SQLite path from the instance folder, and so must the backup. Making the
+    engine does not connect (a restore target may not exist yet)."""
+    database_url = db.engine.url.render_as_string(hide_password=False)
+    return database_url, Path(current_app.config["UPLOAD_FOLDER"])
 
 
 @backup_cli.command("create")

@@ -7,6 +7,7 @@ TCM_TEST_PG_URL, on PostgreSQL (pg_dump / pg_restore)."""
 import hashlib
 import json
 import shutil
+import sqlite3
 import uuid
 from pathlib import Path
 
@@ -241,11 +242,15 @@ def test_a_half_written_backup_is_neither_listed_nor_accepted(
     assert result.exit_code != 0 and "unfinished backup" in result.output
 
 
-def test_a_failed_backup_leaves_nothing_that_looks_like_a_backup(app, runner, tmp_path):
+def test_a_failed_backup_leaves_nothing_that_looks_like_a_backup(app, tmp_path):
     root = tmp_path / "backups"
-    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'missing.db'}"
-    result = runner.invoke(args=["backup", "create", "--to", str(root)])
-    assert result.exit_code != 0 and "does not exist" in result.output
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()  # a database, but never migrated
+    unmigrated = app_on(f"sqlite:///{empty}", tmp_path / "uploads")
+    with unmigrated.app_context():
+        result = unmigrated.test_cli_runner().invoke(args=["backup", "create", "--to", str(root)])
+        db.engine.dispose()
+    assert result.exit_code != 0 and "the database is not migrated" in result.output
     assert list(root.iterdir()) == []
 
 
