@@ -282,6 +282,19 @@ def backup_restore_command(backup):
         f"{restored.files} files, revision {restored.revision}, "
         f"audit chain intact: {restored.audit.checked} entries verified"
     )
+    head = _migrations_head()
+    if restored.revision != head:
+        click.echo(
+            f"note: this code's migrations end at {head}; run `flask --app tcm_app.app db upgrade` "
+            "on the restored database before serving it"
+        )
+
+
+def _migrations_head() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_current_head()
 
 
 @click.group("retention", help="Records past their retention term (never deleted here).")

@@ -25,7 +25,7 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, make_url
@@ -245,11 +245,36 @@ def read_manifest(backup: Path) -> dict:
     if backup.name.endswith(PARTIAL_SUFFIX):
         raise BackupError(f"{backup} is an unfinished backup (cut short): it cannot be used")
     try:
-        return json.loads((backup / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((backup / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise BackupError(f"{backup} has no {MANIFEST}: not a finished backup") from exc
     except json.JSONDecodeError as exc:
         raise BackupError(f"{backup / MANIFEST} is damaged: {exc}") from exc
+    if not _well_formed(manifest):
+        raise BackupError(f"{backup / MANIFEST} is damaged or not a manifest of this application")
+    return manifest
+
+
+def _well_formed(manifest) -> bool:
+    """The fields a check or a restore reads, and only relative paths inside the backup (a
+    manifest from elsewhere must not make a restore write outside its folder)."""
+    try:
+        database, uploads = manifest["database"], manifest["uploads"]
+        entries = [database, *uploads]
+        names = [database["file"], *(entry["path"] for entry in uploads)]
+        return (
+            manifest["format"] == FORMAT_VERSION
+            and database["kind"] in DUMP_FILES
+            and all(isinstance(e["size"], int) and isinstance(e["sha256"], str) for e in entries)
+            and all(_inside(name) for name in names)
+        )
+    except (KeyError, TypeError):
+        return False
+
+
+def _inside(name) -> bool:
+    path = PurePosixPath(name) if isinstance(name, str) else None
+    return bool(name) and path is not None and not path.is_absolute() and ".." not in path.parts
 
 
 def verify_backup(backup: Path) -> list[str]:

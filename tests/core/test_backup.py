@@ -274,3 +274,22 @@ def test_a_failed_backup_leaves_nothing_that_looks_like_a_backup(app, tmp_path):
 def test_the_database_url_becomes_libpq_environment_variables(url, expected):
     env = libpq_environment(url, base={"PATH": "/usr/bin"})
     assert env == {"PATH": "/usr/bin", **expected}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda m: m["uploads"][0].update(path="../../outside.png"),
+                     id="an upload path leading out of the folder"),
+        pytest.param(lambda m: m["uploads"][0].update(path="/etc/outside.png"),
+                     id="an absolute upload path"),
+        pytest.param(lambda m: m["database"].pop("sha256"), id="a dump without its hash"),
+    ],
+)  # fmt: skip
+def test_a_manifest_that_is_not_ours_is_refused(app, runner, hospital, tmp_path, change):
+    backup = back_up(runner, tmp_path / "backups")
+    manifest = json.loads((backup / MANIFEST).read_text())
+    change(manifest)
+    (backup / MANIFEST).write_text(json.dumps(manifest))
+    result = runner.invoke(args=["backup", "verify", str(backup)])
+    assert result.exit_code == 1 and "is damaged or not a manifest" in result.output
