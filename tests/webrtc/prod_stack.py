@@ -10,6 +10,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -39,11 +40,15 @@ class ProdStack:
         self.base = f"https://127.0.0.1:{self.https_port}"
 
     def prod(self, *args: str) -> str:
+        return self.script("prod.py", *args)
+
+    def script(self, name: str, *args: str) -> str:
+        """One of scripts/ run against this stack; its output, or a failure showing it."""
         result = subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "prod.py"), *args],
-            env=self.env, capture_output=True, text=True, timeout=300,
+            [sys.executable, str(ROOT / "scripts" / name), *args],
+            env=self.env, capture_output=True, text=True, timeout=600,
         )  # fmt: skip
-        assert result.returncode == 0, f"prod.py {args} failed:\n{result.stdout}{result.stderr}"
+        assert result.returncode == 0, f"{name} {args} failed:\n{result.stdout}{result.stderr}"
         return result.stdout
 
     def start(self) -> None:
@@ -72,6 +77,16 @@ class ProdStack:
                 return answer.status, answer.read()
         except urllib.error.HTTPError as refused:
             return refused.code, refused.read()
+
+    def wait_for_log(self, name: str, text: str, seconds: float = 10) -> str:
+        """The first line of log `name` holding `text`, once it is written."""
+        deadline = time.monotonic() + seconds
+        while True:
+            found = [line for line in self.log(name).splitlines() if text in line]
+            if found or time.monotonic() > deadline:
+                assert found, f"{text!r} never logged in {name}"
+                return found[0]
+            time.sleep(0.2)
 
     def log(self, name: str) -> str:
         path = self.folder / "logs" / name
