@@ -257,7 +257,7 @@ def register_blueprints(app: Flask) -> None:
     from tcm_app.api import auth, encounters, openapi, reference  # noqa: F401
     from tcm_app.api.blueprint import bp as api_bp
     from tcm_app.domains import init_domains
-    from tcm_app.views import admin, patients, workbench  # noqa: F401
+    from tcm_app.views import admin, health, patients, workbench  # noqa: F401
     from tcm_app.views import auth as auth_views  # noqa: F401
     from tcm_app.views import encounters as encounter_views  # noqa: F401
     from tcm_app.views import inbox as inbox_views  # noqa: F401
