@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.logger.setLevel(logging.INFO)
     app.url_map.converters["int"] = DatabaseIdConverter
     register_extensions(app)
+    register_rate_limits(app)
     register_navigation(app)
     register_panels(app)
     register_blueprints(app)
@@ -211,6 +212,12 @@ def begin_immediate_on_sqlite(conn):
     the audit chain's tail cannot be read by two writers at once."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def register_rate_limits(app: Flask) -> None:
+    from tcm_app.views.rate_limits import register_rate_limits as register
+
+    register(app)
 
 
 def register_navigation(app: Flask) -> None:
