@@ -156,8 +156,10 @@ def register_extensions(app: Flask) -> None:
     from tcm_app.models import registration as registration_models  # noqa: F401  (metadata)
     from tcm_app.services.accounts import load_session_user
     from tcm_app.services.queue import listen_for_commits
+    from tcm_app.services.storage import init_storage
 
     db.init_app(app)
+    init_storage(app)
     listen_for_commits()  # queued tasks leave when the unit of work commits
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
