@@ -10,15 +10,23 @@ address."""
 
 from flask import Flask, request
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tcm_app.api.blueprint import bearer_token
+from tcm_app.extensions import db
 from tcm_app.services.accounts import resolve_token
 from tcm_app.services.clock import utc_now
 
 
 def client_key() -> str:
-    user_id = signed_in_user_id()
+    try:
+        user_id = signed_in_user_id()
+    except SQLAlchemyError:
+        # The database is away: count by address. Raising here would make flask-limiter take its
+        # Redis for dead and count in memory; the view itself answers the database's failure.
+        db.session.rollback()
+        user_id = None
     return f"user:{user_id}" if user_id is not None else f"addr:{request.remote_addr or ''}"
 
 

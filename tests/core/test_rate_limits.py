@@ -9,6 +9,7 @@ import urllib.request
 
 import pytest
 import redis
+from sqlalchemy.exc import OperationalError
 
 from tcm_app.app import create_app
 from tcm_app.config import ConfigError
@@ -54,6 +55,19 @@ def test_each_signed_in_user_has_their_own_count_from_one_address(app, client):
     first, second = bearer(create_user(Role.PATIENT)), bearer(create_user(Role.PATIENT))
     statuses(lambda: client.get(f"{API}/me", headers=first))
     assert client.get(f"{API}/me", headers=second).status_code == 200
+
+
+def test_while_tokens_cannot_be_looked_up_the_address_is_counted(app, client, monkeypatch):
+    """The database away at the moment the limit looks the token up: no 500, the client is
+    counted by its address (two users from one address then share the count)."""
+    first, second = bearer(create_user(Role.PATIENT)), bearer(create_user(Role.PATIENT))
+
+    def database_away(plain):
+        raise OperationalError("SELECT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr("tcm_app.views.rate_limits.resolve_token", database_away)
+    answers = [client.get(f"{API}/me", headers=h).status_code for h in (first, second) * 2]
+    assert answers == [200] * LIMIT + [429]
 
 
 def test_each_endpoint_has_its_own_count(app, client):
