@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app tcm_app.app
 PORT   ?= 5000
 PYTHON ?= python3
 
-.PHONY: install install-test run test test-sqlite test-clock test-webrtc test-postgres bench lint check format translations
+.PHONY: install install-test install-load run prod prod-stop prod-status load faults test test-sqlite test-clock test-webrtc test-postgres bench lint check format translations
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -30,6 +30,12 @@ install: $(VENV)/.installed translations
 install-test: install $(VENV)/.installed-test
 	scripts/system-deps.sh test
 
+$(VENV)/.installed-load: pyproject.toml $(VENV)/.installed
+	$(PIP) install -q -e ".[load]"
+	touch $@
+
+install-load: install $(VENV)/.installed-load
+
 run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
@@ -38,6 +44,31 @@ run: install
 	$(FLASK) seed-demo --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)  (demo accounts: demo-patient ... demo-admin, password tcm-demo; signing password tcm-sign)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# The production stack on this machine (scripts/prod.py): PostgreSQL, Redis, two gunicorn nodes,
+# nginx in front on https://127.0.0.1:8443, a Celery worker and beat; TCM_ENV=production.
+# TCM_PROD_DEMO=0 starts without the demo data. State (database, uploads, secrets, logs) stays in
+# instance/prod between runs.
+prod: install
+	scripts/system-deps.sh prod
+	$(PY) scripts/prod.py start
+
+prod-stop:
+	$(PY) scripts/prod.py stop
+
+prod-status:
+	$(PY) scripts/prod.py status
+
+# The mixed workload against the production stack (started if it is not running), one node then
+# two: throughput, p50/p95/p99 per request type, errors and where the time goes (scripts/load.py).
+load: install-load
+	scripts/system-deps.sh prod
+	$(PY) scripts/load.py
+
+# Each fault during load, with its checks afterwards (scripts/faults.py; see docs/production.md).
+faults: install-load
+	scripts/system-deps.sh prod
+	$(PY) scripts/faults.py
 
 # The whole suite on SQLite, then every database test again on a throwaway PostgreSQL, the
 # WebRTC calls and the clock runs. The two database passes spread their tests over one
@@ -89,8 +120,9 @@ bench: install-test
 	$(PY) benchmarks/quality_figures.py
 	$(PY) benchmarks/text_consults.py
 	$(PY) benchmarks/upload_memory.py
+	$(PY) benchmarks/backup.py
 	unshare -n sh -c 'ip link set lo up && TCM_WEBRTC_NETNS=1 exec $(PY) benchmarks/webrtc.py'
-	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/prescribing.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/decoction.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/treatments.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/home_visits.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/quality_figures.py'
+	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/prescribing.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/decoction.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/treatments.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/home_visits.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/quality_figures.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/backup.py'
 
 # The core, every domain (a folder with a setup.py: no edit here for a new one), tests, scripts.
 SOURCES := tcm_app $(patsubst %/setup.py,%,$(wildcard */setup.py)) tests benchmarks scripts

@@ -7,10 +7,12 @@ from typing import ClassVar
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tcm_app.common.retention import PROCESS_RECORD, RETENTION_YEARS
 from tcm_app.extensions import db
 from tcm_app.models.types import UTCDateTime, utcnow
 
-PROCESS_RECORD_RETENTION_YEARS = 3  # 《互联网诊疗监管细则》: chat, audio and video ≥ 3 years
+# 《互联网诊疗监管细则》: chat, audio and video ≥ 3 years (the rule table: common/retention.py)
+PROCESS_RECORD_RETENTION_YEARS = RETENTION_YEARS[PROCESS_RECORD]
 
 
 class ConsultSession(db.Model):

@@ -10,10 +10,12 @@ from consults.services.hub import make_hub
 from consults.views import threads  # noqa: F401  (the text consult routes)
 from consults.views.pages import bp
 from tcm_app.api.blueprint import register_api
+from tcm_app.common.retention import PROCESS_RECORD
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_navigation
 from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
 from tcm_app.services.demo import add_demo_seed
+from tcm_app.services.retention import RetentionKind, add_retention_kinds
 from tcm_app.stylesheets import add_stylesheet
 from tcm_app.views.audit_labels import register_audit_labels
 
@@ -38,3 +40,9 @@ def init_app(app) -> None:
         Panel(WORKBENCH, "consults/_text_consults.html", 15),
     )
     add_demo_seed(app, demo.seed_demo, 40)  # the demo doctor's consult hours
+    add_retention_kinds(
+        app,
+        RetentionKind(_l("Consult chat messages"), PROCESS_RECORD, models.ChatMessage.sent_at),
+        RetentionKind(_l("Call recordings"), PROCESS_RECORD, models.ConsultRecording.started_at),
+        RetentionKind(_l("Call events"), PROCESS_RECORD, models.ConsultEvent.occurred_at),
+    )

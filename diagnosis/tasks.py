@@ -21,3 +21,11 @@ def analyze_tongue_image(image_id: int) -> str | None:
     tongue.analyze_stored(image)
     db.session.commit()
     return image.status
+
+
+@shared_task(name="diagnosis.requeue_waiting_analyses", ignore_result=False)
+def requeue_waiting_analyses() -> int:
+    """Queue again the analysis of photos received a while ago and still waiting (idempotent)."""
+    count = tongue.requeue_waiting_analyses()
+    db.session.commit()  # sends them
+    return count

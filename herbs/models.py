@@ -7,10 +7,12 @@ from typing import ClassVar
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tcm_app.common.retention import MEDICAL_RECORD, RETENTION_YEARS
 from tcm_app.extensions import db
 from tcm_app.models.types import UTCDateTime, utcnow
 
-PRESCRIPTION_RETENTION_YEARS = 15  # part of the medical record (互联网诊疗监管细则: ≥15 years)
+# Part of the medical record (互联网诊疗监管细则: ≥15 years; the rule table: common/retention.py)
+PRESCRIPTION_RETENTION_YEARS = RETENTION_YEARS[MEDICAL_RECORD]
 
 
 class HerbRecord(db.Model):

@@ -10,11 +10,13 @@ from herbs.cli import herbs_cli
 from herbs.services import access, demo, reference
 from herbs.views import bp
 from tcm_app.api.blueprint import register_api
+from tcm_app.common.retention import MEDICAL_RECORD
 from tcm_app.labels import register_labels
 from tcm_app.navigation import NavEntry, add_home, add_navigation
 from tcm_app.panels import ENCOUNTER, ENCOUNTER_PRESCRIBING, WORKBENCH, Panel, add_panels
 from tcm_app.services.demo import add_demo_seed
 from tcm_app.services.reference_data import add_reference_loader
+from tcm_app.services.retention import RetentionKind, add_retention_kinds
 from tcm_app.stylesheets import add_stylesheet
 from tcm_app.views.audit_labels import register_audit_labels
 
@@ -51,3 +53,7 @@ def init_app(app) -> None:
     )
     add_demo_seed(app, demo.seed_demo, 10)  # a prescription waiting for review
     add_home(app, "pharmacist", "herbs.review_queue")
+    add_retention_kinds(
+        app,
+        RetentionKind(_l("Herbal prescriptions"), MEDICAL_RECORD, models.Prescription.created_at),
+    )

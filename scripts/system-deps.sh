@@ -5,7 +5,8 @@
 #
 # Groups (extend the table below; a group may pull in other groups with "@name"):
 #   run   what the app needs to serve (WeasyPrint PDFs with Chinese text)
-#   test  everything in "run" plus the services and tools the test suite uses
+#   prod  the production stack of make prod: PostgreSQL, Redis, nginx (TLS by openssl)
+#   test  everything in "prod" plus the services and tools the test suite uses
 #         (PostgreSQL, Redis, poppler for pdftotext, Chromium for browser tests; iproute2 and
 #         iptables for the private network and its faults in the WebRTC tests; tesseract with
 #         its simplified-Chinese data for the outside prescriptions' optional OCR assist)
@@ -13,7 +14,8 @@ set -euo pipefail
 
 declare -A GROUPS_PKGS=(
     [run]="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk"
-    [test]="@run postgresql redis-server poppler-utils chromium iptables iproute2 tesseract-ocr tesseract-ocr-chi-sim"
+    [prod]="@run postgresql redis-server nginx openssl"
+    [test]="@prod poppler-utils chromium iptables iproute2 tesseract-ocr tesseract-ocr-chi-sim"
 )
 
 usage() {

@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_rate_limits(app)
     register_navigation(app)
     register_panels(app)
+    register_retention_kinds(app)
     register_blueprints(app)
     register_errors(app)
     register_commands(app)
@@ -237,6 +238,7 @@ def register_navigation(app: Flask) -> None:
         NavEntry("clinic", "core.desk", _l("Front desk"), 10),
         NavEntry("admin", "core.admin_users", _l("Accounts"), 10),
         NavEntry("admin", "core.admin_audit", _l("Audit log"), 20),
+        NavEntry("admin", "core.admin_retention", _l("Records past their retention term"), 50),
     )
     for role, home in (
         ("patient", "core.patient_home"),
@@ -259,6 +261,28 @@ def register_panels(app: Flask) -> None:
         Panel(WORKBENCH, "core/_inbox_panel.html", 30),
     )
     app.jinja_env.globals.update(panels=panels)
+
+
+def register_retention_kinds(app: Flask) -> None:
+    """The core's records in the retention report; the domains add theirs in their setup.py."""
+    from flask_babel import lazy_gettext as _l
+
+    from tcm_app.common.retention import MEDICAL_RECORD, PROCESS_RECORD
+    from tcm_app.models.audit import AuditEntry
+    from tcm_app.models.encounters import ClinicalDocument, Encounter
+    from tcm_app.services.retention import RetentionKind, add_retention_kinds
+
+    add_retention_kinds(
+        app,
+        RetentionKind(_l("Visits"), MEDICAL_RECORD, Encounter.scheduled_on),
+        RetentionKind(
+            _l("Prior-diagnosis documents"),
+            MEDICAL_RECORD,
+            ClinicalDocument.uploaded_at,
+            ClinicalDocument.retain_until,
+        ),
+        RetentionKind(_l("Audit log entries"), PROCESS_RECORD, AuditEntry.occurred_at),
+    )
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,7 +1,10 @@
-"""Command-line tools: staff accounts, departments, demo data, audit-chain verification."""
+"""Command-line tools: staff accounts, departments, demo data, audit-chain verification,
+backups and the retention report."""
 
 import json
 import sys
+from datetime import date
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -22,6 +25,8 @@ def register_cli(app) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(codes_cli)
     app.cli.add_command(import_reference_command)
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(retention_cli)
 
 
 @click.group("users", help="Staff accounts (patients register themselves).")
@@ -194,3 +199,125 @@ def import_reference_command():
     db.session.commit()
     for line in summaries:
         click.echo(line)
+
+
+@click.group("backup", help="Backups of the database and the uploads (scripts/backup.sh).")
+def backup_cli():
+    pass
+
+
+def _configured_targets() -> tuple[str, Path]:
+    """The app's database and upload folder. The engine's URL, not the setting: Flask-SQLAlchemy
+    reads a relative SQLite path from the instance folder, and so must the backup. Making the
+    engine does not connect (a restore target may not exist yet)."""
+    database_url = db.engine.url.render_as_string(hide_password=False)
+    return database_url, Path(current_app.config["UPLOAD_FOLDER"])
+
+
+@backup_cli.command("create")
+@click.option("--to", "root", required=True, type=click.Path(file_okay=False), help="Backups root.")
+def backup_create_command(root):
+    """Dump the database consistently, copy the uploads, write manifest.json with every hash.
+    Written as ROOT/<UTC time>-partial, renamed to ROOT/<UTC time> when complete."""
+    from tcm_app.services.backup import BackupError, create_backup, read_manifest
+
+    database_url, uploads = _configured_targets()
+    try:
+        folder = create_backup(Path(root), database_url, uploads)
+    except BackupError as exc:
+        raise click.ClickException(exc.message) from exc
+    manifest = read_manifest(folder)
+    database = manifest["database"]
+    click.echo(
+        f"backup written: {folder} ({database['kind']} dump {database['size']} bytes, "
+        f"{len(manifest['uploads'])} files, {database['audit']['entries']} audit entries, "
+        f"revision {database['alembic_revision']})"
+    )
+
+
+@backup_cli.command("verify")
+@click.argument("backup", type=click.Path(file_okay=False))
+def backup_verify_command(backup):
+    """Rehash every file of BACKUP against its manifest; exit 1 naming each file that differs."""
+    from tcm_app.services.backup import BackupError, read_manifest, verify_backup
+
+    try:
+        problems = verify_backup(Path(backup))
+    except BackupError as exc:
+        raise click.ClickException(exc.message) from exc
+    if problems:
+        for problem in problems:
+            click.echo(f"backup DAMAGED: {problem}", err=True)
+        sys.exit(1)
+    files = len(read_manifest(Path(backup))["uploads"])
+    click.echo(f"backup intact: the dump and {files} files match the manifest")
+
+
+@backup_cli.command("list")
+@click.argument("root", type=click.Path(file_okay=False))
+def backup_list_command(root):
+    """The finished backups under ROOT, oldest first (unfinished `-partial` ones are left out)."""
+    from tcm_app.services.backup import list_backups, read_manifest
+
+    for folder in list_backups(Path(root)):
+        manifest = read_manifest(folder)
+        click.echo(f"{folder}\t{manifest['created_at']}\t{len(manifest['uploads'])} files")
+
+
+@backup_cli.command("restore")
+@click.argument("backup", type=click.Path(file_okay=False))
+def backup_restore_command(backup):
+    """Restore BACKUP into the configured database (TCM_DATABASE_URL: a new, empty one) and
+    upload folder (TCM_UPLOAD_FOLDER: empty or absent); every hash is verified first, and the
+    restored audit chain, row counts and revision are checked against the manifest."""
+    from tcm_app.services.backup import BackupError, restore_backup
+
+    database_url, uploads = _configured_targets()
+    try:
+        restored = restore_backup(Path(backup), database_url, uploads)
+    except BackupError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(
+        f"restored {backup}: {restored.tables} tables with the manifest's row counts, "
+        f"{restored.files} files, revision {restored.revision}, "
+        f"audit chain intact: {restored.audit.checked} entries verified"
+    )
+    head = _migrations_head()
+    if restored.revision != head:
+        click.echo(
+            f"note: this code's migrations end at {head}; run `flask --app tcm_app.app db upgrade` "
+            "on the restored database before serving it"
+        )
+
+
+def _migrations_head() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+@click.group("retention", help="Records past their retention term (never deleted here).")
+def retention_cli():
+    pass
+
+
+@retention_cli.command("report")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Default: clinic today.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Also write a CSV file.")
+def retention_report_command(as_of, csv_path):
+    """Per kind of record: how many have passed their retention term and the oldest date. Nothing
+    is deleted: a person responsible decides what happens to them."""
+    from tcm_app.services.clock import clinic_today
+    from tcm_app.services.retention import past_term_report, report_csv
+
+    day: date = as_of.date() if as_of else clinic_today()
+    lines = past_term_report(day)
+    click.echo(f"records past their retention term as of {day} (nothing is deleted):")
+    for line in lines:
+        oldest = line.oldest.isoformat() if line.oldest else "-"
+        click.echo(f"{line.label}\t{line.years} years\t{line.count}\toldest {oldest}")
+    if csv_path:
+        with open(csv_path, "w", encoding="utf-8-sig", newline="") as handle:
+            handle.write(report_csv(lines, day))
+        click.echo(f"written: {csv_path}")

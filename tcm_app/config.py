@@ -172,12 +172,30 @@ def load_config(app, test_config: dict | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = app.config.get("SESSION_COOKIE_SECURE") or True
         app.config["REMEMBER_COOKIE_SECURE"] = True
         validate_production(app.config)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **PRODUCTION_ENGINE_OPTIONS,
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        }
     else:
         fill_development_secrets(app.config, Path(app.instance_path))
     for settings in domain_settings():
         if hasattr(settings, "derive"):
             settings.derive(app.config)
     validate_everywhere(app.config)
+
+
+# PostgreSQL connections in production: each pooled connection is checked before use, so after a
+# database restart the first request gets a fresh connection instead of an error; a request waits
+# at most a few seconds for a connection (then 503, retryable) rather than holding its thread; a
+# dead database is noticed within seconds by connect.
+PRODUCTION_ENGINE_OPTIONS = {
+    "pool_pre_ping": True,
+    "pool_size": 10,
+    "max_overflow": 10,
+    "pool_timeout": 5,
+    "pool_recycle": 1800,
+    "connect_args": {"connect_timeout": 3},
+}
 
 
 def validate_everywhere(config) -> None:
@@ -271,8 +289,31 @@ def apply_environment(config, environ) -> None:
             broker_url=broker,
             result_backend=environ.get(ENV_PREFIX + "CELERY_RESULT_BACKEND", broker),
             task_always_eager=False,
+            **worker_reliability(environ),
         )
         config["CELERY"] = celery
+
+
+# A task is acknowledged when it has finished, not when it was taken: a worker killed in the middle
+# (out of memory, a node lost) leaves it in Redis, which gives it to a worker again once the
+# visibility timeout has passed. Every task is idempotent (each says so), so running one again
+# after such a loss completes it once. One task at a time per worker process: a killed process
+# strands at most the task it was running. The timeout must exceed the longest task (seconds here).
+CELERY_VISIBILITY_SECONDS = 120
+
+
+def worker_reliability(environ) -> dict:
+    seconds = int(
+        environ.get(ENV_PREFIX + "CELERY_VISIBILITY_SECONDS") or CELERY_VISIBILITY_SECONDS
+    )
+    return {
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_transport_options": {"visibility_timeout": seconds},
+        "result_backend_transport_options": {"visibility_timeout": seconds},
+        "broker_connection_retry_on_startup": True,
+    }
 
 
 def validate_production(config) -> None:

@@ -3,6 +3,7 @@ confirmed observation (望诊). The analysis assists; only the confirmation ente
 
 import hashlib
 from collections.abc import Sequence
+from datetime import timedelta
 from functools import partial
 
 import cv2
@@ -91,6 +92,26 @@ def receive_photo(encounter: Encounter, actor, upload, source: str) -> int:
     image_id = add_tongue_image(encounter, actor, upload.read(), source).id
     enqueue(ANALYZE_TASK, image_id)
     return image_id
+
+
+# A photo received longer ago than this and still not analysed lost its queued task (the worker
+# takes a photo within seconds); the analysis itself takes about a second.
+ANALYSIS_OVERDUE = timedelta(minutes=2)
+
+
+def requeue_waiting_analyses() -> int:
+    """Queue again the photos still waiting for their analysis well after they arrived; the
+    caller's commit sends the tasks. Returns how many."""
+    cutoff = utcnow() - ANALYSIS_OVERDUE
+    waiting = db.session.scalars(
+        select(TongueImage.id)
+        .where(TongueImage.status == TongueImageStatus.RECEIVED)
+        .where(TongueImage.created_at < cutoff)
+        .order_by(TongueImage.id)
+    ).all()
+    for image_id in waiting:
+        enqueue(ANALYZE_TASK, image_id)
+    return len(waiting)
 
 
 def _require_may_add(encounter: Encounter, actor, source: str) -> None:

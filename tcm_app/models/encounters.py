@@ -7,10 +7,12 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tcm_app.common.online_care import Eligibility, EncounterStatus
+from tcm_app.common.retention import MEDICAL_RECORD, RETENTION_YEARS
 from tcm_app.extensions import db
 from tcm_app.models.types import UTCDateTime, utcnow
 
-MEDICAL_RECORD_RETENTION_YEARS = 15  # 《互联网诊疗监管细则》: records kept at least 15 years
+# 《互联网诊疗监管细则》: records kept at least 15 years (the rule table: common/retention.py)
+MEDICAL_RECORD_RETENTION_YEARS = RETENTION_YEARS[MEDICAL_RECORD]
 
 
 class Encounter(db.Model):

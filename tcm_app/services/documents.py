@@ -22,6 +22,7 @@ from pypdf.errors import PyPdfError
 from tcm_app.common import image_header, image_strip
 from tcm_app.common.errors import ConflictError, TCMError, ValidationError
 from tcm_app.common.online_care import OPEN_STATUSES
+from tcm_app.common.retention import add_years
 from tcm_app.models.encounters import MEDICAL_RECORD_RETENTION_YEARS, ClinicalDocument, Encounter
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today
@@ -199,11 +200,8 @@ def _upload_audit(actor, document: ClinicalDocument) -> None:
 
 
 def record_retention_date() -> date:
-    today = clinic_today()
-    try:
-        return today.replace(year=today.year + MEDICAL_RECORD_RETENTION_YEARS)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year + MEDICAL_RECORD_RETENTION_YEARS, day=28)
+    """The last day a medical record received today is kept (29 February: 28 February)."""
+    return add_years(clinic_today(), MEDICAL_RECORD_RETENTION_YEARS)
 
 
 def read_document(document: ClinicalDocument, actor) -> bytes:

@@ -1,4 +1,5 @@
-"""Administration: staff accounts (created only here or by CLI), online-care switch, audit log."""
+"""Administration: staff accounts (created only here or by CLI), online-care switch, audit log,
+records past their retention term."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -6,13 +7,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tcm_app.common.errors import NotFoundError, TCMError
+from tcm_app.common.retention import MEDICAL_RECORD, PROCESS_RECORD, RETENTION_YEARS
 from tcm_app.extensions import db
 from tcm_app.forms import AuditFilterForm, StaffForm
 from tcm_app.labels import choices
 from tcm_app.models.accounts import Department, Role, User
 from tcm_app.services import accounts
 from tcm_app.services.audit import AuditQuery, audit_page, verify_audit_chain
-from tcm_app.services.clock import utc_now
+from tcm_app.services.clock import clinic_today, utc_now
+from tcm_app.services.retention import past_term_report
 from tcm_app.views.audit_labels import ACTIONS, action_choices, action_label, object_label
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.form_action import form_action
@@ -164,3 +167,18 @@ def audit_query(form: AuditFilterForm) -> AuditQuery | None:
         return None
     action = form.action.data if form.action.data in ACTIONS else None
     return AuditQuery(actor_id, action, form.date_from.data, form.date_to.data)
+
+
+@core_bp.route("/admin/retention")
+@roles_required(Role.ADMIN)
+def admin_retention():
+    """What has passed its retention term, per kind, for a person to decide on (never deleted)."""
+    today = clinic_today()
+    return render_template(
+        "admin/retention.html",
+        lines=past_term_report(today),
+        today=today,
+        years=RETENTION_YEARS,
+        MEDICAL_RECORD=MEDICAL_RECORD,
+        PROCESS_RECORD=PROCESS_RECORD,
+    )

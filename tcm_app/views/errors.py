@@ -2,12 +2,13 @@
 
 from collections.abc import Callable
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -71,6 +72,9 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     return render_template("errors/error.html", status=status, code=code, message=message), status
 
 
+RETRY_AFTER_SECONDS = 2
+
+
 def register_error_handlers(app) -> None:
     @app.errorhandler(TCMError)
     def tcm_error(exc: TCMError):
@@ -109,12 +113,27 @@ def register_error_handlers(app) -> None:
             if getattr(exc.limit, "key_func", None) is flood_key  # the default, per client
             else http_messages()[429]  # a route's own limit: sign-in, codes, messages
         )
-        response, status = error_response(429, "rate_limited", message)
-        response = current_app.make_response((response, status))
+        response = make_response(error_response(429, "rate_limited", message))
         current = limiter.current_limit
         response.headers["Retry-After"] = str(
             retry_after_seconds(current.reset_at if current else None)
         )
+        return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)  # every pooled connection busy for pool_timeout seconds
+    def database_unavailable(exc):
+        # The database went away under the request (restarted, failed over, a connection cut):
+        # its transaction is lost whole, nothing half-written, and the same request can simply
+        # be sent again once the pool has reconnected (pre-ping), so say so: 503 with Retry-After.
+        current_app.logger.warning("database unavailable: %s", getattr(exc, "orig", exc))
+        db.session.rollback()
+        response = make_response(
+            error_response(
+                503, "database_unavailable", _("The service is briefly unavailable. Try again.")
+            )
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
     @app.errorhandler(HTTPException)

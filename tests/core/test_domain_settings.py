@@ -45,6 +45,7 @@ OWNED = {
         "TREATMENT_HOME_OVERRUN_MINUTES",
     },
     "constitution.settings": set(),
+    "diagnosis.settings": set(),
     "followup.settings": {"FOLLOWUP_GRACE_DAYS"},
     "quality.settings": {"QUALITY_COMPLAINT_ANSWER_DAYS"},
     "external_rx.settings": {
@@ -65,6 +66,7 @@ BEAT = {
     "constitution-reassessment-reminders",
     "followup-reminders",
     "quality-daily-figures",
+    "tongue-analysis-sweep",
 }
 
 

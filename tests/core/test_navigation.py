@@ -43,6 +43,7 @@ MENUS = {
         "core.admin_audit",
         "treatments.admin_home",
         "quality.figures_page",
+        "core.admin_retention",
     ],
     Role.PHARMACIST: [
         "herbs.review_queue",

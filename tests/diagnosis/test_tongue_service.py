@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from diagnosis.models import TongueImage, TongueImageStatus, TongueObservation
 from diagnosis.services import tongue
@@ -16,6 +17,7 @@ from tcm_app.common.errors import ConflictError, PermissionDeniedError, Validati
 from tcm_app.extensions import db
 from tcm_app.models.audit import AuditEntry
 from tcm_app.services import encounters
+from tcm_app.services.queue import PENDING
 from tests.factories import create_doctor, create_encounter
 
 VALUES = {
@@ -73,6 +75,28 @@ def test_analysis_runs_once(app, photo):
     first = dict(image.analysis)
     assert tongue.analyze_stored(image) is False
     assert image.analysis == first
+
+
+def queued_analyses() -> list:
+    return [args for task, args, _ in db.session.info.get(PENDING, [])]
+
+
+def test_a_photo_whose_analysis_was_never_queued_is_queued_again_by_the_sweep(app, photo):
+    """Its upload committed while the queue was unreachable: the task was lost, not the photo."""
+    encounter = create_encounter()
+    with time_machine.travel("2026-12-05T02:00:00Z", tick=False):
+        lost = tongue.add_tongue_image(
+            encounter, encounter.patient.user, jpeg_bytes(photo()[0]), "camera"
+        ).id  # stored, its task never sent
+        db.session.commit()
+    with time_machine.travel("2026-12-05T02:01:00Z", tick=False):
+        assert tongue.requeue_waiting_analyses() == 0  # a minute: still the worker's to take
+    with time_machine.travel("2026-12-05T02:03:00Z", tick=False):
+        assert tongue.requeue_waiting_analyses() == 1
+        assert queued_analyses() == [(lost,)]  # sent when the sweep's task commits
+        db.session.rollback()
+    analyze_tongue_image(lost)  # what the worker then does
+    assert tongue.requeue_waiting_analyses() == 0
 
 
 def truncated(photo) -> bytes:
