@@ -1,6 +1,7 @@
 """Background analysis of tongue photos (eager in the embedded mode, a worker in production)."""
 
 from celery import shared_task
+from sqlalchemy.exc import OperationalError
 
 from diagnosis.models import TongueImage
 from diagnosis.services import tongue
@@ -9,7 +10,8 @@ from tcm_app.extensions import db
 
 @shared_task(
     name="diagnosis.analyze_tongue_image",
-    autoretry_for=(OSError,),
+    # A lost database (restarting) or file system is worth trying again a moment later.
+    autoretry_for=(OSError, OperationalError),
     retry_backoff=True,
     max_retries=3,
 )

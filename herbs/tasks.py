@@ -1,6 +1,7 @@
 """Background work for prescriptions: nightly expiry and PDF rendering (eager in the demo)."""
 
 from celery import shared_task
+from sqlalchemy.exc import OperationalError
 
 from herbs.models import Prescription
 from herbs.services import documents, prescriptions
@@ -17,7 +18,8 @@ def expire_prescriptions() -> int:
 
 @shared_task(
     name="herbs.render_prescription_pdf",
-    autoretry_for=(OSError,),
+    # A lost database (restarting) or file system is worth trying again a moment later.
+    autoretry_for=(OSError, OperationalError),
     retry_backoff=True,
     max_retries=3,
 )

@@ -359,7 +359,8 @@ def celery_start() -> None:
     if read_pid(WORKER_PID) is None:
         run(
             [*celery, "worker", "--detach", "--pidfile", WORKER_PID, "--logfile",
-             LOGS / "celery-worker.log", "--concurrency", "2", "--hostname", "worker1@%h"],
+             LOGS / "celery-worker.log", "--concurrency", "2", "--hostname", "worker1@%h",
+             "--loglevel", "INFO"],
             env=app_env(),
         )  # fmt: skip
         wait_until(lambda: read_pid(WORKER_PID) is not None, 30, "Celery worker starting")
@@ -367,7 +368,8 @@ def celery_start() -> None:
     if read_pid(BEAT_PID) is None:
         run(
             [*celery, "beat", "--detach", "--pidfile", BEAT_PID, "--logfile",
-             LOGS / "celery-beat.log", "--schedule", STATE / "celerybeat-schedule"],
+             LOGS / "celery-beat.log", "--schedule", STATE / "celerybeat-schedule",
+             "--loglevel", "INFO"],
             env=app_env(),
         )  # fmt: skip
         log("Celery beat started")

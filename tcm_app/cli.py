@@ -294,7 +294,12 @@ def _migrations_head() -> str | None:
     from alembic.script import ScriptDirectory
 
     config = current_app.extensions["migrate"].migrate.get_config()
-    return ScriptDirectory.from_config(config).get_current_head()
+    script = ScriptDirectory.from_config(config)
+    # The revisions import their shared helpers (migrations/protection.py) from their own folder,
+    # which migrations/env.py puts on the path; reading them outside a migration needs it too.
+    if script.dir not in sys.path:
+        sys.path.insert(0, script.dir)
+    return script.get_current_head()
 
 
 @click.group("retention", help="Records past their retention term (never deleted here).")

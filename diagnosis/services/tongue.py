@@ -24,6 +24,7 @@ from tcm_app.services.audit import record_audit
 from tcm_app.services.documents import record_retention_date
 from tcm_app.services.queue import enqueue
 from tcm_app.services.storage import storage
+from tcm_app.services.transitions import move
 from tcm_app.services.uploads import store_upload, too_large
 
 ANALYZE_TASK = "diagnosis.analyze_tongue_image"  # diagnosis/tasks.py
@@ -133,15 +134,20 @@ def analyze_stored(image: TongueImage) -> bool:
     if photo is None:  # stored photos were re-encoded on upload: this one is damaged
         raise ConflictError("the stored photo does not decode", "photo_corrupt")
     result = tongue.analyze(photo).to_dict()
-    image.analysis = result
-    image.quality_passed = result["quality"]["passed"]
-    image.algorithm_version = result["algorithm_version"]
-    image.analysed_at = utcnow()
-    image.status = (
-        TongueImageStatus.ANALYSED if image.quality_passed else TongueImageStatus.QUALITY_FAILED
+    passed = result["quality"]["passed"]
+    # Guarded: a task given again (its worker was lost after the work, before the acknowledgement)
+    # may run beside the first; only one of them records the analysis.
+    return move(
+        image,
+        expected=TongueImageStatus.RECEIVED,
+        values={
+            "analysis": result,
+            "quality_passed": passed,
+            "algorithm_version": result["algorithm_version"],
+            "analysed_at": utcnow(),
+            "status": TongueImageStatus.ANALYSED if passed else TongueImageStatus.QUALITY_FAILED,
+        },
     )
-    db.session.flush()
-    return True
 
 
 def confirm_observation(

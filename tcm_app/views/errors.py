@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from flask import current_app, jsonify, make_response, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user
@@ -128,11 +129,7 @@ def register_error_handlers(app) -> None:
         # be sent again once the pool has reconnected (pre-ping), so say so: 503 with Retry-After.
         current_app.logger.warning("database unavailable: %s", getattr(exc, "orig", exc))
         db.session.rollback()
-        response = make_response(
-            error_response(
-                503, "database_unavailable", _("The service is briefly unavailable. Try again.")
-            )
-        )
+        response = make_response(unavailable_answer(), 503)
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
@@ -142,6 +139,21 @@ def register_error_handlers(app) -> None:
         code = (exc.name or "error").lower().replace(" ", "_").replace("'", "")
         message = http_messages().get(exc.code) or exc.description or exc.name
         return error_response(exc.code or 500, code, message)
+
+
+def unavailable_answer():
+    """Said without the database: the signed-in user's language and the page's menu would need
+    it, so this answer uses the hospital's language and a page of its own."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        message = _("The service is briefly unavailable. Try again.")
+        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+            return jsonify({"error": {"code": "database_unavailable", "message": message}})
+        return render_template(
+            "errors/unavailable.html",
+            message=message,
+            english=False,
+            retry_after=RETRY_AFTER_SECONDS,
+        )
 
 
 def http_messages() -> dict[int, str]:

@@ -293,3 +293,26 @@ def test_a_manifest_that_is_not_ours_is_refused(app, runner, hospital, tmp_path,
     (backup / MANIFEST).write_text(json.dumps(manifest))
     result = runner.invoke(args=["backup", "verify", str(backup)])
     assert result.exit_code == 1 and "is damaged or not a manifest" in result.output
+
+
+def test_the_restore_reads_the_code_migrations_head_in_a_fresh_process(tmp_path):
+    """The note after a restore compares the backup's revision with this code's last migration;
+    the revisions import helpers from their own folder, which only a migration run puts on the
+    path: an operator's fresh `flask backup restore` must read them too."""
+    import subprocess
+    import sys
+
+    script = (
+        "from tcm_app.app import create_app\n"
+        "from tcm_app.cli import _migrations_head\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    print(_migrations_head())\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "TCM_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    head = sorted(Path(__file__).resolve().parents[2].glob("migrations/versions/*.py"))[-1].stem
+    assert done.stdout.strip() == head

@@ -77,6 +77,24 @@ def test_analysis_runs_once(app, photo):
     assert image.analysis == first
 
 
+def test_a_task_given_again_beside_the_first_records_the_analysis_once(app, photo):
+    """The first run finished while the second had already read the photo as waiting."""
+    encounter = create_encounter()
+    image = tongue.add_tongue_image(
+        encounter, encounter.patient.user, jpeg_bytes(photo()[0]), "camera"
+    )
+    db.session.commit()
+    db.session.execute(  # the first run's result, written after the second read the photo
+        sa.update(TongueImage)
+        .where(TongueImage.id == image.id)
+        .values(status=TongueImageStatus.ANALYSED, analysis={"first": True})
+        .execution_options(synchronize_session=False)
+    )
+    assert image.status == TongueImageStatus.RECEIVED  # what the second run holds
+    assert tongue.analyze_stored(image) is False
+    assert image.analysis == {"first": True}
+
+
 def queued_analyses() -> list:
     return [args for task, args, _ in db.session.info.get(PENDING, [])]
 

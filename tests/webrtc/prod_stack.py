@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from tests.webrtc.server_process import free_port
@@ -57,6 +60,18 @@ class ProdStack:
 
     def sql(self, statement: str) -> str:
         return self.prod("sql", statement).strip()
+
+    def get(self, path: str, timeout: float = 10) -> tuple[int, bytes]:
+        """GET through nginx (its certificate is the stack's own)."""
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        try:
+            with urllib.request.urlopen(
+                self.base + path, context=context, timeout=timeout
+            ) as answer:
+                return answer.status, answer.read()
+        except urllib.error.HTTPError as refused:
+            return refused.code, refused.read()
 
     def log(self, name: str) -> str:
         path = self.folder / "logs" / name

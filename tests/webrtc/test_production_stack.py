@@ -8,7 +8,11 @@ WebSocket upgrade) and each node in turn is killed (SIGKILL) mid-call and starte
 node carried a socket, the page reconnects through nginx to the node still up, the video goes on
 and chat still goes both ways."""
 
+import socket
+import ssl
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -87,3 +91,56 @@ def test_the_call_goes_on_through_nginx_when_either_node_dies(stack, browser):
 
     assert [call_value(page, "pcGeneration") for page in pages] == generations  # same media path
     assert "101" in stack.log("nginx-access.log")  # the sockets were upgraded by nginx
+
+
+# --- limits at the front: nginx stops what must never reach a node ---------------------------
+
+
+def tls_socket(port: int) -> ssl.SSLSocket:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # the stack's own self-signed certificate
+    raw = socket.create_connection(("127.0.0.1", port), timeout=30)
+    return context.wrap_socket(raw, server_hostname="127.0.0.1")
+
+
+def test_an_oversized_body_stops_at_nginx(stack):
+    body = b"x" * (13 * 1024 * 1024)  # the app's limit is 12 MiB
+    request = urllib.request.Request(
+        stack.base + "/api/v1/encounters/1/tongue-images", data=body, method="POST"
+    )
+    request.add_header("Content-Type", "application/octet-stream")
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, context=context, timeout=30)
+    assert refused.value.code == 413
+    last = stack.log("nginx-access.log").strip().splitlines()[-1]
+    assert "tongue-images" in last and "node=-" in last  # never passed to a node
+
+
+def test_slow_clients_wait_at_nginx_not_in_a_worker(stack):
+    """More clients than the nodes have threads (2 nodes x 2 workers x 16) send half a request
+    and stall: nginx holds them, a normal request is still answered at once, and nginx drops
+    the stalled ones after its header timeout (10 s)."""
+    stalled = []
+    for _ in range(80):
+        client = tls_socket(stack.https_port)
+        client.sendall(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")  # never ends
+        stalled.append(client)
+    status, _ = stack.get("/login", timeout=5)  # answered while all of them stall
+    assert status == 200
+    time.sleep(12)
+    held = 0
+    for client in stalled:
+        client.settimeout(1)
+        try:
+            answer = client.recv(1024)
+            held += answer not in (b"",) and not answer.startswith(b"HTTP/1.1 408")
+        except TimeoutError:
+            held += 1  # still open: nginx did not drop it
+        except (ssl.SSLError, OSError):
+            pass  # reset: dropped
+        finally:
+            client.close()
+    assert held == 0
