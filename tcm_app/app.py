@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.logger.setLevel(logging.INFO)
     app.url_map.converters["int"] = DatabaseIdConverter
     register_extensions(app)
+    register_rate_limits(app)
     register_navigation(app)
     register_panels(app)
     register_retention_kinds(app)
@@ -156,8 +157,10 @@ def register_extensions(app: Flask) -> None:
     from tcm_app.models import registration as registration_models  # noqa: F401  (metadata)
     from tcm_app.services.accounts import load_session_user
     from tcm_app.services.queue import listen_for_commits
+    from tcm_app.services.storage import init_storage
 
     db.init_app(app)
+    init_storage(app)
     listen_for_commits()  # queued tasks leave when the unit of work commits
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -212,6 +215,12 @@ def begin_immediate_on_sqlite(conn):
     the audit chain's tail cannot be read by two writers at once."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def register_rate_limits(app: Flask) -> None:
+    from tcm_app.views.rate_limits import register_rate_limits as register
+
+    register(app)
 
 
 def register_navigation(app: Flask) -> None:
@@ -281,7 +290,7 @@ def register_blueprints(app: Flask) -> None:
     from tcm_app.api import auth, encounters, openapi, reference  # noqa: F401
     from tcm_app.api.blueprint import bp as api_bp
     from tcm_app.domains import init_domains
-    from tcm_app.views import admin, patients, workbench  # noqa: F401
+    from tcm_app.views import admin, health, patients, workbench  # noqa: F401
     from tcm_app.views import auth as auth_views  # noqa: F401
     from tcm_app.views import encounters as encounter_views  # noqa: F401
     from tcm_app.views import inbox as inbox_views  # noqa: F401

@@ -18,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from limits import parse_many
 
 from tcm_app.common.settings import ConfigError, is_money
 from tcm_app.domains import domain_settings
@@ -74,6 +75,16 @@ def core_defaults(instance_path: str) -> dict:
             },
         },
         "RATELIMIT_STORAGE_URI": "memory://",
+        # When the limits' Redis does not answer, each process counts in memory until it answers
+        # again (flask-limiter checks back): a Redis outage must not turn every post into a 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # Every JSON API request and every form post, per client (the signed-in user, else the
+        # address) and per endpoint, across all nodes: stops a client flooding one endpoint; a
+        # person at a screen, or a load test spread over many users, never reaches it.
+        "API_RATE_LIMIT": "600 per minute",
+        # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (production:
+        # 1, nginx). 0: those headers are ignored, so a client cannot forge its address.
+        "TRUSTED_PROXIES": 0,
         "LOGIN_RATE_LIMIT": "10 per minute",
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT_MINUTES": 15,  # the longest lock of a username from one address
@@ -120,6 +131,8 @@ ENV_SETTINGS = {
     "FIELD_KEY": ("FIELD_ENCRYPTION_KEY", str),
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", str),
+    "API_RATE_LIMIT": ("API_RATE_LIMIT", str),
+    "TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", json.loads),
@@ -190,6 +203,7 @@ def validate_everywhere(config) -> None:
     validate_payments(config)
     validate_lockouts(config)
     validate_reauth(config)
+    validate_request_limits(config)
     for settings in domain_settings():
         if hasattr(settings, "validate"):
             settings.validate(config)
@@ -207,6 +221,33 @@ def validate_reauth(config) -> None:
         raise ConfigError(
             f"TCM_REAUTH_MINUTES must be a whole number of minutes from {low} to {high}"
         )
+
+
+# More than a few proxy hops in front of the app is a mistake in the setting, not a deployment.
+MAX_TRUSTED_PROXIES = 5
+
+
+def validate_request_limits(config) -> None:
+    """The per-client limit is a rate flask-limiter reads; the proxy hops a small whole number."""
+    proxies = config.get("TRUSTED_PROXIES")
+    if type(proxies) is not int or not 0 <= proxies <= MAX_TRUSTED_PROXIES:
+        raise ConfigError(
+            f"TCM_TRUSTED_PROXIES must be the number of reverse proxies in front of the app, "
+            f"from 0 to {MAX_TRUSTED_PROXIES} (1 behind nginx)"
+        )
+    if not is_rate(config.get("API_RATE_LIMIT")):
+        raise ConfigError(
+            'TCM_API_RATE_LIMIT must be a rate such as "600 per minute" or "20/second"'
+        )
+
+
+def is_rate(value) -> bool:
+    if not isinstance(value, str) or not value.strip():
+        return False
+    try:
+        return bool(parse_many(value))
+    except ValueError:
+        return False
 
 
 def validate_payments(config) -> None:

@@ -1,10 +1,10 @@
 """Flask extensions, created unbound here and bound in create_app (the Flask docs pattern)."""
 
 from celery import Celery, Task
-from flask import Flask
+from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
-from flask_limiter import Limiter
+from flask_limiter import Limit, Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -37,8 +37,37 @@ login_manager.needs_refresh_message = _l("To protect your account, please sign i
 login_manager.localize_callback = str
 csrf = CSRFProtect()
 babel = Babel()
-# Limits apply only where a route asks for one (login, token exchange); no global default.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def api_rate_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+def flood_key() -> str:
+    """Whom the default limit counts: the function the app factory keeps in its extensions
+    (tcm_app/views/rate_limits.py), which knows accounts and tokens; this module imports none."""
+    return current_app.extensions["rate_limit_key"]()
+
+
+def not_flood_limited() -> bool:
+    """The default limit counts the JSON API and form posts; page views and static files are not
+    counted (a page view changes nothing, and one page pulls in many static files)."""
+    endpoint = request.endpoint or ""
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return True
+    return request.method in SAFE_METHODS and "api" not in request.blueprints
+
+
+# A route that names its own limit (login, token exchange, phone codes, thread messages) keeps it
+# instead, by address; every other API call and form post has the default, per client and per
+# endpoint (API_RATE_LIMIT). Storage: RATELIMIT_STORAGE_URI, shared by every node in production.
+limiter = Limiter(
+    key_func=get_remote_address,
+    default_limits=[
+        Limit(api_rate_limit, key_function=flood_key, exempt_when=not_flood_limited),
+    ],
+)
 # Plain WebSocket routes (consult signaling): they need a threaded server (gunicorn gthread).
 sock = Sock()
 

@@ -24,6 +24,7 @@ from tcm_app.services.reference_data import load_reference_data
 from tests.chromium import browser, chromium, playwright  # noqa: F401  (fixtures, on demand)
 from tests.factories import IsolatedClient
 from tests.polling import wait_until
+from tests.redis_server import RedisServer
 from tests.shared_compilation import share_compilation_between_apps
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -286,6 +287,19 @@ def wait_for_sockets_to_close(app, seconds: float = 5.0) -> None:
         return not hub.connection_count() and not (in_flight and in_flight.count)
 
     wait_until(settled, seconds, fail=False)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real, private Redis on loopback for the whole session (or TCM_TEST_REDIS_URL)."""
+    if os.environ.get("TCM_TEST_REDIS_URL"):
+        yield os.environ["TCM_TEST_REDIS_URL"]
+        return
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -21,7 +20,7 @@ from tcm_app.models.encounters import Encounter
 from tcm_app.models.types import utcnow
 from tcm_app.services import documents
 from tcm_app.services.audit import record_audit
-from tcm_app.services.uploads import store_upload, upload_path
+from tcm_app.services.uploads import store_upload
 
 CHAT_HISTORY = 200
 CHAT_FOLDER = "chat"  # under UPLOAD_FOLDER
@@ -249,10 +248,6 @@ def store_voice_note(encounter: Encounter, user: User, data: bytes, kind) -> Cha
     return store_upload(
         data, kind.suffix, lambda stored: message(audio_key=stored.storage_key), folder=CHAT_FOLDER
     )
-
-
-def chat_image_path(key: str) -> Path:
-    return upload_path(key, CHAT_FOLDER)
 
 
 def chat_history(encounter_id: int) -> list[ChatMessage]:

@@ -5,7 +5,6 @@ is kept with the encounter under the process-record retention."""
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -16,10 +15,11 @@ from tcm_app.common.errors import ConflictError, PermissionDeniedError, Validati
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.models.types import utcnow
-from tcm_app.services.uploads import upload_path
+from tcm_app.services.storage import storage
 
 MAX_CHUNK_BYTES = 8 * 1024 * 1024
 MAX_RECORDING_BYTES = 2 * 1024 * 1024 * 1024
+RECORDING_FOLDER = "recordings"  # in the app's storage
 WEBM_MAGIC = b"\x1a\x45\xdf\xa3"  # EBML header: the first piece of every WebM file
 
 
@@ -54,7 +54,7 @@ def append_chunk(encounter, doctor, data: bytes, first: bool) -> ConsultRecordin
         recording = _new_recording(encounter, doctor)
     if recording.size_bytes + len(data) > MAX_RECORDING_BYTES:
         raise ValidationError("the recording is too long", "bad_chunk")
-    with recording_path(recording.storage_key).open("ab") as handle:
+    with storage().open_for_stream(recording.storage_key, RECORDING_FOLDER) as handle:
         handle.write(data)
     recording.size_bytes += len(data)
     recording.updated_at = utcnow()
@@ -76,11 +76,6 @@ def _new_recording(encounter, doctor) -> ConsultRecording:
         encounter_id=encounter.id, recorded_by_id=doctor.id, storage_key=f"{uuid.uuid4().hex}.webm"
     )
     db.session.add(recording)
-    recording_path(recording.storage_key).parent.mkdir(parents=True, exist_ok=True)
     db.session.flush()
     calls.record_event(encounter.id, doctor.id, "recording_started", {"recording": recording.id})
     return recording
-
-
-def recording_path(key: str) -> Path:
-    return upload_path(key, "recordings")

@@ -30,6 +30,7 @@ from tcm_app.labels import choices, error_message, label
 from tcm_app.models.accounts import Role, User
 from tcm_app.services import access
 from tcm_app.services.audit import record_refusal
+from tcm_app.services.storage import storage
 from tcm_app.views.errors import wants_json
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
@@ -335,7 +336,8 @@ def chat_image(encounter_id: int, message_id: int):
     message = db.session.get(ChatMessage, message_id)
     if message is None or message.encounter_id != encounter.id or not message.image_key:
         raise NotFoundError("no such image")
-    response = send_file(calls.chat_image_path(message.image_key), mimetype=message.image_mime)
+    path = storage().local_path(message.image_key, calls.CHAT_FOLDER)
+    response = send_file(path, mimetype=message.image_mime)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

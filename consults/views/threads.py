@@ -14,6 +14,7 @@ from tcm_app.common.errors import NotFoundError, TCMError
 from tcm_app.extensions import db, limiter
 from tcm_app.models.accounts import Role
 from tcm_app.services import access
+from tcm_app.services.storage import storage
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.responses import file_response
@@ -72,7 +73,7 @@ def voice_note(encounter_id: int, message_id: int):
     message = db.session.get(ChatMessage, message_id)
     if message is None or message.encounter_id != encounter.id or not message.audio_key:
         raise NotFoundError("no such voice note")
-    data = calls.chat_image_path(message.audio_key).read_bytes()
+    data = storage().read(message.audio_key, calls.CHAT_FOLDER)
     return file_response(data, message.audio_mime, f"voice-{message.id}", inline=True)
 
 

@@ -23,8 +23,9 @@ from tcm_app.models.types import utcnow
 from tcm_app.services.audit import record_audit
 from tcm_app.services.documents import record_retention_date
 from tcm_app.services.queue import enqueue
+from tcm_app.services.storage import storage
 from tcm_app.services.transitions import move
-from tcm_app.services.uploads import store_upload, too_large, upload_path
+from tcm_app.services.uploads import store_upload, too_large
 
 ANALYZE_TASK = "diagnosis.analyze_tongue_image"  # diagnosis/tasks.py
 STORED_JPEG_QUALITY = 92
@@ -287,7 +288,7 @@ def read_photo(image: TongueImage, actor) -> bytes:
 
 
 def _read_checked(image: TongueImage) -> np.ndarray:
-    data = upload_path(image.storage_key).read_bytes()
+    data = storage().read(image.storage_key)
     if hashlib.sha256(data).hexdigest() != image.sha256:
         raise ConflictError("the stored photo does not match its digest", "photo_corrupt")
     return np.frombuffer(data, np.uint8)

@@ -15,7 +15,7 @@ from external_rx.ocr_lines import Proposal, propose_lines
 from herbs.services.catalogue import current_catalogue
 from tcm_app.models.accounts import User
 from tcm_app.services.audit import record_audit
-from tcm_app.services.uploads import upload_path
+from tcm_app.services.storage import storage
 
 LANGUAGE = "chi_sim"
 IMAGE_TYPES = ("image/png", "image/jpeg")
@@ -54,7 +54,8 @@ def proposals(submission: ExternalSubmission, pharmacist: User) -> list[tuple[Pr
     found: list[Proposal] = []
     for page in submission.pages:
         if page.content_type in IMAGE_TYPES:
-            found += propose_lines(_read(upload_path(page.storage_key)))
+            # tesseract reads a file: the stored page's own, on this node
+            found += propose_lines(_read(storage().local_path(page.storage_key)))
     index = current_catalogue().index
     named = [(p, (herb.name if (herb := index.resolve(p.name)) else "")) for p in found]
     record_audit(

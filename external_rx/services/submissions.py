@@ -27,8 +27,9 @@ from tcm_app.services.documents import (
     record_retention_date,
     sanitise_upload,
 )
+from tcm_app.services.storage import storage
 from tcm_app.services.transitions import move
-from tcm_app.services.uploads import store_upload, upload_path
+from tcm_app.services.uploads import store_upload
 
 DRAFT, WAITING = "draft", "waiting"
 NEW_SUBMISSION = _l("An outside prescription of %(patient)s waits for review (%(pages)s pages).")
@@ -160,4 +161,4 @@ def waiting(status: str = WAITING) -> list[ExternalSubmission]:
 
 
 def read_page(page: ExternalPage) -> bytes:
-    return upload_path(page.storage_key).read_bytes()
+    return storage().read(page.storage_key)

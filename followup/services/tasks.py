@@ -22,8 +22,9 @@ from tcm_app.services import inbox
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today, utc_now
 from tcm_app.services.documents import CONTENT_TYPES, EXTENSIONS, sanitise_upload
+from tcm_app.services.storage import storage
 from tcm_app.services.transitions import move, move_row
-from tcm_app.services.uploads import store_upload, upload_path
+from tcm_app.services.uploads import store_upload
 
 PENDING, DONE = "pending", "done"
 NOTE_MAX = 1000
@@ -99,7 +100,7 @@ def add_photo(task: FollowUpTask, actor: User, data: bytes) -> None:
 
 
 def read_photo(photo: FollowUpPhoto) -> bytes:
-    return upload_path(photo.storage_key).read_bytes()
+    return storage().read(photo.storage_key)
 
 
 def _finish(task: FollowUpTask, actor: User, values: dict) -> None:

@@ -26,7 +26,8 @@ from tcm_app.common.retention import add_years
 from tcm_app.models.encounters import MEDICAL_RECORD_RETENTION_YEARS, ClinicalDocument, Encounter
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today
-from tcm_app.services.uploads import store_upload, too_large, upload_path
+from tcm_app.services.storage import storage
+from tcm_app.services.uploads import store_upload, too_large
 
 MAX_PDF_PAGES = 200
 REDUCED = cv2.IMREAD_REDUCED_GRAYSCALE_8  # enough to know the JPEG's scans decode
@@ -205,7 +206,7 @@ def record_retention_date() -> date:
 
 def read_document(document: ClinicalDocument, actor) -> bytes:
     """The stored bytes, checked against the recorded digest; every read is audited."""
-    data = upload_path(document.storage_key).read_bytes()
+    data = storage().read(document.storage_key)
     if hashlib.sha256(data).hexdigest() != document.sha256:
         raise ConflictError("the stored file does not match its digest", "document_corrupt")
     record_audit(

@@ -10,8 +10,9 @@ LOGIN_USERNAME_MAX_FAILURES failures in a row from anywhere, so that a guess spr
 addresses is still slowed. Its threshold is far above one pair's, so a stranger must spend many
 addresses, or many growing locks, to lock the owner out; it applies to unknown names too.
 
-The source is `request.remote_addr`: behind a reverse proxy that is the proxy's address until the
-trusted-proxy setting (issue 21) rewrites it, and every client then shares one pair per username.
+The source is `request.remote_addr`: behind a reverse proxy that is the proxy's address unless
+TCM_TRUSTED_PROXIES names the proxy hops (tcm_app/views/rate_limits.py applies ProxyFix), else every
+client shares one pair per username.
 """
 
 import math

@@ -3,22 +3,21 @@
 Each caller checks and cleans the bytes its own way first (documents strip metadata without
 decoding, tongue photos are decoded and re-encoded for the analysis) and keeps its own refusal
 codes; then `store_upload` does what they all must do the same way: write the file under a fresh
-key (atomically: a reader never sees half a file), add and flush the row and its audit entry in a
-savepoint, and when anything in there fails remove the file again and roll the row back. So a
-refused or failed upload leaves neither a file nor a row, even if the caller goes on and commits.
-Flushes; the caller commits."""
+key through the app's storage (tcm_app/services/storage.py: atomic, a reader never sees half a
+file), add and flush the row and its audit entry in a savepoint, and when anything in there fails
+remove the file again and roll the row back. So a refused or failed upload leaves neither a file
+nor a row, even if the caller goes on and commits. Flushes; the caller commits."""
 
 import hashlib
-import os
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import TypeVar
 
 from flask import current_app
 
 from tcm_app.extensions import db
+from tcm_app.services.storage import storage
 
 Row = TypeVar("Row")
 
@@ -57,7 +56,8 @@ def store_upload(
         sha256=hashlib.sha256(cleaned).hexdigest(),
         size_bytes=len(cleaned),
     )
-    path = write_upload(stored.storage_key, cleaned, folder)
+    files = storage()
+    files.write(stored.storage_key, cleaned, folder)
     try:
         with db.session.begin_nested():
             row = make_row(stored)
@@ -66,20 +66,6 @@ def store_upload(
             if audit is not None:
                 audit(row)
     except BaseException:
-        path.unlink(missing_ok=True)
+        files.delete(stored.storage_key, folder)
         raise
     return row
-
-
-def upload_path(storage_key: str, folder: str = "") -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"]) / folder / storage_key
-
-
-def write_upload(storage_key: str, data: bytes, folder: str = "") -> Path:
-    """Write through a hidden temporary name and rename: the final name is always whole."""
-    final = upload_path(storage_key, folder)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    temp = final.with_name(f".{storage_key}.part")
-    temp.write_bytes(data)
-    os.replace(temp, final)
-    return final

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -13,8 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from tcm_app.common.errors import TCMError
-from tcm_app.extensions import db
+from tcm_app.extensions import db, flood_key, limiter
 from tcm_app.services.audit import record_refusal
+from tcm_app.views.rate_limits import retry_after_seconds
 
 # Pages that show a refused form again, with the reason at its top, instead of an error page:
 # endpoint -> function(message) returning the response. Registered with `form_page_refusal`.
@@ -103,6 +105,21 @@ def register_error_handlers(app) -> None:
     def integrity(exc):
         db.session.rollback()
         return error_response(409, "conflict", _("This conflicts with data that already exists."))
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(exc: RateLimitExceeded):
+        db.session.rollback()
+        message = (
+            _("Too many requests. Wait a moment and try again.")
+            if getattr(exc.limit, "key_func", None) is flood_key  # the default, per client
+            else http_messages()[429]  # a route's own limit: sign-in, codes, messages
+        )
+        response = make_response(error_response(429, "rate_limited", message))
+        current = limiter.current_limit
+        response.headers["Retry-After"] = str(
+            retry_after_seconds(current.reset_at if current else None)
+        )
+        return response
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeout)  # every pooled connection busy for pool_timeout seconds

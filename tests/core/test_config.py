@@ -146,3 +146,23 @@ def test_embedded_defaults_need_no_settings(tmp_path, monkeypatch):
 def test_order_settings_out_of_range_stop_start(tmp_path, key, value):
     with pytest.raises(ConfigError, match=f"TCM_{key}"):
         create_app({**SAFE, "ENV_NAME": "development", key: value})
+
+
+@pytest.mark.parametrize(
+    ("variable", "raw", "key", "value"),
+    [
+        pytest.param("TCM_TRUSTED_PROXIES", "1", "TRUSTED_PROXIES", 1, id="proxy-hops"),
+        pytest.param(
+            "TCM_API_RATE_LIMIT", "100/second", "API_RATE_LIMIT", "100/second", id="api-limit"
+        ),
+    ],
+)
+def test_request_limit_settings_come_from_the_environment(tmp_path, variable, raw, key, value):
+    config = default_config(str(tmp_path))
+    apply_environment(config, {variable: raw})
+    assert config[key] == value
+
+
+def test_the_demo_trusts_no_proxy_and_limits_each_client_generously(tmp_path):
+    config = default_config(str(tmp_path))
+    assert (config["TRUSTED_PROXIES"], config["API_RATE_LIMIT"]) == (0, "600 per minute")

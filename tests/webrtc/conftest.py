@@ -5,7 +5,6 @@ loopback. Run inside a private network namespace so that media stays on loopback
 import pytest
 
 from tests.chromium import ARGS, CHROMIUM
-from tests.consults.conftest import redis_url  # noqa: F401  (a private Redis, in the namespace)
 
 WEBRTC_ARGS = [
     *ARGS,

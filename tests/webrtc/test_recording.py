@@ -6,9 +6,10 @@ import time
 import pytest
 
 from consults.models import ConsultRecording
-from consults.services.recording import WEBM_MAGIC, recording_path
+from consults.services.recording import RECORDING_FOLDER, WEBM_MAGIC
 from tcm_app.extensions import db
 from tcm_app.services.demo import DEMO_PASSWORD
+from tcm_app.services.storage import storage
 from tests.browser.pages import sign_in
 from tests.webrtc.calls import seed_demo_call, wait_frames
 
@@ -43,4 +44,5 @@ def test_the_call_is_recorded_only_after_the_patient_consents(app, live_server, 
         db.session.remove()
     assert recording is not None, "no recording arrived"
     with app.test_request_context("/"):
-        assert recording_path(recording.storage_key).read_bytes().startswith(WEBM_MAGIC)
+        stored = storage().read(recording.storage_key, RECORDING_FOLDER)
+        assert stored.startswith(WEBM_MAGIC)
