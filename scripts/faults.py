@@ -84,7 +84,8 @@ def call(method: str, path: str, token: str | None = None, body: bytes | None = 
         with urllib.request.urlopen(request, timeout=15, context=TLS) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as refused:
-        return refused.code, refused.read()
+        with refused:
+            return refused.code, refused.read()
     except (urllib.error.URLError, OSError):
         return 0, b""  # no answer at all (connection refused or cut)
 
@@ -147,7 +148,7 @@ class Load:
             status, answer = call("POST", path, self.patient, body, content_type)
             photo_id = json.loads(answer)["id"] if status == 201 else None
             self.log.add(Outcome(time.monotonic(), "write", status, photo_id))
-            time.sleep(0.2)
+            time.sleep(0.4)  # three writers, one patient: under the API's 600 a minute per client
 
     def read(self) -> None:
         reads = (
@@ -161,7 +162,7 @@ class Load:
             turn += 1
             status, _ = call("GET", path, token)
             self.log.add(Outcome(time.monotonic(), "read", status))
-            time.sleep(0.05)
+            time.sleep(0.2)
 
 
 # --- the faults -------------------------------------------------------------------------------

@@ -484,13 +484,11 @@ def get(url: str, timeout: float = 2) -> tuple[int, bytes]:
 
 
 def healthy(base: str) -> bool:
-    return get(base + "/healthz")[0] == 200 or get(base + "/login")[0] == 200
+    return get(base + "/healthz")[0] == 200
 
 
 def ready() -> tuple[bool, dict]:
     status, body = get(BASE_URL + "/readyz", timeout=5)
-    if status == 404:  # TEMP until /readyz lands
-        status, body = get(BASE_URL + "/login")[0], b"{}"
     try:
         return status == 200, json.loads(body or b"{}")
     except ValueError:

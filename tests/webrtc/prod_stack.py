@@ -4,6 +4,7 @@ with the demo data. `stop()` ends every part and removes the folder."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import ssl
@@ -66,17 +67,29 @@ class ProdStack:
     def sql(self, statement: str) -> str:
         return self.prod("sql", statement).strip()
 
-    def get(self, path: str, timeout: float = 10) -> tuple[int, bytes]:
-        """GET through nginx (its certificate is the stack's own)."""
+    def get(self, path: str, timeout: float = 10, token: str | None = None) -> tuple[int, bytes]:
+        """GET through nginx (its certificate is the stack's own), with a bearer token if given."""
+        return self.call(urllib.request.Request(self.base + path), timeout, token)
+
+    def call(self, request, timeout: float = 10, token: str | None = None) -> tuple[int, bytes]:
         context = ssl.create_default_context()
         context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
         try:
-            with urllib.request.urlopen(
-                self.base + path, context=context, timeout=timeout
-            ) as answer:
+            with urllib.request.urlopen(request, context=context, timeout=timeout) as answer:
                 return answer.status, answer.read()
         except urllib.error.HTTPError as refused:
-            return refused.code, refused.read()
+            with refused:  # its connection is closed with it
+                return refused.code, refused.read()
+
+    def token(self, username: str) -> str:
+        body = json.dumps({"username": username, "password": "tcm-demo"}).encode()
+        request = urllib.request.Request(self.base + "/api/v1/auth/token", data=body)
+        request.add_header("Content-Type", "application/json")
+        status, answer = self.call(request)
+        assert status == 201, answer
+        return json.loads(answer)["token"]
 
     def wait_for_log(self, name: str, text: str, seconds: float = 10) -> str:
         """The first line of log `name` holding `text`, once it is written."""

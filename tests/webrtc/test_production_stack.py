@@ -14,6 +14,7 @@ import ssl
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -115,6 +116,7 @@ def test_an_oversized_body_stops_at_nginx(stack):
     context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, context=context, timeout=30)
+    refused.value.close()
     assert refused.value.code == 413
     logged = stack.wait_for_log("nginx-access.log", "tongue-images")  # written once closed
     assert " 413 " in logged and "node=-" in logged  # never passed to a node
@@ -159,3 +161,26 @@ def test_restarting_postgresql_under_load_loses_no_acknowledged_write(stack):
     row = next(line for line in report.splitlines() if line.startswith("postgres "))
     refusals = dict(re.findall(r"(\d+|no answer): (\d+)", row))
     assert set(refusals) <= {"503"}, row  # retryable, never a 500 or a cut connection
+
+
+def test_a_client_flooding_one_endpoint_is_limited_across_both_nodes(stack):
+    """The API's per-client limit (600 a minute per endpoint) is counted in Redis, so requests
+    spread over both nodes share one count: the flood is refused (429) after at most one limit
+    (two, when the minute turns during the run); counted per process, four worker processes
+    would let about 2,400 through."""
+    token = stack.token("demo-doctor")
+    answers = []
+    with ThreadPoolExecutor(8) as pool:
+        for _batch in range(13):
+            answers += pool.map(lambda _: stack.get("/api/v1/herbs?q=dg", token=token)[0],
+                                range(100))  # fmt: skip
+            if 429 in answers:
+                break
+    assert 429 in answers and answers.index(429) <= 1200, answers.count(200)
+    assert set(answers) <= {200, 429}
+    served_by = {
+        line.split("node=")[1].split()[0]
+        for line in stack.log("nginx-access.log").splitlines()
+        if "/api/v1/herbs?q=dg" in line and " 200 " in line
+    }
+    assert len(served_by) == 2, served_by  # both nodes counted into the same limit
