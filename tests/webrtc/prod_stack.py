@@ -4,6 +4,7 @@ with the demo data. `stop()` ends every part and removes the folder."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
@@ -82,6 +83,20 @@ class ProdStack:
         except urllib.error.HTTPError as refused:
             with refused:  # its connection is closed with it
                 return refused.code, refused.read()
+
+    def connection(self) -> http.client.HTTPSConnection:
+        """A connection to nginx kept alive over many requests."""
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        return http.client.HTTPSConnection("127.0.0.1", self.https_port, context=context)
+
+    @staticmethod
+    def over(connection: http.client.HTTPSConnection, path: str, token: str) -> int:
+        """GET `path` over a kept-alive connection; the status."""
+        connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+        answer = connection.getresponse()
+        answer.read()
+        return answer.status
 
     def token(self, username: str) -> str:
         body = json.dumps({"username": username, "password": "tcm-demo"}).encode()
