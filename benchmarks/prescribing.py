@@ -4,6 +4,7 @@ queries), and a one-page prescription PDF.
 
 Targets (issue 3): check median <= 50 us; search p99 <= 5 ms; PDF median <= 300 ms.
 Issue 16: typo-tolerant search in-process p99 <= 1 ms.
+Issue 21: search via the API on PostgreSQL p99 <= 2 ms.
 """
 
 import statistics
@@ -87,6 +88,7 @@ def percentile(samples, p):
 def report(name, samples, unit, target):
     print(
         f"{name:<52} median {statistics.median(samples):9.3f} {unit}   "
+        f"p95 {percentile(samples, 95):9.3f} {unit}   "
         f"p99 {percentile(samples, 99):9.3f} {unit}   n={len(samples)}   target {target}"
     )
 
@@ -119,16 +121,24 @@ def bench_search_in_process(cat):
 
 
 def bench_search(app, cat):
+    """Wall time, and the CPU time of this thread (what other load on the machine does not
+    inflate; it leaves out the database server's own work)."""
     client = app.test_client()
     headers = bearer(create_pharmacist())
-    samples = []
+    samples, cpu = [], []
     for _round in range(50):
         for query in QUERIES + TYPO_QUERIES:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.thread_time()
             response = client.get("/api/v1/herbs", query_string={"q": query}, headers=headers)
             samples.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.thread_time() - start_cpu) * 1000)
             assert response.status_code == 200
-    report(f"herb search via API ({len(cat.index)} herbs)", samples, "ms", "p99 <= 5 ms")
+    name = f"herb search via API ({len(cat.index)} herbs)"
+    report(name, samples, "ms", "p99 <= 2 ms on PostgreSQL (issue 21)")
+    print(
+        f"{name + ', CPU':<52} median {statistics.median(cpu):9.3f} ms   "
+        f"p95 {percentile(cpu, 95):9.3f} ms   p99 {percentile(cpu, 99):9.3f} ms"
+    )
 
 
 def bench_pdf():
