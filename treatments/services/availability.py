@@ -215,16 +215,16 @@ def day_masks(
     practitioner: list[dict] = [{} for _ in range(days)]
     seats: list[dict] = [{} for _ in range(days)]
     patient = [0] * days
-    seconds = _local_seconds(first, last)
+    rows, origin = _on_local_clock(rows, first, last)
     span_mask = scheduling.span_mask
     for practitioner_id, resource_id, seat, booked_patient, starts_at, ends_at, travel in rows:
-        starts = seconds(starts_at)
+        starts = (starts_at - origin).total_seconds()  # since local midnight of `first`
         day = int(starts // DAY_SECONDS)
         if not 0 <= day < days:
             continue
         # Seconds after that day's midnight (the end may be past it: span_mask clips).
         starts -= day * DAY_SECONDS
-        ends = seconds(ends_at) - day * DAY_SECONDS
+        ends = (ends_at - origin).total_seconds() - day * DAY_SECONDS
         visit = span_mask(starts, ends)
         held = practitioner[day]
         if resource_id is None:
@@ -244,21 +244,19 @@ def day_masks(
 DAY_SECONDS = 24 * 3600
 
 
-def _local_seconds(first: date, last: date):
-    """A function: a stored time (as the driver gives it: naive UTC on SQLite, which keeps no
-    zone, as UTCDateTime stores it; aware elsewhere) → seconds of clinic time since local
-    midnight of `first`."""
+def _on_local_clock(rows, first: date, last: date) -> tuple[list, datetime]:
+    """The rows, and the moment their times count from: local midnight of `first`. The times are
+    as the driver gives them (naive UTC on SQLite, which keeps no zone, as UTCDateTime stores
+    them; aware elsewhere). With one UTC offset all along, the rows stay as they are and the
+    moment is on their clock; across a clock change, each time is turned into local time."""
     zone = clinic_zone()
     naive_utc = db.session.get_bind().dialect.name == "sqlite"
     local_midnight = datetime.combine(first, time())
-    if _fixed_offset(zone, first, last) is not None:  # one offset all along: subtract, no zone
+    if _fixed_offset(zone, first, last) is not None:
         origin = to_utc(local_midnight)
-        if naive_utc:
-            origin = origin.replace(tzinfo=None)
-        return lambda moment: (moment - origin).total_seconds()
+        return rows, origin.replace(tzinfo=None) if naive_utc else origin
 
-    def seconds(moment: datetime) -> float:
-        aware = moment.replace(tzinfo=UTC) if naive_utc else moment
-        return (to_local(aware) - local_midnight).total_seconds()
+    def local(moment: datetime) -> datetime:
+        return to_local(moment.replace(tzinfo=UTC) if naive_utc else moment)
 
-    return seconds
+    return [(*row[:4], local(row[4]), local(row[5]), row[6]) for row in rows], local_midnight
