@@ -39,14 +39,18 @@ def bearer_token() -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+REQUEST_TOKEN_KEY = "tcm.api_token"
+
+
 def request_token():
     """The request's bearer token, resolved once per request (the password-change guard before
     the view and api_roles both ask for it): the live ApiToken, or None when there is none or it
-    is not valid."""
-    if "bearer_checked" not in g:
+    is not valid. Kept in the request's own environ, not on `g`: `g` belongs to the app context,
+    which several requests share when one is pushed around them (tests, scripts)."""
+    if REQUEST_TOKEN_KEY not in request.environ:
         plain = bearer_token()
-        g.bearer_checked = resolve_token(plain) if plain else None
-    return g.bearer_checked
+        request.environ[REQUEST_TOKEN_KEY] = resolve_token(plain) if plain else None
+    return request.environ[REQUEST_TOKEN_KEY]
 
 
 def api_roles(*roles: str):
