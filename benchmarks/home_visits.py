@@ -80,7 +80,7 @@ def main() -> None:
             ),
         ]
         for how in ("", ", after gc.freeze()"):
-            if how:  # what each gunicorn worker does once the app is loaded (gunicorn.conf.py)
+            if how:  # what each gunicorn worker does with the app loaded (deploy/gunicorn.conf.py)
                 gc.collect()
                 gc.freeze()
             for label, call in figures:

@@ -3,7 +3,7 @@ requests racing for the last free place of a slot (run on PostgreSQL by make ben
 
 Targets (issue 7): 30 days, 20 practitioners, 30 beds, 2,000 bookings: median <= 50 ms; issue 21:
 <= 30 ms without pausing the garbage collector. Printed twice: as the process is, and after
-gc.freeze() as a gunicorn worker does (gunicorn.conf.py), with the collector's full passes.
+gc.freeze() as a gunicorn worker does (deploy/gunicorn.conf.py), with the collector's full passes.
 100 concurrent requests for the last free place: exactly one succeeds, the rest get a clear
 conflict, no errors.
 """
@@ -76,7 +76,7 @@ def time_of(hour: int):
 
 def bench_search(app, therapy, first, practitioners, patient) -> None:
     bench_free_slots(therapy, first, practitioners, patient, "")
-    # What each gunicorn worker does once the app is loaded (gunicorn.conf.py).
+    # What each gunicorn worker does once the app is loaded (deploy/gunicorn.conf.py).
     gc.collect()
     gc.freeze()
     bench_free_slots(therapy, first, practitioners, patient, ", after gc.freeze()")
