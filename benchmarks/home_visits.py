@@ -4,13 +4,12 @@ buffers around every visit already booked (run on PostgreSQL by make bench as we
 Target (issue 20): 30 days, 10 practitioners, 200 existing home visits: median <= 50 ms.
 """
 
+import gc
 import os
 import random
-import statistics
-import time
 from datetime import UTC, datetime, timedelta
 
-from common import bench_app
+from common import bench_app, timed
 
 from tcm_app.extensions import db
 from tcm_app.services.patients import add_address
@@ -18,7 +17,7 @@ from tests.factories import create_patient, create_practitioner, open_treatment_
 from treatments.models import Booking
 from treatments.services import availability, catalogue, home_visits
 
-PRACTITIONERS, VISITS, DAYS, RUNS, TRAVEL = 10, 200, 30, 15, 30
+PRACTITIONERS, VISITS, DAYS, RUNS, TRAVEL = 10, 200, 30, 30, 30
 
 
 def busy_rounds():
@@ -61,23 +60,6 @@ def busy_rounds():
     return therapy, first, patients[0]
 
 
-def timed(call) -> tuple[float, float, float, int]:
-    """Median and p95 wall time (ms), median CPU time of this thread (ms), slots found."""
-    times, cpu, found = [], [], 0
-    for _ in range(RUNS):
-        started, started_cpu = time.perf_counter(), time.thread_time()
-        found = len(call())
-        times.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.thread_time() - started_cpu) * 1000)
-    times.sort()
-    return (
-        statistics.median(times),
-        times[int(0.95 * (len(times) - 1))],
-        statistics.median(cpu),
-        found,
-    )
-
-
 def main() -> None:
     app = bench_app("tcm-bench-home-visits-")
     with app.app_context():
@@ -97,14 +79,18 @@ def main() -> None:
                 lambda: home_visits.free_slots(therapy, TRAVEL, first, last, None, patient.id, now),
             ),
         ]
-        for label, call in figures:
-            median, p95, cpu, found = timed(call)
-            print(
-                f"home-visit availability, {DAYS} days, {PRACTITIONERS} practitioners, "
-                f"{VISITS} home visits, travel {TRAVEL} min, {label}: median {median:.1f} ms, "
-                f"p95 {p95:.1f} ms, CPU median {cpu:.1f} ms ({found} free starts, {RUNS} runs)"
-                "   target median <= 50 ms"
-            )
+        for how in ("", ", after gc.freeze()"):
+            if how:  # what each gunicorn worker does with the app loaded (deploy/gunicorn.conf.py)
+                gc.collect()
+                gc.freeze()
+            for label, call in figures:
+                median, p95, cpu, found, pauses = timed(call, RUNS)
+                print(
+                    f"home-visit availability, {DAYS} days, {PRACTITIONERS} practitioners, "
+                    f"{VISITS} home visits, travel {TRAVEL} min, {label}{how}: median "
+                    f"{median:.1f} ms, p95 {p95:.1f} ms, CPU median {cpu:.1f} ms ({found} free "
+                    f"starts, {RUNS} runs; {pauses})   target median <= 50 ms"
+                )
 
 
 if __name__ == "__main__":

@@ -4,12 +4,18 @@ queries), and a one-page prescription PDF.
 
 Targets (issue 3): check median <= 50 us; search p99 <= 5 ms; PDF median <= 300 ms.
 Issue 16: typo-tolerant search in-process p99 <= 1 ms.
+Issue 21: search via the API on PostgreSQL p99 <= 2 ms.
 """
 
+import http.client
+import logging
 import statistics
+import threading
 import time
+import urllib.parse
 
-from common import bench_app
+from common import bench_app, full_collections
+from werkzeug.serving import make_server
 
 from herbs.models import Prescription
 from herbs.safety import HerbLine, PatientFacts, check_formula
@@ -87,6 +93,7 @@ def percentile(samples, p):
 def report(name, samples, unit, target):
     print(
         f"{name:<52} median {statistics.median(samples):9.3f} {unit}   "
+        f"p95 {percentile(samples, 95):9.3f} {unit}   "
         f"p99 {percentile(samples, 99):9.3f} {unit}   n={len(samples)}   target {target}"
     )
 
@@ -119,16 +126,53 @@ def bench_search_in_process(cat):
 
 
 def bench_search(app, cat):
+    """Wall time, and the CPU time of this thread (what other load on the machine does not
+    inflate; it leaves out the database server's own work)."""
     client = app.test_client()
     headers = bearer(create_pharmacist())
+    samples, cpu = [], []
+    with full_collections() as pauses:
+        for _round in range(50):
+            for query in QUERIES + TYPO_QUERIES:
+                start, start_cpu = time.perf_counter(), time.thread_time()
+                response = client.get("/api/v1/herbs", query_string={"q": query}, headers=headers)
+                samples.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.thread_time() - start_cpu) * 1000)
+                assert response.status_code == 200
+    name = f"herb search via API ({len(cat.index)} herbs)"
+    report(name, samples, "ms", "p99 <= 2 ms on PostgreSQL (issue 21)")
+    print(
+        f"{name + ', CPU':<52} median {statistics.median(cpu):9.3f} ms   "
+        f"p95 {percentile(cpu, 95):9.3f} ms   p99 {percentile(cpu, 99):9.3f} ms   "
+        f"({len(pauses)} full GC passes, {sum(pauses):.0f} ms)"
+    )
+
+
+def bench_search_over_http(app, cat):
+    """The same searches through a real HTTP server on loopback (werkzeug's threaded server,
+    one kept-alive connection): adds sockets and HTTP parsing to the test client's figure. For
+    information: production serves with gunicorn, whose parsing is not the same."""
+    headers = bearer(create_pharmacist())
+    db.session.commit()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_port)
     samples = []
-    for _round in range(50):
-        for query in QUERIES + TYPO_QUERIES:
-            start = time.perf_counter()
-            response = client.get("/api/v1/herbs", query_string={"q": query}, headers=headers)
-            samples.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200
-    report(f"herb search via API ({len(cat.index)} herbs)", samples, "ms", "p99 <= 5 ms")
+    try:
+        for _round in range(50):
+            for query in QUERIES + TYPO_QUERIES:
+                path = "/api/v1/herbs?" + urllib.parse.urlencode({"q": query})
+                start = time.perf_counter()
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                samples.append((time.perf_counter() - start) * 1000)
+                assert response.status == 200, response.status
+    finally:
+        connection.close()
+        server.shutdown()
+    report(f"herb search via a real HTTP server ({len(cat.index)} herbs)", samples, "ms", "info")
 
 
 def bench_pdf():
@@ -168,6 +212,7 @@ def main() -> None:
         bench_check(cat)
         bench_search_in_process(cat)
         bench_search(app, cat)
+        bench_search_over_http(app, cat)
         bench_pdf()
 
 

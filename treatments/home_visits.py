@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from tcm_app.common.errors import RuleError
 from treatments.booking_rules import TICK_MINUTES
-from treatments.scheduling import STEP_MINUTES, Busy, Interval, _busy_mask, _grid
+from treatments.scheduling import STEP_MINUTES, Busy, DayMasks, Interval, _busy_mask, _grid
 
 MAX_TRAVEL_MINUTES = 180
 _SEPARATORS = re.compile(r"[/／\s]+")
@@ -112,21 +112,51 @@ def free_home_slots(
     Local times in and out, unless `origin` gives local midnight on another clock (aware UTC,
     for a day without a clock change), as scheduling.free_slots."""
     day_start = datetime.combine(day, time())
-    patient = _busy_mask(busy.patient, day_start)
+    masks = DayMasks(
+        {pid: _busy_mask(spans, day_start) for pid, spans in busy.practitioner.items()},
+        {},
+        _busy_mask(busy.patient, day_start),
+    )
+    return free_home_slots_in_day(
+        minutes,
+        travel_minutes,
+        {pid: hours.seconds(day) for pid, hours in practitioners.items()},
+        masks,
+        (now - day_start).total_seconds(),
+        origin or day_start,
+        step_minutes,
+    )
+
+
+def free_home_slots_in_day(
+    minutes: int,
+    travel_minutes: int,
+    windows: dict,
+    masks: DayMasks,
+    not_before: float,
+    origin: datetime,
+    step_minutes: int = STEP_MINUTES,
+) -> list[HomeSlot]:
+    """free_home_slots on one day given as numbers, as scheduling.free_slots_in_day:
+    `masks.practitioner` already holds other home visits with their travel."""
     leg, length = travel_minutes * 60, timedelta(minutes=minutes)
-    not_before = (now - day_start).total_seconds()
-    found = []
-    for practitioner_id, hours in sorted(practitioners.items()):
-        taken = _busy_mask(busy.practitioner.get(practitioner_id, []), day_start)
-        for window in hours.windows(day):
-            begin = (window.start - day_start).total_seconds()
-            end = (window.end - day_start).total_seconds()
+    found, at_start = [], {}  # start (s) → (begins, ends): the same for every practitioner
+    for practitioner_id in sorted(windows):
+        taken = masks.practitioner.get(practitioner_id, 0)
+        for begin, end in windows[practitioner_id]:
             for away, want in _grid(begin, end, minutes + 2 * travel_minutes, step_minutes):
                 start = away + leg
-                if start < not_before or taken & want or patient & _visit_mask(start, minutes):
+                if (
+                    start < not_before
+                    or taken & want
+                    or masks.patient & _visit_mask(start, minutes)
+                ):
                     continue
-                begins = (origin or day_start) + timedelta(seconds=start)
-                found.append(_new_slot(HomeSlot, (begins, begins + length, practitioner_id)))
+                times = at_start.get(start)
+                if times is None:
+                    begins = origin + timedelta(seconds=start)
+                    times = at_start[start] = (begins, begins + length)
+                found.append(_new_slot(HomeSlot, (times[0], times[1], practitioner_id)))
     found.sort(key=itemgetter(0))  # stable: practitioners stay in id order at each start
     return found
 

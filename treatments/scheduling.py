@@ -48,6 +48,16 @@ class WorkingHours:
         spans = self.exceptions.get(day, self.weekly.get(day.weekday(), []))
         return [Interval(datetime.combine(day, a), datetime.combine(day, b)) for a, b in spans]
 
+    def seconds(self, day: date) -> list[tuple[float, float]]:
+        """The windows that day as (start, end) seconds after midnight: what the minute masks
+        are made of, without a datetime per window."""
+        spans = self.exceptions.get(day, self.weekly.get(day.weekday(), []))
+        return [(_seconds_of(a), _seconds_of(b)) for a, b in spans]
+
+
+def _seconds_of(moment: time) -> float:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1e6
+
 
 @dataclass(frozen=True)
 class Resource:
@@ -86,6 +96,15 @@ class Busy:
     seats: dict = field(default_factory=dict)
 
 
+class DayMasks(NamedTuple):
+    """One day's bookings as minute masks (bit 0 = 00:00): what the services build straight from
+    the database's rows, with no Interval per booking."""
+
+    practitioner: dict  # id → mask
+    seats: dict  # (resource id, seat) → mask
+    patient: int = 0
+
+
 def on_grid(moment: datetime, windows: list[Interval], step_minutes: int = STEP_MINUTES) -> bool:
     """Does `moment` fall on the start grid of the working window that holds it?"""
     step = timedelta(minutes=step_minutes)
@@ -94,11 +113,19 @@ def on_grid(moment: datetime, windows: list[Interval], step_minutes: int = STEP_
     )
 
 
+def span_mask(start: float, end: float) -> int:
+    """The minutes of the day that [start, end) covers (seconds after midnight), as bits
+    (bit 0 = 00:00), clipped to the day."""
+    first = max(0, int(start // 60))
+    last = min(MINUTES_A_DAY, int(-(-end // 60)))
+    return ((1 << (last - first)) - 1) << first if last > first else 0
+
+
 def _mask(interval: Interval, day_start: datetime) -> int:
     """The minutes of the day an interval covers, as bits (bit 0 = 00:00), clipped to the day."""
-    first = max(0, int((interval.start - day_start).total_seconds() // 60))
-    last = min(MINUTES_A_DAY, int(-((day_start - interval.end).total_seconds() // 60)))
-    return ((1 << (last - first)) - 1) << first if last > first else 0
+    return span_mask(
+        (interval.start - day_start).total_seconds(), (interval.end - day_start).total_seconds()
+    )
 
 
 def _busy_mask(intervals: Iterable[Interval], day_start: datetime) -> int:
@@ -129,38 +156,77 @@ def free_slots(
     Minutes of the day are bit masks, so each candidate is a few integer operations: this runs
     for every day of a month-long search on every request."""
     day_start = datetime.combine(day, time())
-    closed = ~_busy_mask(clinic.windows(day), day_start)
-    blocked = closed | _busy_mask(busy.patient, day_start)
+    masks = DayMasks(
+        {pid: _busy_mask(spans, day_start) for pid, spans in busy.practitioner.items()},
+        {
+            (resource.id, seat): held
+            for resource in resources
+            for seat, held in enumerate(_resource_seats(resource, busy, day_start))
+        },
+        _busy_mask(busy.patient, day_start),
+    )
+    return free_slots_in_day(
+        minutes,
+        {pid: hours.seconds(day) for pid, hours in practitioners.items()},
+        resources,
+        masks,
+        clinic.seconds(day),
+        (now - day_start).total_seconds(),
+        origin or day_start,
+        step_minutes,
+    )
+
+
+def free_slots_in_day(
+    minutes: int,
+    windows: dict,
+    resources: list[Resource],
+    masks: DayMasks,
+    clinic: list[tuple[float, float]],
+    not_before: float,
+    origin: datetime,
+    step_minutes: int = STEP_MINUTES,
+) -> list[Slot]:
+    """free_slots on one day given as numbers: `windows` practitioner id → [(start, end)] and
+    `clinic` [(start, end)] in seconds after midnight, the bookings as minute masks, the present
+    as `not_before` seconds after midnight, and `origin` local midnight on the slots' clock.
+
+    A month's search calls this for every day of every request, so it makes no object but the
+    slots themselves (and the datetimes of each start, once for all practitioners)."""
+    blocked = ~_spans_mask(clinic) | masks.patient
     seats = [
-        (resource.id, held)
+        (resource.id, masks.seats.get((resource.id, seat), 0))
         for resource in resources
-        for held in _resource_seats(resource, busy, day_start)
+        for seat in range(resource.capacity)
     ]
-    not_before = (now - day_start).total_seconds()
     found, at_start = [], {}  # start (s) → (begins, ends, first resource with room) or None
-    for practitioner_id, hours in sorted(practitioners.items()):
-        taken = blocked | _busy_mask(busy.practitioner.get(practitioner_id, []), day_start)
-        for window in hours.windows(day):
-            grid = _grid(
-                (window.start - day_start).total_seconds(),
-                (window.end - day_start).total_seconds(),
-                minutes,
-                step_minutes,
-            )
-            for start, want in grid:
+    add, new_slot = found.append, _new_slot  # the loop below runs for every candidate start
+    for practitioner_id in sorted(windows):
+        taken = blocked | masks.practitioner.get(practitioner_id, 0)
+        for window_start, window_end in windows[practitioner_id]:
+            for start, want in _grid(window_start, window_end, minutes, step_minutes):
                 if start < not_before or taken & want:
                     continue
-                if start not in at_start:  # the same start for every practitioner: look once
-                    at_start[start] = _place(seats, want, origin or day_start, start, minutes)
-                place = at_start[start]
+                place = at_start.get(start, _UNSEEN)
+                if place is _UNSEEN:  # the same start for every practitioner: look once
+                    place = at_start[start] = _place(seats, want, origin, start, minutes)
                 if place is not None:
-                    found.append(_new_slot(Slot, (place[0], place[1], practitioner_id, place[2])))
+                    begins, ends, resource_id = place
+                    add(new_slot(Slot, (begins, ends, practitioner_id, resource_id)))
     found.sort(key=itemgetter(0))  # stable: practitioners stay in id order at each start
     return found
 
 
+def _spans_mask(spans: list[tuple[float, float]]) -> int:
+    mask = 0
+    for start, end in spans:
+        mask |= span_mask(start, end)
+    return mask
+
+
 # NamedTuple's own __new__ is Python code; building the tuple directly is a third of the cost.
 _new_slot = tuple.__new__
+_UNSEEN = object()
 
 
 def _place(seats, want: int, origin: datetime, start: float, minutes: int) -> tuple | None:

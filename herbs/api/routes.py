@@ -7,12 +7,12 @@ from herbs import prescribing
 from herbs.api.schemas import (
     DraftRequestSchema,
     FindingSchema,
-    HerbSchema,
     PrescriptionSchema,
     ReviewRequestSchema,
     SigningPasswordSchema,
     SignRequestSchema,
     TemplateSchema,
+    herb_schema,
 )
 from herbs.models import Prescription, PrescriptionStatus
 from herbs.safety import HerbLine, PatientFacts
@@ -66,7 +66,7 @@ def herbs_search():
     hits = g.page.of_list(catalogue.search.search(query, g.page.offset + g.page.limit))
     herbs = [catalogue.index.by_code[hit.code] for hit in hits]
     matched = {hit.code: hit.matched for hit in hits}
-    return list_response(HerbSchema(catalogue=catalogue, matched=matched), herbs)
+    return list_response(herb_schema(catalogue, matched), herbs)
 
 
 @bp.route("/herbs/<int:herb_id>")
@@ -86,7 +86,7 @@ def herb_detail(herb_id: int):
     code = next((c for c, i in catalogue.records_by_code.items() if i == herb_id), None)
     if code is None:
         raise NotFoundError("no such herb")
-    return jsonify(HerbSchema(catalogue=catalogue).dump(catalogue.index.by_code[code]))
+    return jsonify(herb_schema(catalogue).dump(catalogue.index.by_code[code]))
 
 
 @bp.route("/formulas")

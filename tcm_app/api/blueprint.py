@@ -39,6 +39,20 @@ def bearer_token() -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+REQUEST_TOKEN_KEY = "tcm.api_token"
+
+
+def request_token():
+    """The request's bearer token, resolved once per request (the password-change guard before
+    the view and api_roles both ask for it): the live ApiToken, or None when there is none or it
+    is not valid. Kept in the request's own environ, not on `g`: `g` belongs to the app context,
+    which several requests share when one is pushed around them (tests, scripts)."""
+    if REQUEST_TOKEN_KEY not in request.environ:
+        plain = bearer_token()
+        request.environ[REQUEST_TOKEN_KEY] = resolve_token(plain) if plain else None
+    return request.environ[REQUEST_TOKEN_KEY]
+
+
 def api_roles(*roles: str):
     """Require a valid bearer token whose user has one of `roles`; 401 or 403 otherwise. The view
     reads the caller as `current_user`: the token's user, never a browser session's."""
@@ -46,20 +60,23 @@ def api_roles(*roles: str):
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            plain = bearer_token()
-            token = resolve_token(plain) if plain else None
+            token = request_token()
             if token is None:
                 raise AuthenticationError("a valid bearer token is required", "unauthenticated")
-            if token.user.role not in roles:
+            user = token.user
+            if user.role not in roles:
                 raise PermissionDeniedError("your role may not use this endpoint")
             now = utcnow()
             # Minute precision is enough to see which tokens are in use; writing on every request
             # would make each read a write transaction (and serialise readers on SQLite).
             if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
                 token.last_used_at = now
-            db.session.commit()  # its own unit of work, before the view's
+                db.session.commit()  # its own unit of work, before the view's
+            # Otherwise nothing to commit: the view goes on in the read transaction the lookup
+            # began, which ends with the view's own commit or when the session is removed at
+            # the end of the request (its connection rolled back as it returns to the pool).
             g.api_token = token
-            g._login_user = token.user  # Flask-Login's current_user for this request only
+            g._login_user = user  # Flask-Login's current_user for this request only
             return view(*args, **kwargs)
 
         wrapped.allowed_roles = frozenset(roles)

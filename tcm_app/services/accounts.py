@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tcm_app.common.errors import (
@@ -263,7 +264,13 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
 
 
 def resolve_token(plain: str) -> ApiToken | None:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_digest == _token_digest(plain)))
+    """The live token for `plain`, its user loaded by the same query (one round trip: this runs
+    on every API request); None when unknown, revoked, expired or its user is inactive."""
+    token = db.session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_digest == _token_digest(plain))
+    )
     if token is None or token.revoked_at or token.expires_at <= utcnow() or not token.user.active:
         return None
     return token

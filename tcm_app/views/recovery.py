@@ -25,12 +25,13 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from tcm_app.api.blueprint import request_token
 from tcm_app.common.errors import AuthenticationError, PermissionDeniedError, TCMError
 from tcm_app.extensions import db, limiter
 from tcm_app.forms import CODE, PHONE
 from tcm_app.models.accounts import Role, User
 from tcm_app.services import phone_codes, recovery
-from tcm_app.services.accounts import authenticate, resolve_token
+from tcm_app.services.accounts import authenticate
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import utc_now
 from tcm_app.views.admin import render_users, staff_form, user_or_404
@@ -219,10 +220,7 @@ def require_password_change():
 
 
 def _refuse_api_until_changed():
-    scheme, _sep, plain = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not plain.strip():
-        return None
-    token = resolve_token(plain.strip())
+    token = request_token()  # looked up once for the request: api_roles reads the same
     if token is not None and token.user.must_change_password:
         raise PermissionDeniedError(
             "choose a new password on the website first", "password_change_required"

@@ -5,7 +5,9 @@ from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask import g
+from flask.testing import FlaskClient
 
 from tcm_app.extensions import db
 from tcm_app.models.accounts import ApiToken, LoginThrottle, Role, User
@@ -404,3 +406,45 @@ def test_unauthenticated_api_request_is_not_redirected_to_the_login_page(app, cl
     response = client.get(f"{API}/encounters")
     api_error(response, 401)
     assert "Location" not in response.headers
+
+
+def revoke(token):
+    token.revoked_at = utcnow()
+
+
+def expire(token):
+    token.expires_at = utcnow() - timedelta(seconds=1)
+
+
+def deactivate_user(token):
+    token.user.active = False
+
+
+@pytest.mark.parametrize(
+    "end", [revoke, expire, deactivate_user], ids=["revoked", "expired", "user deactivated"]
+)
+def test_token_is_checked_afresh_by_each_request_sharing_an_app_context(app, end):
+    """The lookup is kept for its request only, even where one app context (and its `g`) spans
+    several requests: a plain test client inside the test's context."""
+    headers, token = issue(create_user(Role.PATIENT))
+    client = FlaskClient(app)
+    assert client.get(ME_URL, headers=headers).status_code == 200
+    end(db.session.get(ApiToken, token.id))
+    db.session.commit()
+    api_error(client.get(ME_URL, headers=headers), 401, "unauthenticated")
+
+
+def test_use_within_the_minute_leaves_the_recorded_use_alone(app, client):
+    headers, token = issue(create_user(Role.PATIENT))
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, 10), tick=False):
+        assert client.get(ME_URL, headers=headers).status_code == 200
+        forget_uncommitted()
+        first_use = db.session.get(ApiToken, token.id).last_used_at
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, 50), tick=False):
+        assert client.get(ME_URL, headers=headers).status_code == 200
+        forget_uncommitted()
+        assert db.session.get(ApiToken, token.id).last_used_at == first_use
+    with time_machine.travel(datetime(2026, 3, 2, 9, 1, 10), tick=False):
+        assert client.get(ME_URL, headers=headers).status_code == 200
+        forget_uncommitted()
+        assert db.session.get(ApiToken, token.id).last_used_at > first_use

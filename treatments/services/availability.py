@@ -1,20 +1,18 @@
 """Free treatment slots: load hours, exceptions and live bookings for a date range, then ask the
 pure scheduler day by day. Times are the clinic's local time inside, aware UTC outside."""
 
-import gc
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, type_coerce
 
 from tcm_app.common.errors import ValidationError
 from tcm_app.extensions import db
-from tcm_app.models.types import utcnow
+from tcm_app.models.types import UTCDateTime, utcnow
 from tcm_app.services import clock
 from treatments import scheduling
 from treatments.booking_rules import LIVE_STATUSES
-from treatments.home_visits import padded
 from treatments.models import Booking, ScheduleException, Therapy, WorkingHours
 from treatments.services.catalogue import practitioners_for, resources_for
 
@@ -47,24 +45,7 @@ def check_range(first: date, last: date) -> None:
         )
 
 
-def free_slots(*args, **kwargs) -> list[FreeSlot]:
-    """Every free start for the therapy from `first` to `last` (clinic dates, inclusive):
-    `search(therapy, first, last, practitioner_id=None, patient_id=None, now=None,
-    ignore_booking_id=None)`.
-
-    A month's search builds tens of thousands of small objects that reference counting frees
-    and that form no cycles; the cyclic collector is paused meanwhile, because its full passes
-    over a large app's heap cost more than the search itself (measured: about a third)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return search(*args, **kwargs)
-    finally:
-        if paused:
-            gc.enable()
-
-
-def search(
+def free_slots(
     therapy: Therapy,
     first: date,
     last: date,
@@ -73,7 +54,13 @@ def search(
     now: datetime | None = None,
     ignore_booking_id: int | None = None,
 ) -> list[FreeSlot]:
-    """See free_slots."""
+    """Every free start for the therapy from `first` to `last` (clinic dates, inclusive).
+
+    A month's search runs on every request of a threaded worker. It works on plain numbers:
+    bookings become minute masks per day straight from their rows (no object per booking), and
+    each day's candidates are integer operations; the only objects it builds in bulk are the
+    slots it returns. So it adds little for the cyclic collector to trace, and needs no pause of
+    the collector (which would pause it for every thread of the process)."""
     check_range(first, last)
     now = now or utcnow()
     practitioners = [p for p in practitioners_for(therapy) if practitioner_id in (None, p.user_id)]
@@ -83,22 +70,21 @@ def search(
     ids = [p.user_id for p in practitioners]
     hours = _hours(ids, first, last)
     clinic = _clinic_hours(first, last)
-    busy_by_day = _busy(ids, [r.id for r in resources], patient_id, first, last, ignore_booking_id)
+    booked = day_masks(ids, [r.id for r in resources], patient_id, first, last, ignore_booking_id)
     pure_resources = [scheduling.Resource(r.id, r.capacity) for r in resources]
     zone, local_now = clinic_zone(), to_local(now)
     found = []
-    day = first
-    while day <= last:
+    for day, masks in zip(_days(first, last), booked, strict=True):
+        day_start = datetime.combine(day, time())
         origin = _utc_midnight(zone, day)
-        slots = scheduling.free_slots(
-            day,
+        slots = scheduling.free_slots_in_day(
             therapy.minutes,
-            hours,
+            {pid: working.seconds(day) for pid, working in hours.items()},
             pure_resources,
-            busy_by_day(day),
-            clinic,
-            local_now,
-            origin=origin,
+            masks,
+            clinic.seconds(day),
+            (local_now - day_start).total_seconds(),
+            origin or day_start,
         )
         if origin is None:  # a clock change that day: convert each
             found += [
@@ -107,8 +93,11 @@ def search(
             ]
         else:
             found += slots  # already on UTC
-        day += timedelta(days=1)
     return found
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def _utc_midnight(zone: ZoneInfo, day: date) -> datetime | None:
@@ -133,8 +122,18 @@ def _templates(ids: list) -> dict:
     column = WorkingHours.practitioner_id
     where = column.is_(None) if ids == [None] else column.in_(ids)
     weekly: defaultdict[int | None, defaultdict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for row in db.session.scalars(select(WorkingHours).where(where).order_by(WorkingHours.starts)):
-        weekly[row.practitioner_id][row.weekday].append((row.starts, row.ends))
+    rows = db.session.execute(
+        select(
+            WorkingHours.practitioner_id,
+            WorkingHours.weekday,
+            WorkingHours.starts,
+            WorkingHours.ends,
+        )
+        .where(where)
+        .order_by(WorkingHours.starts)
+    )
+    for practitioner_id, weekday, starts, ends in rows:
+        weekly[practitioner_id][weekday].append((starts, ends))
     return {pid: dict(weekly[pid]) for pid in ids}
 
 
@@ -143,15 +142,22 @@ def _exceptions(ids: list, first: date, last: date) -> dict:
     column = ScheduleException.practitioner_id
     where = column.is_(None) if ids == [None] else column.in_(ids)
     found: defaultdict[int | None, dict] = defaultdict(dict)
-    for row in db.session.scalars(
-        select(ScheduleException).where(where, ScheduleException.day.between(first, last))
-    ):
-        days = found[row.practitioner_id]
-        days.setdefault(row.day, [])
-        if row.closed:
-            days[row.day] = None  # closed wins over other hours the same day
-        elif days[row.day] is not None:
-            days[row.day].append((row.starts, row.ends))
+    rows = db.session.execute(
+        select(
+            ScheduleException.practitioner_id,
+            ScheduleException.day,
+            ScheduleException.closed,
+            ScheduleException.starts,
+            ScheduleException.ends,
+        ).where(where, ScheduleException.day.between(first, last))
+    )
+    for practitioner_id, day, closed, starts, ends in rows:
+        days = found[practitioner_id]
+        days.setdefault(day, [])
+        if closed:
+            days[day] = None  # closed wins over other hours the same day
+        elif days[day] is not None:
+            days[day].append((starts, ends))
     return {pid: {day: sorted(spans or []) for day, spans in found[pid].items()} for pid in ids}
 
 
@@ -170,14 +176,20 @@ def _clinic_hours(first: date, last: date) -> scheduling.WorkingHours:
     return _hours([None], first, last)[None]
 
 
-def _busy(practitioner_ids, resource_ids, patient_id, first, last, ignore_booking_id):
-    """Live bookings in the range, sorted into per-day Busy values."""
-    start = to_utc(datetime.combine(first, datetime.min.time()))
-    end = to_utc(datetime.combine(last + timedelta(days=1), datetime.min.time()))
+def day_masks(
+    practitioner_ids, resource_ids, patient_id, first: date, last: date, ignore_booking_id=None
+) -> list[scheduling.DayMasks]:
+    """Live bookings in the range as minute masks, one DayMasks per day from `first` to `last`:
+    by practitioner, by (resource, seat) and the patient's own. A booking counts on the clinic
+    day it starts, clipped to that day. A home visit (no bed or room) holds its practitioner for
+    its travel there and back too."""
+    start = to_utc(datetime.combine(first, time()))
+    end = to_utc(datetime.combine(last + timedelta(days=1), time()))
     holders = [Booking.practitioner_id.in_(practitioner_ids), Booking.resource_id.in_(resource_ids)]
     if patient_id is not None:
         holders.append(Booking.patient_id == patient_id)
-    # Core, not ORM: plain rows for 2,000 bookings without the ORM's per-row loading.
+    # Core, not ORM: plain rows. The times as the driver gives them, without UTCDateTime's
+    # conversion of each value (2,000 bookings: half the cost of reading them).
     rows = (
         db.session.connection()
         .execute(
@@ -186,8 +198,8 @@ def _busy(practitioner_ids, resource_ids, patient_id, first, last, ignore_bookin
                 Booking.resource_id,
                 Booking.seat,
                 Booking.patient_id,
-                Booking.starts_at,
-                Booking.ends_at,
+                type_coerce(Booking.starts_at, UTCDateTime.impl),
+                type_coerce(Booking.ends_at, UTCDateTime.impl),
                 Booking.travel_minutes,
             ).where(
                 Booking.status.in_(LIVE_STATUSES),
@@ -199,30 +211,52 @@ def _busy(practitioner_ids, resource_ids, patient_id, first, last, ignore_bookin
         )
         .all()
     )
-    per_day, zone = defaultdict(list), clinic_zone()
-    fixed = _fixed_offset(zone, first, last)
-    for row in rows:
-        if fixed is not None:  # one offset all along: add it rather than convert each time
-            begins = row.starts_at.replace(tzinfo=None) + fixed
-            ends = begins + (row.ends_at - row.starts_at)
+    days = (last - first).days + 1
+    practitioner: list[dict] = [{} for _ in range(days)]
+    seats: list[dict] = [{} for _ in range(days)]
+    patient = [0] * days
+    rows, origin = _on_local_clock(rows, first, last)
+    span_mask = scheduling.span_mask
+    for practitioner_id, resource_id, seat, booked_patient, starts_at, ends_at, travel in rows:
+        starts = (starts_at - origin).total_seconds()  # since local midnight of `first`
+        day = int(starts // DAY_SECONDS)
+        if not 0 <= day < days:
+            continue
+        # Seconds after that day's midnight (the end may be past it: span_mask clips).
+        starts -= day * DAY_SECONDS
+        ends = (ends_at - origin).total_seconds() - day * DAY_SECONDS
+        visit = span_mask(starts, ends)
+        held = practitioner[day]
+        if resource_id is None:
+            leg = travel * 60
+            held[practitioner_id] = held.get(practitioner_id, 0) | span_mask(
+                starts - leg, ends + leg
+            )
         else:
-            begins = row.starts_at.astimezone(zone).replace(tzinfo=None)
-            ends = row.ends_at.astimezone(zone).replace(tzinfo=None)
-        per_day[begins.date()].append((row, scheduling.Interval(begins, ends)))
-    return lambda day: _busy_for(per_day.get(day, []), patient_id)
+            held[practitioner_id] = held.get(practitioner_id, 0) | visit
+            on_seat = seats[day]
+            on_seat[resource_id, seat] = on_seat.get((resource_id, seat), 0) | visit
+        if booked_patient == patient_id:
+            patient[day] |= visit
+    return [scheduling.DayMasks(*masks) for masks in zip(practitioner, seats, patient, strict=True)]
 
 
-def _busy_for(entries, patient_id) -> scheduling.Busy:
-    """A home visit (no bed or room) holds its practitioner for its travel there and back too."""
-    practitioner, resource, patient = defaultdict(list), defaultdict(list), []
-    seats: defaultdict[int, defaultdict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for row, interval in entries:
-        if row.resource_id is None:
-            practitioner[row.practitioner_id].append(padded(interval, row.travel_minutes))
-        else:
-            practitioner[row.practitioner_id].append(interval)
-            resource[row.resource_id].append(interval)
-            seats[row.resource_id][row.seat].append(interval)
-        if row.patient_id == patient_id:
-            patient.append(interval)
-    return scheduling.Busy(dict(practitioner), dict(resource), tuple(patient), dict(seats))
+DAY_SECONDS = 24 * 3600
+
+
+def _on_local_clock(rows, first: date, last: date) -> tuple[list, datetime]:
+    """The rows, and the moment their times count from: local midnight of `first`. The times are
+    as the driver gives them (naive UTC on SQLite, which keeps no zone, as UTCDateTime stores
+    them; aware elsewhere). With one UTC offset all along, the rows stay as they are and the
+    moment is on their clock; across a clock change, each time is turned into local time."""
+    zone = clinic_zone()
+    naive_utc = db.session.get_bind().dialect.name == "sqlite"
+    local_midnight = datetime.combine(first, time())
+    if _fixed_offset(zone, first, last) is not None:
+        origin = to_utc(local_midnight)
+        return rows, origin.replace(tzinfo=None) if naive_utc else origin
+
+    def local(moment: datetime) -> datetime:
+        return to_local(moment.replace(tzinfo=UTC) if naive_utc else moment)
+
+    return [(*row[:4], local(row[4]), local(row[5]), row[6]) for row in rows], local_midnight

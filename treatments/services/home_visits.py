@@ -5,7 +5,6 @@ The database guarantee is the clinic's: a home visit holds its practitioner's ce
 visit and the way there and back, and the patient's over the visit, so a clinic session or
 another home visit can never fall inside that time, however many requests race."""
 
-import gc
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -82,20 +81,7 @@ def travel_to(address: Address) -> int:
         raise refusal from exc
 
 
-def free_slots(*args, **kwargs) -> list[home_visits.HomeSlot]:
-    """Free home-visit starts (aware UTC): `search(therapy, travel, first, last,
-    practitioner_id=None, patient_id=None, now=None)`, clinic dates inclusive. The cyclic
-    collector is paused meanwhile, as for the clinic's search (availability.free_slots)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return search(*args, **kwargs)
-    finally:
-        if paused:
-            gc.enable()
-
-
-def search(
+def free_slots(
     therapy: Therapy,
     travel: int,
     first: date,
@@ -104,7 +90,8 @@ def search(
     patient_id=None,
     now=None,
 ) -> list[home_visits.HomeSlot]:
-    """See free_slots."""
+    """Free home-visit starts (aware UTC), clinic dates inclusive. On plain numbers, as the
+    clinic's search (availability.free_slots), so with no pause of the cyclic collector."""
     availability.check_range(first, last)
     now = now or utcnow()
     practitioners = [p for p in practitioners_for(therapy) if practitioner_id in (None, p.user_id)]
@@ -112,12 +99,18 @@ def search(
         return []
     ids = [p.user_id for p in practitioners]
     hours = availability._hours(ids, first, last)
-    busy_by_day = availability._busy(ids, [], patient_id, first, last, None)
-    zone, local_now, found, day = availability.clinic_zone(), availability.to_local(now), [], first
-    while day <= last:
+    booked = availability.day_masks(ids, [], patient_id, first, last)
+    zone, local_now, found = availability.clinic_zone(), availability.to_local(now), []
+    for day, masks in zip(availability._days(first, last), booked, strict=True):
+        day_start = datetime.combine(day, time())
         origin = availability._utc_midnight(zone, day)
-        slots = home_visits.free_home_slots(
-            day, therapy.home_minutes, travel, hours, busy_by_day(day), local_now, origin
+        slots = home_visits.free_home_slots_in_day(
+            therapy.home_minutes,
+            travel,
+            {pid: working.seconds(day) for pid, working in hours.items()},
+            masks,
+            (local_now - day_start).total_seconds(),
+            origin or day_start,
         )
         if origin is None:  # a clock change that day: convert each
             slots = [
@@ -127,7 +120,6 @@ def search(
                 for s in slots
             ]
         found += slots
-        day += timedelta(days=1)
     return found
 
 
