@@ -133,6 +133,7 @@ class Row:
     name: str
     count: int
     failures: int
+    avg: float | None
     p50: float | None
     p95: float | None
     p99: float | None
@@ -170,6 +171,7 @@ def parse_stats(path: Path) -> tuple[list[Row], Row]:
                     name=record["Name"],
                     count=int(record["Request Count"]),
                     failures=int(record["Failure Count"]),
+                    avg=_number(record["Average Response Time"]),
                     p50=_number(record["50%"]),
                     p95=_number(record["95%"]),
                     p99=_number(record["99%"]),
@@ -254,36 +256,67 @@ def ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f}"
 
 
+def timing_of(phase: Phase, name: str) -> tuple[str, str]:
+    """Mean database and application ms of a request type (Server-Timing), or blanks."""
+    sums = phase.extra.get("server_timing", {}).get(name)
+    if not sums or not sums[0]:
+        return "", ""
+    return f"{sums[1] / sums[0]:.0f}", f"{sums[2] / sums[0]:.0f}"
+
+
 def phase_table(phase: Phase) -> list[str]:
     refusals = phase.extra.get("refusals", {})
     lines = [
         f"{phase.title}: {phase.seconds:.0f} s measured"
         + (f", target {phase.target_rps:.1f} req/s" if phase.target_rps else ""),
-        f"  {'request type':34} {'count':>7} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6}"
-        f" {'errors':>6} {'refused':>7}",
+        f"  {'request type':32} {'count':>6} {'req/s':>6} {'p50':>5} {'p95':>5} {'p99':>5}"
+        f" {'errors':>6} {'refused':>7} {'db':>4} {'app':>4}",
     ]
     for row in sorted(phase.rows, key=lambda r: r.name):
+        database, application = timing_of(phase, row.name)
         lines.append(
-            f"  {row.name:34} {row.count:7d} {row.count / phase.seconds:7.2f} {ms(row.p50):>6}"
-            f" {ms(row.p95):>6} {ms(row.p99):>6} {row.failures:6d} {refusals.get(row.name, 0):7d}"
+            f"  {row.name:32} {row.count:6d} {row.count / phase.seconds:6.2f} {ms(row.p50):>5}"
+            f" {ms(row.p95):>5} {ms(row.p99):>5} {row.failures:6d}"
+            f" {refusals.get(row.name, 0):7d} {database:>4} {application:>4}"
         )
     t = phase.total
     lines.append(
-        f"  {'total':34} {t.count:7d} {phase.rps:7.2f} {ms(t.p50):>6} {ms(t.p95):>6}"
-        f" {ms(t.p99):>6} {t.failures:6d} {sum(refusals.values()):7d}"
+        f"  {'total':32} {t.count:6d} {phase.rps:6.2f} {ms(t.p50):>5} {ms(t.p95):>5}"
+        f" {ms(t.p99):>5} {t.failures:6d} {sum(refusals.values()):7d}"
     )
     lines.append(
-        "  (times in ms; refused: writes the app refused as it should, handled as a person would)"
+        "  (ms; refused: writes the app refused as it should, handled as a person would;"
+        " db/app: mean ms in database statements / the rest of the app, from Server-Timing)"
     )
+    lines += time_split(phase)
     for failure in phase.failures[:10]:
         lines.append(f"  ERROR {failure}")
     for warning in phase.extra.get("warmup_errors", []):
         lines.append(f"  error while signing in (before the window): {warning}")
     if phase.kind == "mixed" and phase.extra.get("ready") != phase.extra.get("users"):
-        lines.append(
-            f"  only {phase.extra.get('ready')} of {phase.extra.get('users')} users were ready"
-        )
+        ready, users = phase.extra.get("ready"), phase.extra.get("users")
+        lines.append(f"  only {ready} of {users} users were ready")
     return lines
+
+
+def time_split(phase: Phase) -> list[str]:
+    """Where a mean request's time went: database, application, and waiting (for a thread of a
+    node, in nginx and on the wire: the latency the two others leave)."""
+    timings = phase.extra.get("server_timing", {})
+    count = sum(sums[0] for sums in timings.values())
+    if not count or phase.total.avg is None:
+        return (
+            ["  (no Server-Timing: start the stack with TCM_SERVER_TIMING=1 for the db/app split)"]
+            if phase.kind == "mixed"
+            else []
+        )
+    database = sum(sums[1] for sums in timings.values()) / count
+    application = sum(sums[2] for sums in timings.values()) / count
+    waiting = max(0.0, phase.total.avg - database - application)
+    return [
+        f"  a mean request {phase.total.avg:.0f} ms: database {database:.0f} ms,"
+        f" application {application:.0f} ms, waiting (queue, nginx, TLS) {waiting:.0f} ms"
+    ]
 
 
 def cpu_table(phase: Phase) -> list[str]:
@@ -372,6 +405,8 @@ def main() -> int:
     started = time.monotonic()
     if not prod.ready()[0]:
         log("the stack is not ready: starting it (scripts/prod.py start)")
+        # The nodes say where each request's time went (Server-Timing), for the report.
+        os.environ.setdefault("TCM_SERVER_TIMING", "1")
         prod_command("start")
     seed()
     report = [

@@ -23,6 +23,7 @@ from tcm_app.extensions import (
     sock,
 )
 from tcm_app.views.security_headers import register_security_headers
+from tcm_app.views.server_timing import register_server_timing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_locale_memory(app)
     register_input_guard(app)
+    register_server_timing(app)
     return app
 
 

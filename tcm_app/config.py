@@ -120,6 +120,8 @@ def core_defaults(instance_path: str) -> dict:
         "PAYMENT_PROVIDER": "sandbox",
         "PAYMENT_NOTIFY_SECRET": None,
         "VISIT_FEES": dict(DEFAULT_VISIT_FEES),
+        # Server-Timing header with each request's database and application time (make load).
+        "SERVER_TIMING": False,
     }
 
 
@@ -148,6 +150,7 @@ ENV_SETTINGS = {
     "LOGIN_USERNAME_MAX_FAILURES": ("LOGIN_USERNAME_MAX_FAILURES", int),
     "SIGNING_MAX_FAILURES": ("SIGNING_MAX_FAILURES", int),
     "SIGNING_LOCKOUT_MINUTES": ("SIGNING_LOCKOUT_MINUTES", int),
+    "SERVER_TIMING": ("SERVER_TIMING", json.loads),
 }
 
 

@@ -37,10 +37,12 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
+from locust import FastHttpUser, task  # first: gevent patches the standard library (ssl)
+
+# isort: split
 import gevent
 import gevent.local
 from geventhttpclient import connectionpool
-from locust import FastHttpUser, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -70,6 +72,9 @@ USER_RPS = float(os.environ.get("TCM_LOAD_USER_RPS", "1"))
 MAX_BACKLOG_S = 1.0
 
 REFUSALS: Counter = Counter()  # request type → writes the app refused as it should
+# request type → [responses with Server-Timing, database ms, application ms] (TCM_SERVER_TIMING=1)
+TIMINGS: dict[str, list[float]] = {}
+SERVER_TIMING = re.compile(r"db;dur=([\d.]+), app;dur=([\d.]+)")
 # Users signed in and ready; with "expected" set (run_phase.py), each waits for the others before
 # its paced requests begin, so the measured window sees the whole mix from its first second.
 READY = {"users": 0, "expected": 0}
@@ -176,6 +181,7 @@ class Visitor(FastHttpUser):
             **kwargs,
         ) as response:
             status = response.status_code
+            note_timing(name, response.headers.get("Server-Timing") if response.headers else None)
             if status in expect:
                 response.success()
                 return response
@@ -222,6 +228,16 @@ class Visitor(FastHttpUser):
         """Run one journey; a failed request already counted ends it (the user carries on)."""
         with contextlib.suppress(JourneyError):
             steps()
+
+
+def note_timing(name: str, header: str | None) -> None:
+    """Add the response's database and application time to its request type's sums."""
+    found = SERVER_TIMING.search(header or "")
+    if found:
+        sums = TIMINGS.setdefault(name, [0, 0.0, 0.0])
+        sums[0] += 1
+        sums[1] += float(found.group(1))
+        sums[2] += float(found.group(2))
 
 
 def location(response) -> str:

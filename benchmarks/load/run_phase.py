@@ -89,17 +89,18 @@ def main(argv: list[str]) -> int:
         import locustfile
 
         locustfile.REFUSALS.clear()
+        locustfile.TIMINGS.clear()
     started = time.monotonic()
     print("MEASURE START", flush=True)
     gevent.sleep(args.seconds)
     measured = time.monotonic() - started
     print("MEASURE END", flush=True)
     runner.stop()
-    refusals = {}
+    refusals, timings = {}, {}
     if args.kind == "mixed":
         import locustfile
 
-        refusals = dict(locustfile.REFUSALS)
+        refusals, timings = dict(locustfile.REFUSALS), dict(locustfile.TIMINGS)
     write_results(
         env,
         args.csv,
@@ -108,6 +109,7 @@ def main(argv: list[str]) -> int:
             "users": args.users,
             "ready": ready,
             "refusals": refusals,
+            "server_timing": timings,
             "warmup_errors": warmup_errors,
         },
     )
