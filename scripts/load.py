@@ -10,7 +10,8 @@ in the state folder of the TCM_PROD_* settings), seeds the load's accounts and r
   a) a trivial page (/healthz; /login while /healthz is missing) as fast as the stack serves it,
      TCM_LOAD_TRIVIAL_SECONDS (20): the framework's ceiling here, in requests a second;
   b) the mixed workload at a fixed arrival rate, TCM_LOAD_SHARE (0.25) of that ceiling, for
-     TCM_LOAD_SECONDS (60); then a step at TCM_LOAD_STEP (0.40; 0 skips it) for 40 s;
+     TCM_LOAD_SECONDS (60); then steps at the shares of TCM_LOAD_STEP (0.40; a comma-separated
+     list, e.g. 0.10,0.40; 0 skips them) for TCM_LOAD_STEP_SECONDS (40) each;
 
 and prints, per phase, each request type's count, rate, p50/p95/p99 and errors, the ratio of the
 mix's rate to the ceiling, whether p99 ≤ 200 ms, and the CPU time of each part of the stack (nodes,
@@ -256,12 +257,14 @@ def ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f}"
 
 
-def timing_of(phase: Phase, name: str) -> tuple[str, str]:
-    """Mean database and application ms of a request type (Server-Timing), or blanks."""
+def timing_of(phase: Phase, name: str) -> tuple[str, str, str]:
+    """Mean database ms, application ms and SQL statements of a request type (Server-Timing),
+    or blanks."""
     sums = phase.extra.get("server_timing", {}).get(name)
     if not sums or not sums[0]:
-        return "", ""
-    return f"{sums[1] / sums[0]:.0f}", f"{sums[2] / sums[0]:.0f}"
+        return "", "", ""
+    statements = sums[3] if len(sums) > 3 else 0
+    return f"{sums[1] / sums[0]:.0f}", f"{sums[2] / sums[0]:.0f}", f"{statements / sums[0]:.0f}"
 
 
 def phase_table(phase: Phase) -> list[str]:
@@ -270,14 +273,14 @@ def phase_table(phase: Phase) -> list[str]:
         f"{phase.title}: {phase.seconds:.0f} s measured"
         + (f", target {phase.target_rps:.1f} req/s" if phase.target_rps else ""),
         f"  {'request type':32} {'count':>6} {'req/s':>6} {'p50':>5} {'p95':>5} {'p99':>5}"
-        f" {'errors':>6} {'refused':>7} {'db':>4} {'app':>4}",
+        f" {'errors':>6} {'refused':>7} {'db':>4} {'app':>4} {'sql':>4}",
     ]
     for row in sorted(phase.rows, key=lambda r: r.name):
-        database, application = timing_of(phase, row.name)
+        database, application, statements = timing_of(phase, row.name)
         lines.append(
             f"  {row.name:32} {row.count:6d} {row.count / phase.seconds:6.2f} {ms(row.p50):>5}"
             f" {ms(row.p95):>5} {ms(row.p99):>5} {row.failures:6d}"
-            f" {refusals.get(row.name, 0):7d} {database:>4} {application:>4}"
+            f" {refusals.get(row.name, 0):7d} {database:>4} {application:>4} {statements:>4}"
         )
     t = phase.total
     lines.append(
@@ -286,11 +289,14 @@ def phase_table(phase: Phase) -> list[str]:
     )
     lines.append(
         "  (ms; refused: writes the app refused as it should, handled as a person would;"
-        " db/app: mean ms in database statements / the rest of the app, from Server-Timing)"
+        " db/app: mean ms in database statements / the rest of the app, sql: statements a"
+        " request, from Server-Timing)"
     )
     lines += time_split(phase)
     for failure in phase.failures[:10]:
         lines.append(f"  ERROR {failure}")
+    for exception in phase.extra.get("exceptions", [])[:10]:
+        lines.append(f"  ERROR in a journey: {exception}")
     for warning in phase.extra.get("warmup_errors", []):
         lines.append(f"  error while signing in (before the window): {warning}")
     if phase.kind == "mixed" and phase.extra.get("ready") != phase.extra.get("users"):
@@ -389,9 +395,8 @@ def topology_run(topology: str) -> tuple[Phase, list[Phase]]:
     )  # fmt: skip
     log(f"{topology}: trivial {trivial.rps:.1f} req/s")
     mixed = []
-    shares = [setting("SHARE", SHARE_TARGET)]
-    if setting("STEP", 0.40) > 0:
-        shares.append(setting("STEP", 0.40))
+    steps = [float(share) for share in os.environ.get("TCM_LOAD_STEP", "0.40").split(",")]
+    shares = [setting("SHARE", SHARE_TARGET), *(share for share in steps if share > 0)]
     for number, share in enumerate(shares):
         users, pace = mixed_users(share * trivial.rps)
         seconds = setting("SECONDS", 60) if number == 0 else setting("STEP_SECONDS", 40)
@@ -428,7 +433,7 @@ def main() -> int:
     for trivial, mixed in results.values():
         for phase in (trivial, *mixed):
             report += ["", *phase_table(phase), *cpu_table(phase)]
-            failures += phase.total.failures
+            failures += phase.total.failures + len(phase.extra.get("exceptions", []))
     report.append("")
     for topology, (trivial, mixed) in results.items():
         report += summary(topology, trivial, mixed)

@@ -72,9 +72,10 @@ USER_RPS = float(os.environ.get("TCM_LOAD_USER_RPS", "1"))
 MAX_BACKLOG_S = 1.0
 
 REFUSALS: Counter = Counter()  # request type → writes the app refused as it should
-# request type → [responses with Server-Timing, database ms, application ms] (TCM_SERVER_TIMING=1)
+# request type → [responses with Server-Timing, database ms, application ms, SQL statements]
+# (the nodes started with TCM_SERVER_TIMING=1)
 TIMINGS: dict[str, list[float]] = {}
-SERVER_TIMING = re.compile(r"db;dur=([\d.]+), app;dur=([\d.]+)")
+SERVER_TIMING = re.compile(r'db;dur=([\d.]+)(?:;desc="(\d+) statements")?, app;dur=([\d.]+)')
 # Users signed in and ready; with "expected" set (run_phase.py), each waits for the others before
 # its paced requests begin, so the measured window sees the whole mix from its first second.
 READY = {"users": 0, "expected": 0}
@@ -234,10 +235,11 @@ def note_timing(name: str, header: str | None) -> None:
     """Add the response's database and application time to its request type's sums."""
     found = SERVER_TIMING.search(header or "")
     if found:
-        sums = TIMINGS.setdefault(name, [0, 0.0, 0.0])
+        sums = TIMINGS.setdefault(name, [0, 0.0, 0.0, 0])
         sums[0] += 1
         sums[1] += float(found.group(1))
-        sums[2] += float(found.group(2))
+        sums[2] += float(found.group(3))
+        sums[3] += int(found.group(2) or 0)
 
 
 def location(response) -> str:

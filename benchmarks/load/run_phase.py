@@ -85,6 +85,7 @@ def main(argv: list[str]) -> int:
         f"{e.method} {e.name}: {e.error} ×{e.occurrences}" for e in env.stats.errors.values()
     ]
     env.stats.reset_all()
+    exceptions_before = {key: e["count"] for key, e in runner.exceptions.items()}
     if args.kind == "mixed":
         import locustfile
 
@@ -96,6 +97,12 @@ def main(argv: list[str]) -> int:
     measured = time.monotonic() - started
     print("MEASURE END", flush=True)
     runner.stop()
+    # A journey that broke on a page it could not read (not a failed request): an error too.
+    exceptions = [
+        f"{e['msg']} ×{e['count'] - exceptions_before.get(key, 0)}"
+        for key, e in runner.exceptions.items()
+        if e["count"] > exceptions_before.get(key, 0)
+    ]
     refusals, timings = {}, {}
     if args.kind == "mixed":
         import locustfile
@@ -110,6 +117,7 @@ def main(argv: list[str]) -> int:
             "ready": ready,
             "refusals": refusals,
             "server_timing": timings,
+            "exceptions": exceptions,
             "warmup_errors": warmup_errors,
         },
     )

@@ -1,9 +1,11 @@
 """Where a request's time went, for make load (issue 21): with TCM_SERVER_TIMING=1 each response
-carries `Server-Timing: db;dur=…, app;dur=…` (milliseconds): the time spent in the database's
-statements (SQLAlchemy's cursor events, summed over the request) and the rest of the request in
-this process (Python, templates, Redis). Off by default: the header tells a visitor how slow the
-database is. Commits are not statements here (they count as app); waiting for a free thread before
-the request starts, and nginx, are outside both, so latency minus db and app is queueing."""
+carries `Server-Timing: db;dur=…;desc="N statements", app;dur=…` (milliseconds): the time spent in
+the database's statements (SQLAlchemy's cursor events, summed over the request; it includes this
+thread's wait for the interpreter lock while the statement runs) and their number, and the rest
+of the request in this process (Python, templates, Redis). Off by default: the header tells a
+visitor how slow the database is. Commits are not statements here (they count as app); waiting
+for a free thread before the request starts, and nginx, are outside both, so latency minus db and
+app is queueing."""
 
 import time
 
@@ -28,6 +30,7 @@ def register_server_timing(app: Flask) -> None:
         started = conn.info.pop("statement_started", None)
         if started is not None and has_request_context() and "request_started" in g:
             g.db_seconds = g.get("db_seconds", 0.0) + time.perf_counter() - started
+            g.db_statements = g.get("db_statements", 0) + 1
 
     def request_starts():
         g.request_started = time.perf_counter()
@@ -40,7 +43,9 @@ def register_server_timing(app: Flask) -> None:
         if "request_started" in g:
             total = time.perf_counter() - g.request_started
             database = g.get("db_seconds", 0.0)
+            statements = g.get("db_statements", 0)
             response.headers["Server-Timing"] = (
-                f"db;dur={1000 * database:.1f}, app;dur={1000 * (total - database):.1f}"
+                f'db;dur={1000 * database:.1f};desc="{statements} statements", '
+                f"app;dur={1000 * (total - database):.1f}"
             )
         return response

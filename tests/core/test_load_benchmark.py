@@ -169,6 +169,14 @@ def test_the_decoction_room_fills_in_the_next_move_as_a_person_would():
     assert fill(soaking, 4) is None  # soaking takes half an hour: not a move made at once
 
 
+def test_the_server_timing_header_of_the_app_is_summed_per_request_type():
+    note = _locust_free_function("note_timing")
+    note("patient: home", 'db;dur=12.5;desc="7 statements", app;dur=3.0')
+    note("patient: home", 'db;dur=7.5;desc="5 statements", app;dur=1.0')
+    note("patient: home", None)  # a node started without TCM_SERVER_TIMING
+    assert note.__globals__["TIMINGS"] == {"patient: home": [2, 20.0, 4.0, 12]}
+
+
 def _locust_free_function(name):
     """A module-level helper of the locustfile, compiled without importing locust (the test run
     need not have it, and importing it would monkey-patch this process with gevent)."""
@@ -179,9 +187,9 @@ def _locust_free_function(name):
         for n in tree.body
         if isinstance(n, ast.Assign)
         and isinstance(n.targets[0], ast.Name)
-        and n.targets[0].id in ("MOVABLE", "MOVE_VALUES")
+        and n.targets[0].id in ("MOVABLE", "MOVE_VALUES", "SERVER_TIMING")
     ]
-    namespace = {"pages": pages, "re": __import__("re")}
+    namespace = {"pages": pages, "re": __import__("re"), "TIMINGS": {}}
     exec(
         compile(ast.Module(body=constants + wanted, type_ignores=[]), "locustfile", "exec"),
         namespace,
