@@ -194,7 +194,7 @@ def parse_failures(path: Path) -> list[str]:
 
 def run_phase(title: str, kind: str, users: int, seconds: float, user_rps: float = 1.0) -> Phase:
     prefix = Path(tempfile.mkdtemp(prefix="tcm-load-")) / kind
-    env = {**os.environ, "TCM_LOAD_SIGN_IN_URL": f"http://127.0.0.1:{prod.NODE_PORTS[0]}"}
+    env = {**os.environ}
     if kind == "trivial":
         env["TCM_LOAD_TRIVIAL_PATH"] = trivial_path()
     command = [

@@ -165,13 +165,8 @@ def settings() -> dict[str, str]:
     }
 
 
-# Settings passed on from the caller's environment: make load's Server-Timing header (measuring).
-PASSED_ON = ("TCM_SERVER_TIMING",)
-
-
 def app_env(**extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("TCM_")}
-    env.update({key: os.environ[key] for key in PASSED_ON if key in os.environ})
     env.update(settings())
     env.update(extra)
     return env

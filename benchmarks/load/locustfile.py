@@ -15,9 +15,10 @@ another colleague just moved, a draft saved meanwhile) is handled as the journey
 time, another order, reload) and counted in REFUSALS; any other 4xx/5xx is an error.
 
 Accounts come from benchmarks/load/seed.py (accounts.py names them). Each user signs in once, from
-its own loopback address (127.2.x.y): sign-ins are rate-limited per address, and a hospital's
-patients do not share one. Pacing: each user sends TCM_LOAD_USER_RPS requests a second on average
-(a task's requests, then a pause), so users × that rate is the arrival rate of the whole mix.
+its own loopback address (127.2.x.y; nginx passes it on, the app trusts that one hop): sign-ins
+are rate-limited per address, and a hospital's patients do not share one. Pacing: each user sends
+TCM_LOAD_USER_RPS requests a second on average (a task's requests, then a pause), so users × that
+rate is the arrival rate of the whole mix.
 
 Run by scripts/load.py (benchmarks/load/run_phase.py), or by hand:
     locust -f benchmarks/load/locustfile.py --headless -u 40 -r 10 -t 60s --host https://127.0.0.1:8443
@@ -60,13 +61,6 @@ COUNTS = Counts(
     patients=int(os.environ.get("TCM_LOAD_PATIENTS", Counts().patients)),
     doctors=int(os.environ.get("TCM_LOAD_DOCTORS", Counts().doctors)),
 )
-# Where users sign in, when not through nginx: a node's own address (http://127.0.0.1:8101).
-# Until the app trusts nginx's X-Forwarded-For (issue 21's trusted-proxy setting), every sign-in
-# through nginx comes from nginx's address, and the sign-in limit (10 a minute per address) would
-# let in 10 users a minute. At the node, each user signs in from its own address, as it will
-# through nginx once that setting lands; the session cookie then serves the HTTPS requests (the
-# session's identity, Flask-Login "strong", reads X-Forwarded-For, so it is the same address).
-SIGN_IN_URL = os.environ.get("TCM_LOAD_SIGN_IN_URL", "").rstrip("/")
 USER_RPS = float(os.environ.get("TCM_LOAD_USER_RPS", "1"))
 # A user that fell this far behind its pace forgets the backlog instead of firing it at once.
 MAX_BACKLOG_S = 1.0
@@ -170,8 +164,7 @@ class Visitor(FastHttpUser):
         journey (JourneyError)."""
         self.sent += 1
         headers = kwargs.pop("headers", {})
-        if "://" not in path:
-            headers.setdefault("Referer", self.host + path)  # CSRF over HTTPS checks the referrer
+        headers.setdefault("Referer", self.host + path)  # CSRF over HTTPS checks the referrer
         with self.client.request(
             method,
             path,
@@ -209,21 +202,14 @@ class Visitor(FastHttpUser):
         )
 
     def sign_in(self):
-        """The sign-in form, as a person fills it in; posted at SIGN_IN_URL when set (see there)."""
+        """The sign-in form, as a person fills it in."""
         login_page = self.page("login page", "/login")
         data = {
             "csrf_token": pages.csrf_token(login_page),
             "username": self.username,
             "password": LOAD_PASSWORD,
         }
-        headers = {"Referer": self.host + "/login"}
-        if SIGN_IN_URL:
-            # The session cookie is Secure: over plain HTTP to the node it is sent by hand.
-            jar = self.client.cookiejar
-            headers["Cookie"] = "; ".join(f"{c.name}={c.value}" for c in jar)
-        self.call(
-            "POST", "sign in", SIGN_IN_URL + "/login", expect=(302,), data=data, headers=headers
-        )
+        self.post("sign in", "/login", data, "/login")
 
     def journey(self, steps):
         """Run one journey; a failed request already counted ends it (the user carries on)."""

@@ -137,7 +137,7 @@ def test_every_request_of_the_users_is_named_by_its_type():
         assert sum(n.startswith(role) for n in names) >= 2, role
     # The client is used in one place only, where the name is passed on.
     client_uses = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "client"]
-    assert len(client_uses) == 2, "self.client.request in call() and its cookie jar in sign_in"
+    assert len(client_uses) == 1, "self.client.request in call() only"
 
 
 def test_the_locustfile_imports_with_its_users():
