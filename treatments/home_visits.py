@@ -140,7 +140,8 @@ def free_home_slots_in_day(
     """free_home_slots on one day given as numbers, as scheduling.free_slots_in_day:
     `masks.practitioner` already holds other home visits with their travel."""
     leg, length = travel_minutes * 60, timedelta(minutes=minutes)
-    found, at_start = [], {}  # start (s) → (begins, ends): the same for every practitioner
+    found: list[HomeSlot] = []
+    at_start: dict[float, tuple[datetime, datetime]] = {}  # start (s) → (begins, ends)
     for practitioner_id in sorted(windows):
         taken = masks.practitioner.get(practitioner_id, 0)
         for begin, end in windows[practitioner_id]:

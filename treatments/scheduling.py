@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from tcm_app.common.errors import RuleError
 
@@ -199,7 +199,8 @@ def free_slots_in_day(
         for resource in resources
         for seat in range(resource.capacity)
     ]
-    found, at_start = [], {}  # start (s) → (begins, ends, first resource with room) or None
+    found: list[Slot] = []
+    at_start: dict[float, Any] = {}  # start (s) → (begins, ends, first resource) or None
     add, new_slot = found.append, _new_slot  # the loop below runs for every candidate start
     for practitioner_id in sorted(windows):
         taken = blocked | masks.practitioner.get(practitioner_id, 0)
@@ -211,7 +212,7 @@ def free_slots_in_day(
                 if place is _UNSEEN:  # the same start for every practitioner: look once
                     place = at_start[start] = _place(seats, want, origin, start, minutes)
                 if place is not None:
-                    begins, ends, resource_id = place
+                    begins, ends, resource_id = cast(tuple, place)
                     add(new_slot(Slot, (begins, ends, practitioner_id, resource_id)))
     found.sort(key=itemgetter(0))  # stable: practitioners stay in id order at each start
     return found
