@@ -22,6 +22,13 @@ from tests.webrtc.server_process import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def stack_tls() -> ssl.SSLContext:
+    """TLS that accepts the stack's own self-signed certificate (loopback only)."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    return context
+
+
 class ProdStack:
     def __init__(self) -> None:
         # Under /tmp and open to traverse: PostgreSQL runs as its own user inside the folder.
@@ -73,8 +80,7 @@ class ProdStack:
         return self.call(urllib.request.Request(self.base + path), timeout, token)
 
     def call(self, request, timeout: float = 10, token: str | None = None) -> tuple[int, bytes]:
-        context = ssl.create_default_context()
-        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        context = stack_tls()
         if token:
             request.add_header("Authorization", f"Bearer {token}")
         try:
@@ -86,8 +92,7 @@ class ProdStack:
 
     def connection(self) -> http.client.HTTPSConnection:
         """A connection to nginx kept alive over many requests."""
-        context = ssl.create_default_context()
-        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        context = stack_tls()
         return http.client.HTTPSConnection("127.0.0.1", self.https_port, context=context)
 
     @staticmethod

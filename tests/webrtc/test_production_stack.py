@@ -27,7 +27,7 @@ from tests.webrtc.calls import (
     wait_chat,
     wait_frames,
 )
-from tests.webrtc.prod_stack import ProdStack
+from tests.webrtc.prod_stack import ProdStack, stack_tls
 
 
 @pytest.fixture(scope="module")
@@ -99,11 +99,8 @@ def test_the_call_goes_on_through_nginx_when_either_node_dies(stack, browser):
 
 
 def tls_socket(port: int) -> ssl.SSLSocket:
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE  # the stack's own self-signed certificate
     raw = socket.create_connection(("127.0.0.1", port), timeout=30)
-    return context.wrap_socket(raw, server_hostname="127.0.0.1")
+    return stack_tls().wrap_socket(raw, server_hostname="127.0.0.1")
 
 
 def test_an_oversized_body_stops_at_nginx(stack):
@@ -112,10 +109,8 @@ def test_an_oversized_body_stops_at_nginx(stack):
         stack.base + "/api/v1/encounters/1/tongue-images", data=body, method="POST"
     )
     request.add_header("Content-Type", "application/octet-stream")
-    context = ssl.create_default_context()
-    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
     with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(request, context=context, timeout=30)
+        urllib.request.urlopen(request, context=stack_tls(), timeout=30)
     refused.value.close()
     assert refused.value.code == 413
     logged = stack.wait_for_log("nginx-access.log", "tongue-images")  # written once closed
