@@ -20,6 +20,9 @@ def menu(page):
 
 
 def tick_page(page, answer: str, skip: int | None = None) -> None:
+    # A click waits for the next page to start loading, not for it to be parsed: counting the
+    # questions then could miss the last ones. The buttons come after every question.
+    page.locator(".cq-nav").wait_for()
     questions = page.locator("fieldset.question")
     for index in range(questions.count()):
         if index != skip:
@@ -33,7 +36,7 @@ def next_page(page) -> None:
 
 def take_questionnaire(phone, answer: str, leave_one_out: bool = False) -> None:
     menu(phone).click()
-    phone.get_by_role("button", name="开始测评").click()
+    click_and_wait(phone, phone.get_by_role("button", name="开始测评"))
     for number in range(1, PAGES + 1):
         assert f"第 {number} 页，共 {PAGES} 页" in phone.locator(".cq-progress-box").inner_text()
         tick_page(phone, answer, skip=2 if leave_one_out and number == 11 else None)
@@ -54,7 +57,7 @@ def test_patient_takes_resumes_and_submits_the_constitution_questionnaire(
     phone = person("patient", phone=True)
     sign_in(phone, live_server, username, PASSWORD)
     menu(phone).click()
-    phone.get_by_role("button", name="开始测评").click()
+    click_and_wait(phone, phone.get_by_role("button", name="开始测评"))
     assert "您手脚发凉吗？" in phone.locator("main").inner_text()
 
     # A tick is saved at once: leave by the menu without turning the page, come back.
@@ -140,7 +143,7 @@ def test_doctor_asks_for_the_questionnaire_and_confirms_another_constitution(
     menu(patient).click()
     assert "医生请您做体质测评" in patient.locator("main").inner_text()
     assert "下周复诊前请完成" in patient.locator("main").inner_text()
-    patient.get_by_role("button", name="开始测评").click()
+    click_and_wait(patient, patient.get_by_role("button", name="开始测评"))
     for number in range(1, PAGES + 1):
         tick_page(patient, "很少（有一点）")
         button = "下一页" if number < PAGES else "查看我的回答"
