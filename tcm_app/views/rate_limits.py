@@ -13,9 +13,8 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tcm_app.api.blueprint import bearer_token
+from tcm_app.api.blueprint import request_token
 from tcm_app.extensions import db
-from tcm_app.services.accounts import resolve_token
 from tcm_app.services.clock import utc_now
 
 
@@ -32,8 +31,7 @@ def client_key() -> str:
 
 def signed_in_user_id() -> int | None:
     if "api" in request.blueprints:
-        plain = bearer_token()
-        token = resolve_token(plain) if plain else None
+        token = request_token()  # resolved once for the request: the view reuses it
         return token.user_id if token is not None else None
     return current_user.id if current_user.is_authenticated else None
 

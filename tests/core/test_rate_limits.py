@@ -9,6 +9,7 @@ import urllib.request
 
 import pytest
 import redis
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from tcm_app.app import create_app
@@ -62,12 +63,28 @@ def test_while_tokens_cannot_be_looked_up_the_address_is_counted(app, client, mo
     counted by its address (two users from one address then share the count)."""
     first, second = bearer(create_user(Role.PATIENT)), bearer(create_user(Role.PATIENT))
 
-    def database_away(plain):
+    def database_away():
         raise OperationalError("SELECT", {}, Exception("connection refused"))
 
-    monkeypatch.setattr("tcm_app.views.rate_limits.resolve_token", database_away)
+    monkeypatch.setattr("tcm_app.views.rate_limits.request_token", database_away)
     answers = [client.get(f"{API}/me", headers=h).status_code for h in (first, second) * 2]
     assert answers == [200] * LIMIT + [429]
+
+
+def test_the_limit_and_the_view_look_the_token_up_once_between_them(app, client):
+    headers = bearer(create_user(Role.PATIENT))
+    lookups = []
+
+    def count_token_lookups(conn, cursor, statement, *args):
+        if "FROM api_tokens" in statement:
+            lookups.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count_token_lookups)
+    try:
+        assert client.get(f"{API}/me", headers=headers).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count_token_lookups)
+    assert len(lookups) == 1
 
 
 def test_each_endpoint_has_its_own_count(app, client):
