@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session, SessionTransaction
 
 from tcm_app.common.audit_chain import (
     GENESIS_HASH,
@@ -27,13 +28,9 @@ AUDIT_TAIL_LOCK = 7_421_001
 def record_audit(
     action: str, obj_type: str, obj_id, summary: str, details: dict | None = None, actor=None
 ) -> AuditEntry:
-    """Append one entry (actor, time, object, summary) to the chain and flush it."""
+    """Record one entry (actor, time, object, summary); it joins the chain when the transaction
+    commits (see `_chain_pending`), and is dropped with the transaction if that rolls back."""
     actor = actor if actor is not None else _current_actor()
-    _lock_tail()
-    prev = (
-        db.session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
-        or GENESIS_HASH
-    )
     entry = AuditEntry(
         occurred_at=utcnow(),
         actor_id=actor.id if actor else None,
@@ -44,12 +41,69 @@ def record_audit(
         summary=summary,
         details=json.dumps(details or {}, sort_keys=True, ensure_ascii=False, default=str),
         remote_addr=(request.remote_addr or "") if has_request_context() else "",
-        prev_hash=prev,
     )
-    entry.entry_hash = entry_digest(prev, entry.chain_content())
-    db.session.add(entry)
-    db.session.flush()
+    session = db.session()
+    session.info.setdefault(PENDING, []).append((_innermost(session), entry))
     return entry
+
+
+def _innermost(session: Session) -> SessionTransaction:
+    """The transaction (or savepoint) the entry belongs to, begun now if none has been."""
+    return session.get_nested_transaction() or session.get_transaction() or session.begin()
+
+
+# Appending takes the chain's tail lock, and the lock is held until the transaction ends. Taking
+# it at the action would hold it for the rest of the request (a page that audits a view would
+# queue every other request that audits); taking it at commit holds it only while the entries
+# are written, so appends from many processes queue for milliseconds, not for whole requests.
+PENDING = "tcm_audit_pending"
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_pending(session: Session) -> None:
+    """Link the transaction's entries onto the tail, in the order they were recorded."""
+    if session.in_nested_transaction():
+        return  # a savepoint released: its entries wait for the outer commit
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    _lock_tail(session)
+    prev = (
+        session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
+        or GENESIS_HASH
+    )
+    for _transaction, entry in pending:
+        entry.prev_hash = prev
+        entry.entry_hash = prev = entry_digest(prev, entry.chain_content())
+        session.add(entry)
+        session.flush()  # one at a time: ids follow the chain's order
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    """Entries recorded inside a transaction or savepoint that rolled back did not happen."""
+    pending = session.info.get(PENDING)
+    if pending:
+        pending[:] = [
+            (transaction, entry)
+            for transaction, entry in pending
+            if not _within(transaction, previous_transaction)
+        ]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_ended(session: Session, transaction: SessionTransaction) -> None:
+    """A session closed without committing drops what it recorded."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
+
+
+def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def record_refusal(exc) -> None:
@@ -79,13 +133,13 @@ def _current_actor():
     return None
 
 
-def _lock_tail() -> None:
+def _lock_tail(session: Session) -> None:
     """PostgreSQL: hold a transaction lock so concurrent appends queue up instead of forking.
 
     SQLite needs none: its transactions begin IMMEDIATE (see register_sqlite_pragmas).
     """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_TAIL_LOCK})
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_TAIL_LOCK})
 
 
 def verify_audit_chain(batch: int = 2000) -> ChainReport:

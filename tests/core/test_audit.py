@@ -122,3 +122,58 @@ def test_concurrent_writers_never_fork_the_chain(app):
     assert errors == []
     report = verify_audit_chain()
     assert report.intact and report.checked == already + 80
+
+
+def _actions_in_chain() -> list[str]:
+    return list(db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+def test_an_entry_recorded_in_a_savepoint_that_rolls_back_never_joins_the_chain(app):
+    record_audit("test.kept_before", "thing", 1, "before the savepoint")
+    with pytest.raises(RuntimeError), db.session.begin_nested():
+        record_audit("test.undone", "thing", 1, "inside, then rolled back")
+        raise RuntimeError("the savepoint's work failed")
+    with db.session.begin_nested():
+        record_audit("test.kept_inside", "thing", 1, "inside a released savepoint")
+    db.session.commit()
+    chain = _actions_in_chain()
+    assert chain[-2:] == ["test.kept_before", "test.kept_inside"] and "test.undone" not in chain
+    assert verify_audit_chain().intact
+
+
+def test_an_entry_of_a_rolled_back_transaction_never_joins_the_chain(app):
+    record_audit("test.rolled_back", "thing", 1, "the action failed")
+    db.session.rollback()
+    record_audit("test.committed", "thing", 1, "the next action")
+    db.session.commit()
+    chain = _actions_in_chain()
+    assert chain[-1] == "test.committed" and "test.rolled_back" not in chain
+
+
+def test_an_open_transaction_that_audited_does_not_hold_back_other_writers(app):
+    """The chain's tail is taken at commit: a request still working after its audited action
+    (a page rendering after `patient.view`) does not queue the others' appends behind it."""
+    import threading
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises every transaction (BEGIN IMMEDIATE)")
+    create_encounter()
+    db.session.commit()
+    record_audit("test.slow_request", "thing", 1, "recorded, not yet committed")
+    db.session.scalar(sa.select(AuditEntry.id).limit(1))  # the request goes on working
+    finished = threading.Event()
+
+    def other_request():
+        with app.app_context():
+            record_audit("test.quick_request", "thing", 2, "recorded and committed")
+            db.session.commit()
+            finished.set()
+
+    other = threading.Thread(target=other_request)
+    other.start()
+    committed_meanwhile = finished.wait(timeout=20)
+    db.session.commit()
+    other.join()
+    assert committed_meanwhile
+    assert _actions_in_chain()[-2:] == ["test.quick_request", "test.slow_request"]
+    assert verify_audit_chain().intact
