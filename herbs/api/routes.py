@@ -12,6 +12,7 @@ from herbs.api.schemas import (
     SigningPasswordSchema,
     SignRequestSchema,
     TemplateSchema,
+    herb_rows,
     herb_schema,
 )
 from herbs.models import Prescription, PrescriptionStatus
@@ -66,7 +67,7 @@ def herbs_search():
     hits = g.page.of_list(catalogue.search.search(query, g.page.offset + g.page.limit))
     herbs = [catalogue.index.by_code[hit.code] for hit in hits]
     matched = {hit.code: hit.matched for hit in hits}
-    return list_response(herb_schema(catalogue, matched), herbs)
+    return jsonify({"items": herb_rows(catalogue, herbs, matched)})
 
 
 @bp.route("/herbs/<int:herb_id>")

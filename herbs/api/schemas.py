@@ -91,6 +91,28 @@ def herb_schema(catalogue, matched=None) -> HerbSchema:
     return schema
 
 
+_dumped: tuple[object, dict[str, dict]] = (None, {})
+
+
+def herb_rows(catalogue, herbs, matched: dict[str, str]) -> list[dict]:
+    """The search's rows as HerbSchema dumps them. A herb's row changes only with the catalogue
+    (a new catalogue object), but dumping it field by field costs more than the search itself,
+    which answers as the doctor types: each herb is dumped once per catalogue and only the name
+    the query matched is set per answer."""
+    global _dumped
+    owner, rows = _dumped
+    if owner is not catalogue:
+        rows = {}
+        _dumped = (catalogue, rows)
+    found = []
+    for herb in herbs:
+        row = rows.get(herb.code)
+        if row is None:
+            row = rows[herb.code] = herb_schema(catalogue).dump(herb)
+        found.append({**row, "matched": matched.get(herb.code) or herb.name})
+    return found
+
+
 class LookalikeSchema(Schema):
     name = fields.String(attribute="other", metadata={"description": "the other herb of the pair"})
     reason = fields.String()

@@ -64,3 +64,29 @@ def test_language_choice_is_remembered(app, client):
     login(client, patient.user)
     page = client.get("/me").get_data(as_text=True)
     assert "My visits" in page and "我的就诊" not in page
+
+
+TEMPLATE = "{{ _('Sign out') }}|{{ ngettext('%(num)d day', '%(num)d days', 2) }}"
+
+
+def test_a_template_follows_a_locale_forced_within_the_request_and_back(app):
+    """Templates keep the request's translations; a locale forced for a while (a document in
+    another language) is honoured, and the request's own comes back after it."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context("/?lang=zh_Hans_CN"):
+        before = render_template_string(TEMPLATE)
+        with force_locale("en"):
+            forced = render_template_string(TEMPLATE)
+        after = render_template_string(TEMPLATE)
+    assert before.startswith("退出") and after == before
+    assert forced == "Sign out|2 days"
+
+
+def test_each_request_speaks_its_own_language(app, client):
+    patient = create_patient()
+    login(client, patient.user)
+    assert "退出" in client.get("/me?lang=zh_Hans_CN").get_data(as_text=True)
+    assert ">Sign out<" in client.get("/me?lang=en").get_data(as_text=True)
+    assert "退出" in client.get("/me?lang=zh_Hans_CN").get_data(as_text=True)
