@@ -160,3 +160,18 @@ def test_check_answers_unknown_herbs_as_findings(client, doctor_headers):
     body = {"herbs": [{"name": "不存在的药", "dose_g": 6}], "packets": 7}
     findings = check(client, doctor_headers, body).get_json()["items"]
     assert [(f["code"], f["severity"]) for f in findings] == [("unknown_herb", "block")]
+
+
+def test_each_answer_names_what_its_own_query_matched(client, doctor_headers):
+    """The same herb found by an alias, then by its name: each answer says what it matched."""
+
+    def first(query):
+        response = client.get(f"{API}/herbs", query_string={"q": query}, headers=doctor_headers)
+        return response.get_json()["items"][0]
+
+    by_alias, by_name = first("净麻黄"), first("麻黄")
+    assert by_alias["name"] == by_name["name"] == "麻黄"
+    assert (by_alias["matched"], by_name["matched"]) == ("净麻黄", "麻黄")
+    assert {k: v for k, v in by_alias.items() if k != "matched"} == {
+        k: v for k, v in by_name.items() if k != "matched"
+    }
