@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from decoction import stages
 from decoction.forms import MoveForm, OrderForm
@@ -247,12 +248,23 @@ WORK_ORDER = [
 ]
 
 
+BOARD_COLUMNS = (
+    DecoctionOrder.id,
+    DecoctionOrder.status,
+    DecoctionOrder.preparation,
+    DecoctionOrder.handover,
+    DecoctionOrder.stage_entered_at,
+)
+
+
 @bp.route("/queue")
 @roles_required(*access.STAFF)
 def work_queue():
     """Orders by stage, oldest first; those waiting too long in a stage are marked."""
     active = db.session.scalars(
         select(DecoctionOrder)
+        # The board shows a line per order: its plan and price lines (JSON) stay unread.
+        .options(load_only(*BOARD_COLUMNS, raiseload=True))
         .where(DecoctionOrder.status.not_in([s.value for s in stages.FINAL]))
         .order_by(DecoctionOrder.stage_entered_at)
     ).all()

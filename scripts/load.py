@@ -12,6 +12,7 @@ in the state folder of the TCM_PROD_* settings), seeds the load's accounts and r
   b) the mixed workload at a fixed arrival rate, TCM_LOAD_SHARE (0.25) of that ceiling, for
      TCM_LOAD_SECONDS (60); then steps at the shares of TCM_LOAD_STEP (0.40; a comma-separated
      list, e.g. 0.10,0.40; 0 skips them) for TCM_LOAD_STEP_SECONDS (40) each;
+  (TCM_LOAD_TOPOLOGIES=two or one runs only that topology: a quicker look while tuning)
 
 and prints, per phase, each request type's count, rate, p50/p95/p99 and errors, the ratio of the
 mix's rate to the ceiling, whether p99 ≤ 200 ms, and the CPU time of each part of the stack (nodes,
@@ -411,6 +412,12 @@ def topology_run(topology: str) -> tuple[Phase, list[Phase]]:
     return trivial, mixed
 
 
+# TCM_LOAD_TOPOLOGIES=two: only the two-node runs (a quicker look while tuning).
+TOPOLOGIES = {"two": ("two nodes",), "one": ("one node",)}.get(
+    os.environ.get("TCM_LOAD_TOPOLOGIES", ""), ("two nodes", "one node")
+)
+
+
 def main() -> int:
     started = time.monotonic()
     if not prod.ready()[0]:
@@ -427,7 +434,7 @@ def main() -> int:
         report.append("(/healthz is missing on this branch: the trivial page is GET /login)")
     results = {}
     try:
-        for topology in ("two nodes", "one node"):
+        for topology in TOPOLOGIES:
             if topology == "one node":
                 prod_command("node-stop", "2")
             results[topology] = topology_run(topology)

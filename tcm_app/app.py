@@ -160,7 +160,6 @@ def register_extensions(app: Flask) -> None:
     from tcm_app.services.accounts import load_session_user
     from tcm_app.services.queue import listen_for_commits
     from tcm_app.services.storage import init_storage
-    from tcm_app.views.template_translations import install_template_translations
 
     db.init_app(app)
     init_storage(app)
@@ -174,7 +173,6 @@ def register_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "tcm_app" / "translations"),
     )
-    install_template_translations(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"

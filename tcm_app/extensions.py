@@ -2,7 +2,6 @@
 
 from celery import Celery, Task
 from flask import Flask, current_app, request
-from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limit, Limiter
 from flask_limiter.util import get_remote_address
@@ -13,6 +12,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from tcm_app.translations_cache import CachingBabel
 
 # Stable constraint names so that Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -36,7 +37,7 @@ login_manager.login_message = _l("Please log in to access this page.")
 login_manager.needs_refresh_message = _l("To protect your account, please sign in again.")
 login_manager.localize_callback = str
 csrf = CSRFProtect()
-babel = Babel()
+babel = CachingBabel()
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
