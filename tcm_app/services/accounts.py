@@ -32,7 +32,7 @@ from tcm_app.models.accounts import (
     new_session_token,
 )
 from tcm_app.models.types import utcnow
-from tcm_app.services import login_throttle
+from tcm_app.services import login_throttle, token_cache
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import to_clinic
 
@@ -265,14 +265,18 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
 
 def resolve_token(plain: str) -> ApiToken | None:
     """The live token for `plain`, its user loaded by the same query (one round trip: this runs
-    on every API request); None when unknown, revoked, expired or its user is inactive."""
+    on every API request), or recalled without one when this process resolved it a moment ago
+    (token_cache); None when unknown, revoked, expired or its user is inactive."""
+    digest = _token_digest(plain)
+    token = token_cache.recall(digest)
+    if token is not None:
+        return token
     token = db.session.scalar(
-        select(ApiToken)
-        .options(joinedload(ApiToken.user))
-        .where(ApiToken.token_digest == _token_digest(plain))
+        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_digest == digest)
     )
     if token is None or token.revoked_at or token.expires_at <= utcnow() or not token.user.active:
         return None
+    token_cache.remember(digest, token)
     return token
 
 
