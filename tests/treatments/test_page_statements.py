@@ -6,9 +6,11 @@ and every practitioner, booking and course still shows."""
 import html
 import re
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
+from urllib.parse import unquote
 
 import pytest
+from flask import url_for
 from sqlalchemy import event
 
 from tcm_app.extensions import db
@@ -123,6 +125,29 @@ def test_a_booking_page_costs_the_same_statements_for_few_or_many_practitioners(
     many, text = counted_get(client, url(patient))
     assert shows(text, names)
     assert many == few
+
+
+def test_each_free_time_links_to_its_confirm_page_as_url_for_builds_it(app, client):
+    """The times page builds its links without url_for for each slot: they must be the same."""
+    open_treatment_clinic()
+    patient = create_patient()
+    add_practitioners(3, 0)
+    login(client, patient.user)
+    text = page_text(client.get(times_url(patient)))
+    links = re.findall(r'href="(/treatments/book\?therapy=tuina&start=[^"]+)"', text)
+    assert len(links) > 3 * 10  # three practitioners' free day
+    with app.test_request_context():
+        for link in links:
+            query = dict(part.split("=", 1) for part in link.split("?", 1)[1].split("&"))
+            start = datetime.fromisoformat(unquote(query["start"]))
+            built = url_for(
+                "treatments.booking_new",
+                therapy="tuina",
+                start=start.isoformat(),
+                practitioner_id=int(query["practitioner_id"]),
+                patient_id=patient.id,
+            )
+            assert link == built
 
 
 def add_bookings_and_advice(patient, count: int, first: int) -> None:

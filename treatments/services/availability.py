@@ -78,11 +78,16 @@ def first_free_day(
     patient_id: int | None = None,
 ) -> list[FreeSlot]:
     """The free starts of the first day from `first` to `last` that has any ([] if none). The
-    booking page shows one day: the days after it are read (in the same few queries) but their
-    slots are never worked out."""
-    for slots in _free_by_day(therapy, first, last, practitioner_id, patient_id):
-        if slots:
-            return slots
+    booking page shows one day: the day asked for is read alone (it nearly always has free
+    times), the rest of the range only when it has none, and worked out up to its first day
+    with some."""
+    check_range(first, last)
+    for start, end in ((first, first), (first + timedelta(days=1), last)):
+        if start > end:
+            break
+        for slots in _free_by_day(therapy, start, end, practitioner_id, patient_id):
+            if slots:
+                return slots
     return []
 
 

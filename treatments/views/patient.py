@@ -8,14 +8,13 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased, joinedload
+from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload
 
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 from tcm_app.labels import error_message, label
 from tcm_app.models.accounts import Role
-from tcm_app.models.patients import Patient
 from tcm_app.models.types import utcnow
 from tcm_app.services import clock
 from tcm_app.services.access import own_patient_ids
@@ -171,7 +170,7 @@ def my_bookings():
 @roles_required(Role.PATIENT, *access.DESK)
 def booking_new():
     """Step 1 and 2 (GET): therapy, practitioner, day → free times. Step 3: screening, book."""
-    patient = access.patient_to_book_for(current_user, request.values.get("patient_id"))
+    patient, choices = access.patients_to_book_for(current_user, request.values.get("patient_id"))
     # Read once: every step lists or looks up the active therapies.
     therapies = catalogue.active_therapies()
     code = request.values.get("therapy")
@@ -183,24 +182,10 @@ def booking_new():
             return confirm_step(patient, therapy, start, practitioner_id, therapies)
     if request.values.get("start"):
         flash(_("That time is not valid. Choose a time from the list."), "error")
-    return search_step(patient, therapies)
+    return search_step(patient, choices, therapies)
 
 
-def patient_choices(patient) -> list:
-    """Whom a patient account books for: itself and its wards (own_patient_ids), in one query."""
-    if current_user.role != Role.PATIENT:
-        return [(str(patient.id), patient.legal_name)]
-    me = aliased(Patient)
-    mine = select(me.id).where(me.user_id == current_user.id)
-    rows = db.session.scalars(
-        select(Patient)
-        .where(or_(Patient.user_id == current_user.id, Patient.guardian_id.in_(mine)))
-        .order_by(Patient.id)
-    )
-    return [(str(p.id), p.legal_name) for p in rows]
-
-
-def search_step(patient, therapies):
+def search_step(patient, choices, therapies):
     args = request.args.copy()
     if not args.get("day"):
         args["day"] = (clinic_today() + timedelta(days=1)).isoformat()
@@ -210,7 +195,7 @@ def search_step(patient, therapies):
     form.practitioner_id.choices = [("", _("Any practitioner"))] + [
         (str(pid), name) for pid, name in names_of_any(qualified).items()
     ]
-    form.patient_id.choices = patient_choices(patient)
+    form.patient_id.choices = [(str(p.id), p.legal_name) for p in choices]
     form.patient_id.data = str(patient.id)
     found = None
     if request.args.get("therapy") and form.validate():
@@ -246,17 +231,46 @@ def free_days(form, patient, therapy, names: dict) -> dict | None:
     last = min(day + timedelta(days=LOOK_AHEAD_DAYS), horizon)
     slots = availability.first_free_day(therapy, day, last, wanted, patient.id)
     shown = availability.to_local(slots[0].starts_at).date() if slots else None
-    by_practitioner: dict = {}
-    for slot in slots:
-        by_practitioner.setdefault(slot.practitioner_id, []).append(slot)
     return {
         "therapy": therapy,
         "asked": day,
         "day": shown,
         "last": last,
         "names": names,
-        "by_practitioner": by_practitioner,
+        "by_practitioner": slot_links(therapy, patient, slots),
     }
+
+
+# Placeholders in the one link url_for builds for a day's slots (slot_links).
+START, PRACTITIONER = "START", "PRACTITIONER"
+
+
+def slot_links(therapy, patient, slots) -> dict:
+    """Practitioner id → [(a slot's local time "HH:MM", the link to its confirm page)], in the
+    slots' order. The links are url_for's, but url_for runs once, not for each of a day's
+    hundreds of slots (it was most of the page's time); and each start's text is worked out
+    once, not once per practitioner free at that time."""
+    pattern = url_for(
+        "treatments.booking_new",
+        therapy=therapy.code,
+        start=START,
+        practitioner_id=PRACTITIONER,
+        patient_id=patient.id,
+    )
+    head, rest = str(escape(pattern)).split(START)
+    middle, tail = rest.split(PRACTITIONER)
+    starts: dict = {}
+    grouped: dict = {}
+    for slot in slots:
+        moment = slot.starts_at
+        known = starts.get(moment)
+        if known is None:
+            # Of an ISO time's characters, url_for quotes only "+" in a query string.
+            known = starts[moment] = local_time(moment), moment.isoformat().replace("+", "%2B")
+        text, start = known
+        link = Markup(f"{head}{start}{middle}{slot.practitioner_id}{tail}")
+        grouped.setdefault(slot.practitioner_id, []).append((text, link))
+    return grouped
 
 
 def confirm_step(patient, therapy, start, practitioner_id, therapies):
