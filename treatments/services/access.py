@@ -17,12 +17,15 @@ DESK = (Role.CLINIC,)
 STAFF = (Role.CLINIC, Role.DOCTOR)
 
 
-def bookings_query(user) -> Select:
+def bookings_query(user, own_ids: list[int] | None = None) -> Select:
+    """`own_ids`: a patient's own_patient_ids, when the caller has read them already."""
     query = select(Booking)
     if user.role in DESK:
         return query
     if user.role == Role.PATIENT:
-        return query.where(Booking.patient_id.in_(own_patient_ids(user)))
+        return query.where(
+            Booking.patient_id.in_(own_patient_ids(user) if own_ids is None else own_ids)
+        )
     if user.role == Role.DOCTOR:
         treated = select(Encounter.patient_id).where(Encounter.doctor_id == user.id)
         return query.where(or_(Booking.practitioner_id == user.id, Booking.patient_id.in_(treated)))

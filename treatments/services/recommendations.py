@@ -116,10 +116,12 @@ LISTED = (
 )
 
 
-def for_patient(user, open_only: bool = True) -> list[CourseRecommendation]:
+def for_patient(
+    user, open_only: bool = True, own_ids: list[int] | None = None
+) -> list[CourseRecommendation]:
     """Recommendations on the encounters of the user and their wards, newest first; by default
-    only those not yet booked."""
-    ids = own_patient_ids(user)
+    only those not yet booked. `own_ids`: the user's own_patient_ids, if read already."""
+    ids = own_patient_ids(user) if own_ids is None else own_ids
     if not ids:
         return []
     rows = db.session.scalars(

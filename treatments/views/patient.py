@@ -148,17 +148,17 @@ BOOKING_ITEM = (
 def my_bookings():
     """Upcoming and past bookings of the patient and their wards, and course advice to book."""
     now = utcnow()
+    own = own_patient_ids(current_user)  # once, for the bookings, the advice and "for whom"
     rows = db.session.scalars(
-        access.bookings_query(current_user).options(*BOOKING_ITEM).order_by(Booking.starts_at)
+        access.bookings_query(current_user, own).options(*BOOKING_ITEM).order_by(Booking.starts_at)
     ).all()
     upcoming = [b for b in rows if b.starts_at >= now and b.status in LIVE_STATUSES]
     past = [b for b in reversed(rows) if b not in upcoming][:50]
-    own = own_patient_ids(current_user)
     return render_template(
         "treatments/patient/my_bookings.html",
         upcoming=upcoming,
         past=past,
-        recommendations=recommendations.for_patient(current_user),
+        recommendations=recommendations.for_patient(current_user, own_ids=own),
         me_id=own[0] if own else None,
     )
 
@@ -289,9 +289,10 @@ def confirm_step(patient, therapy, start, practitioner_id, therapies):
                 patient,
                 bookings.Request(therapy, start, practitioner_id, answers),
             )
+            booking_id = booking.id  # before the commit expires it (a reload to read it)
             db.session.commit()
             flash(_("Booked. Please come 10 minutes early."), "success")
-            return redirect(url_for("treatments.booking_view", booking_id=booking.id))
+            return redirect(url_for("treatments.booking_view", booking_id=booking_id))
         except TCMError as exc:
             show_refusal(form, exc, therapy)
             alternatives = offered_slots(exc)
