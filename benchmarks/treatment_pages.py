@@ -141,7 +141,7 @@ def bookable(patient, first) -> list[dict]:
     places = []
     for n in range(RUNS + 3):
         day = first + timedelta(days=n % DAYS)
-        slots = availability.first_free_day(therapy, day, day, None, patient.id)
+        slots = availability.free_slots(therapy, day, day, None, patient.id)
         later = slots[0].starts_at + timedelta(hours=4 * (n // DAYS))
         slot = next(s for s in slots if s.starts_at >= later)
         places.append(
