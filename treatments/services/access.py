@@ -51,10 +51,10 @@ def patients_to_book_for(user, patient_id=None) -> tuple[Patient, list[Patient]]
     account itself and its wards, the desk the patient it names."""
     if user.role == Role.PATIENT:
         own = own_patients(user)
-        me = next((p.id for p in own if p.user_id == user.id), None)
-        wanted = me if patient_id in (None, "") else patient_id
+        me = next((str(p.id) for p in own if p.user_id == user.id), "")
+        wanted = me if patient_id in (None, "") else str(patient_id)
         found = None
-        if str(wanted).isdigit():
+        if wanted.isdigit():
             found = next((p for p in own if p.id == int(wanted)), None)
         if found is None:
             raise NotFoundError("patient not found", code="unknown_patient")
