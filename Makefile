@@ -115,6 +115,7 @@ bench: install-test
 	$(PY) benchmarks/tongue.py
 	$(PY) benchmarks/decoction.py
 	$(PY) benchmarks/treatments.py
+	$(PY) benchmarks/treatment_pages.py
 	$(PY) benchmarks/home_visits.py
 	$(PY) benchmarks/constitution.py
 	$(PY) benchmarks/quality_figures.py
@@ -122,7 +123,7 @@ bench: install-test
 	$(PY) benchmarks/upload_memory.py
 	$(PY) benchmarks/backup.py
 	unshare -n sh -c 'ip link set lo up && TCM_WEBRTC_NETNS=1 exec $(PY) benchmarks/webrtc.py'
-	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/prescribing.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/decoction.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/treatments.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/home_visits.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/quality_figures.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/backup.py'
+	scripts/with-postgres.sh bash -c 'TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/run.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/prescribing.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/decoction.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/treatments.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/treatment_pages.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/home_visits.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/quality_figures.py && TCM_BENCH_DATABASE_URL=$$TCM_TEST_PG_URL $(PY) benchmarks/backup.py'
 
 # The core, every domain (a folder with a setup.py: no edit here for a new one), tests, scripts.
 SOURCES := tcm_app $(patsubst %/setup.py,%,$(wildcard */setup.py)) tests benchmarks scripts

@@ -76,3 +76,47 @@ def test_a_start_centuries_away_is_not_a_500(app, client):
         "/treatments/book?therapy=acupuncture&start=9999-12-31T23:00:00%2B00:00&practitioner_id=1"
     )
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    ("asked", "books_for"),
+    [(None, "self"), ("", "self"), ("ward", "ward"), ("self", "self")],
+    ids=[
+        "no patient named: the account's own",
+        "an empty one: the account's own",
+        "a ward of the account",
+        "the account's own, named",
+    ],
+)
+def test_a_patient_account_books_for_itself_or_a_ward_and_chooses_between_them(
+    app, asked, books_for
+):
+    from tests.factories import create_child, create_patient
+    from treatments.services import access
+
+    patient = create_patient()
+    create_patient(name="陌生人")  # someone else, never among the choices
+    ward = create_child(patient)
+    db.session.commit()
+    named = {"self": patient, "ward": ward}
+    patient_id = named[asked].id if asked in named else asked
+    found, choices = access.patients_to_book_for(patient.user, patient_id)
+    assert found is named[books_for]
+    assert choices == [patient, ward]
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ["stranger", "x", "-1"],
+    ids=["someone else's patient", "not a number", "a negative number"],
+)
+def test_a_patient_account_cannot_book_for_anyone_else(app, asked):
+    from tcm_app.common.errors import NotFoundError
+    from tests.factories import create_patient
+    from treatments.services import access
+
+    patient = create_patient()
+    stranger = create_patient(name="陌生人")
+    db.session.commit()
+    with pytest.raises(NotFoundError):
+        access.patients_to_book_for(patient.user, stranger.id if asked == "stranger" else asked)

@@ -2,6 +2,7 @@
 pure scheduler day by day. Times are the clinic's local time inside, aware UTC outside."""
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -61,19 +62,57 @@ def free_slots(
     each day's candidates are integer operations; the only objects it builds in bulk are the
     slots it returns. So it adds little for the cyclic collector to trace, and needs no pause of
     the collector (which would pause it for every thread of the process)."""
+    found: list[FreeSlot] = []
+    for slots in _free_by_day(
+        therapy, first, last, practitioner_id, patient_id, now, ignore_booking_id
+    ):
+        found += slots
+    return found
+
+
+def first_free_day(
+    therapy: Therapy,
+    first: date,
+    last: date,
+    practitioner_id: int | None = None,
+    patient_id: int | None = None,
+) -> list[FreeSlot]:
+    """The free starts of the first day from `first` to `last` that has any ([] if none). The
+    booking page shows one day: the day asked for is read alone (it nearly always has free
+    times), the rest of the range only when it has none, and worked out up to its first day
+    with some."""
+    check_range(first, last)
+    for start, end in ((first, first), (first + timedelta(days=1), last)):
+        if start > end:
+            break
+        for slots in _free_by_day(therapy, start, end, practitioner_id, patient_id):
+            if slots:
+                return slots
+    return []
+
+
+def _free_by_day(
+    therapy: Therapy,
+    first: date,
+    last: date,
+    practitioner_id: int | None = None,
+    patient_id: int | None = None,
+    now: datetime | None = None,
+    ignore_booking_id: int | None = None,
+) -> Iterator[list[FreeSlot]]:
+    """free_slots day by day: each day's free starts (on UTC), from `first` to `last`."""
     check_range(first, last)
     now = now or utcnow()
     practitioners = [p for p in practitioners_for(therapy) if practitioner_id in (None, p.user_id)]
     resources = resources_for(therapy)
     if not practitioners or not resources:
-        return []
+        return
     ids = [p.user_id for p in practitioners]
-    hours = _hours(ids, first, last)
-    clinic = _clinic_hours(first, last)
+    hours = _hours([*ids, None], first, last)
+    clinic = hours.pop(None)
     booked = day_masks(ids, [r.id for r in resources], patient_id, first, last, ignore_booking_id)
     pure_resources = [scheduling.Resource(r.id, r.capacity) for r in resources]
     zone, local_now = clinic_zone(), to_local(now)
-    found = []
     for day, masks in zip(_days(first, last), booked, strict=True):
         day_start = datetime.combine(day, time())
         origin = _utc_midnight(zone, day)
@@ -87,13 +126,12 @@ def free_slots(
             origin or day_start,
         )
         if origin is None:  # a clock change that day: convert each
-            found += [
+            yield [
                 FreeSlot(to_utc(s.start), to_utc(s.end), s.practitioner_id, s.resource_id)
                 for s in slots
             ]
         else:
-            found += slots  # already on UTC
-    return found
+            yield slots  # already on UTC
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -117,10 +155,15 @@ def _fixed_offset(zone: ZoneInfo, first: date, last: date) -> timedelta | None:
     return offset if offset == zone.utcoffset(end) else None
 
 
+def _among(column, ids: list):
+    """`column` is one of `ids`, where None stands for the clinic (SQL's IN never matches NULL)."""
+    people = [pid for pid in ids if pid is not None]
+    return or_(column.in_(people), column.is_(None)) if None in ids else column.in_(people)
+
+
 def _templates(ids: list) -> dict:
     """Weekly templates of the practitioners `ids` (None: the clinic) in one query."""
-    column = WorkingHours.practitioner_id
-    where = column.is_(None) if ids == [None] else column.in_(ids)
+    where = _among(WorkingHours.practitioner_id, ids)
     weekly: defaultdict[int | None, defaultdict[int, list]] = defaultdict(lambda: defaultdict(list))
     rows = db.session.execute(
         select(
@@ -139,8 +182,7 @@ def _templates(ids: list) -> dict:
 
 def _exceptions(ids: list, first: date, last: date) -> dict:
     """Days that differ, per practitioner (None: the clinic), in one query."""
-    column = ScheduleException.practitioner_id
-    where = column.is_(None) if ids == [None] else column.in_(ids)
+    where = _among(ScheduleException.practitioner_id, ids)
     found: defaultdict[int | None, dict] = defaultdict(dict)
     rows = db.session.execute(
         select(
@@ -168,8 +210,8 @@ def _hours(ids: list, first: date, last: date) -> dict:
 
 def day_windows(practitioner_id: int, day: date) -> tuple[list, list]:
     """The practitioner's and the clinic's working windows that day (local intervals)."""
-    hours = _hours([practitioner_id], day, day)[practitioner_id]
-    return hours.windows(day), _clinic_hours(day, day).windows(day)
+    hours = _hours([practitioner_id, None], day, day)
+    return hours[practitioner_id].windows(day), hours[None].windows(day)
 
 
 def _clinic_hours(first: date, last: date) -> scheduling.WorkingHours:

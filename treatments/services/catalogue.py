@@ -109,6 +109,28 @@ def practitioners_for(therapy: Therapy) -> list[Practitioner]:
     return [p for p in rows if therapy.qualification in (p.qualifications or ())]
 
 
+def qualified_names(therapies: list[Therapy]) -> dict[str, dict[int, str]]:
+    """Therapy code → {user id → name} of the active practitioners qualified for it, in user id
+    order: what the booking pages list. One query, however many practitioners and therapies (a
+    practitioner's user read one by one was a query each, for each therapy)."""
+    if not therapies:
+        return {}
+    rows = db.session.execute(
+        select(Practitioner.user_id, Practitioner.qualifications, User.full_name)
+        .join(User, User.id == Practitioner.user_id)
+        .where(Practitioner.active)
+        .order_by(Practitioner.user_id)
+    ).all()
+    return {
+        therapy.code: {
+            user_id: name
+            for user_id, qualifications, name in rows
+            if therapy.qualification in (qualifications or ())
+        }
+        for therapy in therapies
+    }
+
+
 def practitioner(user_id) -> Practitioner:
     found = db.session.get(Practitioner, user_id) if str(user_id).isdigit() else None
     if found is None or not found.active:

@@ -5,6 +5,7 @@ Default pattern (tcm-domain.md §5, 《针灸学》): acupuncture daily or every
 sessions = one course, 3–5 days' rest between courses."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from tcm_app.common.errors import ConflictError, PermissionDeniedError, ValidationError
 from tcm_app.extensions import db
@@ -12,7 +13,7 @@ from tcm_app.models.encounters import Encounter
 from tcm_app.services.access import own_patient_ids
 from tcm_app.services.audit import record_audit
 from treatments.booking_rules import BookingStatus
-from treatments.models import CourseRecommendation
+from treatments.models import CourseRecommendation, TreatmentCourse
 from treatments.services.catalogue import therapy_by_code
 
 # Sane bounds for a recommendation (inclusive): at most 30 sessions (the booking service's own
@@ -105,16 +106,29 @@ def for_encounter(encounter: Encounter) -> list[CourseRecommendation]:
     )
 
 
-def for_patient(user, open_only: bool = True) -> list[CourseRecommendation]:
+# What a list of recommendations reads of each (is_booked, the patient's list): with the rows,
+# not one query per recommendation.
+LISTED = (
+    joinedload(CourseRecommendation.therapy),
+    joinedload(CourseRecommendation.doctor),
+    joinedload(CourseRecommendation.encounter),
+    selectinload(CourseRecommendation.courses).selectinload(TreatmentCourse.bookings),
+)
+
+
+def for_patient(
+    user, open_only: bool = True, own_ids: list[int] | None = None
+) -> list[CourseRecommendation]:
     """Recommendations on the encounters of the user and their wards, newest first; by default
-    only those not yet booked."""
-    ids = own_patient_ids(user)
+    only those not yet booked. `own_ids`: the user's own_patient_ids, if read already."""
+    ids = own_patient_ids(user) if own_ids is None else own_ids
     if not ids:
         return []
     rows = db.session.scalars(
         select(CourseRecommendation)
         .join(Encounter, Encounter.id == CourseRecommendation.encounter_id)
         .where(Encounter.patient_id.in_(ids))
+        .options(*LISTED)
         .order_by(CourseRecommendation.id.desc())
     )
     return [rec for rec in rows if not (open_only and is_booked(rec))]

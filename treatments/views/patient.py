@@ -8,13 +8,13 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload
 
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 from tcm_app.labels import error_message, label
 from tcm_app.models.accounts import Role
-from tcm_app.models.patients import Patient
 from tcm_app.models.types import utcnow
 from tcm_app.services import clock
 from tcm_app.services.access import own_patient_ids
@@ -28,7 +28,7 @@ from treatments.forms.patient import (
     answers_of,
     with_screening,
 )
-from treatments.models import Booking
+from treatments.models import Booking, Practitioner
 from treatments.services import access, availability, bookings, catalogue, recommendations
 from treatments.views.blueprint import bp
 
@@ -67,7 +67,17 @@ def clinic_today():
 def practitioner_names(therapy=None) -> dict:
     """Practitioner id → name: those qualified for `therapy`, or for any therapy."""
     therapies = [therapy] if therapy else catalogue.active_therapies()
-    return {p.user_id: p.user.full_name for t in therapies for p in catalogue.practitioners_for(t)}
+    return names_of_any(catalogue.qualified_names(therapies))
+
+
+def names_of_any(qualified: dict) -> dict:
+    """Practitioner id → name of those qualified for any of the therapies (catalogue's
+    qualified_names), in the therapies' order: the first therapy's, then newcomers."""
+    names: dict = {}
+    for by_id in qualified.values():
+        for pid, name in by_id.items():
+            names.setdefault(pid, name)
+    return names
 
 
 def local_time(moment: datetime) -> str:
@@ -124,21 +134,31 @@ def show_refusal(form, exc: TCMError, therapy) -> None:
 
 # --- my treatments --------------------------------------------------------------------------
 
+# What each booking's line shows (tm.booking_item), read with the bookings rather than one by
+# one. The patient is left to load on demand: it shows only for a ward's booking (once each).
+BOOKING_ITEM = (
+    joinedload(Booking.therapy),
+    joinedload(Booking.practitioner).joinedload(Practitioner.user),
+    joinedload(Booking.resource),
+)
+
 
 @bp.route("/")
 @roles_required(Role.PATIENT)
 def my_bookings():
     """Upcoming and past bookings of the patient and their wards, and course advice to book."""
     now = utcnow()
-    rows = db.session.scalars(access.bookings_query(current_user).order_by(Booking.starts_at)).all()
+    own = own_patient_ids(current_user)  # once, for the bookings, the advice and "for whom"
+    rows = db.session.scalars(
+        access.bookings_query(current_user, own).options(*BOOKING_ITEM).order_by(Booking.starts_at)
+    ).all()
     upcoming = [b for b in rows if b.starts_at >= now and b.status in LIVE_STATUSES]
     past = [b for b in reversed(rows) if b not in upcoming][:50]
-    own = own_patient_ids(current_user)
     return render_template(
         "treatments/patient/my_bookings.html",
         upcoming=upcoming,
         past=past,
-        recommendations=recommendations.for_patient(current_user),
+        recommendations=recommendations.for_patient(current_user, own_ids=own),
         me_id=own[0] if own else None,
     )
 
@@ -150,45 +170,37 @@ def my_bookings():
 @roles_required(Role.PATIENT, *access.DESK)
 def booking_new():
     """Step 1 and 2 (GET): therapy, practitioner, day → free times. Step 3: screening, book."""
-    patient = access.patient_to_book_for(current_user, request.values.get("patient_id"))
+    patient, choices = access.patients_to_book_for(current_user, request.values.get("patient_id"))
+    # Read once: every step lists or looks up the active therapies.
+    therapies = catalogue.active_therapies()
     code = request.values.get("therapy")
     start = parse_start(request.values.get("start"))
     practitioner_id = int_or_none(request.values.get("practitioner_id"))
     if code and start and practitioner_id:
-        try:
-            therapy = catalogue.therapy_by_code(code)
-        except TCMError:
-            therapy = None
+        therapy = next((t for t in therapies if t.code == str(code)), None)
         if therapy is not None:
-            return confirm_step(patient, therapy, start, practitioner_id)
+            return confirm_step(patient, therapy, start, practitioner_id, therapies)
     if request.values.get("start"):
         flash(_("That time is not valid. Choose a time from the list."), "error")
-    return search_step(patient)
+    return search_step(patient, choices, therapies)
 
 
-def patient_choices(patient) -> list:
-    if current_user.role != Role.PATIENT:
-        return [(str(patient.id), patient.legal_name)]
-    ids = own_patient_ids(current_user)
-    rows = db.session.scalars(select(Patient).where(Patient.id.in_(ids)).order_by(Patient.id))
-    return [(str(p.id), p.legal_name) for p in rows]
-
-
-def search_step(patient):
-    therapies = catalogue.active_therapies()
+def search_step(patient, choices, therapies):
     args = request.args.copy()
     if not args.get("day"):
         args["day"] = (clinic_today() + timedelta(days=1)).isoformat()
     form = SlotSearchForm(args)
     form.therapy.choices = [(t.code, therapy_name(t)) for t in therapies]
+    qualified = catalogue.qualified_names(therapies)
     form.practitioner_id.choices = [("", _("Any practitioner"))] + [
-        (str(pid), name) for pid, name in practitioner_names().items()
+        (str(pid), name) for pid, name in names_of_any(qualified).items()
     ]
-    form.patient_id.choices = patient_choices(patient)
+    form.patient_id.choices = [(str(p.id), p.legal_name) for p in choices]
     form.patient_id.data = str(patient.id)
     found = None
     if request.args.get("therapy") and form.validate():
-        found = free_days(form, patient)
+        therapy = next(t for t in therapies if t.code == form.therapy.data)  # one of the choices
+        found = free_days(form, patient, therapy, qualified[therapy.code])
     return render_template(
         "treatments/patient/book.html",
         form=form,
@@ -198,10 +210,9 @@ def search_step(patient):
     )
 
 
-def free_days(form, patient) -> dict | None:
-    """The free times of the chosen day, or of the first later day that has some."""
-    therapy = catalogue.therapy_by_code(form.therapy.data)
-    names = practitioner_names(therapy)
+def free_days(form, patient, therapy, names: dict) -> dict | None:
+    """The free times of the chosen day, or of the first later day that has some. `names`:
+    practitioner id → name of those qualified for the therapy."""
     wanted = int_or_none(form.practitioner_id.data)
     if wanted is not None and wanted not in names:
         form.practitioner_id.errors = [
@@ -218,23 +229,53 @@ def free_days(form, patient) -> dict | None:
         form.day.errors = [_("Choose a day from today to %(last)s.", last=horizon.isoformat())]
         return None
     last = min(day + timedelta(days=LOOK_AHEAD_DAYS), horizon)
-    slots = availability.free_slots(therapy, day, last, wanted, patient.id)
+    slots = availability.first_free_day(therapy, day, last, wanted, patient.id)
     shown = availability.to_local(slots[0].starts_at).date() if slots else None
-    by_practitioner = {}
-    for slot in slots:
-        if availability.to_local(slot.starts_at).date() == shown:
-            by_practitioner.setdefault(slot.practitioner_id, []).append(slot)
     return {
         "therapy": therapy,
         "asked": day,
         "day": shown,
         "last": last,
         "names": names,
-        "by_practitioner": by_practitioner,
+        "by_practitioner": slot_links(therapy, patient, slots),
     }
 
 
-def confirm_step(patient, therapy, start, practitioner_id):
+# Placeholders in the one link url_for builds for a day's slots (slot_links).
+START, PRACTITIONER = "START", "PRACTITIONER"
+
+
+def slot_links(therapy, patient, slots) -> dict:
+    """Practitioner id → [(a slot's local time "HH:MM", the link to its confirm page)], in the
+    slots' order. The links are url_for's, but url_for runs once, not for each of a day's
+    hundreds of slots (it was most of the page's time); and each start's text is worked out
+    once, not once per practitioner free at that time."""
+    pattern = url_for(
+        "treatments.booking_new",
+        therapy=therapy.code,
+        start=START,
+        practitioner_id=PRACTITIONER,
+        patient_id=patient.id,
+    )
+    head, rest = str(escape(pattern)).split(START)
+    middle, tail = rest.split(PRACTITIONER)
+    starts: dict = {}
+    grouped: dict = {}
+    for slot in slots:
+        moment = slot.starts_at
+        known = starts.get(moment)
+        if known is None:
+            # Of an ISO time's characters, url_for quotes only "+" in a query string.
+            known = starts[moment] = local_time(moment), moment.isoformat().replace("+", "%2B")
+        text, start = known
+        link = Markup(f"{head}{start}{middle}{slot.practitioner_id}{tail}")
+        grouped.setdefault(slot.practitioner_id, []).append((text, link))
+    return grouped
+
+
+def confirm_step(patient, therapy, start, practitioner_id, therapies):
+    # Before a refusal's rollback, which would expire the therapies (a reload each).
+    names = names_of_any(catalogue.qualified_names(therapies))
     codes = screening.questions_for(therapy.contraindications or {}, "booking")
     form = with_screening(BookingForm, codes)()
     form.therapy.data, form.start.data = therapy.code, start.isoformat()
@@ -248,9 +289,10 @@ def confirm_step(patient, therapy, start, practitioner_id):
                 patient,
                 bookings.Request(therapy, start, practitioner_id, answers),
             )
+            booking_id = booking.id  # before the commit expires it (a reload to read it)
             db.session.commit()
             flash(_("Booked. Please come 10 minutes early."), "success")
-            return redirect(url_for("treatments.booking_view", booking_id=booking.id))
+            return redirect(url_for("treatments.booking_view", booking_id=booking_id))
         except TCMError as exc:
             show_refusal(form, exc, therapy)
             alternatives = offered_slots(exc)
@@ -259,10 +301,10 @@ def confirm_step(patient, therapy, start, practitioner_id):
         form=form,
         therapy=therapy,
         start=start,
-        practitioner_name=practitioner_names().get(practitioner_id, ""),
+        practitioner_name=names.get(practitioner_id, ""),
         patient=patient,
         pregnancy_recorded="pregnant" in codes
         and bookings.answers_with_record(patient, {}).get("pregnant"),
         alternatives=alternatives,
-        names=practitioner_names(),
+        names=names,
     ), (422 if request.method == "POST" else 200)
