@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event, select, text
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from tcm_app.common.audit_chain import (
     GENESIS_HASH,
@@ -28,8 +28,9 @@ AUDIT_TAIL_LOCK = 7_421_001
 def record_audit(
     action: str, obj_type: str, obj_id, summary: str, details: dict | None = None, actor=None
 ) -> AuditEntry:
-    """Record one entry (actor, time, object, summary); it joins the chain when the transaction
-    commits (see `_chain_pending`), and is dropped with the transaction if that rolls back."""
+    """Record one entry (actor, time, object, summary) and flush the action's changes; the entry
+    joins the chain when the transaction commits (see `_chain_pending`), and is dropped with the
+    transaction if that rolls back."""
     actor = actor if actor is not None else _current_actor()
     entry = AuditEntry(
         occurred_at=utcnow(),
@@ -44,6 +45,7 @@ def record_audit(
     )
     session = db.session()
     session.info.setdefault(PENDING, []).append((_innermost(session), entry))
+    session.flush()  # the action's own changes, as its service left them (versions bumped)
     return entry
 
 
@@ -77,6 +79,17 @@ def _chain_pending(session: Session) -> None:
         entry.entry_hash = prev = entry_digest(prev, entry.chain_content())
         session.add(entry)
         session.flush()  # one at a time: ids follow the chain's order
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _chain_before_reading_the_log(state: ORMExecuteState) -> None:
+    """A transaction that reads the log sees its own entries: they are linked first (the lock
+    is then held from here, as it was before entries waited for the commit)."""
+    session = state.session
+    if not (state.is_select and session.info.get(PENDING)) or session.in_nested_transaction():
+        return
+    if any(mapper.class_ is AuditEntry for mapper in state.all_mappers):
+        _chain_pending(session)
 
 
 @event.listens_for(Session, "after_soft_rollback")
