@@ -70,6 +70,9 @@ def seed(counts: Counts) -> str:
     from tcm_app.models.accounts import User
 
     if db.session.scalar(sa.select(User.id).where(User.username == patient_name(1))):
+        added = top_up(counts)
+        if added:
+            return f"load data already seeded: {added} paid orders added to the decoction room"
         return "load data already seeded: nothing done"
     world = _World(
         password_hash=generate_password_hash(LOAD_PASSWORD),  # scrypt, as the app stores any
@@ -99,6 +102,47 @@ def seed(counts: Counts) -> str:
         f"load data seeded: {counts.patients} patients, {counts.doctors} doctors, "
         f"{counts.pharmacists} pharmacists, {counts.decoction} decoction-room staff"
     )
+
+
+# The decoction room's moves carry orders to their end, run after run; before each run the room
+# gets paid orders again up to this share of the patients (stages a person moves at once).
+WAITING_ORDERS_SHARE = 0.5
+MOVABLE_STAGES = ("paid", "dispensed", "checked", "packaged", "shipped")
+
+
+def top_up(counts: Counts) -> int:
+    """Paid orders for the decoction room up to WAITING_ORDERS_SHARE of the patients; how many
+    were added (each from a finished visit with an approved prescription, as the seed makes)."""
+    import sqlalchemy as sa
+
+    from decoction.models import DecoctionOrder
+    from tcm_app.extensions import db
+    from tcm_app.models.accounts import User
+    from tcm_app.models.patients import Address, Patient
+
+    waiting = db.session.scalar(
+        sa.select(sa.func.count(DecoctionOrder.id)).where(DecoctionOrder.status.in_(MOVABLE_STAGES))
+    )
+    missing = int(counts.patients * WAITING_ORDERS_SHARE) - waiting
+    if missing <= 0:
+        return 0
+
+    def user(name: str) -> User:
+        return db.session.scalar(sa.select(User).where(User.username == name))
+
+    world = _World(password_hash="", signing_hash="")
+    pharmacist, clerk = user(pharmacist_name(1)), user(decoction_name(1))
+    for k in range(missing):
+        number = k % counts.patients + 1
+        patient = db.session.scalar(
+            sa.select(Patient)
+            .join(User, Patient.user_id == User.id)
+            .where(User.username == patient_name(number))
+        )
+        address = db.session.scalar(sa.select(Address).where(Address.patient_id == patient.id))
+        doctor = user(doctor_name(number % counts.doctors + 1))
+        _ordered_prescription(world, patient, address, doctor, pharmacist, clerk, number)
+    return missing
 
 
 class _World:

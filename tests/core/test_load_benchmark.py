@@ -51,6 +51,15 @@ def test_the_seed_makes_load_accounts_with_work_for_every_role_and_refuses_twice
 
     assert seed.seed(Counts(patients=3, doctors=1)) == "load data already seeded: nothing done"
 
+    # The room works the orders to their end; before the next run it gets paid ones again, up to
+    # half the patients (here 1 of 3).
+    db.session.execute(sa.update(DecoctionOrder).values(status="picked_up"))
+    db.session.commit()
+    note = seed.seed(Counts(patients=3, doctors=1))
+    db.session.commit()
+    assert note == "load data already seeded: 1 paid orders added to the decoction room"
+    assert db.session.scalars(sa.select(DecoctionOrder.status)).all().count("paid") == 1
+
 
 # --- reading pages ----------------------------------------------------------------------------
 
