@@ -17,7 +17,7 @@ import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import InstanceState, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tcm_app.extensions import db
@@ -98,6 +98,6 @@ def _forget_changed(session: Session, _context) -> None:
 
 
 def _only_use_recorded(token: ApiToken) -> bool:
-    state = inspect(token)
+    state: InstanceState = inspect(token)
     touched = {attr.key for attr in state.attrs if attr.history.has_changes()}
     return touched <= {"last_used_at"}
