@@ -7,6 +7,7 @@ through the environment the script passes (TCM_NODE_*)."""
 
 import gc
 import os
+import sys
 
 bind = os.environ.get("TCM_NODE_BIND", "127.0.0.1:8101")
 worker_class = "gthread"
@@ -42,3 +43,8 @@ def post_worker_init(worker):
     workers."""
     gc.collect()  # no garbage among what is frozen
     gc.freeze()
+    switch_ms = os.environ.get("TCM_NODE_SWITCH_MS")
+    if switch_ms:
+        # How long a thread may run before one that waits for the interpreter gets it (5 ms by
+        # default): a request whose database answer came back waits at most this for its turn.
+        sys.setswitchinterval(float(switch_ms) / 1000)

@@ -133,7 +133,14 @@ def run(args: list, env: dict | None = None, user: str | None = None, quiet: boo
 
 # Settings a run may choose for the stack's processes (every other TCM_* of the caller's own
 # environment is left out, so a test's settings never leak into the stack).
-PASSED_ON = ("TCM_CELERY_VISIBILITY_SECONDS", "TCM_SERVER_TIMING")
+PASSED_ON = (
+    "TCM_CELERY_VISIBILITY_SECONDS",
+    "TCM_SERVER_TIMING",
+    # The nodes' shape (deploy/gunicorn.conf.py), for trying others under make load.
+    "TCM_NODE_WORKERS",
+    "TCM_NODE_THREADS",
+    "TCM_NODE_SWITCH_MS",
+)
 
 
 def settings() -> dict[str, str]:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from tcm_app.extensions import db
 from tcm_app.models.audit import AuditEntry, AuditLogIsAppendOnlyError
+from tcm_app.models.encounters import Encounter
 from tcm_app.services import documents, encounters
 from tcm_app.services.audit import record_audit, verify_audit_chain
 from tests.factories import create_encounter, png_bytes
@@ -160,7 +161,7 @@ def test_an_open_transaction_that_audited_does_not_hold_back_other_writers(app):
     create_encounter()
     db.session.commit()
     record_audit("test.slow_request", "thing", 1, "recorded, not yet committed")
-    db.session.scalar(sa.select(AuditEntry.id).limit(1))  # the request goes on working
+    db.session.scalar(sa.select(Encounter.id).limit(1))  # the request goes on working
     finished = threading.Event()
 
     def other_request():
@@ -177,3 +178,10 @@ def test_an_open_transaction_that_audited_does_not_hold_back_other_writers(app):
     assert committed_meanwhile
     assert _actions_in_chain()[-2:] == ["test.quick_request", "test.slow_request"]
     assert verify_audit_chain().intact
+
+
+def test_a_transaction_reading_the_log_sees_its_own_entries(app):
+    record_audit("test.read_back", "thing", 1, "recorded, not yet committed")
+    assert _actions_in_chain()[-1] == "test.read_back"
+    db.session.commit()
+    assert _actions_in_chain()[-1] == "test.read_back" and verify_audit_chain().intact
