@@ -1,0 +1,84 @@
+"""The doctor's workbench costs the same number of SQL statements whatever the length of its
+lists (the visit queue and the panels the domains add): each list is read with what its rows show
+(patient, booking, reviewer) in a fixed number of queries, not one more per row (N+1)."""
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from consults.services import booking, calls, threads
+from tcm_app.extensions import db
+from tcm_app.services import payments, visit_fees
+from tests.factories import (
+    approved_prescription,
+    create_doctor,
+    create_encounter,
+    create_patient,
+    create_pharmacist,
+    login,
+)
+from tests.statement_count import NAMES, statements_of
+
+
+def booked_visit(doctor, patient, number):
+    """A video consult booked tomorrow (the queue shows its time from the booking)."""
+    zone = booking.clinic_zone()
+    day = datetime.now(zone).date() + timedelta(days=1)
+    start = datetime.combine(day, time(8, 0), zone) + timedelta(minutes=15 * number)
+    booking.book(patient.user, patient, doctor, start.astimezone(UTC), "online_followup", "复诊")
+
+
+def waiting_patient(doctor, patient, number):
+    """A patient in the video consult's waiting room."""
+    encounter = create_encounter(patient=patient, doctor=doctor)
+    calls.enter_waiting_room(encounter, patient.user)
+
+
+def text_consult(doctor, patient, number):
+    """An open text consult, the fee paid."""
+    encounter = create_encounter(patient=patient, doctor=doctor)
+    fee = visit_fees.fee_of(encounter)
+    payments.record_counter_payment(
+        visit_fees.PURPOSE, encounter.id, patient.id, fee.amount, patient.user, f"T{encounter.id}"
+    )
+    threads.open_thread(encounter, patient.user)
+
+
+def returned_prescription(doctor, patient, number):
+    """A prescription the pharmacist returned with a reason."""
+    approved_prescription(patient=patient, doctor=doctor, approve=False, note="剂量需复核")
+
+
+@pytest.fixture
+def doctor(app):
+    doctor = create_doctor()
+    for weekday in range(7):
+        booking.add_session(doctor, weekday, time(8, 0), time(20, 0), 15)
+    create_pharmacist()
+    db.session.commit()
+    return doctor
+
+
+@pytest.mark.parametrize(
+    "add_row",
+    [booked_visit, waiting_patient, text_consult, returned_prescription],
+    ids=[
+        "the visit queue's statements do not grow with its booked consults",
+        "the waiting room's statements do not grow with its patients",
+        "the text consults' statements do not grow with their number",
+        "the returned prescriptions' statements do not grow with their number",
+    ],
+)
+def test_the_workbench_statements_do_not_grow_with_its_rows(client, doctor, add_row):
+    patients = [create_patient(name=name) for name in NAMES[:8]]
+    for number, patient in enumerate(patients[:2]):
+        add_row(doctor, patient, number)
+    db.session.commit()
+    login(client, doctor)
+    few, _page = statements_of(client, "/workbench")
+    for number, patient in enumerate(patients[2:], start=2):
+        add_row(doctor, patient, number)
+    db.session.commit()
+    many, page = statements_of(client, "/workbench")
+    assert many == few
+    assert all(patient.legal_name in page for patient in patients)
