@@ -2,7 +2,7 @@
 video and text consults, their reminder task, pages and API, and the signaling hub."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from consults import labels, models, tasks  # noqa: F401  (tables; the tasks)
 from consults.api.routes import bp as api_bp
@@ -42,7 +42,7 @@ def init_app(app) -> None:
         Panel(WORKBENCH, "consults/_text_consults.html", 15),
     )
     # A list of visits shows each booked consult's time (consult_when_for): one query per list.
-    add_visit_row_loads(app, lambda: selectinload(Encounter.booking))
+    add_visit_row_loads(app, lambda: joinedload(Encounter.booking))
     add_demo_seed(app, demo.seed_demo, 40)  # the demo doctor's consult hours
     add_retention_kinds(
         app,

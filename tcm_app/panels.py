@@ -32,9 +32,9 @@ def add_panels(app, *panels: Panel) -> None:
 def add_visit_row_loads(app, *loads: Callable[[], LoaderOption]) -> None:
     """What a domain shows on each row of a list of visits (consults: the booked time, through
     the `consult_when_for` template function), as functions returning a loader option such as
-    `selectinload(Encounter.booking)` (called when a list is read: a relationship a domain adds
+    `joinedload(Encounter.booking)` (called when a list is read: a relationship a domain adds
     to Encounter as a backref exists only once the mappers are configured). A list page reads
-    it for all its rows in one query, not one per row."""
+    it with its rows, not with one query per row."""
     app.extensions.setdefault("visit_row_loads", []).extend(loads)
 
 
