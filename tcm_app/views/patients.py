@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from tcm_app.common.errors import NotFoundError, TCMError
 from tcm_app.common.online_care import EncounterKind
@@ -115,6 +116,7 @@ def online_doctor_choices() -> list[tuple[int, str]]:
         .join(DoctorProfile, DoctorProfile.user_id == User.id)
         .where(DoctorProfile.online_enabled.is_(True), User.active.is_(True))
         .order_by(User.full_name)
+        .options(joinedload(DoctorProfile.department))  # each choice names it
     ).all()
     return [(u.id, f"{u.full_name} · {p.department.name} · {label(p.title)}") for u, p in rows]
 
