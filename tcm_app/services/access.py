@@ -19,11 +19,13 @@ def own_patient_ids(user: User) -> list[int]:
     return [me, *wards]
 
 
-def encounters_query(user: User) -> Select:
-    """Encounters a user may see: a patient's own and wards', a doctor's own, all for the desk."""
+def encounters_query(user: User, own_patients: list[int] | None = None) -> Select:
+    """Encounters a user may see: a patient's own and wards', a doctor's own, all for the desk.
+    `own_patients`: a patient account's own_patient_ids when the caller has them already."""
     query = select(Encounter)
     if user.role == Role.PATIENT:
-        return query.where(Encounter.patient_id.in_(own_patient_ids(user)))
+        own = own_patient_ids(user) if own_patients is None else own_patients
+        return query.where(Encounter.patient_id.in_(own))
     if user.role == Role.DOCTOR:
         return query.where(Encounter.doctor_id == user.id)
     if user.role == Role.CLINIC:

@@ -13,6 +13,7 @@ from tcm_app.forms import AddressForm, PregnancyForm, VisitRequestForm, WardForm
 from tcm_app.labels import choices, label
 from tcm_app.models.accounts import DoctorProfile, Role, User
 from tcm_app.models.encounters import Encounter
+from tcm_app.panels import visit_row_loads
 from tcm_app.services import access, encounters, patients
 from tcm_app.services.clock import clinic_today
 from tcm_app.views.blueprint import core_bp
@@ -30,9 +31,11 @@ def my_patient():
 
 def render_home(status=200, **forms):
     me = my_patient()
-    family = [me, *me.wards]
+    family = [me, *me.wards]  # own_patient_ids: the patient and the wards
     visits = db.session.scalars(
-        access.encounters_query(current_user).order_by(Encounter.id.desc())
+        access.encounters_query(current_user, [p.id for p in family])
+        .order_by(Encounter.id.desc())
+        .options(joinedload(Encounter.doctor), *visit_row_loads())  # what each row shows
     ).all()
     forms.setdefault("ward_form", WardForm())
     forms.setdefault("address_form", AddressForm())
