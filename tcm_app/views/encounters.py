@@ -67,10 +67,13 @@ def render_encounter(encounter, status=200, **posted):
 @roles_required(*VIEWERS)
 def encounter_view(encounter_id: int):
     encounter = access.visible_encounter(current_user, encounter_id)
+    page = render_encounter(encounter)[0]
     if current_user.role != Role.PATIENT:
+        # Audited once the page is made: committing first would expire everything the page then
+        # reads again (the visit, the signed-in user, the patient).
         access.visible_patient(current_user, encounter.patient_id)  # audits the record view
         db.session.commit()
-    return render_encounter(encounter)[0]
+    return page
 
 
 def run_encounter_action(encounter_id, form_name, form, action, done_message):
