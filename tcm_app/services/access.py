@@ -1,6 +1,7 @@
 """Who may see which patient and encounter. Out-of-scope objects look exactly like missing ones."""
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, event, false, or_, select
+from sqlalchemy.orm import Session
 
 from tcm_app.common.errors import NotFoundError
 from tcm_app.extensions import db
@@ -9,14 +10,32 @@ from tcm_app.models.encounters import Encounter
 from tcm_app.models.patients import Patient
 from tcm_app.services.audit import record_audit
 
+# own_patient_ids of the session's users, read once per transaction: a patient's page asks for
+# them several times (the visit, its prescriptions, the consult panels). Forgotten at every flush
+# (a ward just added) and at the end of the transaction (what another request committed).
+OWN_PATIENTS = "own_patient_ids"
+
 
 def own_patient_ids(user: User) -> list[int]:
     """A patient account acts for itself and for the minors in its care."""
+    known = db.session.info.setdefault(OWN_PATIENTS, {})
+    if user.id not in known:
+        known[user.id] = _read_own_patient_ids(user)
+    return list(known[user.id])
+
+
+def _read_own_patient_ids(user: User) -> list[int]:
     me = db.session.scalar(select(Patient.id).where(Patient.user_id == user.id))
     if me is None:
         return []
     wards = db.session.scalars(select(Patient.id).where(Patient.guardian_id == me)).all()
     return [me, *wards]
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_transaction_end")
+def _forget_own_patient_ids(session: Session, *_args) -> None:
+    session.info.pop(OWN_PATIENTS, None)
 
 
 def encounters_query(user: User, own_patients: list[int] | None = None) -> Select:
