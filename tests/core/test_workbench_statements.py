@@ -6,9 +6,12 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from constitution.services import assessments
+from constitution.services.doctor import request_assessment
 from consults.services import booking, calls, threads
 from tcm_app.extensions import db
 from tcm_app.services import payments, visit_fees
+from tests.constitution.helpers import ccmq, uniform_answers
 from tests.factories import (
     approved_prescription,
     create_doctor,
@@ -49,6 +52,18 @@ def returned_prescription(doctor, patient, number):
     approved_prescription(patient=patient, doctor=doctor, approve=False, note="剂量需复核")
 
 
+def constitution_questionnaire(doctor, patient, number):
+    """The doctor asked for the questionnaire; the patient answered it, then took it again."""
+    encounter = create_encounter(patient=patient, doctor=doctor)
+    request_assessment(doctor, encounter, "请做体质测评")
+    for value in (4, 2):  # a change the workbench names (气虚质 75 → 25)
+        draft = assessments.start(patient.user, patient, "ccmq")
+        assessments.save_answers(
+            draft, patient.user, uniform_answers(ccmq(), patient.sex, value), 1
+        )
+        assessments.submit(draft, patient.user)
+
+
 @pytest.fixture
 def doctor(app):
     doctor = create_doctor()
@@ -60,16 +75,25 @@ def doctor(app):
 
 
 @pytest.mark.parametrize(
-    "add_row",
-    [booked_visit, waiting_patient, text_consult, returned_prescription],
+    ("add_row", "each_row_shows"),
+    [
+        (booked_visit, "复诊"),
+        (waiting_patient, "开始视频问诊"),
+        (text_consult, "胃脘隐痛"),
+        (returned_prescription, "剂量需复核"),
+        (constitution_questionnaire, "已答 · "),  # each request answered
+    ],
     ids=[
         "the visit queue's statements do not grow with its booked consults",
         "the waiting room's statements do not grow with its patients",
         "the text consults' statements do not grow with their number",
         "the returned prescriptions' statements do not grow with their number",
+        "the constitution questionnaires' statements do not grow with their number",
     ],
 )
-def test_the_workbench_statements_do_not_grow_with_its_rows(client, doctor, add_row):
+def test_the_workbench_statements_do_not_grow_with_its_rows(
+    client, doctor, add_row, each_row_shows
+):
     patients = [create_patient(name=name) for name in NAMES[:8]]
     for number, patient in enumerate(patients[:2]):
         add_row(doctor, patient, number)
@@ -82,3 +106,4 @@ def test_the_workbench_statements_do_not_grow_with_its_rows(client, doctor, add_
     many, page = statements_of(client, "/workbench")
     assert many == few
     assert all(patient.legal_name in page for patient in patients)
+    assert page.count(each_row_shows) >= 8
