@@ -8,7 +8,7 @@ import pytest
 
 from constitution.services import assessments
 from constitution.services.doctor import request_assessment
-from consults.services import booking, calls, threads
+from consults.services import booking, call_back, calls, threads
 from tcm_app.extensions import db
 from tcm_app.services import payments, visit_fees
 from tests.constitution.helpers import ccmq, uniform_answers
@@ -35,6 +35,15 @@ def waiting_patient(doctor, patient, number):
     """A patient in the video consult's waiting room."""
     encounter = create_encounter(patient=patient, doctor=doctor)
     calls.enter_waiting_room(encounter, patient.user)
+
+
+def broken_call(doctor, patient, number):
+    """A started video consult the patient left, the patient called back once."""
+    encounter = create_encounter(patient=patient, doctor=doctor)
+    calls.enter_waiting_room(encounter, patient.user)
+    calls.start_call(encounter, doctor)
+    calls.record_event(encounter.id, patient.user.id, "left")
+    call_back.call_back(encounter, doctor)
 
 
 def text_consult(doctor, patient, number):
@@ -77,15 +86,17 @@ def doctor(app):
 @pytest.mark.parametrize(
     ("add_row", "each_row_shows"),
     [
-        (booked_visit, "复诊"),
-        (waiting_patient, "开始视频问诊"),
-        (text_consult, "胃脘隐痛"),
-        (returned_prescription, "剂量需复核"),
-        (constitution_questionnaire, "已答 · "),  # each request answered
+        (booked_visit, ("复诊",)),
+        (waiting_patient, ("开始视频问诊",)),
+        (broken_call, ("起离开", "已回拨")),
+        (text_consult, ("胃脘隐痛",)),
+        (returned_prescription, ("剂量需复核",)),
+        (constitution_questionnaire, ("已答 · ",)),  # each request answered
     ],
     ids=[
         "the visit queue's statements do not grow with its booked consults",
         "the waiting room's statements do not grow with its patients",
+        "the interrupted calls' statements do not grow with their number",
         "the text consults' statements do not grow with their number",
         "the returned prescriptions' statements do not grow with their number",
         "the constitution questionnaires' statements do not grow with their number",
@@ -106,4 +117,4 @@ def test_the_workbench_statements_do_not_grow_with_its_rows(
     many, page = statements_of(client, "/workbench")
     assert many == few
     assert all(patient.legal_name in page for patient in patients)
-    assert page.count(each_row_shows) >= 8
+    assert all(page.count(text) >= 8 for text in each_row_shows)
