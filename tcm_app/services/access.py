@@ -2,6 +2,7 @@
 
 from sqlalchemy import Select, event, false, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from tcm_app.common.errors import NotFoundError
 from tcm_app.extensions import db
@@ -52,8 +53,10 @@ def encounters_query(user: User, own_patients: list[int] | None = None) -> Selec
     return query.where(false())
 
 
-def visible_encounter(user: User, encounter_id: int) -> Encounter:
-    encounter = db.session.scalar(encounters_query(user).where(Encounter.id == encounter_id))
+def visible_encounter(user: User, encounter_id: int, *loads: LoaderOption) -> Encounter:
+    """The encounter if in the user's scope; `loads`: what the caller reads of it, read with it."""
+    query = encounters_query(user).where(Encounter.id == encounter_id).options(*loads)
+    encounter = db.session.scalar(query)
     if encounter is None:
         raise NotFoundError("encounter not found")
     return encounter
