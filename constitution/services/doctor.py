@@ -150,7 +150,8 @@ def answers_to(requests: list[AssessmentRequest]) -> dict[int, Assessment]:
         )
         .order_by(Assessment.id)
     ):
-        answers.setdefault(assessment.request_id, assessment)
+        if assessment.request_id is not None:  # always: it was asked by request id
+            answers.setdefault(assessment.request_id, assessment)
     return answers
 
 

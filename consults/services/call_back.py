@@ -98,7 +98,7 @@ def patient_connected(encounter_id: int) -> bool:
     return any(peer["role"] == Role.PATIENT for peer in current_hub().peers(encounter_id))
 
 
-def _last_left_by_actor(encounter_ids: list[int]) -> dict[tuple[int, int], datetime]:
+def _last_left_by_actor(encounter_ids: list[int]) -> dict[tuple[int, int | None], datetime]:
     """When each participant last left each of the calls, by (encounter id, actor id)."""
     if not encounter_ids:
         return {}
