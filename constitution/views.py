@@ -292,7 +292,7 @@ def constitution_panel_helpers() -> dict:
         "constitution_requests_by": doctor.requested_by,
         "constitution_recent": doctor.recent_assessments,
         "constitution_trends": lambda patient_id: results.trends(patient_id, scales.all_scales()),
-        "constitution_answer_of": doctor.answering_assessment,
+        "constitution_answers_to": doctor.answers_to,
         "constitution_plans": care_plans.active_plans,
         "constitution_plan_form": plan_form,
     }

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,6 +14,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import Select
 
 from consults.text_rules import MAX_MESSAGE_CHARS
 from tcm_app.forms import VisitRequestForm
@@ -53,15 +55,29 @@ class ExceptionForm(FlaskForm):
     )
 
 
+class ManyOptionsSelect(Select):
+    """WTForms' select, each plain option written directly: the same HTML as Select's for an
+    option with no extra attributes, without building its attributes one by one (a doctor's two
+    weeks of free times are some 700 options)."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or not isinstance(choice.value, str):
+            return super().render_option(choice, **kwargs)
+        selected = "selected " if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
+
+
 class BookingForm(VisitRequestForm):
-    slot = SelectField(_l("Time"), validators=[DataRequired()])
+    slot = SelectField(_l("Time"), validators=[DataRequired()], widget=ManyOptionsSelect())
 
 
 class SlotForm(FlaskForm):
     """A time for a visit already requested (its doctor, patient and complaint are known)."""
 
     encounter_id = HiddenField()
-    slot = SelectField(_l("Time"), validators=[DataRequired()])
+    slot = SelectField(_l("Time"), validators=[DataRequired()], widget=ManyOptionsSelect())
 
 
 class ThreadMessageForm(FlaskForm):

@@ -2,6 +2,7 @@
 video and text consults, their reminder task, pages and API, and the signaling hub."""
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from consults import labels, models, tasks  # noqa: F401  (tables; the tasks)
 from consults.api.routes import bp as api_bp
@@ -12,8 +13,9 @@ from consults.views.pages import bp
 from tcm_app.api.blueprint import register_api
 from tcm_app.common.retention import PROCESS_RECORD
 from tcm_app.labels import register_labels
+from tcm_app.models.encounters import Encounter
 from tcm_app.navigation import NavEntry, add_navigation
-from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
+from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels, add_visit_row_loads
 from tcm_app.services.demo import add_demo_seed
 from tcm_app.services.retention import RetentionKind, add_retention_kinds
 from tcm_app.stylesheets import add_stylesheet
@@ -39,6 +41,8 @@ def init_app(app) -> None:
         Panel(WORKBENCH, "consults/_waiting.html", 10),
         Panel(WORKBENCH, "consults/_text_consults.html", 15),
     )
+    # A list of visits shows each booked consult's time (consult_when_for): one query per list.
+    add_visit_row_loads(app, lambda: joinedload(Encounter.booking))
     add_demo_seed(app, demo.seed_demo, 40)  # the demo doctor's consult hours
     add_retention_kinds(
         app,

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from herbs import prescribing
 from herbs.api.schemas import lookalike_hint
@@ -75,7 +76,10 @@ def workbench_helpers():
     """The doctor's workbench lists the prescriptions a pharmacist returned."""
 
     def returned_prescriptions_for(user):
-        return db.session.scalars(access.returned_to(user).limit(100)).all()
+        returned = access.returned_to(user).options(
+            selectinload(Prescription.patient), selectinload(Prescription.reviewed_by)
+        )
+        return db.session.scalars(returned.limit(100)).all()
 
     def lookalikes_of(herb_code: str | None):
         """A herb's look-alikes (pairs from herbs/data/lookalikes.yaml) for a hint on the page."""
@@ -407,7 +411,13 @@ def prescription_pdf(prescription_id: int):
 @roles_required(Role.PHARMACIST)
 def review_queue():
     """The pharmacist's home: prescriptions waiting for review, oldest first, with how long."""
-    waiting = db.session.scalars(access.review_queue().limit(200)).all()
+    # What each row shows (patient, doctor, the number of herbs): one query per kind, not per row.
+    queue = access.review_queue().options(
+        selectinload(Prescription.patient),
+        selectinload(Prescription.doctor),
+        selectinload(Prescription.lines),
+    )
+    waiting = db.session.scalars(queue.limit(200)).all()
     now = utc_now()
     waited = {rx.id: format_timedelta(now - rx.signed_at, threshold=1.5) for rx in waiting}
     return render_template("herbs/prescriptions/queue.html", waiting=waiting, waited=waited)

@@ -220,6 +220,20 @@ def submitted_for(patient_id: int, scale_code: str | None = None) -> list[Assess
     return list(db.session.scalars(query.order_by(Assessment.submitted_at, Assessment.id)))
 
 
+def submitted_by_patient(patient_ids: set[int]) -> dict[int, list[Assessment]]:
+    """submitted_for of several patients in one query (every scale), by patient id."""
+    found: dict[int, list[Assessment]] = {patient_id: [] for patient_id in patient_ids}
+    if patient_ids:
+        query = select(Assessment).where(
+            Assessment.patient_id.in_(patient_ids), Assessment.status == SUBMITTED
+        )
+        for assessment in db.session.scalars(
+            query.order_by(Assessment.submitted_at, Assessment.id)
+        ):
+            found[assessment.patient_id].append(assessment)
+    return found
+
+
 def drafts_for(patient_id: int) -> list[Assessment]:
     return list(
         db.session.scalars(
@@ -232,10 +246,16 @@ def drafts_for(patient_id: int) -> list[Assessment]:
 
 def previous_of(assessment: Assessment) -> Assessment | None:
     """The same patient's last submitted assessment of the same scale before this one."""
+    return previous_in(submitted_for(assessment.patient_id, assessment.scale_code), assessment)
+
+
+def previous_in(submitted: list[Assessment], assessment: Assessment) -> Assessment | None:
+    """previous_of from the patient's submitted assessments, oldest first (as submitted_for)."""
     earlier = [
         other
-        for other in submitted_for(assessment.patient_id, assessment.scale_code)
-        if other.id != assessment.id
+        for other in submitted
+        if other.scale_code == assessment.scale_code
+        and other.id != assessment.id
         and other.submitted_at is not None
         and assessment.submitted_at is not None
         and other.submitted_at <= assessment.submitted_at

@@ -7,11 +7,23 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from constitution.charts import Change
 from constitution.models import Assessment, AssessmentRequest, Confirmation
 from constitution.services import scales
-from constitution.services.assessments import open_requests, submitted_for
-from constitution.services.results import ResultView, latest_confirmation, result_view
+from constitution.services.assessments import (
+    open_requests,
+    previous_in,
+    submitted_by_patient,
+    submitted_for,
+)
+from constitution.services.results import (
+    ResultView,
+    changes_since,
+    latest_confirmation,
+    result_view,
+)
 from tcm_app.common.errors import ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import User
@@ -112,41 +124,68 @@ def request_assessment(doctor: User, encounter: Encounter, note: str) -> Assessm
 
 
 def requested_by(doctor: User, limit: int = 20) -> list[AssessmentRequest]:
-    """The doctor's requests, open first, then the most recently answered."""
+    """The doctor's requests, open first, then the most recently answered (with their patients:
+    the workbench names each)."""
     return list(
         db.session.scalars(
             select(AssessmentRequest)
             .where(AssessmentRequest.doctor_id == doctor.id)
             .order_by(AssessmentRequest.status.desc(), AssessmentRequest.id.desc())
             .limit(limit)
+            .options(selectinload(AssessmentRequest.patient))
         )
     )
 
 
-def answering_assessment(request: AssessmentRequest) -> Assessment | None:
-    return db.session.scalar(
+def answers_to(requests: list[AssessmentRequest]) -> dict[int, Assessment]:
+    """The submitted assessment answering each of the requests, by request id (one query)."""
+    if not requests:
+        return {}
+    answers: dict[int, Assessment] = {}
+    for assessment in db.session.scalars(
         select(Assessment)
-        .where(Assessment.request_id == request.id, Assessment.status == "submitted")
-        .limit(1)
-    )
+        .where(
+            Assessment.request_id.in_([request.id for request in requests]),
+            Assessment.status == "submitted",
+        )
+        .order_by(Assessment.id)
+    ):
+        if assessment.request_id is not None:  # always: it was asked by request id
+            answers.setdefault(assessment.request_id, assessment)
+    return answers
 
 
 RECENT_DAYS = 30
 
 
-def recent_assessments(doctor: User, limit: int = 10) -> list[ResultView]:
+@dataclass
+class RecentAssessment:
+    """A patient's latest questionnaire on the workbench, with what changed since the one before."""
+
+    assessment: Assessment
+    changes: list[Change]
+
+
+def recent_assessments(doctor: User, limit: int = 10) -> list[RecentAssessment]:
     """The latest submitted assessments (last 30 days) of the doctor's patients, newest first,
-    each with its changes since the patient's previous one."""
+    each with its changes since the patient's previous one (their patients and histories read
+    for all of them at once)."""
     seen = select(Encounter.patient_id).where(Encounter.doctor_id == doctor.id)
     since = utc_now() - timedelta(days=RECENT_DAYS)
-    rows = db.session.scalars(
-        select(Assessment)
-        .where(
-            Assessment.patient_id.in_(seen),
-            Assessment.status == "submitted",
-            Assessment.submitted_at >= since,
+    rows = list(
+        db.session.scalars(
+            select(Assessment)
+            .where(
+                Assessment.patient_id.in_(seen),
+                Assessment.status == "submitted",
+                Assessment.submitted_at >= since,
+            )
+            .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
+            .limit(limit)
+            .options(selectinload(Assessment.patient))
         )
-        .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
-        .limit(limit)
     )
-    return [result_view(assessment) for assessment in rows]
+    histories = submitted_by_patient({assessment.patient_id for assessment in rows})
+    return [
+        RecentAssessment(a, changes_since(previous_in(histories[a.patient_id], a), a)) for a in rows
+    ]

@@ -59,13 +59,7 @@ def result_view(assessment: Assessment) -> ResultView:
         MARKS[kind],
     )
     previous = previous_of(assessment)
-    named = []
-    if previous is not None:
-        named = changes(
-            (previous.scores, previous.verdicts),
-            (assessment.scores, assessment.verdicts),
-            MIN_STEP[kind],
-        )
+    named = changes_since(previous, assessment)
     shown_types = [*assessment.primary, *assessment.tendencies] or ["pinghe"]
     return ResultView(
         assessment=assessment,
@@ -76,6 +70,17 @@ def result_view(assessment: Assessment) -> ResultView:
         advice=[advice.advice_for(code) for code in shown_types],
         confirmation=latest_confirmation(assessment.patient_id),
         sources=advice.sources(),
+    )
+
+
+def changes_since(previous: Assessment | None, assessment: Assessment) -> list[Change]:
+    """The changes worth naming from the previous assessment of the same scale (none without)."""
+    if previous is None:
+        return []
+    return changes(
+        (previous.scores, previous.verdicts),
+        (assessment.scores, assessment.verdicts),
+        MIN_STEP[rules_of(scale_of(assessment)).score],
     )
 
 

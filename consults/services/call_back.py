@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from consults.models import ConsultCall, ConsultEvent
 from consults.services import calls
@@ -20,6 +21,7 @@ from tcm_app.common.online_care import ONLINE_KINDS, OPEN_STATUSES
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter
+from tcm_app.models.patients import Patient
 from tcm_app.services import inbox
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import utc_now
@@ -60,16 +62,35 @@ def broken_calls(doctor: User) -> list[BrokenCall]:
             ConsultCall.ended_at.is_(None),
         )
         .order_by(ConsultCall.started_at.desc(), ConsultCall.id.desc())
+        # who the patient side is (participant_ids), for every call at once
+        .options(
+            contains_eager(ConsultCall.encounter).options(
+                selectinload(Encounter.guardian),
+                selectinload(Encounter.patient).selectinload(Patient.guardian),
+            )
+        )
+    ).all()
+    broken = [call for call in started if not patient_connected(call.encounter_id)]
+    encounter_ids = [call.encounter_id for call in broken]
+    left = _last_left_by_actor(encounter_ids)
+    called_back = _last_call_backs(encounter_ids)
+    return [_broken(call, left, called_back) for call in broken]
+
+
+def _broken(call: ConsultCall, left: dict, called_back: dict) -> BrokenCall:
+    patient_side = calls.participant_ids(call.encounter) - {call.encounter.doctor_id}
+    left_at = max(
+        (
+            left[call.encounter_id, actor]
+            for actor in patient_side
+            if (call.encounter_id, actor) in left
+        ),
+        default=None,
     )
-    return [_broken(call) for call in started if not patient_connected(call.encounter_id)]
-
-
-def _broken(call: ConsultCall) -> BrokenCall:
-    left_at = _patient_left_at(call.encounter)
     now = utc_now()
     away = now - (left_at or call.started_at or now)
     minutes = max(0, int(away.total_seconds() // 60))
-    return BrokenCall(call, left_at, _last_call_back_at(call.encounter_id), minutes)
+    return BrokenCall(call, left_at, called_back.get(call.encounter_id), minutes)
 
 
 def patient_connected(encounter_id: int) -> bool:
@@ -77,23 +98,32 @@ def patient_connected(encounter_id: int) -> bool:
     return any(peer["role"] == Role.PATIENT for peer in current_hub().peers(encounter_id))
 
 
-def _patient_left_at(encounter: Encounter) -> datetime | None:
-    patient_side = calls.participant_ids(encounter) - {encounter.doctor_id}
-    return db.session.scalar(
-        select(func.max(ConsultEvent.occurred_at)).where(
-            ConsultEvent.encounter_id == encounter.id,
-            ConsultEvent.name == "left",
-            ConsultEvent.actor_id.in_(patient_side),
-        )
+def _last_left_by_actor(encounter_ids: list[int]) -> dict[tuple[int, int | None], datetime]:
+    """When each participant last left each of the calls, by (encounter id, actor id)."""
+    if not encounter_ids:
+        return {}
+    rows = db.session.execute(
+        select(ConsultEvent.encounter_id, ConsultEvent.actor_id, func.max(ConsultEvent.occurred_at))
+        .where(ConsultEvent.encounter_id.in_(encounter_ids), ConsultEvent.name == "left")
+        .group_by(ConsultEvent.encounter_id, ConsultEvent.actor_id)
     )
+    return {(encounter_id, actor_id): at for encounter_id, actor_id, at in rows}
+
+
+def _last_call_backs(encounter_ids: list[int]) -> dict[int, datetime]:
+    """The last call-back of each of the calls, by encounter id."""
+    if not encounter_ids:
+        return {}
+    rows = db.session.execute(
+        select(ConsultEvent.encounter_id, func.max(ConsultEvent.occurred_at))
+        .where(ConsultEvent.encounter_id.in_(encounter_ids), ConsultEvent.name == EVENT)
+        .group_by(ConsultEvent.encounter_id)
+    )
+    return {encounter_id: at for encounter_id, at in rows}
 
 
 def _last_call_back_at(encounter_id: int) -> datetime | None:
-    return db.session.scalar(
-        select(func.max(ConsultEvent.occurred_at)).where(
-            ConsultEvent.encounter_id == encounter_id, ConsultEvent.name == EVENT
-        )
-    )
+    return _last_call_backs([encounter_id]).get(encounter_id)
 
 
 def call_back(encounter: Encounter, doctor: User):

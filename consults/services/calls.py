@@ -9,6 +9,7 @@ from functools import partial
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from consults import tokens
 from consults.models import ChatMessage, ConsultCall, ConsultEvent
@@ -287,5 +288,7 @@ def waiting_patients(doctor: User) -> list[ConsultCall]:
                 ConsultCall.ended_at.is_(None),
             )
             .order_by(ConsultCall.waiting_since)
+            # the waiting room names each patient: one query for them all
+            .options(contains_eager(ConsultCall.encounter).selectinload(Encounter.patient))
         )
     )

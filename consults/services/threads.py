@@ -9,6 +9,7 @@ in-person care. Messages are never deleted. Flushes; the caller commits."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from consults.models import ChatMessage, TextConsult
 from consults.services import calls
@@ -221,6 +222,8 @@ def open_for_doctor(doctor: User) -> list[TextConsult]:
         select(TextConsult)
         .join(Encounter, Encounter.id == TextConsult.encounter_id)
         .where(Encounter.doctor_id == doctor.id, TextConsult.status == OPEN)
+        # the workbench names each thread's patient: one query for them all
+        .options(contains_eager(TextConsult.encounter).selectinload(Encounter.patient))
     ).all()
     return sorted(rows, key=lambda t: (t.first_reply_at is not None, t.reply_due_at))
 

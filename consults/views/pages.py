@@ -2,6 +2,7 @@
 and the signaling WebSocket (authenticated by a short-lived room token bound to the user)."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 from flask import (
@@ -26,7 +27,7 @@ from consults.services.hub import current_hub
 from consults.socket import chat_json, serve, user_json
 from tcm_app.common.errors import NotFoundError, TCMError, ValidationError
 from tcm_app.extensions import db, sock
-from tcm_app.labels import choices, error_message, label
+from tcm_app.labels import error_message, label
 from tcm_app.models.accounts import Role, User
 from tcm_app.services import access
 from tcm_app.services.audit import record_refusal
@@ -34,7 +35,7 @@ from tcm_app.services.storage import storage
 from tcm_app.views.errors import wants_json
 from tcm_app.views.guards import public, roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
-from tcm_app.views.patients import online_doctor_choices, visit_request_form
+from tcm_app.views.patients import visit_request_form
 from tcm_app.views.recovery import recent_sign_in_required
 
 # Its scripts are served from <domain>/static at /consults/static/ (endpoint consults.static).
@@ -214,7 +215,7 @@ def _booking_form() -> BookingForm:
     base = visit_request_form()
     form = BookingForm()
     form.patient_id.choices, form.kind.choices = base.patient_id.choices, base.kind.choices
-    form.doctor_id.choices = choices(online_doctor_choices())
+    form.doctor_id.choices = base.doctor_id.choices
     doctor_id = request.values.get("doctor_id", type=int) or (
         form.doctor_id.choices[0].value if form.doctor_id.choices else None
     )
@@ -228,9 +229,14 @@ def _slot_choices(doctor) -> dict:
     """Free slots grouped by local day (select option groups); each option reads date and time."""
     grouped: dict[str, list] = {}
     zone = booking.clinic_zone()
+    days: dict[date, str] = {}  # each day's heading, written once (a day has dozens of slots)
     for slot in booking.free_slots(doctor):
         local = slot.starts_at.astimezone(zone)
-        day = f"{local:%Y-%m-%d} {label('weekday_' + str(local.weekday()))}"
+        day = days.get(local.date())
+        if day is None:
+            day = days[local.date()] = (
+                f"{local:%Y-%m-%d} {label('weekday_' + str(local.weekday()))}"
+            )
         grouped.setdefault(day, []).append((slot.starts_at.isoformat(), f"{day} {local:%H:%M}"))
     return grouped
 

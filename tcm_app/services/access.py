@@ -1,6 +1,8 @@
 """Who may see which patient and encounter. Out-of-scope objects look exactly like missing ones."""
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, event, false, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from tcm_app.common.errors import NotFoundError
 from tcm_app.extensions import db
@@ -9,9 +11,21 @@ from tcm_app.models.encounters import Encounter
 from tcm_app.models.patients import Patient
 from tcm_app.services.audit import record_audit
 
+# own_patient_ids of the session's users, read once per transaction: a patient's page asks for
+# them several times (the visit, its prescriptions, the consult panels). Forgotten at every flush
+# (a ward just added) and at the end of the transaction (what another request committed).
+OWN_PATIENTS = "own_patient_ids"
+
 
 def own_patient_ids(user: User) -> list[int]:
     """A patient account acts for itself and for the minors in its care."""
+    known = db.session.info.setdefault(OWN_PATIENTS, {})
+    if user.id not in known:
+        known[user.id] = _read_own_patient_ids(user)
+    return list(known[user.id])
+
+
+def _read_own_patient_ids(user: User) -> list[int]:
     me = db.session.scalar(select(Patient.id).where(Patient.user_id == user.id))
     if me is None:
         return []
@@ -19,11 +33,19 @@ def own_patient_ids(user: User) -> list[int]:
     return [me, *wards]
 
 
-def encounters_query(user: User) -> Select:
-    """Encounters a user may see: a patient's own and wards', a doctor's own, all for the desk."""
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_transaction_end")
+def _forget_own_patient_ids(session: Session, *_args) -> None:
+    session.info.pop(OWN_PATIENTS, None)
+
+
+def encounters_query(user: User, own_patients: list[int] | None = None) -> Select:
+    """Encounters a user may see: a patient's own and wards', a doctor's own, all for the desk.
+    `own_patients`: a patient account's own_patient_ids when the caller has them already."""
     query = select(Encounter)
     if user.role == Role.PATIENT:
-        return query.where(Encounter.patient_id.in_(own_patient_ids(user)))
+        own = own_patient_ids(user) if own_patients is None else own_patients
+        return query.where(Encounter.patient_id.in_(own))
     if user.role == Role.DOCTOR:
         return query.where(Encounter.doctor_id == user.id)
     if user.role == Role.CLINIC:
@@ -31,8 +53,10 @@ def encounters_query(user: User) -> Select:
     return query.where(false())
 
 
-def visible_encounter(user: User, encounter_id: int) -> Encounter:
-    encounter = db.session.scalar(encounters_query(user).where(Encounter.id == encounter_id))
+def visible_encounter(user: User, encounter_id: int, *loads: LoaderOption) -> Encounter:
+    """The encounter if in the user's scope; `loads`: what the caller reads of it, read with it."""
+    query = encounters_query(user).where(Encounter.id == encounter_id).options(*loads)
+    encounter = db.session.scalar(query)
     if encounter is None:
         raise NotFoundError("encounter not found")
     return encounter

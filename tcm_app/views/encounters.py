@@ -3,6 +3,7 @@
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tcm_app.common.errors import NotFoundError, TCMError
@@ -17,7 +18,9 @@ from tcm_app.forms import (
     TerminateForm,
     VersionedForm,
 )
-from tcm_app.models.accounts import Role
+from tcm_app.models.accounts import Role, User
+from tcm_app.models.encounters import Encounter
+from tcm_app.panels import visit_row_loads
 from tcm_app.services import access, codes, documents, encounters, visit_fees
 from tcm_app.services.patients import patient_age
 from tcm_app.views.blueprint import core_bp
@@ -51,6 +54,17 @@ def encounter_forms(encounter, posted=None) -> dict:
     return forms
 
 
+def page_loads() -> list:
+    """What the page shows of the visit besides its own row, read with it: the patient, the
+    department, the doctor with the profile (online care), what the domains add to visit rows."""
+    return [
+        joinedload(Encounter.patient),
+        joinedload(Encounter.department),
+        joinedload(Encounter.doctor).joinedload(User.doctor_profile),
+        *visit_row_loads(),
+    ]
+
+
 def render_encounter(encounter, status=200, **posted):
     return render_template(
         "core/encounters/view.html",
@@ -66,11 +80,14 @@ def render_encounter(encounter, status=200, **posted):
 @core_bp.route("/encounters/<int:encounter_id>")
 @roles_required(*VIEWERS)
 def encounter_view(encounter_id: int):
-    encounter = access.visible_encounter(current_user, encounter_id)
+    encounter = access.visible_encounter(current_user, encounter_id, *page_loads())
+    page = render_encounter(encounter)[0]
     if current_user.role != Role.PATIENT:
+        # Audited once the page is made: committing first would expire everything the page then
+        # reads again (the visit, the signed-in user, the patient).
         access.visible_patient(current_user, encounter.patient_id)  # audits the record view
         db.session.commit()
-    return render_encounter(encounter)[0]
+    return page
 
 
 def run_encounter_action(encounter_id, form_name, form, action, done_message):

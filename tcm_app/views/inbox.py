@@ -1,7 +1,7 @@
 """The inbox page (消息) for every signed-in user, and the template helpers that show the unread
 count in the navigation and the latest messages on staff home pages."""
 
-from flask import redirect, render_template, url_for
+from flask import g, redirect, render_template, url_for
 from flask_login import current_user
 
 from tcm_app.extensions import db
@@ -19,7 +19,10 @@ def inbox_unread_count() -> int:
     """The signed-in user's unread messages (0 when nobody is signed in)."""
     if not current_user.is_authenticated:
         return 0
-    return inbox.unread_count(current_user)
+    # Once per request: the navigation and a home page's inbox panel both show it.
+    if "inbox_unread_count" not in g:
+        g.inbox_unread_count = inbox.unread_count(current_user)
+    return g.inbox_unread_count
 
 
 @core_bp.app_template_global()

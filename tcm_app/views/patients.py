@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from tcm_app.common.errors import NotFoundError, TCMError
 from tcm_app.common.online_care import EncounterKind
@@ -12,6 +13,7 @@ from tcm_app.forms import AddressForm, PregnancyForm, VisitRequestForm, WardForm
 from tcm_app.labels import choices, label
 from tcm_app.models.accounts import DoctorProfile, Role, User
 from tcm_app.models.encounters import Encounter
+from tcm_app.panels import visit_row_loads
 from tcm_app.services import access, encounters, patients
 from tcm_app.services.clock import clinic_today
 from tcm_app.views.blueprint import core_bp
@@ -29,9 +31,11 @@ def my_patient():
 
 def render_home(status=200, **forms):
     me = my_patient()
-    family = [me, *me.wards]
+    family = [me, *me.wards]  # own_patient_ids: the patient and the wards
     visits = db.session.scalars(
-        access.encounters_query(current_user).order_by(Encounter.id.desc())
+        access.encounters_query(current_user, [p.id for p in family])
+        .order_by(Encounter.id.desc())
+        .options(joinedload(Encounter.doctor), *visit_row_loads())  # what each row shows
     ).all()
     forms.setdefault("ward_form", WardForm())
     forms.setdefault("address_form", AddressForm())
@@ -115,6 +119,7 @@ def online_doctor_choices() -> list[tuple[int, str]]:
         .join(DoctorProfile, DoctorProfile.user_id == User.id)
         .where(DoctorProfile.online_enabled.is_(True), User.active.is_(True))
         .order_by(User.full_name)
+        .options(joinedload(DoctorProfile.department))  # each choice names it
     ).all()
     return [(u.id, f"{u.full_name} · {p.department.name} · {label(p.title)}") for u, p in rows]
 

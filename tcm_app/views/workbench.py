@@ -4,6 +4,7 @@ from flask import current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from tcm_app.common.online_care import OPEN_STATUSES, EncounterKind
 from tcm_app.extensions import db
@@ -12,6 +13,7 @@ from tcm_app.labels import choices
 from tcm_app.models.accounts import DoctorProfile, Role, User
 from tcm_app.models.encounters import Encounter
 from tcm_app.navigation import home_endpoint
+from tcm_app.panels import visit_row_loads
 from tcm_app.services import access, encounters, patients
 from tcm_app.services.clock import clinic_today
 from tcm_app.views.blueprint import core_bp
@@ -39,10 +41,14 @@ def workbench():
         access.encounters_query(current_user)
         .where(or_(Encounter.scheduled_on == today, Encounter.status.in_(OPEN_STATUSES)))
         .order_by(Encounter.scheduled_on, Encounter.id)
+        .options(joinedload(Encounter.patient), *visit_row_loads())
     ).all()
-    return render_template(
-        "core/workbench.html", encounters=rows, today=today, profile=current_user.doctor_profile
+    profile = db.session.scalar(
+        select(DoctorProfile)
+        .where(DoctorProfile.user_id == current_user.id)
+        .options(joinedload(DoctorProfile.department))
     )
+    return render_template("core/workbench.html", encounters=rows, today=today, profile=profile)
 
 
 @core_bp.route("/staff")

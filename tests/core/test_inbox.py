@@ -128,3 +128,21 @@ def test_messages_are_never_deleted(app):
         db.session.execute(sa.delete(InboxMessage).where(InboxMessage.id == message.id))
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_page_with_the_inbox_panel_counts_the_unread_messages_once(app, client):
+    rx = reviewed(approve=False)
+    counts = []
+
+    def count_unread(conn, cursor, statement, *_args):
+        if "inbox_messages" in statement and "read_at IS NULL" in statement:
+            counts.append(statement)
+
+    login(client, rx.doctor)
+    sa.event.listen(db.engine, "before_cursor_execute", count_unread)
+    try:
+        page = client.get("/workbench").get_data(as_text=True)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count_unread)
+    assert len(counts) == 1  # the navigation's badge and the panel's share it
+    assert page.count("1条未读") == 2  # both show it
