@@ -69,6 +69,10 @@ def _chain_pending(session: Session) -> None:
     pending = session.info.pop(PENDING, None)
     if not pending:
         return
+    # The transaction's own rows first, outside the lock: an insert that waits for another
+    # transaction (a unique cell it also wants) must not wait while holding the tail, which
+    # that transaction needs for its own commit (a deadlock).
+    session.flush()
     _lock_tail(session)
     prev = (
         session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
