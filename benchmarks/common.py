@@ -22,6 +22,36 @@ from tcm_app.app import create_app  # noqa: E402
 from tests.factories import IsolatedClient  # noqa: E402
 
 
+def scatter_bookings(therapy, practitioners, beds, patients, first, *, days, hours, count, seed):
+    """`count` booked sessions of `therapy`, each practitioner on their own bed, at whole hours
+    (`hours`, clinic time) on random days of the `days` from `first`: the same every run (`seed`).
+    Added to the session; the caller commits."""
+    import random
+    from datetime import datetime, time, timedelta
+
+    from tcm_app.extensions import db
+    from treatments.models import Booking
+    from treatments.services.availability import to_utc
+
+    rng = random.Random(seed)
+    places = [(p, d, h) for p in range(len(practitioners)) for d in range(days) for h in hours]
+    for n, (p, d, hour) in enumerate(rng.sample(places, count)):
+        starts = to_utc(datetime.combine(first + timedelta(days=d), time(hour)))
+        db.session.add(
+            Booking(
+                patient_id=patients[n % len(patients)].id,
+                therapy_id=therapy.id,
+                practitioner_id=practitioners[p].user_id,
+                resource_id=beds[p].id,
+                seat=0,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=therapy.minutes),
+                status="booked",
+                booked_by_id=patients[0].user.id,
+            )
+        )
+
+
 def bench_app(prefix: str):
     """An app on SQLite in a temporary folder (or TCM_BENCH_DATABASE_URL), migrated; the caller
     enters `app.app_context()`."""

@@ -5,13 +5,12 @@ every day with a bed each, 100 patients, some bookings over the next fortnight.
 
 `--sql` prints each statement of one request of each page (what an N+1 looks like)."""
 
-import random
 import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from common import bench_app, import_catalogues
+from common import bench_app, import_catalogues, scatter_bookings
 from sqlalchemy import event, func, select
 
 from tcm_app.extensions import db
@@ -22,19 +21,10 @@ from tests.factories import (
     login,
     open_treatment_clinic,
 )
+from tests.treatments.helpers import NO
 from treatments.models import Booking
 from treatments.services import availability, catalogue
 
-SCREENING = (
-    "pregnant",
-    "bleeding_risk",
-    "skin_lesion_at_site",
-    "pacemaker",
-    "loss_of_sensation",
-    "severe_illness",
-    "menstruating",
-    "fasting_or_exhausted",
-)
 PRACTITIONERS, PATIENTS, BOOKINGS, DAYS, RUNS = 12, 100, 300, 14, 20
 
 
@@ -46,25 +36,10 @@ def load_like_clinic():
     patients = [create_patient(name=f"患者{n}") for n in range(PATIENTS)]
     therapy = catalogue.therapy_by_code("tuina")
     first = availability.to_local(datetime.now(UTC)).date() + timedelta(days=1)
-    rng = random.Random(21)
-    places = [(p, d, h) for p in range(PRACTITIONERS) for d in range(DAYS) for h in range(8, 20)]
-    for n, (p, d, hour) in enumerate(rng.sample(places, BOOKINGS)):
-        starts = availability.to_utc(
-            datetime.combine(first + timedelta(days=d), datetime.min.time().replace(hour=hour))
-        )
-        db.session.add(
-            Booking(
-                patient_id=patients[n % PATIENTS].id,
-                therapy_id=therapy.id,
-                practitioner_id=practitioners[p].user_id,
-                resource_id=beds[p].id,
-                seat=0,
-                starts_at=starts,
-                ends_at=starts + timedelta(minutes=therapy.minutes),
-                status="booked",
-                booked_by_id=patients[0].user.id,
-            )
-        )
+    scatter_bookings(
+        therapy, practitioners, beds, patients, first,
+        days=DAYS, hours=range(8, 20), count=BOOKINGS, seed=21,
+    )  # fmt: skip
     db.session.commit()
     return patients[-1], first
 
@@ -150,7 +125,7 @@ def bookable(patient, first) -> list[dict]:
                 "start": slot.starts_at.isoformat(),
                 "practitioner_id": slot.practitioner_id,
                 "patient_id": patient.id,
-                **dict.fromkeys(SCREENING, "no"),
+                **dict.fromkeys(NO, "no"),
             }
         )
     return places

@@ -10,12 +10,11 @@ conflict, no errors.
 
 import gc
 import os
-import random
 import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from common import bench_app, timed
+from common import bench_app, scatter_bookings, timed
 from sqlalchemy import func, select
 
 from tcm_app.common.errors import TCMError
@@ -49,29 +48,12 @@ def busy_clinic():
     patients = [create_patient(name=f"患者{n}") for n in range(50)]
     therapy = catalogue.therapy_by_code("acupuncture")
     first = availability.to_local(datetime.now(UTC)).date() + timedelta(days=1)
-    rng = random.Random(7)
-    places = [(p, d, h) for p in range(PRACTITIONERS) for d in range(DAYS) for h in range(8, 18)]
-    for n, (p, d, hour) in enumerate(rng.sample(places, BOOKINGS)):
-        starts = availability.to_utc(datetime.combine(first + timedelta(days=d), time_of(hour)))
-        db.session.add(
-            Booking(
-                patient_id=patients[n % len(patients)].id,
-                therapy_id=therapy.id,
-                practitioner_id=practitioners[p].user_id,
-                resource_id=beds[p].id,
-                seat=0,
-                starts_at=starts,
-                ends_at=starts + timedelta(minutes=therapy.minutes),
-                status="booked",
-                booked_by_id=patients[0].user.id,
-            )
-        )
+    scatter_bookings(
+        therapy, practitioners, beds, patients, first,
+        days=DAYS, hours=range(8, 18), count=BOOKINGS, seed=7,
+    )  # fmt: skip
     db.session.commit()
     return therapy, first, practitioners, patients[0]
-
-
-def time_of(hour: int):
-    return datetime.min.replace(hour=hour).time()
 
 
 def bench_search(app, therapy, first, practitioners, patient) -> None:
