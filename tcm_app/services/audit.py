@@ -58,6 +58,8 @@ def _innermost(session: Session) -> SessionTransaction:
 # it at the action would hold it for the rest of the request (a page that audits a view would
 # queue every other request that audits); taking it at commit holds it only while the entries
 # are written, so appends from many processes queue for milliseconds, not for whole requests.
+# Nothing may take it earlier: a transaction holding the tail while it waits for another's row
+# (a unique booking cell) deadlocks against that other's commit, which needs the tail.
 PENDING = "tcm_audit_pending"
 
 

@@ -4,21 +4,22 @@ screening, readable refusals with other times offered, and the occupancy cells.
 No double booking, ever: a booking holds one row per 5-minute tick for its practitioner, its
 seat of a bed or room, and its patient, and a unique (holder, tick) constraint refuses a second
 holder of the same tick however many requests race. The Python checks before it only make the
-refusal readable. Every write appends to the audit chain before touching cells, so on
-PostgreSQL concurrent bookings queue on the chain's lock in one order and cannot deadlock."""
+refusal readable. No write takes the audit chain's lock before its cells: entries are linked at
+commit, when the cells are already held, so a booking waiting for another's cells never holds
+the lock that other needs to commit (the PostgreSQL deadlock the race tests look for)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from tcm_app.common.errors import ConflictError, ValidationError
 from tcm_app.extensions import db
 from tcm_app.models.patients import Patient, PregnancyStatus
 from tcm_app.models.types import utcnow
-from tcm_app.services.audit import AUDIT_TAIL_LOCK, record_audit
+from tcm_app.services.audit import record_audit
 from treatments import booking_rules, scheduling, screening
 from treatments.booking_rules import BookingStatus
 from treatments.models import (
@@ -58,7 +59,6 @@ def book(actor, patient: Patient, request: Request, now: datetime | None = None)
     now = now or utcnow()
     result = screen_request(patient, request, "booking")
     check_request(patient, request, now)
-    queue_on_audit_chain()
     booking = insert_booking(actor, patient, request, now, course=None)
     record_screening(booking, "booking", request.answers, result, actor)
     record_audit(
@@ -70,14 +70,6 @@ def book(actor, patient: Patient, request: Request, now: datetime | None = None)
         actor=actor,
     )
     return booking
-
-
-def queue_on_audit_chain() -> None:
-    """Take the audit chain's lock before any cell, as every other write here does (it appends
-    to the audit first): otherwise a booking holding cells could wait for the lock held by a
-    move or a course waiting for those cells, a deadlock on PostgreSQL. SQLite: no-op."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_TAIL_LOCK})
 
 
 def answers_with_record(patient: Patient, answers: dict) -> dict:

@@ -135,7 +135,6 @@ def book(actor, patient: Patient, request: HomeRequest, now=None) -> Booking:
     travel = travel_to(address)
     bookings.check_request(patient, plain, now)
     slot = _free_at(request, travel, patient.id, now)
-    bookings.queue_on_audit_chain()
     booking = _insert(actor, patient, request, address, travel, slot)
     record_audit(
         "treatment.book_home",
