@@ -233,6 +233,22 @@ def test_the_label_qr_of_an_outside_order_decodes_to_its_trace_page(app, tmp_pat
     assert cv2.QRCodeDetectorAruco().detectAndDecode(image)[0] == url
 
 
+@pytest.mark.parametrize("preparation", ["decocted", "raw"])
+def test_the_worksheet_qr_of_an_outside_order_is_on_its_first_page(app, tmp_path, preparation):
+    """The outside prescription's longer header once pushed the QR onto a second page alone."""
+    record = approved_outside_prescription(
+        lines=(("黄芪", 30), ("当归", 10), ("党参", 9), ("白术", 9)),
+        institution="首都医科大学附属北京市东城区中医医院",
+    )
+    user, address_id = record.patient.user, address_of(record).id
+    order = orders.place_order(record, user, preparation, "delivery", address_id)
+    db.session.commit()
+    with app.test_request_context():
+        pdf, url = documents.worksheet_pdf(order), documents.trace_url(order)
+    assert len(pdf_pages(pdf, tmp_path)) == 1
+    assert cv2.QRCodeDetectorAruco().detectAndDecode(first_page_image(pdf, tmp_path))[0] == url
+
+
 def test_the_trace_page_says_outside_prescription(app, client):
     record = approved_outside_prescription()
     order = orders.place_order(record, record.patient.user, "raw", "pickup")
