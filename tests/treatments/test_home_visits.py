@@ -14,6 +14,7 @@ from tcm_app.models.accounts import Role
 from tcm_app.models.inbox import InboxMessage
 from tests.factories import create_patient, create_user
 from tests.treatments.helpers import NO, at, clinic_today, home_clinic
+from treatments.booking_rules import BookingStatus
 from treatments.models import Booking, BookingCell
 from treatments.services import availability, bookings, calendar, documents, home_visits, moves
 from treatments.services.catalogue import therapy_by_code
@@ -125,6 +126,21 @@ def test_the_route_check_in_and_check_out_at_the_door(app):
         home_visits.check_out(user, late)  # a second click changes nothing
         db.session.commit()
     assert (late.checked_in_at, late.checked_out_at) == (arrive, leave)
+
+
+def test_a_home_visit_is_recorded_as_in_the_clinic_then_checked_out(app):
+    """The treatment record at the door is the clinic's; leaving after it is still recorded."""
+    practitioner, patient, inside, _outside = home_clinic()
+    visit = home_visits.book(patient.user, patient, home_request(inside, at(1, 10), practitioner))
+    db.session.commit()
+    user = practitioner.user
+    with time_machine.travel(at(1, 10, 2), tick=False):
+        moves.check_in(user, visit, dict(NO))
+        moves.complete(user, visit, "肩井、风池 推拿", 40, "无不适")
+        home_visits.check_out(user, visit)
+        db.session.commit()
+    assert visit.status == BookingStatus.COMPLETED and visit.minutes_done == 40
+    assert visit.points == "肩井、风池 推拿" and visit.checked_out_at == at(1, 10, 2)
 
 
 def test_check_out_before_check_in_is_refused(app):
