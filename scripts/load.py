@@ -9,7 +9,10 @@ in the state folder of the TCM_PROD_* settings), seeds the load's accounts and r
 
   a) a trivial page (/healthz; /login while /healthz is missing) as fast as the stack serves it,
      TCM_LOAD_TRIVIAL_SECONDS (20): the framework's ceiling here, in requests a second;
-  b) the mixed workload at a fixed arrival rate, TCM_LOAD_SHARE (0.25) of that ceiling, for
+  b) the signed-in floor: patients read their inbox (the cheapest page that loads the session's
+     user and their own rows) with no pause, TCM_LOAD_FLOOR_SECONDS (20): what any page that
+     shows a signed-in person their data can reach on this stack, as a share of the ceiling;
+  c) the mixed workload at a fixed arrival rate, TCM_LOAD_SHARE (0.25) of that ceiling, for
      TCM_LOAD_SECONDS (60); then steps at the shares of TCM_LOAD_STEP (0.40; a comma-separated
      list, e.g. 0.10,0.40; 0 skips them) for TCM_LOAD_STEP_SECONDS (40) each;
   (TCM_LOAD_TOPOLOGIES=two or one runs only that topology: a quicker look while tuning)
@@ -348,10 +351,14 @@ def cpu_table(phase: Phase) -> list[str]:
     return lines
 
 
-def summary(topology: str, trivial: Phase, mixed: list[Phase]) -> list[str]:
+def summary(topology: str, trivial: Phase, floor: Phase, mixed: list[Phase]) -> list[str]:
+    floor_share = floor.rps / trivial.rps if trivial.rps else 0.0
     lines = [
         f"{topology}: trivial {trivial_path()} {trivial.rps:.1f} req/s answered"
-        f" (the ceiling here; errors {trivial.total.failures})"
+        f" (the ceiling here; errors {trivial.total.failures})",
+        f"  signed-in floor (a patient's inbox, no pause): {floor.rps:.1f} req/s answered"
+        f" = {100 * floor_share:.0f} % of the ceiling, p99 {floor.total.p99 or 0:.0f} ms,"
+        f" errors {floor.total.failures}: no mix of signed-in pages goes faster",
     ]
     for phase in mixed:
         ratio = phase.rps / trivial.rps if trivial.rps else 0.0
@@ -394,12 +401,17 @@ def seed() -> None:
     log(result.stdout.strip().splitlines()[-1])
 
 
-def topology_run(topology: str) -> tuple[Phase, list[Phase]]:
+def topology_run(topology: str) -> tuple[Phase, Phase, list[Phase]]:
     trivial = run_phase(
         f"{topology}, trivial", "trivial", users=int(setting("TRIVIAL_USERS", 32)),
         seconds=setting("TRIVIAL_SECONDS", 20),
     )  # fmt: skip
     log(f"{topology}: trivial {trivial.rps:.1f} req/s")
+    floor = run_phase(
+        f"{topology}, signed-in floor", "floor", users=int(setting("TRIVIAL_USERS", 32)),
+        seconds=setting("FLOOR_SECONDS", 20),
+    )  # fmt: skip
+    log(f"{topology}: signed-in floor {floor.rps:.1f} req/s")
     mixed = []
     steps = [float(share) for share in os.environ.get("TCM_LOAD_STEP", "0.40").split(",")]
     shares = [setting("SHARE", SHARE_TARGET), *(share for share in steps if share > 0)]
@@ -409,7 +421,7 @@ def topology_run(topology: str) -> tuple[Phase, list[Phase]]:
         mixed.append(
             run_phase(f"{topology}, mixed at {100 * share:.0f} %", "mixed", users, seconds, pace)
         )
-    return trivial, mixed
+    return trivial, floor, mixed
 
 
 # TCM_LOAD_TOPOLOGIES=two: only the two-node runs (a quicker look while tuning).
@@ -442,13 +454,13 @@ def main() -> int:
         if prod.read_pid(prod.node_pid_file(2)) is None:
             prod_command("node-start", "2")
     failures = 0
-    for trivial, mixed in results.values():
-        for phase in (trivial, *mixed):
+    for trivial, floor, mixed in results.values():
+        for phase in (trivial, floor, *mixed):
             report += ["", *phase_table(phase), *cpu_table(phase)]
             failures += phase.total.failures + len(phase.extra.get("exceptions", []))
     report.append("")
-    for topology, (trivial, mixed) in results.items():
-        report += summary(topology, trivial, mixed)
+    for topology, (trivial, floor, mixed) in results.items():
+        report += summary(topology, trivial, floor, mixed)
     report.append(f"errors: {failures}; the run took {time.monotonic() - started:.0f} s")
     text = "\n".join(report)
     print("\n" + text)

@@ -569,3 +569,18 @@ def move_fields(order_page: str, order_id: int) -> dict | None:
 
 
 USER_CLASSES = [Patient, Doctor, Pharmacist, Decoction]
+
+
+class SignedInFloor(Visitor):
+    """The floor of a page that shows a signed-in person their own data: a patient reads the
+    cheapest such page (the inbox: the session's user, four statements, the menu) with no pause,
+    as the trivial phase reads /healthz. No mix can go faster than this on the same stack."""
+
+    role = "patient"
+
+    def wait_time(self):
+        return 0
+
+    @task
+    def floor(self):
+        self.journey(lambda: self.page("patient: inbox (floor)", "/inbox"))

@@ -1,12 +1,14 @@
 """One measured phase of make load, locust used as a library (scripts/load.py runs this as its own
 process, so the load generator's CPU is that process's and gevent stays out of the parent).
 
-    run_phase.py --kind trivial|mixed --host URL --users N --seconds S --csv PREFIX [--user-rps R]
+    run_phase.py --kind trivial|floor|mixed --host URL --users N --seconds S --csv PREFIX
+                 [--user-rps R]
 
-The users start and sign in (mixed: until every one is ready), then the statistics are reset, the
-line "MEASURE START" is printed, S seconds run, "MEASURE END" is printed (the parent samples CPU
-time at both lines), the users stop and PREFIX_stats.csv (locust's own format, percentiles 50/95/
-99), PREFIX_failures.csv and PREFIX_extra.json (measured seconds, users, refusals) are written."""
+The users start and sign in (mixed and floor: until every one is ready), then the statistics
+are reset, the line "MEASURE START" is printed, S seconds run, "MEASURE END" is printed (the
+parent samples CPU time at both lines), the users stop and PREFIX_stats.csv (locust's own
+format, percentiles 50/95/99), PREFIX_failures.csv and PREFIX_extra.json (measured seconds,
+users, refusals) are written."""
 
 from __future__ import annotations
 
@@ -35,11 +37,11 @@ def user_classes(kind: str) -> list:
         return [Trivial]
     import locustfile
 
-    return locustfile.USER_CLASSES
+    return [locustfile.SignedInFloor] if kind == "floor" else locustfile.USER_CLASSES
 
 
 def wait_until_ready(kind: str, users: int, limit_s: float) -> int:
-    """Mixed users sign in and read their lists first; wait for all (or the limit)."""
+    """Mixed and floor users sign in (and read their lists) first; wait for all (or the limit)."""
     if kind == "trivial":
         gevent.sleep(2)
         return users
@@ -63,7 +65,7 @@ def write_results(env, prefix: str, extra: dict) -> None:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--kind", choices=("trivial", "mixed"), required=True)
+    parser.add_argument("--kind", choices=("trivial", "floor", "mixed"), required=True)
     parser.add_argument("--host", required=True)
     parser.add_argument("--users", type=int, required=True)
     parser.add_argument("--seconds", type=float, required=True)
@@ -74,7 +76,7 @@ def main(argv: list[str]) -> int:
     os.environ["TCM_LOAD_USER_RPS"] = str(args.user_rps)  # read by the locustfile at import
 
     env = Environment(user_classes=user_classes(args.kind), host=args.host)
-    if args.kind == "mixed":
+    if args.kind != "trivial":
         import locustfile
 
         locustfile.READY["expected"] = args.users
@@ -86,7 +88,7 @@ def main(argv: list[str]) -> int:
     ]
     env.stats.reset_all()
     exceptions_before = {key: e["count"] for key, e in runner.exceptions.items()}
-    if args.kind == "mixed":
+    if args.kind != "trivial":
         import locustfile
 
         locustfile.REFUSALS.clear()
@@ -104,7 +106,7 @@ def main(argv: list[str]) -> int:
         if e["count"] > exceptions_before.get(key, 0)
     ]
     refusals, timings = {}, {}
-    if args.kind == "mixed":
+    if args.kind != "trivial":
         import locustfile
 
         refusals, timings = dict(locustfile.REFUSALS), dict(locustfile.TIMINGS)
