@@ -45,7 +45,8 @@ _RUN = f"""async () => {{
 }}"""
 
 RUN_AFTER_LOAD = f"""(() => {{
-  if (window.top !== window) return;
+  // Not a frame, nor a file the browser shows itself (an uploaded image: Chromium's viewer).
+  if (window.top !== window || document.contentType !== "text/html") return;
   window.addEventListener("load", () => {{
     // After the page's own load handlers; one run per document (axe refuses two at once).
     setTimeout(async () => {{
