@@ -5,8 +5,9 @@ PIP    := $(VENV)/bin/pip
 FLASK  := $(VENV)/bin/flask --app tcm_app.app
 PORT   ?= 5000
 PYTHON ?= python3
+AXE    := tests/a11y/node_modules/axe-core/axe.min.js
 
-.PHONY: install install-test install-load run prod prod-stop prod-status load faults test test-sqlite test-clock test-webrtc test-postgres bench lint check format translations
+.PHONY: install install-test install-load a11y run prod prod-stop prod-status load faults test test-sqlite test-clock test-webrtc test-postgres bench lint check format translations
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -27,8 +28,20 @@ translations: $(VENV)/.installed
 install: $(VENV)/.installed translations
 	scripts/system-deps.sh run
 
-install-test: install $(VENV)/.installed-test
+install-test: install $(VENV)/.installed-test $(AXE)
 	scripts/system-deps.sh test
+
+# axe-core (npm registry, pinned in tests/a11y/package-lock.json) for the accessibility checks:
+# the journeys with TCM_AXE=1 and `make a11y`. node_modules stays out of git (AXE: see the top).
+$(AXE): tests/a11y/package.json tests/a11y/package-lock.json
+	cd tests/a11y && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Accessibility figures of the demo (scripts/a11y_figures.py): axe violations per page, touch
+# targets under 44x44 CSS px and the smallest text on the patient phone pages, sideways scroll
+# at 200 % zoom.
+a11y: install-test
+	$(PY) scripts/a11y_figures.py
 
 $(VENV)/.installed-load: pyproject.toml $(VENV)/.installed
 	$(PIP) install -q -e ".[load]"

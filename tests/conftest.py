@@ -54,6 +54,24 @@ def pytest_collection_modifyitems(config, items):
         ]
 
 
+def pytest_sessionstart(session):
+    """With TCM_AXE=1 the journeys record axe-core's findings (tests/a11y/axe.py): a fresh record
+    per run, started once (by the xdist controller, not by each worker)."""
+    from tests.a11y import axe
+
+    if axe.enabled() and not hasattr(session.config, "workerinput"):
+        axe.start_journey_report()
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.a11y import axe
+
+    if axe.enabled():
+        terminalreporter.section("accessibility (axe-core, recorded, not failing)")
+        for line in axe.journey_summary():
+            terminalreporter.write_line(line)
+
+
 def pytest_report_header(config):
     clock = f", clinic time {CLINIC_TIME} ({CLINIC_ZONE})" if CLINIC_TIME else ""
     return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}{clock}"

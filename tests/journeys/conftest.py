@@ -2,13 +2,17 @@
 
 Every page a journey opens is watched: a 5xx answer, a console error, an uncaught script error or
 an English sentence in the visible text of a Chinese page fails the journey at its end (with the
-list of everything seen). Journeys run once per `make test`, on SQLite (see tests/conftest.py)."""
+list of everything seen). Journeys run once per `make test`, on SQLite (see tests/conftest.py).
+
+With TCM_AXE=1, axe-core also runs on every document a journey loads (tests/a11y/axe.py); what it
+finds is recorded and summed up at the end of the run, not failed on yet (issue 22)."""
 
 import contextlib
 from pathlib import Path
 
 import pytest
 
+from tests.a11y import axe
 from tests.chromium import CHROMIUM
 
 WATCH_SCRIPT = (Path(__file__).parent / "watch.js").read_text(encoding="utf-8")
@@ -74,6 +78,8 @@ def person(browser, watcher):
         screen = PHONE if phone else DESKTOP
         context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **screen)
         context.add_init_script(WATCH_SCRIPT)
+        if axe.enabled():
+            axe.watch_context(context, who)
         contexts.append(context)
         # Every page of this person is watched, tabs they open (a document, a PDF) included.
         context.on("page", lambda opened: watcher.attach(opened, who))
