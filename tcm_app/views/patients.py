@@ -67,7 +67,7 @@ ELDER_VISITS_SHOWN = 3
 def render_elder_home(me, family, visits):
     """长辈模式: the main tasks as large buttons, then the next few visits."""
     own_ids = [p.id for p in family]
-    tasks = [(task, task.hint(own_ids) if task.hint else None) for task in elder_tasks()]
+    tasks = [(task, task.hint() if task.hint else None) for task in elder_tasks()]
     show_all = request.args.get("all") == "visits"
     today = clinic_today()
     return render_template(
