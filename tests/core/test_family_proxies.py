@@ -15,7 +15,7 @@ from tcm_app.models.audit import AuditEntry
 from tcm_app.models.patients import FamilyProxy
 from tcm_app.services import access, family_proxies
 from tcm_app.services.clock import clinic_today
-from tests.factories import create_patient, login, signed_prescription
+from tests.factories import bearer, create_patient, login, signed_prescription
 
 # ---- the rules, without the database -------------------------------------------------------
 
@@ -238,3 +238,11 @@ def test_the_son_opens_the_elders_prescription_until_the_elder_revokes(app, fami
     login(client, son.user)
     assert client.get(path).status_code in (403, 404)
     assert "李奶奶" not in client.get("/me").get_data(as_text=True)
+
+
+def test_the_api_lists_the_elder_among_the_patients_the_son_acts_for(family, client):
+    elder, son = family
+    grant(elder)
+    db.session.commit()
+    me = client.get("/api/v1/me", headers=bearer(son.user)).get_json()
+    assert [p["id"] for p in me["patients"]] == [son.id, elder.id]
