@@ -47,14 +47,18 @@ MEASURE = """() => {
   const TARGETS = "a, button, select, summary, input:not([type=hidden])";
   for (const el of document.querySelectorAll(TARGETS)) {
     if (!shown(el) || el.closest(".skip-link")) continue;
-    const r = el.getBoundingClientRect();
+    // A box to tick is reached through its label too: the label is its target.
+    const box = ["checkbox", "radio"].includes(el.type) && el.labels.length ? el.labels[0] : el;
+    const r = box.getBoundingClientRect();
     const what = `${el.tagName} "${el.textContent.trim().slice(0, 20)}"`;
     if (r.height < 56 || r.width < 56) {
       small.push(`${what} ${Math.round(r.width)}x${Math.round(r.height)}`);
     }
   }
+  const root = document.documentElement;
   return {body: parseFloat(getComputedStyle(document.body).fontSize),
-          smallest: Math.min(...texts), low, small};
+          smallest: Math.min(...texts), low, small,
+          sideways: root.scrollWidth > root.clientWidth};
 }"""
 
 
@@ -123,3 +127,37 @@ def test_elder_mode_and_a_family_proxy_on_a_phone(app, live_server, person, watc
     assert helper.get_by_role("link", name="李奶奶").count() == 0
     helper.goto(f"{live_server}/me")
     assert "李奶奶" not in helper.content()
+
+
+def test_every_page_of_an_elder_keeps_large_text_and_contrast(app, live_server, person):
+    """Every page the elder reaches by links in 长辈模式 (one of each shape), on a phone: no text
+    under 20 px or under 7:1, no target under 56 px, no sideways scroll."""
+    from tests.journeys.test_every_page_speaks_chinese import build_world, links_on, shape
+
+    users = build_world()
+    page = person("elder", phone=True)
+    sign_in(page, live_server, users["elder"], PASSWORD)
+    queue, seen, shapes, problems = [page.url], set(), set(), []
+    while queue and len(seen) < 30:
+        url = queue.pop(0)
+        if url in seen or shape(url) in shapes:
+            continue
+        seen.add(url)
+        shapes.add(shape(url))
+        response = page.goto(url)
+        if (
+            response is None
+            or response.status >= 400
+            or "text/html" not in (response.headers.get("content-type", ""))
+        ):
+            continue
+        measured = page.evaluate(MEASURE)
+        if measured["smallest"] < 20:
+            problems.append(f"{url}: text of {measured['smallest']} px")
+        problems += [f"{url}: contrast {low}" for low in measured["low"]]
+        problems += [f"{url}: target {target}" for target in measured["small"]]
+        if measured["sideways"]:
+            problems.append(f"{url}: scrolls sideways")
+        queue += links_on(page, live_server)
+    print(f"elder mode: {len(seen)} pages measured")
+    assert problems == [], "\n".join(problems)
