@@ -55,7 +55,7 @@ def check_record(state: str, outcome: str, visit_open: bool) -> str:
     """The event the doctor's record of the call makes, or why it cannot be recorded."""
     event = OUTCOMES.get(outcome)
     if event is None:
-        raise PhoneError("phone_unknown_outcome", "record the call as started, ended or not reached")
+        raise PhoneError("phone_unknown_outcome", "record the call as started, ended, not reached")
     if state == NONE:
         raise PhoneError("phone_not_requested", "the patient has not asked for a phone call")
     if state == HELD:

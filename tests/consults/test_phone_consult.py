@@ -258,7 +258,9 @@ def test_the_doctor_records_the_call_and_both_see_it_held(app, client, booked):
         pytest.param("hung_up", 422, "请将通话记录为开始、结束或未联系到。", id="unknown-is-422"),
     ],
 )
-def test_a_wrong_record_from_the_page_is_refused_in_chinese(app, client, booked, outcome, status, text):
+def test_a_wrong_record_from_the_page_is_refused_in_chinese(
+    app, client, booked, outcome, status, text
+):
     phone.request_phone(booked, booked.patient.user)
     db.session.commit()
     login(client, booked.doctor)
