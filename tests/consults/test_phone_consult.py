@@ -282,3 +282,11 @@ def test_an_unbooked_visit_offers_no_phone_call(app, client):
     db.session.commit()
     login(client, encounter.patient.user)
     assert "改为电话问诊" not in visit(client, encounter)
+
+
+def test_the_call_page_says_a_phone_call_was_asked_for(app, client, booked):
+    phone.request_phone(booked, booked.patient.user)
+    db.session.commit()
+    login(client, booked.doctor)  # the patient's waiting room opens 15 minutes before the time
+    page = client.get(f"/consults/{booked.id}/call").get_data(as_text=True)
+    assert "电话问诊" in page and "等待医生来电" in page
