@@ -60,7 +60,8 @@ def check_record(state: str, outcome: str, visit_open: bool) -> str:
         raise PhoneError("phone_not_requested", "the patient has not asked for a phone call")
     if state == HELD:
         raise PhoneError("phone_already_held", "this phone consult is already held")
-    if not visit_open:
+    # A call under way may still be recorded as ended once the doctor has closed the visit.
+    if not visit_open and not (state == IN_CALL and event == ENDED):
         raise PhoneError("phone_consult_over", "this consult has ended")
     allowed = {WAITING: (STARTED, NOT_REACHED), IN_CALL: (ENDED,)}[state]
     if event not in allowed:

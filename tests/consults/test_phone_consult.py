@@ -79,6 +79,7 @@ def test_an_open_booked_online_visit_may_ask():
         pytest.param("held", "started", True, "phone_already_held", id="held-is-final"),
         pytest.param("waiting", "started", False, "phone_consult_over", id="closed-visit-refused"),
         pytest.param("waiting", "maybe", True, "phone_unknown_outcome", id="unknown-outcome"),
+        pytest.param("in_call", "ended", False, E, id="a-call-ends-after-the-visit-closed"),
     ],
 )
 def test_what_the_doctor_may_record(state, outcome, visit_open, result):
