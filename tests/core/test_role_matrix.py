@@ -118,6 +118,7 @@ def world(app):
         "rating_id": 1,
         "appeal_id": 1,
         "complaint_id": 1,
+        "outcome": "started",  # a phone consult's call: none asked here, so a refusal (409)
     }
     db.session.commit()
     return users, ids
