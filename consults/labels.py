@@ -48,6 +48,14 @@ LABELS = {
     "consult_recording_consent": _l("Patient answered the recording question"),
     "consult_recording_started": _l("Recording started"),
     "consult_call_back": _l("The doctor called the patient back"),
+    # a phone call instead of the video consult (电话问诊)
+    "consult_phone_requested": _l("Patient asked for a phone call instead of video"),
+    "consult_phone_started": _l("Phone call started"),
+    "consult_phone_ended": _l("Phone call ended"),
+    "consult_phone_not_reached": _l("Phone call: patient not reached"),
+    "phone_state_waiting": _l("Waiting for the doctor's call"),
+    "phone_state_in_call": _l("Phone call under way"),
+    "phone_state_held": _l("Held by phone"),
 }
 
 ERROR_MESSAGES = {
@@ -70,6 +78,16 @@ ERROR_MESSAGES = {
     "not_treating_doctor": _l("Only the treating doctor calls the patient back."),
     "call_not_in_progress": _l("The call is not in progress. Start the video consult again."),
     "patient_in_call": _l("The patient is in the call already."),
+    # consults: a phone call instead of the video consult
+    "phone_not_online": _l("Only an online visit can be held by phone."),
+    "phone_consult_over": _l("This consult has ended: a phone call is no longer possible."),
+    "phone_not_booked": _l("Book a time for the video consult first; the doctor calls then."),
+    "phone_already_requested": _l("You have already asked for a phone call for this visit."),
+    "phone_unknown_outcome": _l("Record the call as started, ended or not reached."),
+    "phone_not_requested": _l("The patient has not asked for a phone call."),
+    "phone_already_held": _l("This phone consult is already recorded as held."),
+    "phone_not_started": _l("Record the start of the call first."),
+    "phone_in_call": _l("The call is under way: record its end."),
     "call_back_too_soon": _l(
         "You called this patient back less than a minute ago. Wait a moment before calling again."
     ),
@@ -91,6 +109,8 @@ AUDIT_ACTIONS = {
     "consult.token": _l("Consult room entry refused"),
     "consult.chat": _l("Consult chat message"),
     "consult.recording_consent": _l("Recording consent answered"),
+    "consult.phone_request": _l("Phone call asked for instead of video"),
+    "consult.phone_record": _l("Phone consult call recorded"),
 }
 
 AUDIT_OBJECTS = {}

@@ -8,7 +8,7 @@ from consults import labels, models, tasks  # noqa: F401  (tables; the tasks)
 from consults.api.routes import bp as api_bp
 from consults.services import demo
 from consults.services.hub import make_hub
-from consults.views import threads  # noqa: F401  (the text consult routes)
+from consults.views import phone, threads  # noqa: F401  (text consult and phone routes)
 from consults.views.pages import bp
 from tcm_app.api.blueprint import register_api
 from tcm_app.common.retention import PROCESS_RECORD

@@ -56,6 +56,7 @@ def answer_form(scale: Scale, text_of, label_of) -> FlaskForm:
         note = TextAreaField(
             _l("Anything else to tell the doctor"), validators=[Optional(), Length(max=1000)]
         )
+        voice = FileField(_l("Or say it in a voice note"))
 
     for item in scale.items:
         field = RadioField(

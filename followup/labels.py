@@ -86,6 +86,7 @@ AUDIT_ACTIONS = {
     "followup.end": _l("Follow-up plan ended"),
     "followup.answer": _l("Follow-up questionnaire answered"),
     "followup.photo": _l("Follow-up photo sent"),
+    "followup.voice": _l("Follow-up voice note sent"),
     "followup.contact": _l("Follow-up contact recorded"),
     "followup.reaction": _l("Adverse reaction reported"),
     "followup.reaction_review": _l("Adverse reaction assessed"),

@@ -73,7 +73,8 @@ class FollowUpTask(db.Model):
 
 
 class FollowUpPhoto(db.Model):
-    """The photo a photo task asked for (its metadata stripped). Append-only."""
+    """The file a task came back with (its metadata stripped): the photo a photo task asked for,
+    or the voice note sent with a questionnaire's answers (content_type audio/...). Append-only."""
 
     __tablename__ = "followup_photos"
 

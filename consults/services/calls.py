@@ -15,6 +15,7 @@ from consults import tokens
 from consults.models import ChatMessage, ConsultCall, ConsultEvent
 from tcm_app.common.errors import ConflictError, PermissionDeniedError
 from tcm_app.common.online_care import ONLINE_KINDS, OPEN_STATUSES
+from tcm_app.common.voice_notes import strip_voice_metadata
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter
@@ -242,7 +243,9 @@ def store_chat_image(encounter: Encounter, user: User, data: bytes) -> ChatMessa
 
 
 def store_voice_note(encounter: Encounter, user: User, data: bytes, kind) -> ChatMessage:
-    """Keep a recording (its type read from its header by the caller) as a chat message."""
+    """Keep a recording (its type read from its header by the caller) as a chat message, its
+    tags (device, place, names) taken out of the container first."""
+    data = strip_voice_metadata(data, kind)
     message = partial(
         ChatMessage, encounter_id=encounter.id, sender_id=user.id, audio_mime=kind.mime
     )

@@ -22,9 +22,9 @@ from consults.text_rules import (
     due_closure,
     reply_due,
 )
-from consults.voice_notes import VoiceNoteError, voice_kind
 from tcm_app.common.errors import ConflictError, NotFoundError
 from tcm_app.common.online_care import EncounterStatus
+from tcm_app.common.voice_notes import VoiceNoteError, voice_kind
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter

@@ -15,6 +15,7 @@ from followup.services import catalogue
 from followup.services.plans import ACTIVE, visible_plan
 from tcm_app.common.errors import ConflictError, NotFoundError, ValidationError
 from tcm_app.common.questionnaire import SEXES, answer_problems
+from tcm_app.common.voice_notes import VoiceNoteError, strip_voice_metadata, voice_kind
 from tcm_app.extensions import db
 from tcm_app.labels import lazy_label
 from tcm_app.models.accounts import User
@@ -53,8 +54,12 @@ def _require_open(task: FollowUpTask, kind: str) -> None:
         raise ConflictError("this follow-up task is not due yet", "task_not_due")
 
 
-def answer(task: FollowUpTask, actor: User, answers: dict, note: str = "") -> list[str]:
-    """Keep the answers and return the alert reasons they raise (told to the doctor)."""
+def answer(
+    task: FollowUpTask, actor: User, answers: dict, note: str = "", voice: bytes | None = None
+) -> list[str]:
+    """Keep the answers and return the alert reasons they raise (told to the doctor). `voice`:
+    the patient's own words spoken instead of typed (语音留言), its type read from its header
+    before anything is kept."""
     _require_open(task, QUESTIONNAIRE)
     scale = catalogue.scale(task.scale_code or "")
     sex = task.plan.patient.sex if task.plan.patient.sex in SEXES else SEXES[0]
@@ -65,6 +70,7 @@ def answer(task: FollowUpTask, actor: User, answers: dict, note: str = "") -> li
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise ValidationError("the note is too long", "note_too_long", {"note": ["note_too_long"]})
+    voice_type = _voice_type(voice)
     reasons = alerts_for(catalogue.alert_rules(scale.code), answers)
     _finish(
         task,
@@ -75,9 +81,39 @@ def answer(task: FollowUpTask, actor: User, answers: dict, note: str = "") -> li
         "followup.answer", "followup_task", task.id, f"questionnaire {scale.code} answered",
         {"alerts": reasons}, actor=actor,
     )  # fmt: skip
+    if voice is not None and voice_type is not None:
+        _keep_voice(task, actor, voice, voice_type)
     if reasons:
         _alert_doctor(task.plan, reasons)
     return reasons
+
+
+def _voice_type(voice: bytes | None):
+    if voice is None:
+        return None
+    try:
+        return voice_kind(voice)
+    except VoiceNoteError as exc:
+        raise exc.refusal(fields={"voice": [exc.code]}) from exc
+
+
+def _keep_voice(task: FollowUpTask, actor: User, data: bytes, kind) -> None:
+    """The voice note is the questionnaire task's one attached file (the row a photo task keeps
+    its photo in: a task has one or the other), its metadata stripped where the format allows."""
+    cleaned = strip_voice_metadata(data, kind)
+    row = partial(
+        FollowUpPhoto, task_id=task.id, uploaded_by_id=actor.id, uploaded_at=utc_now(),
+        content_type=kind.mime,
+    )  # fmt: skip
+    store_upload(cleaned, kind.suffix, lambda stored: row(**stored.columns()),
+                 prefix="followup-voice-")  # fmt: skip
+    record_audit(
+        "followup.voice", "followup_task", task.id, "follow-up voice note received", actor=actor
+    )
+
+
+def is_voice(attached: FollowUpPhoto | None) -> bool:
+    return attached is not None and attached.content_type.startswith("audio/")
 
 
 def add_photo(task: FollowUpTask, actor: User, data: bytes) -> None:

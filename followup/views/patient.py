@@ -40,7 +40,7 @@ def _answer(task):
 
     def save():
         answers = {code: value for code, value in given.items() if value is not None}
-        return tasks.answer(task, current_user, answers, form.note.data or "")
+        return tasks.answer(task, current_user, answers, form.note.data or "", _voice())
 
     return form_action(
         form, save,
@@ -49,6 +49,15 @@ def _answer(task):
         done=_("Thank you; your answers have reached your doctor."),
         then=url_for("followup.my_plans"), invalid_status=422,
     )  # fmt: skip
+
+
+def _voice() -> bytes | None:
+    """The recording sent with the answers, read and its spooled upload closed at once."""
+    upload = request.files.get("voice")
+    if not upload or not upload.filename:
+        return None
+    with upload.stream:  # a large upload is spooled to a temporary file
+        return upload.read()
 
 
 def _photo(task):
@@ -71,8 +80,19 @@ def _photo(task):
 @roles_required(Role.PATIENT, Role.DOCTOR)
 def task_photo(task_id: int):
     task = tasks.visible_task(current_user, task_id)
-    if task.photo is None:
+    if task.photo is None or tasks.is_voice(task.photo):
         abort(404)
     data = tasks.read_photo(task.photo)
     suffix = ".png" if task.photo.content_type == "image/png" else ".jpg"
     return file_response(data, task.photo.content_type, f"tongue-{task.id}{suffix}", inline=True)
+
+
+@bp.get("/tasks/<int:task_id>/voice")
+@roles_required(Role.PATIENT, Role.DOCTOR)
+def task_voice(task_id: int):
+    """The voice note sent with a questionnaire, played on the plan pages (patient and doctor)."""
+    task = tasks.visible_task(current_user, task_id)
+    if not tasks.is_voice(task.photo):
+        abort(404)
+    data = tasks.read_photo(task.photo)
+    return file_response(data, task.photo.content_type, f"voice-{task.id}", inline=True)

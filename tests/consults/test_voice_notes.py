@@ -1,9 +1,12 @@
-"""Voice notes (consults/voice_notes.py): a recording's type is read from its first bytes; an
+"""Voice notes (tcm_app/common/voice_notes.py): a recording's type is read from its first bytes; an
 empty, oversized or non-audio file is refused with its code."""
+
+import struct
 
 import pytest
 
-from consults.voice_notes import MAX_VOICE_BYTES, VoiceNoteError, voice_kind
+from tcm_app.common import voice_notes
+from tcm_app.common.voice_notes import MAX_VOICE_BYTES, VoiceNoteError, voice_kind
 
 pytestmark = pytest.mark.pure
 
@@ -36,3 +39,131 @@ def test_what_is_not_a_usable_recording_is_refused(data, code):
     with pytest.raises(VoiceNoteError) as refused:
         voice_kind(data)
     assert refused.value.code == code
+
+
+# --- metadata stripped before a recording is kept --------------------------------------------
+
+PRIVATE = "王丽 上海市徐汇区".encode()
+
+
+def wav_with_tags() -> bytes:
+    import io
+    import wave
+
+    sound = io.BytesIO()
+    with wave.open(sound, "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(8000)
+        w.writeframes(b"\x01\x02" * 800)
+    plain = sound.getvalue()
+    info = b"INFO" + b"INAM" + struct.pack("<I", len(PRIVATE)) + PRIVATE
+    listed = b"LIST" + struct.pack("<I", len(info)) + info + b"\0" * (len(info) & 1)  # padded
+    body = plain[12:36] + listed + plain[36:]  # fmt chunk, the tags, then data
+    return b"RIFF" + struct.pack("<I", len(body) + 4) + b"WAVE" + body
+
+
+def mp3_with_tags() -> bytes:
+    frame = b"\xff\xfb\x90\x64" + b"\x55" * 413
+    tag_body = b"TIT2" + struct.pack(">I", len(PRIVATE) + 1) + b"\0\0\3" + PRIVATE
+    id3v2 = b"ID3\x03\0\0" + bytes([0, 0, len(tag_body) >> 7, len(tag_body) & 0x7F]) + tag_body
+    id3v1 = b"TAG" + PRIVATE.ljust(125, b"\0")
+    return id3v2 + frame * 3 + id3v1
+
+
+def box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", len(payload) + 8) + kind + payload
+
+
+def m4a_with_place() -> bytes:
+    place = box(b"\xa9xyz", PRIVATE)
+    moov = box(b"moov", box(b"mvhd", bytes(100)) + box(b"udta", place))
+    return box(b"ftyp", b"M4A \0\0\0\0") + moov + box(b"mdat", b"\x21" * 200)
+
+
+def ebml(element: bytes, payload: bytes) -> bytes:
+    return element + bytes([0x80 | len(payload)]) + payload  # sizes under 127 in one byte
+
+
+def webm_with_tags() -> bytes:
+    header = ebml(b"\x1a\x45\xdf\xa3", ebml(b"\x42\x82", b"webm"))
+    tags = ebml(b"\x12\x54\xc3\x67", ebml(b"\x73\x73", ebml(b"\x45\xa3", PRIVATE)))
+    cluster = b"\x1f\x43\xb6\x75\x01\xff\xff\xff\xff\xff\xff\xff" + b"\xa3\x84\x81\0\0\0"
+    segment = b"\x18\x53\x80\x67\x01\xff\xff\xff\xff\xff\xff\xff"
+    return header + segment + ebml(b"\x15\x49\xa9\x66", b"\x4d\x80\x81C") + tags + cluster
+
+
+def ogg_page(sequence: int, packet: bytes, flags: int = 0) -> bytes:
+    segments = [255] * (len(packet) // 255) + [len(packet) % 255]
+    head = b"OggS\0" + bytes([flags]) + bytes(8) + b"\x01\0\0\0" + struct.pack("<I", sequence)
+    page = head + b"\0\0\0\0" + bytes([len(segments)]) + bytes(segments) + packet
+    return page[:22] + struct.pack("<I", voice_notes._ogg_crc(page)) + page[26:]
+
+
+def ogg_with_comments() -> bytes:
+    vendor = b"Lavf60"
+    comment = b"LOCATION=" + PRIVATE
+    tags = b"OpusTags" + struct.pack("<I", len(vendor)) + vendor + struct.pack("<I", 1)
+    tags += struct.pack("<I", len(comment)) + comment
+    opus_head = b"OpusHead\x01\x01\x38\x01\x80\xbb\0\0\0\0\0"
+    return ogg_page(0, opus_head, 2) + ogg_page(1, tags) + ogg_page(2, b"\xfc" * 60)
+
+
+def pages_check(data: bytes) -> bool:
+    at = 0
+    while at < len(data):
+        count = data[at + 26]
+        end = at + 27 + count + sum(data[at + 27 : at + 27 + count])
+        page = data[at:end]
+        blank = page[:22] + b"\0\0\0\0" + page[26:]
+        if struct.unpack("<I", page[22:26])[0] != voice_notes._ogg_crc(blank):
+            return False
+        at = end
+    return True
+
+
+SAMPLES = [
+    pytest.param(wav_with_tags, id="wav-list-info-chunk-is-cut"),
+    pytest.param(mp3_with_tags, id="mp3-id3v2-and-id3v1-tags-are-cut"),
+    pytest.param(m4a_with_place, id="m4a-udta-place-is-blanked"),
+    pytest.param(webm_with_tags, id="webm-tags-element-becomes-void"),
+    pytest.param(ogg_with_comments, id="ogg-opus-comments-are-emptied"),
+]
+
+
+@pytest.mark.parametrize("make", SAMPLES)
+def test_tags_are_gone_and_the_kind_is_unchanged(make):
+    original = make()
+    assert PRIVATE in original
+    kind = voice_kind(original)
+    cleaned = voice_notes.strip_voice_metadata(original, kind)
+    assert PRIVATE not in cleaned and PRIVATE[:6] not in cleaned
+    assert voice_kind(cleaned) == kind
+
+
+def test_the_wav_still_plays_the_same_sound():
+    import io
+    import wave
+
+    cleaned = voice_notes.strip_voice_metadata(wav_with_tags(), voice_kind(wav_with_tags()))
+    with wave.open(io.BytesIO(cleaned)) as w:
+        assert w.readframes(800) == b"\x01\x02" * 800
+
+
+@pytest.mark.parametrize("make", [m4a_with_place, webm_with_tags], ids=["m4a", "webm"])
+def test_blanking_in_place_keeps_every_offset(make):
+    original = make()
+    cleaned = voice_notes.strip_voice_metadata(original, voice_kind(original))
+    assert len(cleaned) == len(original) and cleaned[-18:] == original[-18:]  # the sound
+
+
+def test_the_ogg_pages_keep_valid_checksums_and_the_vendor():
+    cleaned = voice_notes.strip_voice_metadata(ogg_with_comments(), voice_kind(b"OggS"))
+    assert pages_check(cleaned) and b"Lavf60" in cleaned and b"LOCATION" not in cleaned
+
+
+def test_the_ogg_checksum_is_oggs_crc32():
+    assert voice_notes._ogg_crc(b"123456789") == 0x89A1897F  # CRC-32/POSIX before its final xor
+
+
+def test_what_does_not_parse_is_kept_as_recorded():
+    broken = b"\0\0\0\x20ftypM4A " + b"\xff" * 30
+    assert voice_notes.strip_voice_metadata(broken, voice_kind(broken)) == broken

@@ -1,4 +1,4 @@
-// Voice notes in a text consult: record with the phone's microphone (MediaRecorder) and put the
+// Voice notes (a text consult, a follow-up questionnaire): record with the phone's microphone (MediaRecorder) and put the
 // recording into the form's voice file field, so Send posts it like a chosen file. Without a
 // microphone or MediaRecorder the file field alone remains (a recording made elsewhere).
 (function () {
