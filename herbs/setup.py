@@ -8,11 +8,11 @@ from herbs import labels, models, tasks  # noqa: F401  (tables; the expiry and P
 from herbs.api.routes import bp as api_bp
 from herbs.cli import herbs_cli
 from herbs.services import access, demo, reference
-from herbs.views import bp
+from herbs.views import bp, medicine_hint
 from tcm_app.api.blueprint import register_api
 from tcm_app.common.retention import MEDICAL_RECORD
 from tcm_app.labels import register_labels
-from tcm_app.navigation import NavEntry, add_home, add_navigation
+from tcm_app.navigation import ElderTask, NavEntry, add_elder_task, add_home, add_navigation
 from tcm_app.panels import ENCOUNTER, ENCOUNTER_PRESCRIBING, WORKBENCH, Panel, add_panels
 from tcm_app.services.demo import add_demo_seed
 from tcm_app.services.reference_data import add_reference_loader
@@ -32,6 +32,8 @@ def init_app(app) -> None:
         NavEntry("pharmacist", "herbs.review_queue", _l("Prescription review"), 10),
         NavEntry("pharmacist", "herbs.signing_password", _l("Signing password"), 20),
     )
+    # The elderly mode's home: 我的药, the prescriptions (each shows its order and delivery).
+    add_elder_task(app, ElderTask("herbs.my_prescriptions", _l("My medicine"), 20, medicine_hint))
     app.register_blueprint(bp)
     register_api(api_bp)
     app.cli.add_command(herbs_cli)

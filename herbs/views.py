@@ -2,9 +2,10 @@
 patient's prescriptions and PDF, and the public verification page behind the QR code."""
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_timedelta
+from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from herbs import prescribing
@@ -430,6 +431,16 @@ def my_prescriptions():
         access.prescriptions_query(current_user).order_by(Prescription.id.desc()).limit(200)
     ).all()
     return render_template("herbs/prescriptions/mine.html", rows=rows)
+
+
+def medicine_hint() -> str:
+    """The elderly mode's home (我的药): how many prescriptions there are, in plain words."""
+    count = db.session.scalar(
+        select(func.count()).select_from(access.prescriptions_query(current_user).subquery())
+    )
+    if not count:
+        return _("No medicine prescribed yet.")
+    return ngettext("%(num)s prescription.", "%(num)s prescriptions.", count)
 
 
 @bp.route("/signing-password", methods=["GET", "POST"])

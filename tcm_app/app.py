@@ -229,13 +229,15 @@ def register_navigation(app: Flask) -> None:
     """The core's own menu entries and stylesheet; the domains add theirs in their setup.py."""
     from flask_babel import lazy_gettext as _l
 
-    from tcm_app.navigation import NavEntry, add_home, add_navigation, navigation
+    from tcm_app.config import tel_uri
+    from tcm_app.navigation import NavEntry, add_home, add_navigation, in_elder_mode, navigation
     from tcm_app.stylesheets import add_stylesheet, stylesheets
 
     add_navigation(
         app,
         NavEntry("patient", "core.patient_home", _l("My visits"), 10),
         NavEntry("patient", "core.encounter_request", _l("Request a visit"), 20),
+        NavEntry("patient", "core.family_proxies", _l("Family proxies"), 90),
         NavEntry("doctor", "core.workbench", _l("Workbench"), 10),
         NavEntry("clinic", "core.desk", _l("Front desk"), 10),
         NavEntry("admin", "core.admin_users", _l("Accounts"), 10),
@@ -250,7 +252,12 @@ def register_navigation(app: Flask) -> None:
     ):
         add_home(app, role, home)
     add_stylesheet(app, "static", "app.css")
-    app.jinja_env.globals.update(navigation=navigation, stylesheets=stylesheets)
+    app.jinja_env.globals.update(
+        navigation=navigation,
+        stylesheets=stylesheets,
+        in_elder_mode=in_elder_mode,
+        clinic_tel=lambda: tel_uri(app.config["CLINIC_PHONE"]),
+    )
 
 
 def register_panels(app: Flask) -> None:
@@ -292,7 +299,7 @@ def register_blueprints(app: Flask) -> None:
     from tcm_app.api import auth, encounters, openapi, reference  # noqa: F401
     from tcm_app.api.blueprint import bp as api_bp
     from tcm_app.domains import init_domains
-    from tcm_app.views import admin, health, patients, workbench  # noqa: F401
+    from tcm_app.views import admin, elder, health, patients, workbench  # noqa: F401
     from tcm_app.views import auth as auth_views  # noqa: F401
     from tcm_app.views import encounters as encounter_views  # noqa: F401
     from tcm_app.views import inbox as inbox_views  # noqa: F401

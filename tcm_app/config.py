@@ -13,6 +13,7 @@ import base64
 import copy
 import json
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -113,6 +114,9 @@ def core_defaults(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ["zh_Hans_CN", "en"],
         "HOSPITAL_NAME": "中医互联网医院",
+        # The clinic's phone number: the elderly mode's home page (长辈模式) calls it with one tap
+        # (a tel: link). The demo's number is a placeholder; a hospital sets its own.
+        "CLINIC_PHONE": "010-12345678",
         # Public address printed in QR codes and links sent out (empty: the request's own host).
         "PUBLIC_BASE_URL": "",
         # Payments: the provider patients pay through online (tcm_app/services/payments.py), the
@@ -139,6 +143,7 @@ ENV_SETTINGS = {
     "UPLOAD_MAX_BYTES": ("UPLOAD_MAX_BYTES", int),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", json.loads),
     "HOSPITAL_NAME": ("HOSPITAL_NAME", str),
+    "CLINIC_PHONE": ("CLINIC_PHONE", str),
     "API_TOKEN_HOURS": ("API_TOKEN_HOURS", int),
     "REAUTH_MINUTES": ("REAUTH_MINUTES", int),
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
@@ -207,6 +212,7 @@ def validate_everywhere(config) -> None:
     validate_lockouts(config)
     validate_reauth(config)
     validate_request_limits(config)
+    validate_clinic_phone(config)
     for settings in domain_settings():
         if hasattr(settings, "validate"):
             settings.validate(config)
@@ -224,6 +230,33 @@ def validate_reauth(config) -> None:
         raise ConfigError(
             f"TCM_REAUTH_MINUTES must be a whole number of minutes from {low} to {high}"
         )
+
+
+# A phone number as people write it: digits, with an optional leading + and - or spaces between
+# groups (010-12345678, 400 123 4567, +86 10 1234 5678); 3 digits at least (a short service
+# number such as 120 is not the clinic's, but 95xxx hot lines are 5).
+CLINIC_PHONE_PATTERN = re.compile(r"^\+?[0-9]+(?:[- ][0-9]+)*$")
+CLINIC_PHONE_DIGITS = (5, 15)
+
+
+def validate_clinic_phone(config) -> None:
+    value = config.get("CLINIC_PHONE")
+    digits = sum(ch.isdigit() for ch in value) if isinstance(value, str) else 0
+    low, high = CLINIC_PHONE_DIGITS
+    if (
+        not isinstance(value, str)
+        or not CLINIC_PHONE_PATTERN.match(value)
+        or not low <= digits <= high
+    ):
+        raise ConfigError(
+            "TCM_CLINIC_PHONE must be the clinic's phone number, digits with optional - or "
+            f"spaces between groups and a leading +, {low} to {high} digits (010-12345678)"
+        )
+
+
+def tel_uri(phone: str) -> str:
+    """The tel: link of a phone number as written (010-12345678 -> tel:01012345678)."""
+    return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
 
 
 # More than a few proxy hops in front of the app is a mistake in the setting, not a deployment.

@@ -30,7 +30,12 @@ from tcm_app.common.online_care import Eligibility, TerminationReason
 from tcm_app.common.text import has_hidden_in_name
 from tcm_app.labels import label_choices
 from tcm_app.models.accounts import DoctorTitle, Role
-from tcm_app.models.patients import GuardianRelation, PregnancyStatus, RenalFunction
+from tcm_app.models.patients import (
+    FamilyRelation,
+    GuardianRelation,
+    PregnancyStatus,
+    RenalFunction,
+)
 from tcm_app.services.documents import DocumentType
 
 PHONE = Regexp(r"^1\d{10}$", message=_l("Enter an 11-digit mobile number."))
@@ -104,6 +109,37 @@ class WardForm(FlaskForm):
         _l("Child's resident ID number"), validators=[DataRequired(), ID_NUMBER]
     )
     relation = SelectField(_l("Relation"), choices=label_choices(GuardianRelation))
+
+
+class ElderModeForm(FlaskForm):
+    """The elderly mode's switch (长辈模式 开/关): `on` is "1" to switch it on, "0" off."""
+
+    on = HiddenField(validators=[DataRequired()])
+
+
+class FamilyProxyForm(FlaskForm):
+    """An elder names a family member's patient account to act for them (家人代办)."""
+
+    username = StringField(
+        _l("Family member's username"),
+        description=_l("The name they sign in with. Ask them for it."),
+        validators=[DataRequired(), Length(max=64)],
+    )
+    legal_name = StringField(
+        _l("Family member's real name"),
+        validators=[DataRequired(), visible_name, Length(max=64)],
+    )
+    relation = SelectField(_l("They are my"), choices=label_choices(FamilyRelation))
+    declaration = BooleanField(
+        _l(
+            "I agree that this family member may see my visits, prescriptions and orders and act "
+            "for me. I can take this back at any time."
+        )
+    )
+
+
+class RevokeProxyForm(FlaskForm):
+    """Only the CSRF token: the consent is named in the address."""
 
 
 class PregnancyForm(FlaskForm):

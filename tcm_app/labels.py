@@ -52,6 +52,12 @@ LABELS = {
     # guardians, sex, titles
     "parent": _l("Parent"),
     "legal_guardian": _l("Legal guardian"),
+    # family members who act for an elder (家人代办)
+    "family_spouse": _l("Spouse"),
+    "family_child": _l("Son or daughter"),
+    "family_grandchild": _l("Grandchild"),
+    "family_sibling": _l("Brother or sister"),
+    "family_other": _l("Other relative"),
     "male": _l("Male"),
     "female": _l("Female"),
     "chief": _l("Chief physician"),
@@ -204,6 +210,19 @@ ERROR_MESSAGES = {
         "A temporary diagnostic term (such as 胃痛) cannot be the final diagnosis of a visit; "
         "withdraw it and record the disease."
     ),
+    # family proxies (家人代办): beside the field, in plain words
+    "proxy_unknown": _l(
+        "No patient account has this username and name. Check both with your family member."
+    ),
+    "proxy_self": _l("This is your own account. Name a family member."),
+    "proxy_minor": _l("A child under 18 cannot act for you. Name an adult."),
+    "proxy_minor_elder": _l(
+        "You are under 18: your parent or guardian already acts for you. You cannot name "
+        "someone else."
+    ),
+    "proxy_duplicate": _l("This family member can already act for you."),
+    "proxy_not_declared": _l("Tick the box to agree."),
+    "proxy_not_found": _l("This family member no longer acts for you."),
     # field-level codes
     "required": _l("This field is required."),
     "format": _l("The format is not valid."),

@@ -2,6 +2,7 @@
 (each domain's setup.py adds its own): base.html renders what is registered and `/` redirects to
 the registered home; neither names a domain."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, request
@@ -36,7 +37,11 @@ def navigation() -> list[NavEntry]:
         return []
     role = str(current_user.role)
     entries = current_app.extensions.get("navigation", [])
-    return sorted((e for e in entries if e.role == role), key=lambda e: e.order)
+    mine = sorted((e for e in entries if e.role == role), key=lambda e: e.order)
+    if in_elder_mode():  # the main tasks only: fewer, larger links
+        main = {home_endpoint(role), *(t.endpoint for t in elder_tasks())}
+        return [e for e in mine if e.endpoint in main]
+    return mine
 
 
 def add_home(app, role: str, endpoint: str) -> None:
@@ -46,3 +51,32 @@ def add_home(app, role: str, endpoint: str) -> None:
 
 def home_endpoint(role) -> str:
     return current_app.extensions["home_by_role"][str(role)]
+
+
+# --- the elderly mode (长辈模式) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ElderTask:
+    """A main task on the elderly mode's home page, as a large button; the domain that owns the
+    page registers it. In the elderly mode the menu shows only the home page and these tasks."""
+
+    endpoint: str
+    label: object  # a lazy translation, in plain words (我的药, not 我的处方)
+    order: int  # place among the buttons, smallest first
+    # A short plain sentence under the label for the signed-in patient ("下次：12月6日 9:30"),
+    # or None; called when the home page renders.
+    hint: Callable[[], object] | None = None
+
+
+def add_elder_task(app, *tasks: ElderTask) -> None:
+    app.extensions.setdefault("elder_tasks", []).extend(tasks)
+
+
+def elder_tasks() -> list[ElderTask]:
+    return sorted(current_app.extensions.get("elder_tasks", []), key=lambda t: t.order)
+
+
+def in_elder_mode() -> bool:
+    """The signed-in patient has switched the elderly mode on."""
+    return bool(current_user.is_authenticated and getattr(current_user, "elder_mode", False))

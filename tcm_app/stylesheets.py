@@ -4,6 +4,8 @@ base.html renders what is registered and names no domain."""
 
 from flask import current_app
 
+from tcm_app.navigation import in_elder_mode
+
 
 def add_stylesheet(app, endpoint: str, filename: str) -> None:
     """`add_stylesheet(app, "herbs.static", "herbs.css")`: a static endpoint and a file of it."""
@@ -11,4 +13,9 @@ def add_stylesheet(app, endpoint: str, filename: str) -> None:
 
 
 def stylesheets() -> list[tuple[str, str]]:
-    return current_app.extensions.get("stylesheets", [])
+    """The registered sheets; in the elderly mode (长辈模式) the core's elder.css last, so that its
+    larger type, contrast and targets win over every sheet before it."""
+    sheets = current_app.extensions.get("stylesheets", [])
+    if in_elder_mode():
+        return [*sheets, ("static", "elder.css")]
+    return sheets

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from tcm_app.api.blueprint import register_api
 from tcm_app.labels import register_labels
-from tcm_app.navigation import NavEntry, add_navigation
+from tcm_app.navigation import ElderTask, NavEntry, add_elder_task, add_navigation
 from tcm_app.panels import ENCOUNTER, WORKBENCH, Panel, add_panels
 from tcm_app.services.demo import add_demo_seed
 from tcm_app.services.reference_data import add_reference_loader
@@ -42,6 +42,11 @@ def init_app(app) -> None:
         NavEntry("clinic", "treatments.calendar", _l("Treatment calendar"), 30),
         NavEntry("clinic", "treatments.admin_home", _l("Treatment clinic setup"), 40, admin_area),
         NavEntry("admin", "treatments.admin_home", _l("Treatment clinic setup"), 30, admin_area),
+    )
+    # The elderly mode's home: 我的下次治疗, with the next booking's time.
+    add_elder_task(
+        app,
+        ElderTask("treatments.my_bookings", _l("My next treatment"), 30, patient.next_booking_hint),
     )
     app.register_blueprint(bp)
     register_api(api_bp)

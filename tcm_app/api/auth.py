@@ -8,8 +8,8 @@ from tcm_app.api.schemas import MeSchema, TokenRequestSchema, TokenSchema
 from tcm_app.common.errors import AuthenticationError
 from tcm_app.extensions import db, limiter
 from tcm_app.models.accounts import Role
+from tcm_app.services.access import own_patients
 from tcm_app.services.accounts import authenticate, issue_token, revoke_token
-from tcm_app.services.patients import patient_of_user
 from tcm_app.views.auth import login_limit
 
 
@@ -77,6 +77,6 @@ def me():
             application/json:
               schema: MeSchema
     """
-    own = patient_of_user(current_user) if current_user.role == Role.PATIENT else None
-    patients = [own, *own.wards] if own is not None else []
+    # own_patient_ids: the patient, the wards and the elders who consented (家人代办)
+    patients = own_patients(current_user) if current_user.role == Role.PATIENT else []
     return jsonify(MeSchema().dump({"user": current_user, "patients": patients}))

@@ -57,6 +57,9 @@ class User(UserMixin, db.Model):
     # Rotated on password change or deactivation so that every open session ends.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     preferred_locale: Mapped[str | None] = mapped_column(String(16))
+    # 长辈模式: larger type, higher contrast, the main tasks as large buttons (issue 22). The
+    # patient switches it on once and it stays on, on every device they sign in from.
+    elder_mode: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, ForeignKey, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tcm_app.common.masking import mask_phone
@@ -32,6 +32,16 @@ class RenalFunction(StrEnum):
 class GuardianRelation(StrEnum):
     PARENT = "parent"
     LEGAL_GUARDIAN = "legal_guardian"
+
+
+class FamilyRelation(StrEnum):
+    """How a family member who acts for an elder (代办) is related to them."""
+
+    SPOUSE = "family_spouse"
+    CHILD = "family_child"
+    GRANDCHILD = "family_grandchild"
+    SIBLING = "family_sibling"
+    OTHER = "family_other"
 
 
 class Patient(db.Model):
@@ -85,3 +95,34 @@ class Address(db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     patient: Mapped[Patient] = relationship(back_populates="addresses")
+
+
+class FamilyProxy(db.Model):
+    """An elder's consent that a family member's patient account acts for them (代办): while it
+    is not revoked, access.own_patient_ids(family member) includes the elder. Never deleted: a
+    revocation is dated, so who could act for whom, and when, stays on record."""
+
+    __tablename__ = "family_proxies"
+    __table_args__ = (
+        # One live consent for a pair; a revoked one may be followed by a new one.
+        Index(
+            "uq_family_proxies_live_pair",
+            "elder_id",
+            "proxy_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    elder_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    proxy_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(24))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    elder: Mapped[Patient] = relationship(foreign_keys=[elder_id])
+    proxy: Mapped[Patient] = relationship(foreign_keys=[proxy_id])

@@ -8,7 +8,7 @@ from tcm_app.common.errors import NotFoundError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter
-from tcm_app.models.patients import Patient
+from tcm_app.models.patients import FamilyProxy, Patient
 from tcm_app.services.audit import record_audit
 
 # own_patient_ids of the session's users, read once per transaction: a patient's page asks for
@@ -18,7 +18,8 @@ OWN_PATIENTS = "own_patient_ids"
 
 
 def own_patient_ids(user: User) -> list[int]:
-    """A patient account acts for itself and for the minors in its care."""
+    """A patient account acts for itself, for the minors in its care, and for the elders who
+    consented that it act for them (家人代办, FamilyProxy not revoked)."""
     known = db.session.info.setdefault(OWN_PATIENTS, {})
     if user.id not in known:
         known[user.id] = _read_own_patient_ids(user)
@@ -29,8 +30,23 @@ def _read_own_patient_ids(user: User) -> list[int]:
     me = db.session.scalar(select(Patient.id).where(Patient.user_id == user.id))
     if me is None:
         return []
-    wards = db.session.scalars(select(Patient.id).where(Patient.guardian_id == me)).all()
-    return [me, *wards]
+    # One statement for both: a patient's every page reads these.
+    consented = select(FamilyProxy.elder_id).where(
+        FamilyProxy.proxy_id == me, FamilyProxy.revoked_at.is_(None)
+    )
+    others = db.session.scalars(
+        select(Patient.id)
+        .where(or_(Patient.guardian_id == me, Patient.id.in_(consented)))
+        .order_by(Patient.id)
+    ).all()
+    return [me, *others]
+
+
+def own_patients(user: User) -> list[Patient]:
+    """The patients a patient account acts for (own_patient_ids), as records, itself first."""
+    ids = own_patient_ids(user)
+    found = {p.id: p for p in db.session.scalars(select(Patient).where(Patient.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 @event.listens_for(Session, "after_flush")

@@ -1,6 +1,6 @@
 """Patient pages: home (visits, family, addresses, pregnancy), visit requests, staff view."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,12 +9,19 @@ from sqlalchemy.orm import joinedload
 from tcm_app.common.errors import NotFoundError, TCMError
 from tcm_app.common.online_care import EncounterKind
 from tcm_app.extensions import db
-from tcm_app.forms import AddressForm, PregnancyForm, VisitRequestForm, WardForm
+from tcm_app.forms import (
+    AddressForm,
+    ElderModeForm,
+    PregnancyForm,
+    VisitRequestForm,
+    WardForm,
+)
 from tcm_app.labels import choices, label
 from tcm_app.models.accounts import DoctorProfile, Role, User
 from tcm_app.models.encounters import Encounter
+from tcm_app.navigation import elder_tasks
 from tcm_app.panels import visit_row_loads
-from tcm_app.services import access, encounters, patients
+from tcm_app.services import access, elder_mode, encounters, patients
 from tcm_app.services.clock import clinic_today
 from tcm_app.views.blueprint import core_bp
 from tcm_app.views.form_action import form_action
@@ -31,12 +38,15 @@ def my_patient():
 
 def render_home(status=200, **forms):
     me = my_patient()
-    family = [me, *me.wards]  # own_patient_ids: the patient and the wards
+    # own_patient_ids: the patient, the wards and the elders who consented (家人代办)
+    family = access.own_patients(current_user)
     visits = db.session.scalars(
         access.encounters_query(current_user, [p.id for p in family])
         .order_by(Encounter.id.desc())
         .options(joinedload(Encounter.doctor), *visit_row_loads())  # what each row shows
     ).all()
+    if current_user.elder_mode and not forms:
+        return render_elder_home(me, family, visits), status
     forms.setdefault("ward_form", WardForm())
     forms.setdefault("address_form", AddressForm())
     return render_template(
@@ -45,8 +55,32 @@ def render_home(status=200, **forms):
         family=family,
         visits=visits,
         pregnancy_form=PregnancyForm(),
+        elder_form=ElderModeForm(),
         **forms,
     ), status
+
+
+# The elderly mode's home shows a few visits; 查看更多 opens the whole list.
+ELDER_VISITS_SHOWN = 3
+
+
+def render_elder_home(me, family, visits):
+    """长辈模式: the main tasks as large buttons, then the next few visits."""
+    own_ids = [p.id for p in family]
+    tasks = [(task, task.hint() if task.hint else None) for task in elder_tasks()]
+    show_all = request.args.get("all") == "visits"
+    today = clinic_today()
+    return render_template(
+        "core/patient/elder_home.html",
+        me=me,
+        family=family,
+        today=today,
+        visit=elder_mode.visit_to_show(current_user, own_ids, today, *visit_row_loads()),
+        visits=visits if show_all else visits[:ELDER_VISITS_SHOWN],
+        more_visits=not show_all and len(visits) > ELDER_VISITS_SHOWN,
+        tasks=tasks,
+        elder_form=ElderModeForm(),
+    )
 
 
 @core_bp.route("/me")
@@ -126,8 +160,10 @@ def online_doctor_choices() -> list[tuple[int, str]]:
 
 def visit_request_form() -> VisitRequestForm:
     form = VisitRequestForm()
-    me = my_patient()
-    form.patient_id.choices = choices((p.id, p.legal_name) for p in [me, *me.wards])
+    my_patient()  # a patient account without its record has no page here
+    form.patient_id.choices = choices(
+        (p.id, p.legal_name) for p in access.own_patients(current_user)
+    )
     form.kind.choices = choices(
         (k.value, label(k.value))
         for k in (EncounterKind.ONLINE_FOLLOWUP, EncounterKind.ONLINE_CONSULTATION)

@@ -21,6 +21,7 @@ MENUS = {
         "constitution.my_assessments",
         "followup.my_plans",
         "quality.my_ratings",
+        "core.family_proxies",
     ],
     Role.DOCTOR: [
         "core.workbench",
@@ -82,6 +83,20 @@ def test_each_role_sees_its_menu_in_order_then_messages(app, client, role):
         expected = [url_for(endpoint) for endpoint in MENUS[role]] + [url_for("core.inbox_list")]
     assert [href for href, _ in menu_links(html)] == expected
     assert [current for _, current in menu_links(html)][-1] is True  # the messages page is open
+
+
+# 长辈模式: the home page and the main tasks the domains register (我的药, 我的下次治疗) only.
+ELDER_MENU = ["core.patient_home", "herbs.my_prescriptions", "treatments.my_bookings"]
+
+
+def test_the_elder_mode_menu_keeps_the_main_tasks_only(app, client):
+    patient = create_patient()
+    patient.user.elder_mode = True
+    login(client, patient.user)
+    html = client.get("/inbox").get_data(as_text=True)
+    with app.test_request_context():
+        expected = [url_for(endpoint) for endpoint in ELDER_MENU] + [url_for("core.inbox_list")]
+    assert [href for href, _ in menu_links(html)] == expected
 
 
 @pytest.mark.parametrize(

@@ -118,6 +118,7 @@ def world(app):
         "rating_id": 1,
         "appeal_id": 1,
         "complaint_id": 1,
+        "consent_id": 1,  # no family proxy consent here: an allowed role gets 404
         "outcome": "started",  # a phone consult's call: none asked here, so a refusal (409)
     }
     db.session.commit()

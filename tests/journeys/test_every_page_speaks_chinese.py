@@ -150,6 +150,7 @@ def build_world() -> dict:
     quality_world(patient, pharmacist)
     users = {
         "patient": patient.user.username,
+        "elder": elder_world(patient).username,
         "doctor": doctor.username,
         "pharmacist": pharmacist.username,
         "decoction": decoction_staff[0].username,
@@ -161,6 +162,28 @@ def build_world() -> dict:
     db.session.commit()
     db.session.remove()
     return users
+
+
+def elder_world(family_member=None):
+    """An elder in 长辈模式 (issue 22) with a prescription, who lets `family_member` act for her
+    (家人代办): her pages list the consent, the family member's list her."""
+    from tcm_app.services import family_proxies
+    from tcm_app.services.clock import clinic_today
+    from tests.factories import create_patient
+
+    elder = create_patient(birth=clinic_today() - timedelta(days=78 * 366), name="李奶奶")
+    elder.user.elder_mode = True
+    if family_member is not None:
+        signed_prescription(DANGSHEN_DANGGUI, patient=elder)
+        family_proxies.grant(
+            elder,
+            family_member.user.username,
+            family_member.legal_name,
+            "family_child",
+            True,
+            elder.user,
+        )
+    return elder.user
 
 
 def quality_world(patient, pharmacist) -> None:
@@ -272,6 +295,7 @@ def build_empty_world() -> dict:
     therapist = create_user(Role.CLINIC, username="therapist-new", full_name="刘建国")
     users = {
         "patient": create_patient().user.username,
+        "elder": elder_world().username,
         "doctor": create_doctor().username,
         "pharmacist": create_pharmacist().username,
         "decoction": create_user(Role.DECOCTION, full_name="赵师傅").username,
@@ -285,15 +309,26 @@ def build_empty_world() -> dict:
     return users
 
 
-ROLES = ["patient", "doctor", "pharmacist", "decoction", "clinic", "therapist", "admin", "quality"]
+ROLES = [
+    "patient",
+    "elder",
+    "doctor",
+    "pharmacist",
+    "decoction",
+    "clinic",
+    "therapist",
+    "admin",
+    "quality",
+]
 
 
 @pytest.mark.parametrize("world", [build_world, build_empty_world], ids=["busy", "empty"])
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_speaks_chinese(app, live_server, person, role, world):
     users = world()
-    page = person(role, phone=role == "patient")
+    phone = role in ("patient", "elder")
+    page = person(role, phone=phone)
     sign_in(page, live_server, users[role], PASSWORD)
-    visited, english = sweep(page, live_server, role == "patient", users.values())
+    visited, english = sweep(page, live_server, phone, users.values())
     assert len(visited) >= 2, visited
     assert english == [], "\n".join(english)

@@ -308,3 +308,23 @@ def confirm_step(patient, therapy, start, practitioner_id, therapies):
         alternatives=alternatives,
         names=names,
     ), (422 if request.method == "POST" else 200)
+
+
+def next_booking_hint() -> str | None:
+    """The elderly mode's home (我的下次治疗): when and what the next live booking is, in plain
+    words, for the patient or anyone they act for."""
+    upcoming = db.session.scalar(
+        access.bookings_query(current_user)
+        .where(Booking.starts_at >= utcnow(), Booking.status.in_(LIVE_STATUSES))
+        .options(*BOOKING_ITEM)
+        .order_by(Booking.starts_at)
+        .limit(1)
+    )
+    if upcoming is None:
+        return _("No treatment booked.")
+    therapy = upcoming.therapy
+    return _(
+        "Next: %(when)s, %(therapy)s.",
+        when=clock.to_clinic(upcoming.starts_at).strftime("%Y-%m-%d %H:%M"),
+        therapy=therapy.name_en if str(get_locale()) == "en" else therapy.name,
+    )
