@@ -66,7 +66,7 @@ def pytest_sessionstart(session):
 def pytest_terminal_summary(terminalreporter):
     from tests.a11y import axe
 
-    if axe.enabled():
+    if axe.enabled() and axe.JOURNEY_REPORT.exists():  # a run without journeys says nothing
         terminalreporter.section("accessibility (axe-core on the journeys' pages)")
         for line in axe.journey_summary():
             terminalreporter.write_line(line)
