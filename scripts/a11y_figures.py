@@ -8,9 +8,10 @@ pages). The patient uses a phone (390x844, touch); staff a desktop (1366x900). P
 
 - axe-core 4.14 (tests/a11y/axe.py): WCAG 2.1 A/AA violations by rule (nodes), best-practice
   violations apart, and the items axe leaves to a person (incomplete);
-- patient pages: the touch targets (links, buttons, inputs, selects, labels, summaries) whose
-  box is under 44x44 CSS px, and how many of those are under 24x24;
-- the smallest computed font size of visible text, and where;
+- patient pages: the touch targets (links, buttons, inputs, selects, labels, summaries; a label
+  and its control joined as one target, links inside running text exempt: tests/a11y/measure.py)
+  whose box is under 44x44 CSS px, and how many of those are under 24x24;
+- the smallest computed font size of visible text (not text clipped for screen readers), and where;
 - 200 % zoom: does the page scroll sideways? Emulated by halving the viewport width at device
   scale 1 (195 px for the 390 px phone, 683 px for the 1366 px desktop): browser zoom makes a
   CSS px two device px, so the layout viewport and the media queries see half the width, which
@@ -37,7 +38,7 @@ from cryptography.fernet import Fernet  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from tcm_app.app import create_app  # noqa: E402
-from tests.a11y import axe  # noqa: E402
+from tests.a11y import axe, measure  # noqa: E402
 
 PASSWORD = "tcm-demo"
 ROLES = os.environ.get(
@@ -46,79 +47,11 @@ ROLES = os.environ.get(
 PAGES_PER_ROLE = int(os.environ.get("PAGES_PER_ROLE", "40"))
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
-TARGET = 44  # CSS px, WCAG 2.5.5 (AAA) and the issue's aim on patient pages
-MINIMUM = 24  # CSS px, WCAG 2.2 2.5.8 (AA)
+TARGET, MINIMUM = measure.TARGET, measure.MINIMUM
 # Never followed: they end the session, switch the language, or download a file.
 SKIP = re.compile(
     r"/logout|[?&]lang=|\.(pdf|ics|csv|json|png|jpe?g|svg)\b|/download|/static/|/files/"
 )
-
-# Visible touch targets with their box; a label counts on its own (as the finger meets it).
-TARGETS = """() => {
-  const selector = "a[href], button, input:not([type=hidden]), select, textarea, label, summary,"
-    + " [role=button], [role=link], [tabindex]:not([tabindex='-1'])";
-  const seen = [];
-  for (const el of document.querySelectorAll(selector)) {
-    if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
-    const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0) continue;
-    // Off the page until focused (the skip link): not a target a finger meets.
-    if (box.bottom + scrollY <= 0 || box.right + scrollX <= 0) continue;
-    const type = el.type && el.tagName === "INPUT" ? `[${el.type}]` : "";
-    const cls = el.classList.length ? "." + [...el.classList].slice(0, 2).join(".") : "";
-    const text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim();
-    seen.push({
-      what: `${el.tagName.toLowerCase()}${type}${cls}`,
-      text: text.replace(/\\s+/g, " ").slice(0, 12),
-      width: Math.round(box.width), height: Math.round(box.height),
-    });
-  }
-  return seen;
-}"""
-
-# The smallest computed font size among elements that show text, with an example.
-SMALLEST_TEXT = """() => {
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  let smallest = null;
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const el = node.parentElement;
-    if (!el || !node.textContent.trim() || ["SCRIPT", "STYLE", "NOSCRIPT"].includes(el.tagName)) {
-      continue;
-    }
-    if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
-    const size = parseFloat(getComputedStyle(el).fontSize);
-    if (smallest === null || size < smallest.size) {
-      const cls = el.classList.length ? "." + [...el.classList].slice(0, 2).join(".") : "";
-      smallest = { size, where: `${el.tagName.toLowerCase()}${cls}`,
-                   text: node.textContent.trim().slice(0, 12) };
-    }
-  }
-  return smallest;
-}"""
-
-# Sideways scroll, and the element reaching furthest right: outside any scrolling or clipping
-# box if there is one (what makes the page scroll), else the furthest of all.
-SIDEWAYS = """() => {
-  const width = document.documentElement.clientWidth;
-  const scroll = document.documentElement.scrollWidth;
-  const furthest = { outside: null, any: null };
-  if (scroll > width) {
-    for (const el of document.body.querySelectorAll("*")) {
-      const box = el.getBoundingClientRect();
-      if (box.right <= width + 1 || !el.checkVisibility()) continue;
-      let inside = false;
-      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
-        if (["auto", "scroll", "hidden"].includes(getComputedStyle(up).overflowX)) inside = true;
-      }
-      const cls = el.classList.length ? "." + [...el.classList].slice(0, 2).join(".") : "";
-      const found = { right: Math.round(box.right), where: `${el.tagName.toLowerCase()}${cls}` };
-      for (const key of inside ? ["any"] : ["outside", "any"]) {
-        if (!furthest[key] || found.right > furthest[key].right) furthest[key] = found;
-      }
-    }
-  }
-  return { width, scroll, widest: furthest.outside || furthest.any };
-}"""
 
 
 def demo_app(folder: Path):
@@ -185,31 +118,15 @@ def sign_in(page, base: str, username: str) -> None:
     page.wait_for_load_state()
 
 
-def small_targets(page) -> tuple[int, list[dict]]:
-    targets = page.evaluate(TARGETS)
-    return len(targets), [t for t in targets if t["width"] < TARGET or t["height"] < TARGET]
-
-
-def zoomed(page, screen: dict) -> dict:
-    """Sideways scroll at 200 %: half the viewport width, the same height halved too."""
-    size = screen["viewport"]
-    page.set_viewport_size({"width": size["width"] // 2, "height": size["height"] // 2})
-    try:
-        page.wait_for_timeout(100)  # a layout pass after the resize
-        return page.evaluate(SIDEWAYS)
-    finally:
-        page.set_viewport_size(size)
-
-
-def measure(page, phone: bool, screen: dict) -> dict:
+def measure_page(page, phone: bool, screen: dict) -> dict:
     result = axe.scan(page)
     figures = {
         "axe": result,
-        "smallest": page.evaluate(SMALLEST_TEXT),
-        "zoom": zoomed(page, screen),
+        "smallest": measure.smallest_text(page),
+        "zoom": measure.zoomed(page, screen["viewport"]),
     }
     if phone:
-        figures["targets"] = small_targets(page)
+        figures["targets"] = measure.small_targets(page)
     return figures
 
 
@@ -244,7 +161,7 @@ def report(path: str, figures: dict) -> list[str]:
     if "targets" in figures:
         total, small = figures["targets"]
         tiny = sum(1 for t in small if t["width"] < MINIMUM or t["height"] < MINIMUM)
-        kinds = Counter(f"{t['what']} {t['width']}x{t['height']}" for t in small)
+        kinds = Counter(f"{t['what']} {t['width']}x{t['height']} «{t['text']}»" for t in small)
         lines.append(
             f"    touch targets: {len(small)} of {total} under {TARGET}x{TARGET} "
             f"({tiny} under {MINIMUM}x{MINIMUM})"
@@ -279,7 +196,7 @@ def sweep_role(browser, base: str, role: str, totals: Counter) -> None:
             continue  # redirected to a page already measured
         seen_shapes.add(shape(page.url))
         page.wait_for_load_state("load")
-        figures = measure(page, phone, screen)
+        figures = measure_page(page, phone, screen)
         print("\n".join(report(where(page.url), figures)), flush=True)
         count(totals, role, phone, figures)
         queue += links_on(page, base)

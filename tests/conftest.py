@@ -55,8 +55,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_sessionstart(session):
-    """With TCM_AXE=1 the journeys record axe-core's findings (tests/a11y/axe.py): a fresh record
-    per run, started once (by the xdist controller, not by each worker)."""
+    """The journeys record axe-core's findings (tests/a11y/axe.py; off with TCM_AXE=0): a fresh
+    record per run, started once (by the xdist controller, not by each worker)."""
     from tests.a11y import axe
 
     if axe.enabled() and not hasattr(session.config, "workerinput"):
@@ -66,8 +66,8 @@ def pytest_sessionstart(session):
 def pytest_terminal_summary(terminalreporter):
     from tests.a11y import axe
 
-    if axe.enabled():
-        terminalreporter.section("accessibility (axe-core, recorded, not failing)")
+    if axe.enabled() and axe.JOURNEY_REPORT.exists():  # a run without journeys says nothing
+        terminalreporter.section("accessibility (axe-core on the journeys' pages)")
         for line in axe.journey_summary():
             terminalreporter.write_line(line)
 

@@ -5,8 +5,9 @@ Two ways in, both past the app's Content-Security-Policy (a <script> tag would b
 - `scan(page)`: evaluate axe in the page as it is now, and return its findings (the figures
   script, scripts/a11y_figures.py);
 - `RUN_AFTER_LOAD`: init scripts for a browser context that run axe once on every document after
-  its load event and hand the findings to a binding (the journeys with TCM_AXE=1,
-  tests/journeys/conftest.py).
+  its load event and hand the findings to a binding (the journeys, tests/journeys/conftest.py:
+  on by default, a WCAG 2.1 A/AA violation fails the journey; TCM_AXE=0 turns it off for a quick
+  local run, `make test` always runs it).
 
 Findings are split the way issue 22 counts them: violations of WCAG 2.1 A/AA (what the journeys
 will fail on), best-practice violations (reported apart), and the items axe cannot decide
@@ -32,33 +33,55 @@ _OPTIONS = {
     # The top document only: a frame (an uploaded file shown inline) is its own document.
     "iframes": False,
 }
+# The journeys' run: the WCAG rules only (what fails a journey), violations only (no time spent
+# detailing the passes and the items left for review).
+_JOURNEY_OPTIONS = {
+    "runOnly": {"type": "tag", "values": list(WCAG_TAGS)},
+    "resultTypes": ["violations"],
+    "iframes": False,
+}
 
-# axe.run, reduced to what we keep (rule, impact, tags, the CSS targets of each node).
-_RUN = f"""async () => {{
-  const result = await window.axe.run(document, {json.dumps(_OPTIONS)});
+
+def _run_script(options: dict) -> str:
+    """axe.run, reduced to what we keep (rule, impact, tags, the CSS targets of each node)."""
+    return f"""async () => {{
+  const result = await window.axe.run(document, {json.dumps(options)});
   const keep = (items) => items.map((item) => ({{
     rule: item.id, impact: item.impact, tags: item.tags, help: item.help,
     targets: item.nodes.map((node) => node.target.join(" ")),
   }}));
   return {{ url: location.href, violations: keep(result.violations),
-           incomplete: keep(result.incomplete) }};
+           incomplete: keep(result.incomplete || []) }};
 }}"""
 
+
+_RUN = _run_script(_OPTIONS)
+
+# Only where axe is to run: the top document of an HTML page, not a frame (an uploaded file shown
+# inline is its own document) nor a file the browser shows itself (Chromium's image viewer).
+_WANTED = 'window.top === window && document.contentType === "text/html"'
+
 RUN_AFTER_LOAD = f"""(() => {{
-  // Not a frame, nor a file the browser shows itself (an uploaded image: Chromium's viewer).
-  if (window.top !== window || document.contentType !== "text/html") return;
-  window.addEventListener("load", () => {{
-    // After the page's own load handlers; one run per document (axe refuses two at once).
-    setTimeout(async () => {{
+  if (!({_WANTED})) return;
+  // One run per document (axe refuses two at once), started after the page's own load handlers,
+  // or earlier by __tcmAxeNow (the journey's end, a test's own scan), which waits for it.
+  let started = null;
+  const run = () => {{
+    started = started || (async () => {{
       if (!window.axe || typeof window.{BINDING} !== "function") return;
       try {{
-        await window.{BINDING}(await ({_RUN})());
+        await window.{BINDING}(await ({_run_script(_JOURNEY_OPTIONS)})());
       }} catch (error) {{
         await window.{BINDING}({{ url: location.href, error: String(error) }});
       }}
-    }}, 0);
-  }});
+    }})();
+    return started;
+  }};
+  window.__tcmAxeNow = run;
+  window.addEventListener("load", () => setTimeout(run, 0));
 }})();"""
+# Waits for the document's run (starting it if its load has not come yet); nothing without axe.
+RUN_NOW = "() => window.__tcmAxeNow ? window.__tcmAxeNow().then(() => true) : false"
 
 
 class AxeMissingError(RuntimeError):
@@ -106,7 +129,9 @@ class PageResult:
 
 
 def scan(page) -> PageResult:
-    """axe on the page as it is now (axe evaluated into it first if it is not there)."""
+    """axe on the page as it is now (axe evaluated into it first if it is not there). In a
+    journey's page the run after load comes first (axe refuses two runs at once)."""
+    page.evaluate(RUN_NOW)
     if not page.evaluate("() => Boolean(window.axe)"):
         page.evaluate(axe_source())
     return PageResult.from_raw(page.evaluate(_RUN))
@@ -121,16 +146,19 @@ def by_rule(findings: list[Finding]) -> Counter:
 
 
 def enabled() -> bool:
-    return os.environ.get("TCM_AXE") == "1"
+    """On unless TCM_AXE=0 (a quicker local run of the journeys; `make test` does not set it)."""
+    return os.environ.get("TCM_AXE", "1") != "0"
 
 
-def watch_context(context, who: str) -> None:
-    """Run axe after the load of every document this context opens; append what it finds to
-    JOURNEY_REPORT. Recording only, for now: nothing fails (issue 22 turns failing on once the
-    violations are fixed)."""
+def watch_context(context, who: str, on_result=None) -> None:
+    """Run axe after the load of every document this context opens (WCAG 2.1 A/AA rules only);
+    append what it finds to JOURNEY_REPORT and hand each PageResult to `on_result` (the journeys'
+    watcher fails the journey on a violation)."""
     source = axe_source()
 
     def report(_source, raw):
+        if on_result is not None:
+            on_result(PageResult.from_raw(raw))
         record = {"who": who, **raw}
         JOURNEY_REPORT.parent.mkdir(parents=True, exist_ok=True)
         # One write per line in append mode: the xdist workers share the file.
@@ -138,8 +166,17 @@ def watch_context(context, who: str) -> None:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     context.expose_binding(BINDING, report)
-    context.add_init_script(source)
+    # axe itself only where it runs: a frame or an image viewer does not execute its 560 kB.
+    context.add_init_script(f"if ({_WANTED}) {{\n{source}\n}}")
     context.add_init_script(RUN_AFTER_LOAD)
+
+
+def problems(result: PageResult) -> list[str]:
+    """What fails a journey: each WCAG 2.1 A/AA violation, with where it is and how to fix it."""
+    return [
+        f"axe {finding.rule} on {result.url}: {', '.join(finding.targets)} ({finding.help})"
+        for finding in result.violations
+    ]
 
 
 def start_journey_report() -> None:

@@ -1,0 +1,150 @@
+"""The patient's pages on a phone, measured as a finger and an eye meet them (issue 22): no touch
+target under 44x44 CSS px, no text under 14 px, no sideways scroll at 200 % zoom.
+
+The pages: the sign-in and registration pages a patient opens first, then every page the demo's
+patient reaches by following links from their home page (one page per URL shape: ids and query
+values left out, as `make a11y` does; GET only, never signing out, switching the language or
+downloading a file). What is measured, and how, is tests/a11y/measure.py:
+
+- a touch target is a link, button, form control or summary; a label and its control are one
+  target (tapping the label ticks the box). Exempt, as WCAG 2.5.5 and 2.5.8 exempt a target
+  "in a sentence or block of text": links that are inline inside running text, whose height is
+  the line's, and a taller one would push the lines of the text apart. On the demo the only one
+  is the source citation after a sentence of constitution advice (a.cq-source «[1]», a footnote
+  mark in the text); links standing alone as an action (返回…, 忘记密码？, a list's entry, a
+  name to choose) are full targets (class target-link). A failure lists what was exempted, so
+  a stand-alone link wrongly taken for an inline one shows up;
+- text: the computed font size of every visible text node (text clipped to 1 px for screen
+  readers left out);
+- 200 % zoom: a viewport half as wide and high at device scale 1 (195x422 for the 390x844
+  phone), which is what browser zoom does to the layout viewport and the media queries.
+
+A mode is a parameter: the normal one today; the elderly mode (长辈模式, a per-user setting that
+adds a stylesheet) joins as another `Mode` with its own switch-on step and smallest text size."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from tcm_app.extensions import db
+from tcm_app.services.demo import DEMO_PASSWORD, seed_demo
+from tests.a11y import measure
+from tests.journeys.conftest import PHONE, sign_in
+
+PATIENT = "demo-patient"
+FIRST_PAGES = ("/login", "/register")
+MOST_PAGES = 60
+# Never followed: they end the session, switch the language, or download a file.
+SKIP = re.compile(
+    r"/logout|[?&]lang=|\.(pdf|ics|csv|json|png|jpe?g|svg)\b|/download|/static/|/files/"
+)
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    smallest_text_px: float
+    switch_on: Callable = lambda page, base: None  # the normal mode needs nothing
+
+
+MODES = [pytest.param(Mode("normal", measure.SMALLEST_TEXT_PX), id="normal-mode")]
+
+
+def shape(url: str) -> str:
+    parts = urlsplit(url)
+    keys = sorted({pair.split("=")[0] for pair in parts.query.split("&") if pair})
+    return re.sub(r"\d+", "N", parts.path) + ("?" + "&".join(keys) if keys else "")
+
+
+def links_on(page, base: str) -> list[str]:
+    hrefs = page.eval_on_selector_all(
+        "a[href]:not([download])", "els => els.map(e => e.getAttribute('href'))"
+    )
+    found = [urljoin(page.url, href).split("#")[0] for href in hrefs]
+    return [url for url in found if url.startswith(base) and not SKIP.search(url)]
+
+
+def is_page(page, url: str) -> bool:
+    answer = page.context.request.get(url, max_redirects=0)
+    return answer.status >= 300 or answer.headers.get("content-type", "").startswith("text/html")
+
+
+class Figures:
+    """What the pages showed, page by page, for the assertion messages."""
+
+    def __init__(self):
+        self.pages: list[str] = []
+        self.small_targets: list[str] = []
+        self.exempt: list[str] = []
+        self.small_text: list[str] = []
+        self.sideways: list[str] = []
+
+    def take(self, page, path: str, mode: Mode) -> None:
+        self.pages.append(path)
+        found = measure.targets(page)
+        self.exempt += [f"{path}: {t['what']} «{t['text']}»" for t in found if t["inline"]]
+        self.small_targets += [
+            f"{path}: {t['what']} «{t['text']}» {t['width']}x{t['height']}"
+            for t in found
+            if not t["inline"] and (t["width"] < measure.TARGET or t["height"] < measure.TARGET)
+        ]
+        smallest = measure.smallest_text(page)
+        if smallest and smallest["size"] < mode.smallest_text_px:
+            self.small_text.append(
+                f"{path}: {smallest['size']:g} px in {smallest['where']} «{smallest['text']}»"
+            )
+        zoom = measure.zoomed(page, PHONE["viewport"])
+        if measure.scrolls_sideways(zoom):
+            widest = zoom["widest"] or {"where": "text overflowing its box", "right": "?"}
+            self.sideways.append(
+                f"{path}: {zoom['scroll']} px wide in {zoom['width']}, {widest['where']}"
+                f" reaching {widest['right']} px"
+            )
+
+
+def visit(page, url: str) -> bool:
+    response = page.goto(url)
+    if response is None or response.status >= 400:
+        return False
+    page.wait_for_load_state("load")
+    return True
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_patient_pages_have_big_targets_readable_text_and_no_sideways_scroll_at_200(
+    app, live_server, person, mode
+):
+    seed_demo()
+    db.session.commit()
+    db.session.remove()
+    page = person("patient", phone=True)
+    figures = Figures()
+    for path in FIRST_PAGES:
+        assert visit(page, f"{live_server}{path}"), path
+        figures.take(page, path, mode)
+
+    sign_in(page, live_server, PATIENT, DEMO_PASSWORD)
+    mode.switch_on(page, live_server)
+    queue, seen = [page.url], set()
+    while queue and len(figures.pages) < MOST_PAGES:
+        url = queue.pop(0)
+        if shape(url) in seen:
+            continue
+        seen.add(shape(url))
+        if not is_page(page, url) or not visit(page, url):
+            continue
+        if not page.url.startswith(live_server) or shape(page.url) in seen - {shape(url)}:
+            continue  # left the app, or redirected to a page already measured
+        seen.add(shape(page.url))
+        figures.take(page, urlsplit(page.url).path, mode)
+        queue += links_on(page, live_server)
+
+    # The walk reached the patient's pages, not just the home page (a broken menu would pass).
+    assert len(figures.pages) >= 20, figures.pages
+    exempt = "\n".join(["exempt (inline in text):", *sorted(set(figures.exempt))])
+    assert figures.small_targets == [], "\n".join([*figures.small_targets, exempt])
+    assert figures.small_text == [], "\n".join(figures.small_text)
+    assert figures.sideways == [], "\n".join(figures.sideways)
