@@ -144,7 +144,7 @@ def record_call(encounter: Encounter, doctor: User, outcome: str) -> ConsultEven
         raise exc.refusal(kind).audited(RECORD_ACTION, "encounter", encounter.id) from exc
     if name == phone_rules.STARTED and encounter.status == EncounterStatus.REQUESTED:
         start_encounter(encounter, doctor)
-    detail = {"phone": mask_phone(_number(encounter))}
+    detail: dict[str, str | int] = {"phone": mask_phone(_number(encounter))}
     if name == phone_rules.ENDED:
         started = next(e for e in reversed(events) if e.name == phone_rules.STARTED)
         detail["call_seconds"] = int((utc_now() - started.occurred_at).total_seconds())

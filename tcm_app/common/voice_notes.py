@@ -141,7 +141,7 @@ EBML_SEGMENT, EBML_TAGS, EBML_VOID = 0x18538067, 0x1254C367, 0xEC
 UNKNOWN_SIZE_MARK = 0xFF  # all data bits set: size unknown (a live recording's segment)
 
 
-def _vint(data: bytes, at: int, keep_marker: bool) -> tuple[int, int, bool]:
+def _vint(data: bytes | bytearray, at: int, keep_marker: bool) -> tuple[int, int, bool]:
     """An EBML variable-length integer at `at`: (value, length, unknown size)."""
     first = data[at]
     length = 1

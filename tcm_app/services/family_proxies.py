@@ -63,6 +63,7 @@ def grant(
         check_consent(request)
     except ProxyError as exc:  # shown beside the field it names
         raise exc.refusal(fields={exc.field: [exc.code]}) from exc
+    assert proxy is not None  # check_consent refuses an unknown account
     consent = FamilyProxy(
         elder_id=elder.id,
         proxy_id=proxy.id,
