@@ -22,14 +22,13 @@ Environment: ROLES (comma-separated usernames without "demo-"), PAGES_PER_ROLE (
 
 import logging
 import os
-import re
 import shutil
 import sys
 import tempfile
 import threading
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,6 +38,8 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from tcm_app.app import create_app  # noqa: E402
 from tests.a11y import axe, measure  # noqa: E402
+from tests.a11y.walk import is_html_page, links_on  # noqa: E402
+from tests.a11y.walk import url_shape as shape  # noqa: E402
 
 PASSWORD = "tcm-demo"
 ROLES = os.environ.get(
@@ -48,10 +49,6 @@ PAGES_PER_ROLE = int(os.environ.get("PAGES_PER_ROLE", "40"))
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 TARGET, MINIMUM = measure.TARGET, measure.MINIMUM
-# Never followed: they end the session, switch the language, or download a file.
-SKIP = re.compile(
-    r"/logout|[?&]lang=|\.(pdf|ics|csv|json|png|jpe?g|svg)\b|/download|/static/|/files/"
-)
 
 
 def demo_app(folder: Path):
@@ -85,29 +82,9 @@ def serve(app) -> str:
     return f"http://127.0.0.1:{server.server_port}"
 
 
-def shape(url: str) -> str:
-    """Pages that differ only by ids or query values are one page here."""
-    parts = urlsplit(url)
-    keys = sorted({pair.split("=")[0] for pair in parts.query.split("&") if pair})
-    return re.sub(r"\d+", "N", parts.path) + ("?" + "&".join(keys) if keys else "")
-
-
 def where(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def links_on(page, base: str) -> list[str]:
-    hrefs = page.eval_on_selector_all(
-        "a[href]:not([download])", "els => els.map(e => e.getAttribute('href'))"
-    )
-    found = [urljoin(page.url, href).split("#")[0] for href in hrefs]
-    return [url for url in found if url.startswith(base) and not SKIP.search(url)]
-
-
-def is_html(page, url: str) -> bool:
-    answer = page.context.request.get(url, max_redirects=0)
-    return answer.status >= 300 or answer.headers.get("content-type", "").startswith("text/html")
 
 
 def sign_in(page, base: str, username: str) -> None:
@@ -187,7 +164,7 @@ def sweep_role(browser, base: str, role: str, totals: Counter) -> None:
         if shape(url) in seen_shapes:
             continue
         seen_shapes.add(shape(url))
-        if not is_html(page, url):
+        if not is_html_page(page, url):
             continue
         response = page.goto(url)
         if response is None or response.status >= 400 or not page.url.startswith(base):

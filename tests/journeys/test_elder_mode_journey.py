@@ -132,7 +132,9 @@ def test_elder_mode_and_a_family_proxy_on_a_phone(app, live_server, person, watc
 def test_every_page_of_an_elder_keeps_large_text_and_contrast(app, live_server, person):
     """Every page the elder reaches by links in 长辈模式 (one of each shape), on a phone: no text
     under 20 px or under 7:1, no target under 56 px, no sideways scroll."""
-    from tests.journeys.test_every_page_speaks_chinese import build_world, links_on, shape
+    from tests.a11y.walk import links_on
+    from tests.a11y.walk import path_shape as shape
+    from tests.journeys.test_every_page_speaks_chinese import build_world
 
     users = build_world()
     page = person("elder", phone=True)

@@ -6,12 +6,13 @@ single English words (table headers, badges, buttons, raw codes) outside code an
 import re
 from collections import Counter
 from datetime import UTC, datetime, time, timedelta
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
+from tests.a11y.walk import is_html_page, links_on, path_shape
 from tests.factories import (
     PASSWORD,
     SIGNING_PASSWORD,
@@ -29,10 +30,6 @@ from tests.journeys.test_patient_header_on_a_phone import OVERLAPS
 
 PAGES_PER_ROLE = 40
 PER_SHAPE = 3  # pages that differ only by an id: a few of them (a visit with and without a rx)
-# Never followed: they end the session, switch the language on purpose, or download a file.
-SKIP = re.compile(
-    r"/logout|[?&]lang=|\.(pdf|ics|csv|json|png|jpe?g|svg)\b|/download|/static/|/files/"
-)
 
 # Single Latin words a Chinese page may show: units, abbreviations the clinic uses in Chinese too.
 ALLOWED_WORDS = {
@@ -230,29 +227,6 @@ def _no_risks() -> dict:
     return dict(NO)
 
 
-def shape(path: str) -> str:
-    """Pages that differ only by an id are one page for the sweep."""
-    return re.sub(r"\d+", "N", path)
-
-
-def links_on(page, base: str) -> list[str]:
-    hrefs = page.eval_on_selector_all(
-        "a[href]:not([download])", "els => els.map(e => e.getAttribute('href'))"
-    )
-    found = []
-    for href in hrefs:
-        url = urljoin(page.url, href).split("#")[0]
-        if url.startswith(base) and not SKIP.search(url):
-            found.append(url)
-    return found
-
-
-def is_a_page(page, url: str) -> bool:
-    """An HTML page, not a file the browser would show or download (documents, PDFs, images)."""
-    answer = page.context.request.get(url, max_redirects=0)
-    return answer.status >= 300 or answer.headers.get("content-type", "").startswith("text/html")
-
-
 def sweep(page, base: str, phone: bool, usernames=()) -> tuple[list[str], list[str]]:
     """Visit every reachable page (a few of each shape); return what was visited and the English
     (and, on a phone, the crowded masked IDs) seen. Usernames are identifiers, not English: an
@@ -261,12 +235,12 @@ def sweep(page, base: str, phone: bool, usernames=()) -> tuple[list[str], list[s
     queue, opened, per_shape, visited, english = [page.url], set(), Counter(), [], []
     while queue and len(visited) < PAGES_PER_ROLE:
         url = queue.pop(0)
-        key = shape(urlsplit(url).path) + ("?" if urlsplit(url).query else "")
+        key = path_shape(urlsplit(url).path) + ("?" if urlsplit(url).query else "")
         if url in opened or per_shape[key] >= PER_SHAPE:
             continue
         opened.add(url)
         per_shape[key] += 1
-        if not is_a_page(page, url):
+        if not is_html_page(page, url):
             continue
         response = page.goto(url)
         if response is None or response.status >= 400 or not page.url.startswith(base):

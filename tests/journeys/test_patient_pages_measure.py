@@ -22,25 +22,22 @@ downloading a file). What is measured, and how, is tests/a11y/measure.py:
 A mode is a parameter: the normal one today; the elderly mode (长辈模式, a per-user setting that
 adds a stylesheet) joins as another `Mode` with its own switch-on step and smallest text size."""
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
 from tcm_app.extensions import db
 from tcm_app.services.demo import DEMO_PASSWORD, seed_demo
 from tests.a11y import measure
+from tests.a11y.walk import is_html_page, links_on
+from tests.a11y.walk import url_shape as shape
 from tests.journeys.conftest import PHONE, sign_in
 
 PATIENT = "demo-patient"
 FIRST_PAGES = ("/login", "/register")
 MOST_PAGES = 60
-# Never followed: they end the session, switch the language, or download a file.
-SKIP = re.compile(
-    r"/logout|[?&]lang=|\.(pdf|ics|csv|json|png|jpe?g|svg)\b|/download|/static/|/files/"
-)
 
 
 @dataclass(frozen=True)
@@ -51,25 +48,6 @@ class Mode:
 
 
 MODES = [pytest.param(Mode("normal", measure.SMALLEST_TEXT_PX), id="normal-mode")]
-
-
-def shape(url: str) -> str:
-    parts = urlsplit(url)
-    keys = sorted({pair.split("=")[0] for pair in parts.query.split("&") if pair})
-    return re.sub(r"\d+", "N", parts.path) + ("?" + "&".join(keys) if keys else "")
-
-
-def links_on(page, base: str) -> list[str]:
-    hrefs = page.eval_on_selector_all(
-        "a[href]:not([download])", "els => els.map(e => e.getAttribute('href'))"
-    )
-    found = [urljoin(page.url, href).split("#")[0] for href in hrefs]
-    return [url for url in found if url.startswith(base) and not SKIP.search(url)]
-
-
-def is_page(page, url: str) -> bool:
-    answer = page.context.request.get(url, max_redirects=0)
-    return answer.status >= 300 or answer.headers.get("content-type", "").startswith("text/html")
 
 
 class Figures:
@@ -134,7 +112,7 @@ def test_patient_pages_have_big_targets_readable_text_and_no_sideways_scroll_at_
         if shape(url) in seen:
             continue
         seen.add(shape(url))
-        if not is_page(page, url) or not visit(page, url):
+        if not is_html_page(page, url) or not visit(page, url):
             continue
         if not page.url.startswith(live_server) or shape(page.url) in seen - {shape(url)}:
             continue  # left the app, or redirected to a page already measured
