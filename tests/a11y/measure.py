@@ -1,6 +1,6 @@
 """What a person meets on a rendered page, measured in Chromium (issue 22): touch targets and
 their size, the smallest text, sideways scroll at 200 % zoom. Used by the patient pages' test
-(tests/a11y/test_patient_pages_measure.py) and by `make a11y` (scripts/a11y_figures.py).
+(tests/journeys/test_patient_pages_measure.py) and by `make a11y` (scripts/a11y_figures.py).
 
 A touch target is what a finger can hit: links, buttons, form controls, summaries. A label and its
 control are one target (tapping either works the control, WCAG 2.5.5's "target" is the whole
