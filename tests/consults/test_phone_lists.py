@@ -208,3 +208,30 @@ def test_no_context_processor_reads_the_phone_consult(app):
     processors = [f for fs in app.template_context_processors.values() for f in fs]
     assert all("phone" not in f.__name__ for f in processors)
     assert {"phone_consult_for", "phone_badge_for"} <= set(app.jinja_env.globals)
+
+
+def visits_of_one_patient(how_many: int):
+    """A patient's booked visits (each with a different doctor), each with a phone call asked."""
+    patient = create_patient()
+    for _ in range(how_many):
+        visit = book(create_encounter(patient=patient, doctor=create_doctor()))
+        phone.request_phone(visit, patient.user)
+    db.session.commit()
+    return patient
+
+
+@pytest.mark.parametrize("elder_mode", [False, True], ids=["home", "elder-home"])
+def test_the_patients_visits_show_the_phone_consult_read_once(app, client, elder_mode):
+    patient = visits_of_one_patient(1)
+    patient.user.elder_mode = elder_mode
+    db.session.commit()
+    login(client, patient.user)
+    few, page = statements_of(client, "/me?all=visits")
+    assert page.count("电话问诊：待通话") == 1
+    for _ in range(3):
+        visit = book(create_encounter(patient=patient, doctor=create_doctor()))
+        phone.request_phone(visit, patient.user)
+    db.session.commit()
+    many, page = statements_of(client, "/me?all=visits")
+    assert page.count("电话问诊：待通话") == 4
+    assert many == few, (few, many)

@@ -1,8 +1,9 @@
 """A phone call instead of a video consult (电话问诊): on her phone (390×844) the patient opens her
 booked online follow-up and asks the doctor to call her instead of the video call; the doctor, at
 the desk, sees 电话问诊 on her row of the workbench's queue, opens the visit, finds the request
-with her full number, records that the call started and ended (the queue then says it was held); the patient's visit page then says it was held by phone, and the process record lists
-each step with her number masked."""
+with her full number, records that the call started and ended (the queue then says it was held);
+the patient's visit page and her list of visits then say it was held by phone, and the process
+record lists each step with her number masked."""
 
 from datetime import timedelta
 
@@ -75,3 +76,6 @@ def test_the_patient_asks_for_a_phone_call_and_the_doctor_records_it(app, live_s
     expect(card).to_contain_text("已通过电话问诊")
     expect(phone.get_by_role("heading", name="电话问诊")).to_be_visible()
     expect(phone.locator("body")).not_to_contain_text("13812345678")
+    phone.goto(f"{live_server}/me")  # her list of visits says it too
+    visits = phone.locator("section", has=phone.get_by_role("heading", name="我的就诊"))
+    expect(visits.locator(".badge-phone")).to_have_text("电话问诊：已完成")
