@@ -56,6 +56,11 @@ LABELS = {
     "phone_state_waiting": _l("Waiting for the doctor's call"),
     "phone_state_in_call": _l("Phone call under way"),
     "phone_state_held": _l("Held by phone"),
+    # the badge on a row of a list of visits (the workbench, the desk, the patient's visits)
+    "phone_shown_waiting": _l("Phone consult: call pending"),
+    "phone_shown_not_reached": _l("Phone consult: not reached"),
+    "phone_shown_in_call": _l("Phone consult: in call"),
+    "phone_shown_held": _l("Phone consult: held"),
 }
 
 ERROR_MESSAGES = {

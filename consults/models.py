@@ -4,9 +4,22 @@ call state, events and chat. Process records are kept at least 3 years and never
 from datetime import date, datetime, time
 from typing import ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    and_,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consults import phone_rules
 from tcm_app.common.retention import PROCESS_RECORD, RETENTION_YEARS
 from tcm_app.extensions import db
 from tcm_app.models.types import UTCDateTime, utcnow
@@ -111,6 +124,27 @@ class ConsultEvent(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
     actor = relationship("User")
+    # `encounter.phone_events`: the visit's phone consult (电话问诊) in order, read-only. A list of
+    # visits and the visit page read it with their rows (setup.py: a visit row load), one query
+    # for them all; the services that write an event read the events afresh.
+    phone_encounter = relationship(
+        "Encounter",
+        primaryjoin=lambda: _phone_events_of_visit(),
+        viewonly=True,
+        backref=db.backref(
+            "phone_events",
+            viewonly=True,
+            order_by=lambda: (ConsultEvent.occurred_at, ConsultEvent.id),
+        ),
+    )
+
+
+def _phone_events_of_visit():
+    from tcm_app.models.encounters import Encounter
+
+    return and_(
+        ConsultEvent.encounter_id == Encounter.id, ConsultEvent.name.in_(phone_rules.EVENTS)
+    )
 
 
 class ChatMessage(db.Model):

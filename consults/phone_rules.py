@@ -39,6 +39,21 @@ def phone_state(event_names: Iterable[str]) -> str:
     return state
 
 
+# What a list of visits shows of the phone consult: the state, with "not reached" told apart
+# from "asked" so the doctor sees that a call was already tried.
+SHOWN_NOT_REACHED = "not_reached"
+
+
+def shown_state(event_names: Iterable[str]) -> str:
+    """The phone consult as a list of visits shows it: none, waiting, not_reached (asked, the
+    last try did not reach the patient), in_call or held."""
+    names = [name for name in event_names if name in EVENTS]
+    state = phone_state(names)
+    if state == WAITING and names[-1] == NOT_REACHED:
+        return SHOWN_NOT_REACHED
+    return state
+
+
 def check_request(state: str, visit_open: bool, online: bool, booked: bool, call_ended: bool):
     """May the patient ask for a phone call instead of the video consult now?"""
     if not online:

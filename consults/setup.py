@@ -2,7 +2,7 @@
 video and text consults, their reminder task, pages and API, and the signaling hub."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from consults import labels, models, tasks  # noqa: F401  (tables; the tasks)
 from consults.api.routes import bp as api_bp
@@ -41,8 +41,14 @@ def init_app(app) -> None:
         Panel(WORKBENCH, "consults/_waiting.html", 10),
         Panel(WORKBENCH, "consults/_text_consults.html", 15),
     )
-    # A list of visits shows each booked consult's time (consult_when_for): one query per list.
-    add_visit_row_loads(app, lambda: joinedload(Encounter.booking))
+    # A list of visits shows each booked consult's time (consult_when_for) and the phone consult
+    # (phone_badge_for, 电话问诊): one query per list each. The visit page reads them with the
+    # visit, so its consult panel asks nothing more.
+    add_visit_row_loads(
+        app,
+        lambda: joinedload(Encounter.booking),
+        lambda: selectinload(Encounter.phone_events),
+    )
     add_demo_seed(app, demo.seed_demo, 40)  # the demo doctor's consult hours
     add_retention_kinds(
         app,

@@ -1,5 +1,6 @@
 """Video consult over the API: a room token, the socket address and ICE servers for a mobile app;
-free consult slots, booking (onto the follow-up already requested) and cancelling."""
+free consult slots, booking (onto the follow-up already requested) and cancelling; a phone call
+instead of the video consult (电话问诊): the patient asks, the treating doctor records the call."""
 
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -7,16 +8,19 @@ from datetime import UTC, date, datetime, timedelta
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from consults import slots
 from consults.api.schemas import (
     ConsultBookingRequestSchema,
     ConsultBookingSchema,
     ConsultSlotSchema,
+    PhoneConsultSchema,
+    PhoneRecordRequestSchema,
     RoomSchema,
 )
 from consults.models import ConsultBooking
-from consults.services import booking, calls
+from consults.services import booking, calls, phone
 from consults.services.booking import clinic_zone
 from tcm_app.api.blueprint import api_roles, load_json
 from tcm_app.api.lists import list_response, paged, refuse_arg
@@ -203,6 +207,11 @@ def consult_bookings():
         select(ConsultBooking)
         .where(ConsultBooking.encounter_id.in_(visible))
         .order_by(ConsultBooking.starts_at.desc(), ConsultBooking.id.desc())
+        # each booking names its doctor and its phone consult: one query for them all
+        .options(
+            joinedload(ConsultBooking.encounter).joinedload(Encounter.doctor),
+            joinedload(ConsultBooking.encounter).selectinload(Encounter.phone_events),
+        )
     )
     return list_response(ConsultBookingSchema(), db.session.scalars(g.page.of_statement(statement)))
 
@@ -240,3 +249,78 @@ def consult_booking_cancel(consult_booking_id: int):
     booking.cancel_booking(made.encounter, current_user)
     db.session.commit()
     return jsonify(ConsultBookingSchema().dump(made))
+
+
+# A phone call instead of the video consult (电话问诊): the same rules and refusals as the visit
+# page (409 for the consult's state, 422 for an unknown outcome, 404 outside the caller's scope).
+PHONE_PARTICIPANTS = (Role.DOCTOR, Role.PATIENT)
+
+
+def _phone_answer(encounter_id: int, status: int = 200):
+    """The visit's phone consult as the caller may see it, read with its events."""
+    encounter = access.visible_encounter(
+        current_user, encounter_id, selectinload(Encounter.phone_events)
+    )
+    return jsonify(PhoneConsultSchema().dump(phone.summary(encounter, current_user))), status
+
+
+@bp.route("/encounters/<int:encounter_id>/phone-consult")
+@api_roles(*PHONE_PARTICIPANTS)
+def phone_consult_get(encounter_id: int):
+    """The visit's phone consult: where it stands, the number, the calls recorded.
+    ---
+    get:
+      summary: Read the phone consult of a visit
+      responses:
+        200:
+          content:
+            application/json:
+              schema: PhoneConsultSchema
+    """
+    return _phone_answer(encounter_id)
+
+
+@bp.route("/encounters/<int:encounter_id>/phone-consult", methods=["POST"])
+@api_roles(Role.PATIENT)
+def phone_consult_request(encounter_id: int):
+    """Ask for a phone call instead of the booked video consult (once; the visit open and booked,
+    its video call not ended). 409 `phone_already_requested`, `phone_not_booked`, ...
+    ---
+    post:
+      summary: Ask for a phone call instead of video
+      responses:
+        201:
+          content:
+            application/json:
+              schema: PhoneConsultSchema
+    """
+    encounter = access.visible_encounter(current_user, encounter_id)
+    phone.request_phone(encounter, current_user)
+    db.session.commit()
+    return _phone_answer(encounter_id, 201)
+
+
+@bp.route("/encounters/<int:encounter_id>/phone-consult/calls", methods=["POST"])
+@api_roles(Role.DOCTOR)
+def phone_consult_record(encounter_id: int):
+    """The treating doctor records the call: started, then ended; or not_reached (try again
+    later). 409 out of order, 422 `phone_unknown_outcome`, 403 `not_treating_doctor`.
+    ---
+    post:
+      summary: Record the phone call
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: PhoneRecordRequestSchema
+      responses:
+        200:
+          content:
+            application/json:
+              schema: PhoneConsultSchema
+    """
+    body = load_json(PhoneRecordRequestSchema())
+    encounter = access.visible_encounter(current_user, encounter_id)
+    phone.record_call(encounter, current_user, body["outcome"])
+    db.session.commit()
+    return _phone_answer(encounter_id)

@@ -3,7 +3,11 @@ the OpenAPI document."""
 
 from marshmallow import Schema, fields, validate
 
+from consults.services import phone
 from tcm_app.api.schemas import DATABASE_ID
+
+# A phone consult (电话问诊) as the API gives it: phone_rules.shown_state.
+PHONE_STATES = ["none", "waiting", "not_reached", "in_call", "held"]
 
 
 class RoomSchema(Schema):
@@ -78,7 +82,57 @@ class ConsultBookingSchema(Schema):
     start = fields.DateTime(attribute="starts_at")
     end = fields.DateTime(attribute="ends_at")
     status = fields.String(metadata={"enum": ["booked", "cancelled"]})
+    phone_consult = fields.Method(
+        "phone_of",
+        metadata={
+            "type": "string",
+            "enum": PHONE_STATES,
+            "description": "the visit's phone consult instead of video (电话问诊), as in "
+            "PhoneConsult.state",
+        },
+    )
+
+    def phone_of(self, made) -> str:
+        return phone.shown_state(made.encounter)
 
 
 class ConsultBookingListSchema(Schema):
     items = fields.List(fields.Nested(ConsultBookingSchema))
+
+
+class PhoneEventSchema(Schema):
+    name = fields.String(
+        metadata={"enum": ["phone_requested", "phone_started", "phone_ended", "phone_not_reached"]}
+    )
+    occurred_at = fields.DateTime()
+    call_seconds = fields.Integer(
+        attribute="detail.call_seconds",
+        allow_none=True,
+        metadata={"description": "the call's length, on phone_ended"},
+    )
+
+
+class PhoneConsultSchema(Schema):
+    """A visit's phone consult (电话问诊): where it stands, the number, its events in order."""
+
+    encounter_id = fields.Integer()
+    state = fields.String(
+        metadata={
+            "enum": PHONE_STATES,
+            "description": "none (not asked for), waiting (asked, not yet called), not_reached "
+            "(the last try did not reach the patient; the doctor may try again), in_call, held",
+        }
+    )
+    phone = fields.String(
+        allow_none=True,
+        metadata={"description": "in full for the treating doctor, masked for everyone else"},
+    )
+    events = fields.List(fields.Nested(PhoneEventSchema))
+
+
+class PhoneRecordRequestSchema(Schema):
+    outcome = fields.String(
+        required=True,
+        validate=validate.Length(1, 32),
+        metadata={"enum": ["started", "ended", "not_reached"]},
+    )

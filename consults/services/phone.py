@@ -65,6 +65,12 @@ def _events(encounter: Encounter) -> list[ConsultEvent]:
     )
 
 
+def _forget_read_events(encounter: Encounter) -> None:
+    """The events read with the visit (read-only) do not see the one just written: read them
+    again when next asked."""
+    db.session.expire(encounter, ["phone_events"])
+
+
 def state_of(encounter: Encounter) -> str:
     return phone_rules.phone_state(event.name for event in _events(encounter))
 
@@ -73,14 +79,34 @@ def _number(encounter: Encounter) -> str:
     return encounter.patient.phone or ""
 
 
+def shown_state(encounter: Encounter) -> str:
+    """The phone consult as a list of visits shows it (phone_rules.shown_state), from the events
+    read with the visit (`encounter.phone_events`, a visit row load): no query of its own when
+    the list or page read them with its rows."""
+    return phone_rules.shown_state(event.name for event in encounter.phone_events)
+
+
 def phone_consult_for(encounter: Encounter, user: User) -> PhoneConsult | None:
-    """The visit's phone consult as `user` sees it (None when nobody asked for one)."""
-    state = state_of(encounter)
+    """The visit's phone consult as `user` sees it (None when nobody asked for one), from the
+    events read with the visit."""
+    state = phone_rules.phone_state(event.name for event in encounter.phone_events)
     if state == phone_rules.NONE:
         return None
     number = _number(encounter)
     shown = number if user.id == encounter.doctor_id else mask_phone(number)
     return PhoneConsult(state, shown)
+
+
+def summary(encounter: Encounter, user: User) -> dict:
+    """The visit's phone consult for the API: the shown state, the number as `user` may see it
+    (None when nobody asked), its events in order."""
+    seen = phone_consult_for(encounter, user)
+    return {
+        "encounter_id": encounter.id,
+        "state": shown_state(encounter),
+        "phone": seen.number if seen else None,
+        "events": list(encounter.phone_events),
+    }
 
 
 def _is_patient_side(encounter: Encounter, user: User) -> bool:
@@ -104,6 +130,7 @@ def request_phone(encounter: Encounter, user: User) -> ConsultEvent:
         raise exc.refusal(ConflictError).audited(REQUEST_ACTION, "encounter", encounter.id) from exc
     masked = mask_phone(_number(encounter))
     event = calls.record_event(encounter.id, user.id, phone_rules.REQUESTED, {"phone": masked})
+    _forget_read_events(encounter)
     record_audit(
         REQUEST_ACTION, "encounter", encounter.id, "phone call asked for instead of video",
         {"phone": masked}, actor=user,
@@ -149,6 +176,7 @@ def record_call(encounter: Encounter, doctor: User, outcome: str) -> ConsultEven
         started = next(e for e in reversed(events) if e.name == phone_rules.STARTED)
         detail["call_seconds"] = int((utc_now() - started.occurred_at).total_seconds())
     event = calls.record_event(encounter.id, doctor.id, name, detail)
+    _forget_read_events(encounter)
     record_audit(
         RECORD_ACTION, "encounter", encounter.id, f"phone consult: {outcome}",
         {"outcome": outcome}, actor=doctor,

@@ -6,12 +6,14 @@ Registered on the consults blueprint."""
 from flask import flash, jsonify, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
+from consults import phone_rules
 from consults.services import phone
 from consults.views.pages import bp
 from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
-from tcm_app.labels import error_message
+from tcm_app.labels import error_message, label
 from tcm_app.models.accounts import Role
 from tcm_app.services import access
 from tcm_app.services.audit import record_refusal
@@ -20,9 +22,24 @@ from tcm_app.views.errors import wants_json
 from tcm_app.views.guards import roles_required
 
 
-@bp.app_context_processor
-def phone_helpers() -> dict:
-    return {"phone_consult_for": lambda encounter: phone.phone_consult_for(encounter, current_user)}
+# Template functions, not a context processor: nothing runs for a page that does not call them,
+# and they read the phone events loaded with the visit (a visit row load, see setup.py).
+@bp.app_template_global()
+def phone_consult_for(encounter) -> phone.PhoneConsult | None:
+    """The visit page's phone consult card: the state and the number as the user may see it."""
+    return phone.phone_consult_for(encounter, current_user)
+
+
+@bp.app_template_global()
+def phone_badge_for(encounter) -> Markup:
+    """The badge a row of a list of visits shows for its phone consult (电话问诊: asked, not
+    reached, under way, held), or nothing when none was asked for."""
+    state = phone.shown_state(encounter)
+    if state == phone_rules.NONE:
+        return Markup("")
+    return Markup('<span class="badge badge-phone badge-phone-{}">{}</span>').format(
+        state, label("phone_shown_" + state)
+    )
 
 
 @bp.route("/<int:encounter_id>/phone", methods=["POST"])

@@ -79,6 +79,13 @@ def render_desk(form, status=200):
         .where(Encounter.scheduled_on >= clinic_today())
         .order_by(Encounter.scheduled_on, Encounter.id)
         .limit(200)
+        # what each row shows: the patient, the doctor, the department, what the domains add
+        .options(
+            joinedload(Encounter.patient),
+            joinedload(Encounter.doctor),
+            joinedload(Encounter.department),
+            *visit_row_loads(),
+        )
     ).all()
     return render_template("core/desk.html", encounters=rows, form=form), status
 

@@ -40,3 +40,37 @@ def test_domain_api_refuses_a_token_whose_password_must_change(app, client):
     doctor.must_change_password = True
     db.session.commit()
     api_error(client.get(f"{API}/herbs", headers=headers), 403, "password_change_required")
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "method", "rule"),
+    [
+        pytest.param(
+            "api.consults.phone_consult_get",
+            "GET",
+            "/encounters/<int:encounter_id>/phone-consult",
+            id="read",
+        ),
+        pytest.param(
+            "api.consults.phone_consult_request",
+            "POST",
+            "/encounters/<int:encounter_id>/phone-consult",
+            id="ask",
+        ),
+        pytest.param(
+            "api.consults.phone_consult_record",
+            "POST",
+            "/encounters/<int:encounter_id>/phone-consult/calls",
+            id="record",
+        ),
+    ],
+)
+def test_the_phone_consult_api_is_the_consults_domains(app, client, endpoint, method, rule):
+    """电话问诊 over the API belongs to the consults blueprint (its refusals are the JSON errors
+    of the core API: a pharmacist may not use it)."""
+    [served] = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
+    assert served.rule == f"{API}{rule}" and method in served.methods
+    url = served.rule.replace("<int:encounter_id>", "1")
+    api_error(client.open(url, method=method), 401, "unauthenticated")
+    headers, _ = issue(create_user(Role.PHARMACIST))
+    api_error(client.open(url, method=method, headers=headers, json={}), 403, "forbidden")

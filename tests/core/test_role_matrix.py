@@ -252,6 +252,7 @@ def test_matrix_covers_every_role_on_patient_data(app):
         "/encounters/{encounter_id}/documents/{document_id}",
         "/api/v1/encounters/{encounter_id}",
         "/api/v1/patients/{patient_id}",
+        "/api/v1/encounters/{encounter_id}/phone-consult",
     ],
 )
 def test_another_patients_record_is_not_found(app, world, path):

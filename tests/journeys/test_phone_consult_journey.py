@@ -1,8 +1,9 @@
 """A phone call instead of a video consult (电话问诊): on her phone (390×844) the patient opens her
 booked online follow-up and asks the doctor to call her instead of the video call; the doctor, at
-the desk, sees the request with her full number on the visit page, records that the call started
-and ended; the patient's visit page then says it was held by phone, and the process record lists
-each step with her number masked."""
+the desk, sees 电话问诊 on her row of the workbench's queue, opens the visit, finds the request
+with her full number, records that the call started and ended (the queue then says it was held);
+the patient's visit page and her list of visits then say it was held by phone, and the process
+record lists each step with her number masked."""
 
 from datetime import timedelta
 
@@ -48,7 +49,13 @@ def test_the_patient_asks_for_a_phone_call_and_the_doctor_records_it(app, live_s
 
     desk = person("doctor")
     sign_in(desk, live_server, "dr-li", PASSWORD)
-    desk.goto(visit_url)
+    desk.goto(f"{live_server}/workbench")
+    # the queue says so before the visit is opened: the doctor calls instead of the video
+    row = desk.locator("tr", has_text="王丽")
+    expect(row.locator(".badge-phone")).to_have_text("电话问诊：待通话")
+    row.get_by_role("link", name="打开").click()
+    desk.wait_for_load_state()
+    expect(desk).to_have_url(visit_url)
     request = desk.locator("section.phone-consult")
     expect(request.get_by_role("link", name="13812345678")).to_have_attribute(
         "href", "tel:13812345678"
@@ -62,8 +69,13 @@ def test_the_patient_asks_for_a_phone_call_and_the_doctor_records_it(app, live_s
     record = desk.locator("section", has=desk.get_by_role("heading", name="问诊记录"))
     expect(record).to_contain_text("患者申请以电话问诊代替视频问诊")
     expect(record).to_contain_text("电话问诊结束")
+    desk.goto(f"{live_server}/workbench")
+    expect(row.locator(".badge-phone")).to_have_text("电话问诊：已完成")
 
     phone.reload()
     expect(card).to_contain_text("已通过电话问诊")
     expect(phone.get_by_role("heading", name="电话问诊")).to_be_visible()
     expect(phone.locator("body")).not_to_contain_text("13812345678")
+    phone.goto(f"{live_server}/me")  # her list of visits says it too
+    visits = phone.locator("section", has=phone.get_by_role("heading", name="我的就诊"))
+    expect(visits.locator(".badge-phone")).to_have_text("电话问诊：已完成")
