@@ -230,6 +230,7 @@ def register_navigation(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from tcm_app.config import tel_uri
+    from tcm_app.elder_lists import elder_screen
     from tcm_app.navigation import NavEntry, add_home, add_navigation, in_elder_mode, navigation
     from tcm_app.stylesheets import add_stylesheet, stylesheets
 
@@ -256,6 +257,7 @@ def register_navigation(app: Flask) -> None:
         navigation=navigation,
         stylesheets=stylesheets,
         in_elder_mode=in_elder_mode,
+        elder_screen=elder_screen,
         clinic_tel=lambda: tel_uri(app.config["CLINIC_PHONE"]),
     )
 
