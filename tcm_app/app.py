@@ -230,9 +230,9 @@ def register_navigation(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from tcm_app.config import tel_uri
-    from tcm_app.elder_lists import elder_screen
     from tcm_app.navigation import NavEntry, add_home, add_navigation, in_elder_mode, navigation
     from tcm_app.stylesheets import add_stylesheet, stylesheets
+    from tcm_app.views.elder_lists import elder_screen
 
     add_navigation(
         app,

@@ -4,6 +4,7 @@ template asks `elder_screen(items, "page")` for what to show and renders the lin
 ui.screen_links; in the normal mode it gets the whole list and no links, as before."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import request, url_for
 
@@ -36,5 +37,5 @@ def _screen_url(key: str, page: int | None) -> str | None:
     """This page's address with the list's screen number changed, every other query kept."""
     if page is None:
         return None
-    args = {**request.args.to_dict(), key: str(page)}
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(), key: page}
+    return url_for(request.endpoint or "", **values)
