@@ -56,7 +56,7 @@ run: install
 	$(FLASK) import-reference
 	$(FLASK) codes import --if-empty tcm_app/data/gbt15657_codes.csv
 	$(FLASK) seed-demo --if-empty
-	@echo "Serving on http://127.0.0.1:$(PORT)  (demo accounts: demo-patient ... demo-admin, password tcm-demo; signing password tcm-sign)"
+	@echo "Serving on http://127.0.0.1:$(PORT)  (demo accounts: demo-patient ... demo-admin; demo-elder in elderly mode, demo-family acting for her; password tcm-demo; signing password tcm-sign)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The production stack on this machine (scripts/prod.py): PostgreSQL, Redis, two gunicorn nodes,

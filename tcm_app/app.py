@@ -232,6 +232,7 @@ def register_navigation(app: Flask) -> None:
     from tcm_app.config import tel_uri
     from tcm_app.navigation import NavEntry, add_home, add_navigation, in_elder_mode, navigation
     from tcm_app.stylesheets import add_stylesheet, stylesheets
+    from tcm_app.views.elder_lists import elder_screen
 
     add_navigation(
         app,
@@ -256,6 +257,7 @@ def register_navigation(app: Flask) -> None:
         navigation=navigation,
         stylesheets=stylesheets,
         in_elder_mode=in_elder_mode,
+        elder_screen=elder_screen,
         clinic_tel=lambda: tel_uri(app.config["CLINIC_PHONE"]),
     )
 

@@ -1,6 +1,7 @@
 """Demo herb orders: two finished online follow-ups of the demo patient, each with a prescription
 the pharmacist approved; one is ordered (代煎, delivery) and paid at the counter, so it waits in
-the decoction room, the other is left for the patient to order and pay through the sandbox."""
+the decoction room, the other is left for the patient to order and pay through the sandbox. The
+demo elder's medicine (饮片, delivery) is on its way: dispensed, checked, packed and shipped."""
 
 from decoction.services import orders, payments
 from herbs.services import prescriptions
@@ -40,6 +41,23 @@ def seed_orders(patient, user, address, doctor, pharmacist, clerk, proof, signin
     _approved_prescription(patient, user, doctor, pharmacist, proof, signing, diagnosis)
 
 
+def seed_shipped_order(patient, address, doctor, pharmacist, staff, proof, signing, diagnosis):
+    """An approved 理中汤 of `patient`, ordered as pieces for delivery, paid at the counter and
+    moved by the decoction room (`staff`: dispenser, checker) up to shipped."""
+    user = patient.user
+    rx = _approved_prescription(patient, user, doctor, pharmacist, proof, signing, diagnosis)
+    order = orders.place_order(rx, user, "raw", "delivery", address.id)
+    dispenser, checker = staff
+    payments.mark_paid(order, dispenser, f"demo-counter-{order.id}")
+    weighed = {herb["name"]: herb["dose_g"] * order.packets for herb in LIZHONG}
+    orders.apply_move(order, "dispense", dispenser, {"weighed_g": weighed}, "demo-dispense")
+    orders.apply_move(order, "check", checker, {}, "demo-check")
+    orders.apply_move(order, "package", dispenser, {}, "demo-package")
+    shipping = {"courier": "顺丰速运", "tracking_number": f"SF{order.id:010d}"}
+    orders.apply_move(order, "ship", dispenser, shipping, "demo-ship")
+    return order
+
+
 def seed_demo(world) -> None:
     """The decoction part of `flask seed-demo` (world: tcm_app.services.demo.DemoWorld)."""
     seed_orders(
@@ -53,3 +71,14 @@ def seed_demo(world) -> None:
         world.signing_password,
         world.diagnosis,
     )
+    if world.elder is not None:
+        seed_shipped_order(
+            world.elder,
+            world.elder_address,
+            world.doctor,
+            world.staff["demo-pharmacist"],
+            (world.staff["demo-decoction"], world.staff["demo-decoction2"]),
+            world.record_image,
+            world.signing_password,
+            world.diagnosis,
+        )

@@ -14,8 +14,14 @@ from werkzeug.security import generate_password_hash
 from tcm_app.common.resident_id import build_resident_id, parse_resident_id
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Department, DoctorProfile, PharmacistProfile, Role, User
-from tcm_app.models.patients import Address, GuardianRelation, Patient, PregnancyStatus
-from tcm_app.services import codes, documents, encounters, patients
+from tcm_app.models.patients import (
+    Address,
+    FamilyRelation,
+    GuardianRelation,
+    Patient,
+    PregnancyStatus,
+)
+from tcm_app.services import codes, documents, elder_mode, encounters, family_proxies, patients
 from tcm_app.services.clock import clinic_today
 
 DEMO_SIGNING_PASSWORD = "tcm-sign"
@@ -57,6 +63,10 @@ STAFF = [
     ("demo-quality", Role.QUALITY, "周敏"),
 ]
 
+# The elderly mode's demo (issue 22): an elder and the son who acts for her with her consent.
+ELDER = "demo-elder"
+FAMILY = "demo-family"
+
 
 @dataclass(frozen=True)
 class DemoWorld:
@@ -70,6 +80,11 @@ class DemoWorld:
     signing_password: str = DEMO_SIGNING_PASSWORD  # demo-doctor's and demo-pharmacist's
     # The demo patient's diagnosis (record_diagnosis keywords).
     diagnosis: dict = field(default_factory=lambda: dict(DEMO_DIAGNOSIS))
+    # 陈桂兰, the account demo-elder: 长辈模式 on, a visit today; the domains add her medicine on
+    # its way (decoction) and her next treatment (treatments), so each large button leads
+    # somewhere. Her son 刘志刚 (demo-family) acts for her with her consent (家人代办).
+    elder: Patient | None = None
+    elder_address: Address | None = None
 
 
 @dataclass(frozen=True)
@@ -200,12 +215,66 @@ def seed_demo() -> str:
     encounters.request_encounter(
         mother_user, child, doctor, "online_consultation", "孩子食欲差两周，想咨询饮食调理", today
     )
-    world = DemoWorld(mother, address, doctor, staff, _demo_record_image())
+    elder, elder_address = _seed_elder(staff, password_hash)
+    world = DemoWorld(
+        mother,
+        address,
+        doctor,
+        staff,
+        _demo_record_image(),
+        elder=elder,
+        elder_address=elder_address,
+    )
     for demo_seed in sorted(current_app.extensions.get("demo_seeds", []), key=lambda d: d.order):
         demo_seed.seed(world)
     return (
         "demo data created: 8 departments, accounts demo-patient, demo-doctor, demo-pharmacist, "
-        "demo-decoction, demo-decoction2, demo-clinic, demo-therapist, demo-admin, demo-quality "
+        "demo-decoction, demo-decoction2, demo-clinic, demo-therapist, demo-admin, demo-quality, "
+        f"{ELDER} (elderly mode on) and {FAMILY} (acts for {ELDER} with her consent) "
         f"(password {DEMO_PASSWORD}; "
         f"signing password of demo-doctor and demo-pharmacist {DEMO_SIGNING_PASSWORD})"
     )
+
+
+def _seed_elder(staff: dict[str, User], password_hash: str) -> tuple[Patient, Address]:
+    """陈桂兰 (78, demo-elder) with 长辈模式 switched on and an in-person visit today at the
+    desk; her son 刘志刚 (demo-family), whom she named to act for her (家人代办)."""
+    today = clinic_today()
+    elder_user = _account(ELDER, Role.PATIENT, "陈桂兰", password_hash)
+    elder = patients.create_patient_record(
+        "陈桂兰",
+        parse_resident_id(
+            build_resident_id("110105", today.replace(year=today.year - 78, day=1), 42, "female"),
+            today,
+        ),
+        "13911112222",
+    )
+    elder.user = elder_user
+    son_user = _account(FAMILY, Role.PATIENT, "刘志刚", password_hash)
+    son = patients.create_patient_record(
+        "刘志刚",
+        parse_resident_id(build_resident_id("110105", date(1972, 9, 8), 51, "male"), today),
+        "13933334444",
+    )
+    son.user = son_user
+    db.session.flush()
+    elder_mode.set_elder_mode(elder_user, True)
+    address = patients.add_address(
+        elder,
+        "陈桂兰",
+        "13911112222",
+        "北京市 朝阳区",
+        "和平街 12 号院 2 号楼 301",
+        True,
+        elder_user,
+    )
+    encounters.request_encounter(
+        staff["demo-clinic"],
+        elder,
+        staff["demo-doctor"],
+        "in_person",
+        "腰膝酸软，夜尿频多，复诊",
+        today,
+    )
+    family_proxies.grant(elder, FAMILY, "刘志刚", FamilyRelation.CHILD, True, elder_user)
+    return elder, address

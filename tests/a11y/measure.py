@@ -61,8 +61,9 @@ TARGETS = """() => {
   return seen;
 }"""
 
-# The smallest computed font size among elements that show text, with an example.
-SMALLEST_TEXT = """() => {
+# The smallest computed font size among elements that show text, with an example; with
+# `outsideCharts`, text drawn inside an SVG chart (its labels, sized with the chart) left out.
+SMALLEST_TEXT = """(outsideCharts) => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   let smallest = null;
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -71,6 +72,7 @@ SMALLEST_TEXT = """() => {
       continue;
     }
     if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+    if (outsideCharts && el.closest("svg")) continue;
     // Text for screen readers only (clipped to 1 px) is not read with the eyes.
     const box = el.getBoundingClientRect();
     if (box.width <= 1 && box.height <= 1) continue;
@@ -120,9 +122,10 @@ def small_targets(page) -> tuple[int, list[dict]]:
     return len(found), [t for t in found if t["width"] < TARGET or t["height"] < TARGET]
 
 
-def smallest_text(page) -> dict | None:
-    """{"size": px, "where": element, "text": example} of the smallest visible text."""
-    return page.evaluate(SMALLEST_TEXT)
+def smallest_text(page, outside_charts: bool = False) -> dict | None:
+    """{"size": px, "where": element, "text": example} of the smallest visible text; with
+    `outside_charts`, of the text outside SVG charts."""
+    return page.evaluate(SMALLEST_TEXT, outside_charts)
 
 
 def zoomed(page, viewport: dict) -> dict:

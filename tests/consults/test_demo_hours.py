@@ -12,6 +12,7 @@ import time_machine
 from consults.services import booking as consult_booking
 from tcm_app.extensions import db
 from tcm_app.models.accounts import User
+from tcm_app.models.patients import Patient
 from tcm_app.services.demo import seed_demo
 from treatments.models import Booking
 from treatments.services import availability
@@ -21,9 +22,15 @@ CLINIC = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 3, 2, 7, 30, tzinfo=CLINIC)
 
 
-def clinic_bookings() -> list[Booking]:
-    """The demo's bookings at the clinic (its home visit is on the therapist's route tomorrow)."""
-    return db.session.scalars(sa.select(Booking).where(Booking.place == "clinic")).all()
+def clinic_bookings(username: str = "demo-patient") -> list[Booking]:
+    """The account's demo bookings at the clinic (demo-patient's home visit is on the therapist's
+    route tomorrow; demo-elder has her next 推拿 too)."""
+    return db.session.scalars(
+        sa.select(Booking)
+        .join(Patient, Patient.id == Booking.patient_id)
+        .join(User, User.id == Patient.user_id)
+        .where(Booking.place == "clinic", User.username == username)
+    ).all()
 
 
 def user(username: str) -> User:
@@ -45,6 +52,7 @@ def test_every_weekday_has_consult_and_treatment_hours(app, weekday):
         assert tuina, "no treatment time today"
         booked = clinic_bookings()
         assert [b.starts_at.astimezone(CLINIC).date() for b in booked] == [today]
+        assert len(clinic_bookings("demo-elder")) == 1  # her 我的下次治疗
 
 
 def test_late_in_the_evening_the_next_slots_are_tomorrow(app):
@@ -69,5 +77,5 @@ def test_demo_therapist_lands_on_her_day_with_the_demo_booking(app, client):
         assert signed_in.headers["Location"] == "/"
         assert client.get("/").headers["Location"] == "/treatments/today"
         page = client.get("/treatments/today").get_data(as_text=True)
-        booked = db.session.scalar(sa.select(Booking))
+        booked = clinic_bookings()[0]
         assert f"/treatments/bookings/{booked.id}" in page and "推拿" in page

@@ -17,6 +17,8 @@ DEMO_USERS = {
     "demo-therapist",
     "demo-admin",
     "demo-quality",
+    "demo-elder",  # 长辈模式 on (issue 22)
+    "demo-family",  # acts for demo-elder with her consent
 }
 
 
@@ -34,7 +36,8 @@ def test_seed_demo_creates_an_account_for_every_role(app, runner, client):
         "admin",
         "quality",
     }
-    assert db.session.scalar(sa.select(sa.func.count(Encounter.id))) == 6  # 2 with herb orders
+    # 王丽's 6 (2 with herb orders) and demo-elder's 2 (today's, and one with her shipped order)
+    assert db.session.scalar(sa.select(sa.func.count(Encounter.id))) == 8
     assert verify_audit_chain().intact
     response = client.post("/login", data={"username": "demo-doctor", "password": "tcm-demo"})
     assert response.status_code == 302

@@ -19,8 +19,12 @@ downloading a file). What is measured, and how, is tests/a11y/measure.py:
 - 200 % zoom: a viewport half as wide and high at device scale 1 (195x422 for the 390x844
   phone), which is what browser zoom does to the layout viewport and the media queries.
 
-A mode is a parameter: the normal one today; the elderly mode (长辈模式, a per-user setting that
-adds a stylesheet) joins as another `Mode` with its own switch-on step and smallest text size."""
+A mode is a parameter. The normal one; and the elderly mode (长辈模式, a per-user setting that adds
+a stylesheet): the demo patient switches it on from her home page, then the same walk runs with
+text of 20 px or more (the body's, and all text but an SVG chart's labels, which are drawn at the
+chart's scale and keep the 14 px floor of every mode), starting from her list pages as well (in
+the mode her menu holds only the main tasks; a list page shows five items with 查看更多). The
+sign-in pages come before anyone's setting, so only the normal mode measures them."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,9 +49,48 @@ class Mode:
     name: str
     smallest_text_px: float
     switch_on: Callable = lambda page, base: None  # the normal mode needs nothing
+    first_pages: tuple[str, ...] = FIRST_PAGES  # measured before signing in
+    also: tuple[str, ...] = ()  # walked from as well as from the home page
+    least_pages: int = 20  # the walk reached the patient's pages, not just the home page
+    body_px: float = 0  # the body's font size at least
+    # The smallest text outside SVG charts at least (a chart's labels are drawn at the chart's
+    # scale; they keep smallest_text_px of every mode).
+    text_outside_charts_px: float = 0
 
 
-MODES = [pytest.param(Mode("normal", measure.SMALLEST_TEXT_PX), id="normal-mode")]
+def switch_elder_mode_on(page, base: str) -> None:
+    page.get_by_role("button", name="长辈模式：关").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".elder-tasks").count() == 1, "the elderly home did not open"
+
+
+# The patient's list pages (the menu's, and the messages): in the elderly mode a few per screen.
+ELDER_LISTS = (
+    "/herbs/mine",
+    "/decoction/orders",
+    "/treatments/",
+    "/external_rx/mine",
+    "/followup/mine",
+    "/quality/mine",
+    "/inbox",
+)
+
+MODES = [
+    pytest.param(Mode("normal", measure.SMALLEST_TEXT_PX), id="normal-mode"),
+    pytest.param(
+        Mode(
+            "elder",
+            measure.SMALLEST_TEXT_PX,
+            switch_elder_mode_on,
+            first_pages=(),
+            also=ELDER_LISTS,
+            least_pages=15,
+            body_px=20,
+            text_outside_charts_px=20,
+        ),
+        id="elder-mode",
+    ),
+]
 
 
 class Figures:
@@ -59,6 +102,7 @@ class Figures:
         self.exempt: list[str] = []
         self.small_text: list[str] = []
         self.sideways: list[str] = []
+        self.small_body: list[str] = []
 
     def take(self, page, path: str, mode: Mode) -> None:
         self.pages.append(path)
@@ -69,6 +113,15 @@ class Figures:
             for t in found
             if not t["inline"] and (t["width"] < measure.TARGET or t["height"] < measure.TARGET)
         ]
+        body = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
+        if body < mode.body_px:
+            self.small_body.append(f"{path}: body text {body:g} px")
+        if mode.text_outside_charts_px:
+            outside = measure.smallest_text(page, outside_charts=True)
+            if outside and outside["size"] < mode.text_outside_charts_px:
+                self.small_body.append(
+                    f"{path}: {outside['size']:g} px in {outside['where']} «{outside['text']}»"
+                )
         smallest = measure.smallest_text(page)
         if smallest and smallest["size"] < mode.smallest_text_px:
             self.small_text.append(
@@ -100,13 +153,13 @@ def test_patient_pages_have_big_targets_readable_text_and_no_sideways_scroll_at_
     db.session.remove()
     page = person("patient", phone=True)
     figures = Figures()
-    for path in FIRST_PAGES:
+    for path in mode.first_pages:
         assert visit(page, f"{live_server}{path}"), path
         figures.take(page, path, mode)
 
     sign_in(page, live_server, PATIENT, DEMO_PASSWORD)
     mode.switch_on(page, live_server)
-    queue, seen = [page.url], set()
+    queue, seen = [page.url, *(f"{live_server}{path}" for path in mode.also)], set()
     while queue and len(figures.pages) < MOST_PAGES:
         url = queue.pop(0)
         if shape(url) in seen:
@@ -121,8 +174,11 @@ def test_patient_pages_have_big_targets_readable_text_and_no_sideways_scroll_at_
         queue += links_on(page, live_server)
 
     # The walk reached the patient's pages, not just the home page (a broken menu would pass).
-    assert len(figures.pages) >= 20, figures.pages
+    assert len(figures.pages) >= mode.least_pages, figures.pages
+    assert set(mode.also) <= set(figures.pages), figures.pages  # the list pages were measured
+    print(f"{mode.name} mode: {len(figures.pages)} pages measured")
     exempt = "\n".join(["exempt (inline in text):", *sorted(set(figures.exempt))])
     assert figures.small_targets == [], "\n".join([*figures.small_targets, exempt])
     assert figures.small_text == [], "\n".join(figures.small_text)
+    assert figures.small_body == [], "\n".join(figures.small_body)
     assert figures.sideways == [], "\n".join(figures.sideways)

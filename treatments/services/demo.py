@@ -1,6 +1,7 @@
 """Demo treatment clinic: opening hours, two practitioners, beds and a moxibustion room, one
 booking of demo-patient for the desk to check in, and a home visit (上门推拿) at her address for
-the therapist's route (the default service area serves her district, 朝阳区)."""
+the therapist's route (the default service area serves her district, 朝阳区); the demo elder's
+next 推拿 (her 我的下次治疗)."""
 
 from datetime import time, timedelta
 
@@ -78,6 +79,7 @@ def _book_home_tuina(therapist, patient, address) -> None:
 
 def seed_demo(world) -> None:
     """The treatments part of `flask seed-demo` (world: tcm_app.services.demo.DemoWorld)."""
-    seed_treatments(
-        world.doctor, world.staff["demo-therapist"], book_for=world.patient, home=world.address
-    )
+    therapist = world.staff["demo-therapist"]
+    seed_treatments(world.doctor, therapist, book_for=world.patient, home=world.address)
+    if world.elder is not None:
+        _book_next_tuina(therapist, world.elder)
