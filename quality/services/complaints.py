@@ -47,7 +47,9 @@ def about_choices(user: User) -> list[subjects.Subject]:
     return subjects.received(ids) if ids else []
 
 
-def file(user: User, patient_id: int, about: str, text: str, voice: bytes | None = None) -> Complaint:
+def file(
+    user: User, patient_id: int, about: str, text: str, voice: bytes | None = None
+) -> Complaint:
     """A complaint by the patient (or their guardian); `about` is "" or "<kind>:<id>" of
     something the patient received. Written, said in a voice note (语音留言: the words then
     optional), or both; the recording is checked before anything is kept. Flushes."""

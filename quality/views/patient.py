@@ -83,7 +83,10 @@ def complaint_new():
     return form_action(
         form,
         lambda: complaints.file(
-            current_user, form.patient_id.data, form.about.data or "", form.text.data or "",
+            current_user,
+            form.patient_id.data,
+            form.about.data or "",
+            form.text.data or "",
             posted_voice(),
         ),
         render,
