@@ -49,7 +49,7 @@ class ComplaintForm(FlaskForm):
     about = SelectField(_l("About"), validators=[Optional()])
     # Required unless a voice note says it: the service's rule (words_or_voice_problem).
     text = TextAreaField(_l("Your complaint"), validators=[Length(max=rules.COMPLAINT_MAX)])
-    voice = FileField(_l("Or say it in a voice note"))
+    voice = FileField(_l("Or say it in a voice note instead"))
 
 
 class StepForm(FlaskForm):
