@@ -11,7 +11,7 @@ from quality.services import complaints
 from tcm_app.extensions import db
 from tcm_app.models.patients import Patient
 from tests.factories import create_patient
-from tests.followup.test_followup_voice import tagged_wav
+from tests.voice_samples import tagged_wav
 
 MIGRATIONS = str(Path(__file__).resolve().parents[2] / "migrations")
 TABLES = ("external_messages", "quality_complaints", "adverse_reactions")
