@@ -1,6 +1,6 @@
 """Migration 0026 (voice notes elsewhere) both ways: down to 0025 takes the audio columns of the
-pharmacist's thread, complaints and adverse reactions away and keeps their rows; up again brings
-them back empty, and a complaint may carry a recording again."""
+pharmacist's thread, complaints, adverse reactions and visits (the chief complaint's) away and
+keeps their rows; up again brings them back empty, and a complaint may carry a recording again."""
 
 from pathlib import Path
 
@@ -22,6 +22,11 @@ def audio_columns(table: str) -> set[str]:
     return names & {"audio_key", "audio_mime"}
 
 
+def complaint_columns() -> set[str]:
+    names = {c["name"] for c in sa.inspect(db.engine).get_columns("encounters")}
+    return names & {"complaint_audio_key", "complaint_audio_mime"}
+
+
 def test_down_to_0025_and_up_again(app):
     patient = create_patient()
     complaint = complaints.file(patient.user, patient.id, "", "", tagged_wav())
@@ -30,6 +35,7 @@ def test_down_to_0025_and_up_again(app):
     db.session.remove()
     downgrade(directory=MIGRATIONS, revision="0025_elder_mode_and_proxies")
     assert all(audio_columns(table) == set() for table in TABLES)
+    assert complaint_columns() == set()
     kept = db.session.scalar(
         sa.text("SELECT count(*) FROM quality_complaints WHERE id = :id"), {"id": complaint_id}
     )
@@ -37,6 +43,7 @@ def test_down_to_0025_and_up_again(app):
     assert kept == 1
     upgrade(directory=MIGRATIONS)
     assert all(audio_columns(table) == {"audio_key", "audio_mime"} for table in TABLES)
+    assert complaint_columns() == {"complaint_audio_key", "complaint_audio_mime"}
     emptied = db.session.scalar(
         sa.text("SELECT audio_key FROM quality_complaints WHERE id = :id"), {"id": complaint_id}
     )
