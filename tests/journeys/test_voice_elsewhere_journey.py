@@ -2,13 +2,14 @@
 the patient attaches a short recording through the voice field as the page renders it (the file
 chosen, as on a phone without a microphone the page may use) and sends; the staff member who
 reads it opens their page and finds an audio player whose recording loads (metadata read).
-Three places: the answer to the pharmacist's question about an outside prescription, a
-complaint said instead of written, an adverse reaction report."""
+Four places: the answer to the pharmacist's question about an outside prescription, a
+complaint said instead of written, an adverse reaction report, the chief complaint of a visit
+request."""
 
 from external_rx.services import review
 from tcm_app.extensions import db
 from tcm_app.services.clock import clinic_today
-from tests.factories import PASSWORD, create_patient, create_pharmacist
+from tests.factories import PASSWORD, create_doctor, create_patient, create_pharmacist
 from tests.followup.helpers import visit_with_prescription
 from tests.journeys.conftest import sign_in
 from tests.journeys.test_outside_prescription_journey import menu_link, sent_for_review
@@ -106,3 +107,27 @@ def test_the_patient_adds_a_voice_note_to_a_reaction_report(app, live_server, pe
     click_and_wait(desk, menu_link(desk, "不良反应"))
     click_and_wait(desk, desk.locator("a.item-link", has_text=patient_name))
     plays(desk, "audio.fu-voice")
+
+
+def test_the_patient_says_what_troubles_her_and_the_doctor_plays_it(app, live_server, person):
+    patient = create_patient(name="周兰")
+    doctor = create_doctor(online=True, username="voice-dr")
+    logins = (patient.user.username, doctor.username)
+    db.session.commit()
+    db.session.remove()
+
+    phone = person("patient", phone=True)
+    sign_in(phone, live_server, logins[0], PASSWORD)
+    click_and_wait(phone, phone.get_by_role("link", name="申请就诊").first)
+    phone.get_by_label("就诊类型").select_option(label="在线复诊")
+    phone.get_by_label("主要不适（主诉）").fill("胃脘隐痛三月，请求复诊")
+    phone.get_by_label("也可以再录一段语音说明（可不录）").set_input_files(files=recording())
+    click_and_wait(phone, phone.get_by_role("button", name="提交申请"))
+    assert "就诊申请已提交" in phone.locator(".flash").inner_text()
+
+    desk = person("doctor")
+    sign_in(desk, live_server, logins[1], PASSWORD)
+    click_and_wait(
+        desk, desk.get_by_role("row").filter(has_text="周兰").get_by_role("link", name="打开")
+    )
+    plays(desk, "audio.complaint-voice")
