@@ -16,6 +16,7 @@ from tcm_app.common.errors import ValidationError
 from tcm_app.common.voice_notes import words_or_voice_problem
 from tcm_app.extensions import db
 from tcm_app.models.audit import AuditEntry
+from tcm_app.services import family_proxies
 from tcm_app.services.storage import storage
 from tcm_app.services.voice_uploads import VOICE_FOLDER
 from tests.external_rx.test_answer_voice import voice_files
@@ -131,3 +132,20 @@ def test_a_guardian_plays_the_wards_and_no_one_else_may(app, client):
     client.post("/logout")
     login(client, doctor)
     assert client.get(src).status_code == 403
+
+
+def test_a_family_proxy_plays_the_elders_until_the_consent_is_revoked(app, client):
+    """家人代办: the son the elder consented to acts for her (own_patient_ids), and no longer."""
+    elder = create_patient(name="李奶奶")
+    son = create_patient(name="李建国")
+    son.user.username = "jianguo"
+    db.session.commit()
+    consent = family_proxies.grant(elder, "jianguo", "李建国", "family_child", True, elder.user)
+    complaint = complaints.file(son.user, elder.id, "", "", tagged_wav())  # filed for her
+    db.session.commit()
+    src = f"/quality/complaints/{complaint.id}/voice"
+    login(client, son.user)
+    assert client.get(src).status_code == 200
+    family_proxies.revoke(elder, consent.id, elder.user)
+    db.session.commit()
+    assert client.get(src).status_code == 404
