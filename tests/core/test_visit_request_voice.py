@@ -51,7 +51,7 @@ def test_a_spoken_chief_complaint_is_kept_stripped_and_audited(people):
     assert visit.complaint_audio_mime == "audio/wav" and visit.chief_complaint == COMPLAINT
     assert kept_sound_without_tags(storage().read(visit.complaint_audio_key, VOICE_FOLDER))
     actions = db.session.scalars(
-        sa.select(AuditEntry.action).where(AuditEntry.object_id == visit.id)
+        sa.select(AuditEntry.action).where(AuditEntry.object_id == str(visit.id))
     ).all()
     assert {"encounter.request", "encounter.complaint_voice"} <= set(actions)
 

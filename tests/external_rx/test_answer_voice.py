@@ -78,7 +78,7 @@ def test_a_voice_answer_is_kept_stripped_and_audited(asked):
     kept = storage().read(answer.audio_key, VOICE_FOLDER)
     assert kept_sound_without_tags(kept)
     actions = db.session.scalars(
-        sa.select(AuditEntry.action).where(AuditEntry.object_id == submission.id)
+        sa.select(AuditEntry.action).where(AuditEntry.object_id == str(submission.id))
     ).all()
     assert {"external.answer", "external.answer_voice"} <= set(actions)
 
