@@ -208,7 +208,9 @@ def _form_body(schema) -> dict:
     try:
         return schema.load(body)
     except SchemaError as exc:
-        raise ValidationError("the request body is invalid", "invalid", exc.messages) from exc
+        raise ValidationError(
+            "the request body is invalid", "invalid", exc.normalized_messages()
+        ) from exc
 
 
 def _voice_part() -> bytes | None:
