@@ -96,6 +96,7 @@ class RefuseForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     text = TextAreaField(_l("Your answer"), validators=[Length(max=1000)])
+    voice = FileField(_l("Or say it in a voice note instead"))
 
 
 class OcrForm(FlaskForm):

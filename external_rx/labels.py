@@ -82,6 +82,7 @@ AUDIT_ACTIONS = {
     "external.refuse": _l("Outside prescription refused"),
     "external.ask": _l("Question to the patient about an outside prescription"),
     "external.answer": _l("Patient answered about an outside prescription"),
+    "external.answer_voice": _l("Patient's voice note on an outside prescription"),
 }
 
 AUDIT_OBJECTS = {"external_submission": _l("Outside prescription")}

@@ -144,8 +144,11 @@ class ExternalMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("external_submissions.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)  # "" when the patient said it in a voice note
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The patient's answer spoken instead of typed (语音留言, migration 0026): stored file, type.
+    audio_key: Mapped[str | None] = mapped_column(String(64))
+    audio_mime: Mapped[str | None] = mapped_column(String(32))
 
     submission = relationship("ExternalSubmission", back_populates="messages")
     author = relationship("User")

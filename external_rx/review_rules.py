@@ -12,12 +12,13 @@ software refuses the approval that the rules forbid; it never approves by itself
   公章的正式处方); such herbs are never posted (decoction/ordering.py).
 - A blocking finding cannot be approved at all.
 
-Pure: standard library only."""
+Pure: standard library and tcm_app.common."""
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from external_rx.intake_rules import CHECKS
+from tcm_app.common.voice_notes import words_or_voice_problem
 
 # The finding codes and severities of herbs/safety.py, whose findings the transcription stores
 # (a pure module imports no other package; tests/external_rx/test_review_rules.py keeps them equal).
@@ -53,6 +54,15 @@ def message_problem(value: str | None) -> str | None:
     if len(text) > MESSAGE_MAX:
         return "external_message_too_long"
     return None
+
+
+def answer_problem(value: str | None, has_voice: bool) -> str | None:
+    """The patient's answer: words as any message, or a voice note said instead (the words
+    then optional, still no longer than a message)."""
+    problem = message_problem(value)
+    if problem != "external_message_required":
+        return problem
+    return words_or_voice_problem(value, has_voice, min_chars=2)
 
 
 def _codes(findings: Iterable[Mapping], severity: str | None = None) -> set[str]:

@@ -95,6 +95,7 @@ class ReactionForm(FlaskForm):
         _l("What happened (symptoms, when, what was done)"),
         validators=[Optional(), Length(max=2000)],
     )
+    voice = FileField(_l("Also say it in a voice note (if you like)"))
     suspected = CheckboxesField(_l("Herbs suspected (if known)"), validators=[Optional()])
 
 

@@ -89,6 +89,7 @@ AUDIT_ACTIONS = {
     "followup.voice": _l("Follow-up voice note sent"),
     "followup.contact": _l("Follow-up contact recorded"),
     "followup.reaction": _l("Adverse reaction reported"),
+    "followup.reaction_voice": _l("Adverse reaction also said in a voice note"),
     "followup.reaction_review": _l("Adverse reaction assessed"),
     "followup.reaction_submit": _l("Adverse reaction reported to the monitoring system"),
 }

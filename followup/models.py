@@ -130,6 +130,9 @@ class AdverseReaction(db.Model):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submission_ref: Mapped[str | None] = mapped_column(String(64))
+    # The reporter's own words also said in a voice note (语音留言, migration 0026).
+    audio_key: Mapped[str | None] = mapped_column(String(64))
+    audio_mime: Mapped[str | None] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 

@@ -3,6 +3,7 @@ and its answer, the figures' day."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -46,13 +47,9 @@ class DecisionForm(FlaskForm):
 class ComplaintForm(FlaskForm):
     patient_id = SelectField(_l("For whom"), coerce=int, validators=[InputRequired()])
     about = SelectField(_l("About"), validators=[Optional()])
-    text = TextAreaField(
-        _l("Your complaint"),
-        validators=[
-            InputRequired(message=_l("Write what happened.")),
-            Length(max=rules.COMPLAINT_MAX),
-        ],
-    )
+    # Required unless a voice note says it: the service's rule (words_or_voice_problem).
+    text = TextAreaField(_l("Your complaint"), validators=[Length(max=rules.COMPLAINT_MAX)])
+    voice = FileField(_l("Or say it in a voice note instead"))
 
 
 class StepForm(FlaskForm):

@@ -62,6 +62,7 @@ AUDIT_ACTIONS = {
     "quality.appeal_upheld": _l("Appeal upheld, rating removed"),
     "quality.appeal_rejected": _l("Appeal rejected"),
     "quality.complaint_file": _l("Complaint filed"),
+    "quality.complaint_voice": _l("Complaint said in a voice note"),
     "quality.complaint_step": _l("Complaint step recorded"),
     "quality.complaint_answer": _l("Complaint answered"),
     "quality.figures_compute": _l("Daily figures computed"),

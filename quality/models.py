@@ -86,6 +86,10 @@ class Complaint(db.Model):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The complaint said in a voice note (语音留言, migration 0026): stored file and type; the
+    # text may then be empty.
+    audio_key: Mapped[str | None] = mapped_column(String(64))
+    audio_mime: Mapped[str | None] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 

@@ -166,6 +166,7 @@ class VisitRequestForm(FlaskForm):
     chief_complaint = TextAreaField(
         _l("What is troubling you"), validators=[DataRequired(), Length(max=2000)]
     )
+    voice = FileField(_l("Also say it in a voice note (if you like)"))
 
 
 class DeskVisitForm(FlaskForm):

@@ -121,6 +121,7 @@ ERROR_MESSAGES = {
     "unsupported_type": _l("Only PDF, JPEG or PNG files are accepted."),
     "file_too_large": _l("The file is larger than allowed."),
     "empty_file": _l("The file is empty."),
+    "words_or_voice_required": _l("Write it here, or record a voice note instead."),
     "unreadable_image": _l("The image cannot be read."),
     "image_too_large": _l(
         "The image is too large: %(width)s×%(height)s pixels; at most %(max_side)s pixels a "

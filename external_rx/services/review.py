@@ -23,6 +23,7 @@ from tcm_app.services import inbox, transitions
 from tcm_app.services.accounts import require_signing_password
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today, clinic_zone, utc_now
+from tcm_app.services.voice_uploads import Recording, add_with_recording, checked_recording
 
 WAITING, QUESTIONS, APPROVED, REFUSED = "waiting", "questions", "approved", "refused"
 OBJ = "external_submission"
@@ -270,22 +271,34 @@ def ask(submission: ExternalSubmission, pharmacist: User, text: str) -> None:
     _tell_patient(submission, ASKED, text=body)
 
 
-def answer(submission: ExternalSubmission, user: User, text: str) -> None:
-    """The patient's answer: back in the pharmacists' queue, its clock running again."""
+def answer(
+    submission: ExternalSubmission, user: User, text: str, voice: bytes | None = None
+) -> None:
+    """The patient's answer, written or said in a voice note (语音留言) or both: back in the
+    pharmacists' queue, its clock running again. The recording is checked before anything
+    changes."""
     action = "external.answer"
-    body = _message_text(text)
+    recording = checked_recording(voice)
+    body = _answer_text(text, recording is not None)
     transitions.move(
         submission, expected=QUESTIONS,
         values={"status": WAITING, "clock_started_at": utc_now()},
         refusal=_refuse(ConflictError("no question is open", "external_no_question"), action,
                         submission),
     )  # fmt: skip
-    _add_message(submission, user, body, action)
+    _add_message(submission, user, body, action, recording)
     inbox.post_to_role(
         Role.PHARMACIST, "external_rx", ANSWERED, {"patient": submission.patient.legal_name},
         link=inbox.path_for("external_rx.submission", submission_id=submission.id),
         patient=submission.patient, subject=(OBJ, submission.id),
     )  # fmt: skip
+
+
+def _answer_text(text: str, has_voice: bool) -> str:
+    problem = review_rules.answer_problem(text, has_voice)
+    if problem:
+        raise ValidationError("write the answer or say it", problem, {"text": [problem]})
+    return (text or "").strip()
 
 
 def _message_text(text: str) -> str:
@@ -295,12 +308,22 @@ def _message_text(text: str) -> str:
     return text.strip()
 
 
-def _add_message(submission, author: User, body: str, action: str) -> None:
-    db.session.add(ExternalMessage(submission_id=submission.id, author_id=author.id, body=body,
-                                   created_at=utc_now()))  # fmt: skip
-    db.session.flush()
+def _add_message(
+    submission, author: User, body: str, action: str, recording: Recording | None = None
+) -> None:
+    def message(audio_key: str | None, audio_mime: str | None) -> ExternalMessage:
+        return ExternalMessage(
+            submission_id=submission.id, author_id=author.id, body=body, created_at=utc_now(),
+            audio_key=audio_key, audio_mime=audio_mime,
+        )  # fmt: skip
+
+    def voice_audited(row: ExternalMessage) -> None:
+        record_audit("external.answer_voice", OBJ, submission.id,
+                     f"voice note {row.id} ({row.audio_mime})", actor=author)  # fmt: skip
+
+    add_with_recording(recording, message, voice_audited)
     db.session.refresh(submission)
-    record_audit(action, OBJ, submission.id, body[:200], actor=author)
+    record_audit(action, OBJ, submission.id, body[:200] or "voice note", actor=author)
 
 
 def _tell_patient(submission: ExternalSubmission, message, **params) -> None:

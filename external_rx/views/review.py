@@ -25,6 +25,7 @@ from tcm_app.common.errors import TCMError
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role
 from tcm_app.views.guards import roles_required
+from tcm_app.views.voice import posted_voice, voice_response
 
 MORE_ROWS = 6
 
@@ -144,6 +145,19 @@ def refuse(submission_id: int):
 def answer(submission_id: int):
     form = AnswerForm()
     return act(
-        submission_id, form, lambda s: review.answer(s, current_user, form.text.data),
+        submission_id, form,
+        lambda s: review.answer(s, current_user, form.text.data, posted_voice()),
         "answer_form", _("Answer sent to the pharmacist."),
     )  # fmt: skip
+
+
+@bp.get("/<int:submission_id>/messages/<int:message_id>/voice")
+@roles_required(Role.PATIENT, Role.PHARMACIST)
+def message_voice(submission_id: int, message_id: int):
+    """The patient's answer said in a voice note, played on the submission page (the patient's
+    own side and the pharmacists'); another's submission or a message without one: 404."""
+    found = submissions.visible_submission(current_user, submission_id)
+    message = next((m for m in found.messages if m.id == message_id), None)
+    if message is None:
+        abort(404)
+    return voice_response(message.audio_key, message.audio_mime, f"voice-{message.id}")

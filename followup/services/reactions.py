@@ -20,6 +20,7 @@ from tcm_app.services.access import own_patient_ids
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today, to_clinic, utc_now
 from tcm_app.services.transitions import move
+from tcm_app.services.voice_uploads import add_with_recording, checked_recording
 
 REPORTED, REVIEWED, SUBMITTED = "reported", "reviewed", "submitted"
 DESCRIPTION_LIMITS = (5, 2000)
@@ -54,30 +55,43 @@ def report(
     description: str,
     suspected: list[str],
     task: FollowUpTask | None = None,
+    voice: bytes | None = None,
 ) -> AdverseReaction:
+    """The report; `voice`: the reporter's account also said in a voice note (语音留言), checked
+    from its header before anything is kept. The written description stays required: it is
+    what goes to the monitoring system."""
     if prescription.id not in {p.id for p in reportable_prescriptions(actor)}:
         raise NotFoundError("prescription not found")
     description = (description or "").strip()
     herbs = [{"name": line.written_name, "dose_g": line.dose_g} for line in prescription.lines]
     _check(prescription, onset_on, severity, description, suspected, herbs)
+    recording = checked_recording(voice)
     assert onset_on is not None
-    reaction = AdverseReaction(
-        patient_id=prescription.patient_id,
-        prescription_id=prescription.id,
-        task_id=task.id if task else None,
-        reported_by_id=actor.id,
-        reporter_role=str(actor.role),
-        reported_at=utc_now(),
-        onset_on=onset_on,
-        severity=severity,
-        description=description,
-        herbs=herbs,
-        suspected=list(dict.fromkeys(suspected)),
-        report_due_on=report_due(clinic_today(), severity),
-        status=REPORTED,
-    )
-    db.session.add(reaction)
-    db.session.flush()
+
+    def reaction_row(audio_key: str | None, audio_mime: str | None) -> AdverseReaction:
+        return AdverseReaction(
+            patient_id=prescription.patient_id,
+            prescription_id=prescription.id,
+            task_id=task.id if task else None,
+            reported_by_id=actor.id,
+            reporter_role=str(actor.role),
+            reported_at=utc_now(),
+            onset_on=onset_on,
+            severity=severity,
+            description=description,
+            herbs=herbs,
+            suspected=list(dict.fromkeys(suspected)),
+            report_due_on=report_due(clinic_today(), severity),
+            status=REPORTED,
+            audio_key=audio_key,
+            audio_mime=audio_mime,
+        )
+
+    def voice_audited(row: AdverseReaction) -> None:
+        record_audit("followup.reaction_voice", "adverse_reaction", row.id,
+                     f"voice note ({row.audio_mime})", actor=actor)  # fmt: skip
+
+    reaction = add_with_recording(recording, reaction_row, voice_audited)
     record_audit(
         "followup.reaction", "adverse_reaction", reaction.id,
         f"adverse reaction ({severity}) to prescription {prescription.id} reported",

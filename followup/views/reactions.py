@@ -15,6 +15,7 @@ from tcm_app.models.accounts import Role
 from tcm_app.services.clock import clinic_today
 from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import roles_required
+from tcm_app.views.voice import posted_voice, voice_response
 
 READERS = (Role.PHARMACIST, Role.QUALITY, Role.DOCTOR, Role.PATIENT)
 
@@ -59,7 +60,7 @@ def report_reaction():
         return reactions.report(
             current_user, prescription, onset_on=form.onset_on.data,
             severity=form.severity.data or "", description=form.description.data or "",
-            suspected=form.suspected.data or [],
+            suspected=form.suspected.data or [], voice=posted_voice(),
         )  # fmt: skip
 
     return form_action(
@@ -89,6 +90,15 @@ def render_reaction(reaction, review=None, submission=None, status=200):
 @roles_required(*READERS)
 def reaction(reaction_id: int):
     return render_reaction(reactions.visible_reaction(current_user, reaction_id))
+
+
+@bp.get("/reactions/<int:reaction_id>/voice")
+@roles_required(*READERS)
+def reaction_voice(reaction_id: int):
+    """The reporter's voice note, played on the report's page by whoever may read the report
+    (the pharmacists, the quality office, the prescribing doctor, the patient's side)."""
+    reaction = reactions.visible_reaction(current_user, reaction_id)
+    return voice_response(reaction.audio_key, reaction.audio_mime, f"reaction-{reaction.id}")
 
 
 @bp.post("/reactions/<int:reaction_id>/review")

@@ -12,6 +12,7 @@ from quality import rules
 from quality.models import Complaint, ComplaintStep
 from quality.services import subjects
 from tcm_app.common.errors import ConflictError, NotFoundError, ValidationError
+from tcm_app.common.voice_notes import words_or_voice_problem
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.patients import Patient
@@ -20,6 +21,7 @@ from tcm_app.services.access import own_patient_ids
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_zone, utc_now
 from tcm_app.services.transitions import move
+from tcm_app.services.voice_uploads import add_with_recording, checked_recording
 
 ANSWERED_TEXT = _l("Your complaint has been answered; open it to read the answer.")
 FILED_TEXT = _l("A new complaint waits for an answer by %(due)s.")
@@ -45,37 +47,56 @@ def about_choices(user: User) -> list[subjects.Subject]:
     return subjects.received(ids) if ids else []
 
 
-def file(user: User, patient_id: int, about: str, text: str) -> Complaint:
+def file(
+    user: User, patient_id: int, about: str, text: str, voice: bytes | None = None
+) -> Complaint:
     """A complaint by the patient (or their guardian); `about` is "" or "<kind>:<id>" of
-    something the patient received. Flushes."""
+    something the patient received. Written, said in a voice note (语音留言: the words then
+    optional), or both; the recording is checked before anything is kept. Flushes."""
     ids = own_patient_ids(user)
     if patient_id not in ids:
         raise NotFoundError("patient not found")
-    text = _text(text, "text")
+    recording = checked_recording(voice)
+    text = _words(text, recording is not None)
     subject = None
     if about:
         kind, _, raw_id = about.partition(":")
         subject = subjects.subject([patient_id], kind, int(raw_id) if raw_id.isdigit() else 0)
     now = utc_now()
     days = current_app.config["QUALITY_COMPLAINT_ANSWER_DAYS"]
-    complaint = Complaint(
-        patient_id=patient_id, filed_by_id=user.id,
-        subject_type=subject.kind if subject else None, subject_id=subject.id if subject else None,
-        doctor_id=subject.doctor_id if subject else None,
-        department_id=subject.department_id if subject else None,
-        text=text, filed_at=now, due_at=rules.complaint_due(now, days, clinic_zone()),
-        status=rules.COMPLAINT_FILED,
-    )  # fmt: skip
-    db.session.add(complaint)
-    db.session.flush()
+
+    def complaint_row(audio_key: str | None, audio_mime: str | None) -> Complaint:
+        return Complaint(
+            patient_id=patient_id, filed_by_id=user.id,
+            subject_type=subject.kind if subject else None,
+            subject_id=subject.id if subject else None,
+            doctor_id=subject.doctor_id if subject else None,
+            department_id=subject.department_id if subject else None,
+            text=text, filed_at=now, due_at=rules.complaint_due(now, days, clinic_zone()),
+            status=rules.COMPLAINT_FILED, audio_key=audio_key, audio_mime=audio_mime,
+        )  # fmt: skip
+
+    def voice_audited(row: Complaint) -> None:
+        record_audit("quality.complaint_voice", "quality_complaint", row.id,
+                     f"voice note ({row.audio_mime})", actor=user)  # fmt: skip
+
+    complaint = add_with_recording(recording, complaint_row, voice_audited)
     _step(complaint, "filed", text, user)
     record_audit("quality.complaint_file", "quality_complaint", complaint.id, "complaint filed",
-                 {"about": about}, actor=user)  # fmt: skip
+                 {"about": about, "voice": recording is not None}, actor=user)  # fmt: skip
     due = complaint.due_at.astimezone(clinic_zone()).strftime("%Y-%m-%d %H:%M")
     inbox.post_to_role(Role.QUALITY, "quality_complaint", FILED_TEXT, {"due": due},
                        link=inbox.path_for("quality.complaint_handle", complaint_id=complaint.id),
                        subject=("quality_complaint", complaint.id))  # fmt: skip
     return complaint
+
+
+def _words(text: str, has_voice: bool) -> str:
+    """The complaint's words: required unless a voice note says it, never too long."""
+    problem = words_or_voice_problem(text, has_voice)
+    if problem:
+        raise ValidationError("write it or say it", problem, {"text": [problem]})
+    return _text(text, "text") if (text or "").strip() else ""
 
 
 def _step(complaint: Complaint, kind: str, text: str, actor: User) -> ComplaintStep:

@@ -16,6 +16,7 @@ from tcm_app.services.access import own_patient_ids
 from tcm_app.services.clock import to_clinic
 from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import roles_required
+from tcm_app.views.voice import posted_voice, voice_response
 
 
 def subject_title(subject: subjects.Subject) -> str:
@@ -82,7 +83,11 @@ def complaint_new():
     return form_action(
         form,
         lambda: complaints.file(
-            current_user, form.patient_id.data, form.about.data or "", form.text.data
+            current_user,
+            form.patient_id.data,
+            form.about.data or "",
+            form.text.data or "",
+            posted_voice(),
         ),
         render,
         done=_("Your complaint is filed; the quality office answers it by the date shown."),
@@ -97,3 +102,15 @@ def complaint_new():
 def my_complaint(complaint_id: int):
     found = complaints.own_complaint(current_user, complaint_id)
     return render_template("quality/complaint.html", complaint=found)
+
+
+@bp.get("/complaints/<int:complaint_id>/voice")
+@roles_required(Role.PATIENT, Role.QUALITY)
+def complaint_voice(complaint_id: int):
+    """The complaint said in a voice note: the patient's side plays their own, the quality
+    office any; another patient's (or none): 404."""
+    if current_user.role == Role.QUALITY:
+        found = complaints.complaint(complaint_id)
+    else:
+        found = complaints.own_complaint(current_user, complaint_id)
+    return voice_response(found.audio_key, found.audio_mime, f"complaint-{found.id}")

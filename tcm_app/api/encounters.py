@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import g, jsonify, request
 from flask_login import current_user
+from marshmallow import ValidationError as SchemaError
 
 from tcm_app.api.blueprint import api_roles, bp, load_json
 from tcm_app.api.lists import list_response, paged
@@ -74,7 +75,8 @@ def encounters_list():
 @bp.route("/encounters", methods=["POST"])
 @api_roles(Role.PATIENT)
 def encounter_create():
-    """Request an online follow-up visit or consultation for myself or a child in my care.
+    """Request an online follow-up visit or consultation for myself or a child in my care; sent
+    as multipart, it may carry a voice note (语音留言) of the chief complaint in the part "voice".
     ---
     post:
       summary: Request an online visit
@@ -83,19 +85,32 @@ def encounter_create():
         content:
           application/json:
             schema: EncounterCreateSchema
+          multipart/form-data:
+            schema:
+              type: object
+              required: [patient_id, doctor_id, kind, chief_complaint]
+              properties:
+                patient_id: {type: integer}
+                doctor_id: {type: integer}
+                kind: {type: string, enum: [online_followup, online_consultation]}
+                chief_complaint: {type: string}
+                voice: {type: string, format: binary}
       responses:
         201:
           content:
             application/json:
               schema: EncounterSchema
     """
-    body = load_json(EncounterCreateSchema())
+    if request.mimetype == "multipart/form-data":
+        body, voice = _form_body(EncounterCreateSchema()), _voice_part()
+    else:
+        body, voice = load_json(EncounterCreateSchema()), None
     patient = access.visible_patient(current_user, body["patient_id"])
     doctor = db.session.get(User, body["doctor_id"])
     if doctor is None:
         raise ValidationError("unknown doctor", fields={"doctor_id": ["unknown"]})
     encounter = encounters.request_encounter(
-        current_user, patient, doctor, body["kind"], body["chief_complaint"], clinic_today()
+        current_user, patient, doctor, body["kind"], body["chief_complaint"], clinic_today(), voice
     )
     return answer(encounter, 201)
 
@@ -182,6 +197,28 @@ def document_create(encounter_id: int):
         _date_field("issued_on"),
     )
     return answer(encounter, 201)
+
+
+def _form_body(schema) -> dict:
+    """A multipart request's fields checked like its JSON body (ids written as digits)."""
+    body: dict = request.form.to_dict()
+    for name in ("patient_id", "doctor_id"):
+        if body.get(name, "").isdigit():
+            body[name] = int(body[name])
+    try:
+        return schema.load(body)
+    except SchemaError as exc:
+        raise ValidationError(
+            "the request body is invalid", "invalid", exc.normalized_messages()
+        ) from exc
+
+
+def _voice_part() -> bytes | None:
+    upload = request.files.get("voice")
+    if upload is None or not upload.filename:
+        return None
+    with upload.stream:
+        return upload.read()
 
 
 def _date_field(name: str) -> date | None:

@@ -1,7 +1,9 @@
-"""Voice notes (语音留言: a text consult, a follow-up questionnaire): what an uploaded recording
-is, read from its first bytes (never from its name or the browser's claim), how large it may be,
-and its metadata taken out before it is kept. The formats phones and browsers record: WebM or Ogg
-with Opus (Chrome, Firefox, Android), MP4/M4A with AAC (Safari, iPhone), MP3 and WAV.
+"""Voice notes (语音留言: a text consult, a follow-up questionnaire, an answer to the pharmacist,
+a complaint, an adverse reaction report): what an uploaded recording is, read from its first
+bytes (never from its name or the browser's claim), how large it may be, and its metadata taken
+out before it is kept; and the rule of a message said instead of typed. The formats phones and
+browsers record: WebM or Ogg with Opus (Chrome, Firefox, Android), MP4/M4A with AAC (Safari,
+iPhone), MP3 and WAV.
 
 Stripping works on the container without decoding or re-encoding (no ffmpeg on the servers):
 tags are blanked in place where offsets elsewhere in the file point past them (WebM: a Tags
@@ -53,6 +55,15 @@ def voice_kind(data: bytes) -> VoiceKind:
     if _is_mp3(data):
         return VoiceKind("audio/mpeg", ".mp3")
     raise VoiceNoteError("unsupported_audio", "send a recording (WebM, Ogg, M4A, MP3 or WAV)")
+
+
+def words_or_voice_problem(text: str | None, has_voice: bool, min_chars: int = 1) -> str | None:
+    """A message the patient may say instead of typing (an answer to the pharmacist, a
+    complaint) needs one or the other: None when it has words (at least `min_chars`, spaces
+    aside) or a recording; "words_or_voice_required" when it has neither."""
+    if has_voice or len((text or "").strip()) >= min_chars:
+        return None
+    return "words_or_voice_required"
 
 
 # --- metadata ------------------------------------------------------------------------------

@@ -25,6 +25,9 @@ class Encounter(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default=EncounterStatus.REQUESTED, index=True)
     chief_complaint: Mapped[str] = mapped_column(Text, default="")
+    # The patient's own words also said in a voice note (语音留言, migration 0026): file and type.
+    complaint_audio_key: Mapped[str | None] = mapped_column(String(64))
+    complaint_audio_mime: Mapped[str | None] = mapped_column(String(32))
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     scheduled_on: Mapped[date] = mapped_column(Date, index=True)
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))

@@ -28,15 +28,24 @@ from tcm_app.services import codes, patients
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today
 from tcm_app.services.patients import patient_age
+from tcm_app.services.voice_uploads import add_with_recording, checked_recording
 
 FOUR_EXAM_FIELDS = ("inspection_note", "listening_note", "inquiry_note", "palpation_note")
 NOTE_MAX_CHARS = 4000
 
 
 def request_encounter(
-    actor: User, patient: Patient, doctor: User, kind: str, chief_complaint: str, scheduled_on: date
+    actor: User,
+    patient: Patient,
+    doctor: User,
+    kind: str,
+    chief_complaint: str,
+    scheduled_on: date,
+    voice: bytes | None = None,
 ) -> Encounter:
-    """Open a visit request. Online visits need a doctor enabled for online care."""
+    """Open a visit request. Online visits need a doctor enabled for online care. `voice`: the
+    patient's words also said in a voice note (语音留言), checked from its header before anything
+    is kept; the written chief complaint stays required (the record's 主诉)."""
     kind = EncounterKind(kind)
     profile = doctor.doctor_profile if doctor.role == Role.DOCTOR else None
     if profile is None or not doctor.active:
@@ -55,18 +64,27 @@ def request_encounter(
             "complaint_required",
             {"chief_complaint": ["required"]},
         )
-    encounter = Encounter(
-        patient=patient,
-        doctor=doctor,
-        department_id=profile.department_id,
-        kind=kind,
-        chief_complaint=(chief_complaint or "").strip()[:NOTE_MAX_CHARS],
-        requested_by_id=actor.id,
-        scheduled_on=scheduled_on,
-        guardian_id=patient.guardian_id,
-    )
-    db.session.add(encounter)
-    db.session.flush()
+    recording = checked_recording(voice)
+
+    def visit(audio_key: str | None, audio_mime: str | None) -> Encounter:
+        return Encounter(
+            patient=patient,
+            doctor=doctor,
+            department_id=profile.department_id,
+            kind=kind,
+            chief_complaint=(chief_complaint or "").strip()[:NOTE_MAX_CHARS],
+            requested_by_id=actor.id,
+            scheduled_on=scheduled_on,
+            guardian_id=patient.guardian_id,
+            complaint_audio_key=audio_key,
+            complaint_audio_mime=audio_mime,
+        )
+
+    def voice_audited(row: Encounter) -> None:
+        record_audit("encounter.complaint_voice", "encounter", row.id,
+                     f"voice note ({row.complaint_audio_mime})", actor=actor)  # fmt: skip
+
+    encounter = add_with_recording(recording, visit, voice_audited)
     record_audit(
         "encounter.request",
         "encounter",

@@ -35,6 +35,7 @@ ACTIONS = {
     "document.upload": _l("Document uploaded"),
     "document.view": _l("Document opened"),
     "encounter.request": _l("Visit requested"),
+    "encounter.complaint_voice": _l("Visit request said in a voice note"),
     "encounter.status": _l("Visit status changed"),
     "encounter.eligibility": _l("Follow-up eligibility decided"),
     "encounter.notes": _l("Four-examination notes recorded"),

@@ -28,6 +28,7 @@ from tcm_app.views.errors import form_page_refusal
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.responses import file_response
+from tcm_app.views.voice import voice_response
 
 VIEWERS = (Role.PATIENT, Role.DOCTOR, Role.CLINIC)
 
@@ -75,6 +76,17 @@ def render_encounter(encounter, status=200, **posted):
         fee=visit_fees.fee_of(encounter),
         **encounter_forms(encounter, posted),
     ), status
+
+
+@core_bp.route("/encounters/<int:encounter_id>/complaint-voice")
+@roles_required(Role.PATIENT, Role.DOCTOR)
+def encounter_complaint_voice(encounter_id: int):
+    """The chief complaint also said in a voice note, played on the visit page to the treating
+    doctor and the patient's side; another's visit, or one without a recording: 404."""
+    encounter = access.visible_encounter(current_user, encounter_id)
+    return voice_response(
+        encounter.complaint_audio_key, encounter.complaint_audio_mime, f"visit-{encounter.id}"
+    )
 
 
 @core_bp.route("/encounters/<int:encounter_id>")

@@ -27,6 +27,7 @@ from tcm_app.views.blueprint import core_bp
 from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import roles_required
 from tcm_app.views.helpers import apply_errors, flash_error
+from tcm_app.views.voice import posted_voice
 
 
 def my_patient():
@@ -187,6 +188,7 @@ def encounter_request():
                 form.kind.data,
                 form.chief_complaint.data,
                 clinic_today(),
+                posted_voice(),
             )
         except TCMError as exc:
             db.session.rollback()

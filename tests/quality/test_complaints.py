@@ -64,8 +64,11 @@ def test_a_complaint_about_someone_elses_visit_is_refused(app):
 
 
 @pytest.mark.parametrize(
-    "text, code", [("", "text_required"), ("  ", "text_required"), ("长" * 2001, "text_too_long")],
-    ids=["an empty complaint", "a blank complaint", "a complaint too long"],
+    "text, code",
+    [("", "words_or_voice_required"), ("  ", "words_or_voice_required"),
+     ("长" * 2001, "text_too_long")],
+    ids=["an empty complaint without a voice note", "a blank complaint without a voice note",
+         "a complaint too long"],
 )  # fmt: skip
 def test_a_complaint_needs_its_text(app, text, code):
     patient = create_patient()

@@ -64,7 +64,7 @@ def test_a_complaint_is_filed_and_its_steps_and_answer_read_back(app, client):
     form = text(client.get("/quality/complaints/new"))
     assert f"encounter:{visit.id}" in form
     empty = client.post("/quality/complaints/new", data={"patient_id": visit.patient_id})
-    assert empty.status_code == 422 and "请写明发生了什么。" in text(empty)
+    assert empty.status_code == 422 and "请在此填写，或改为录一段语音。" in text(empty)
     filed = client.post(
         "/quality/complaints/new",
         data={"patient_id": visit.patient_id, "about": f"encounter:{visit.id}", "text": "迟到"},
