@@ -91,16 +91,28 @@ WAV_KEPT = {b"fmt ", b"fact", b"data"}
 
 
 def _strip_wav(data: bytes) -> bytes:
-    """Keep the chunks the sound needs; LIST/INFO, id3, bext, iXML ... go."""
+    """Keep the chunks the sound needs; LIST/INFO, id3, bext, iXML ... go. A file without a
+    data chunk in the place its sizes lead to is kept as recorded (never a header without sound)."""
     kept, at = [], 12
     while at + 8 <= len(data):
         chunk_id, size = data[at : at + 4], struct.unpack("<I", data[at + 4 : at + 8])[0]
-        end = at + 8 + size + (size & 1)  # chunks are padded to an even length
+        end = _next_wav_chunk(data, at + 8 + size, size)
         if chunk_id in WAV_KEPT:
             kept.append(data[at : min(end, len(data))])
         at = end
+    if not any(chunk.startswith(b"data") for chunk in kept):
+        return data
     body = b"WAVE" + b"".join(kept)
     return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def _next_wav_chunk(data: bytes, unpadded: int, size: int) -> int:
+    """Where the next chunk starts: chunks are padded to an even length with a zero byte, but
+    some writers leave the pad out after an odd-sized chunk. A byte other than zero where the pad
+    belongs is then the first letter of the next chunk's id."""
+    if size & 1 and unpadded < len(data) and data[unpadded] != 0:
+        return unpadded
+    return unpadded + (size & 1)
 
 
 def _syncsafe(four: bytes) -> int:

@@ -13,9 +13,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from tcm_app.common.errors import TCMError
+from tcm_app.common.errors import NotFoundError, TCMError
 from tcm_app.extensions import db, flood_key, limiter
 from tcm_app.services.audit import record_refusal
+from tcm_app.services.storage import FileMissingError
 from tcm_app.views.rate_limits import retry_after_seconds
 
 # Pages that show a refused form again, with the reason at its top, instead of an error page:
@@ -76,14 +77,24 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
 RETRY_AFTER_SECONDS = 2
 
 
+def refusal(exc: TCMError):
+    if exc.keeps_changes:
+        db.session.commit()  # the refusal's own count and audit entry
+    db.session.rollback()
+    record_refusal(exc)
+    return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+
+def stored_file_missing(exc: FileMissingError):
+    # A row whose stored file is gone (a restore from an older backup, a file removed by hand):
+    # the file is not found, which is no fault of the request (404, never a 500).
+    current_app.logger.warning("stored file missing: %s", exc)
+    return refusal(NotFoundError("the stored file is missing"))
+
+
 def register_error_handlers(app) -> None:
-    @app.errorhandler(TCMError)
-    def tcm_error(exc: TCMError):
-        if exc.keeps_changes:
-            db.session.commit()  # the refusal's own count and audit entry
-        db.session.rollback()
-        record_refusal(exc)
-        return error_response(exc.status, exc.code, exc.message, exc.fields)
+    app.register_error_handler(TCMError, refusal)
+    app.register_error_handler(FileMissingError, stored_file_missing)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

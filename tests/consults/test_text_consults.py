@@ -145,3 +145,19 @@ def test_a_voice_note_is_kept_and_a_fake_one_refused_on_its_field(visit):
     with pytest.raises(ValidationError) as refused:
         threads.post_message(encounter, patient.user, "", voice=b"not audio at all")
     assert refused.value.fields == {"voice": ["unsupported_audio"]}
+
+
+def test_a_voice_note_whose_file_is_gone_is_not_found_not_a_server_error(visit, client):
+    from consults.services import calls
+    from tcm_app.services.storage import storage
+    from tests.factories import login
+
+    _doctor, patient, encounter = visit
+    pay(encounter, patient)
+    threads.open_thread(encounter, patient.user)
+    note = threads.post_message(encounter, patient.user, "", voice=b"OggS" + b"\0" * 200)
+    db.session.commit()
+    storage().delete(note.audio_key, calls.CHAT_FOLDER)
+    login(client, patient.user)
+    answer = client.get(f"/consults/{encounter.id}/chat/voice/{note.id}")
+    assert answer.status_code == 404

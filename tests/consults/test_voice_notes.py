@@ -139,13 +139,38 @@ def test_tags_are_gone_and_the_kind_is_unchanged(make):
     assert voice_kind(cleaned) == kind
 
 
-def test_the_wav_still_plays_the_same_sound():
+def wav_with_unpadded_tags() -> bytes:
+    """The odd-sized tag chunk without the pad byte RIFF asks for (some recorders write this)."""
+    original = wav_with_tags()
+    at = original.index(b"LIST")
+    size = struct.unpack("<I", original[at + 4 : at + 8])[0]
+    assert size & 1, "the sample's tag chunk must be odd-sized"
+    pad = at + 8 + size
+    rest = original[:pad] + original[pad + 1 :]
+    return b"RIFF" + struct.pack("<I", len(rest) - 8) + rest[8:]
+
+
+WAVS = [
+    pytest.param(wav_with_tags, id="a-padded-tag-chunk-goes-and-the-sound-stays"),
+    pytest.param(wav_with_unpadded_tags, id="an-unpadded-odd-tag-chunk-goes-and-the-sound-stays"),
+]
+
+
+@pytest.mark.parametrize("make", WAVS)
+def test_the_wav_still_plays_the_same_sound(make):
     import io
     import wave
 
-    cleaned = voice_notes.strip_voice_metadata(wav_with_tags(), voice_kind(wav_with_tags()))
+    original = make()
+    cleaned = voice_notes.strip_voice_metadata(original, voice_kind(original))
+    assert PRIVATE not in cleaned
     with wave.open(io.BytesIO(cleaned)) as w:
         assert w.readframes(800) == b"\x01\x02" * 800
+
+
+def test_a_wav_whose_sound_cannot_be_found_is_kept_as_recorded():
+    header_only = b"RIFF\x04\0\0\0WAVEfmt \x10\0\0\0" + b"\0" * 16 + b"junk\xff\xff\xff\x7f"
+    assert voice_notes.strip_voice_metadata(header_only, voice_kind(header_only)) == header_only
 
 
 @pytest.mark.parametrize("make", [m4a_with_place, webm_with_tags], ids=["m4a", "webm"])

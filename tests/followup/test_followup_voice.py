@@ -67,6 +67,8 @@ def test_the_service_keeps_the_voice_note_stripped_and_audited(plan):
     assert tasks.is_voice(task.photo) and task.photo.content_type == "audio/wav"
     kept = storage().read(task.photo.storage_key)
     assert PRIVATE not in kept and kept.startswith(b"RIFF") and task.status == "done"
+    with wave.open(io.BytesIO(kept)) as sound:  # the sound stayed (the tag chunk has no pad byte)
+        assert sound.readframes(800) == b"\x01\x02" * 800
     actions = db.session.scalars(
         sa.select(AuditEntry.action).where(AuditEntry.object_type == "followup_task")
     ).all()
