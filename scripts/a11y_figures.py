@@ -4,7 +4,8 @@ The demo app as `make run` sets it up (migrated SQLite in a temporary folder, re
 diagnosis codes, seed-demo) is served on a loopback port. Each demo account (password tcm-demo)
 signs in, in Debian's Chromium through Playwright, and follows the same-origin links of the pages
 it reaches (GET only; one page per URL shape: ids and query values left out; at most PAGES_PER_ROLE
-pages). The patient uses a phone (390x844, touch); staff a desktop (1366x900). Per page:
+pages). The patient, the elder (demo-elder, in the elderly mode) and her son acting for her
+(demo-family) use a phone (390x844, touch); staff a desktop (1366x900). Per page:
 
 - axe-core 4.14 (tests/a11y/axe.py): WCAG 2.1 A/AA violations by rule (nodes), best-practice
   violations apart, and the items axe leaves to a person (incomplete);
@@ -43,9 +44,12 @@ from tests.a11y.walk import url_shape as shape  # noqa: E402
 
 PASSWORD = "tcm-demo"
 ROLES = os.environ.get(
-    "ROLES", "patient,doctor,pharmacist,decoction,clinic,therapist,admin,quality"
+    "ROLES", "patient,elder,family,doctor,pharmacist,decoction,clinic,therapist,admin,quality"
 ).split(",")
 PAGES_PER_ROLE = int(os.environ.get("PAGES_PER_ROLE", "40"))
+# On a phone, counted apart: the patient, the demo elder in the elderly mode (长辈模式, her
+# account's setting) and her son acting for her (家人代办, a patient account in the normal mode).
+PHONE_KINDS = {"patient": "patient", "elder": "elder mode", "family": "patient"}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 TARGET, MINIMUM = measure.TARGET, measure.MINIMUM
@@ -100,6 +104,7 @@ def measure_page(page, phone: bool, screen: dict) -> dict:
     figures = {
         "axe": result,
         "smallest": measure.smallest_text(page),
+        "smallest_outside_charts": measure.smallest_text(page, outside_charts=True),
         "zoom": measure.zoomed(page, screen["viewport"]),
     }
     if phone:
@@ -151,7 +156,7 @@ def report(path: str, figures: dict) -> list[str]:
 
 
 def sweep_role(browser, base: str, role: str, totals: Counter) -> None:
-    phone = role == "patient"
+    phone = role in PHONE_KINDS
     screen = PHONE if phone else DESKTOP
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **screen)
     page = context.new_page()
@@ -175,14 +180,13 @@ def sweep_role(browser, base: str, role: str, totals: Counter) -> None:
         page.wait_for_load_state("load")
         figures = measure_page(page, phone, screen)
         print("\n".join(report(where(page.url), figures)), flush=True)
-        count(totals, role, phone, figures)
+        count(totals, role, PHONE_KINDS.get(role, "staff"), figures)
         queue += links_on(page, base)
     context.close()
 
 
-def count(totals: Counter, role: str, phone: bool, figures: dict) -> None:
+def count(totals: Counter, role: str, kind: str, figures: dict) -> None:
     result, zoom = figures["axe"], figures["zoom"]
-    kind = "patient" if phone else "staff"
     totals[f"demo-{role} pages"] += 1
     totals[f"{kind} pages"] += 1
     totals[f"{kind} WCAG violation nodes"] += sum(len(f.targets) for f in result.violations)
@@ -191,11 +195,14 @@ def count(totals: Counter, role: str, phone: bool, figures: dict) -> None:
     size = figures["smallest"]["size"] if figures["smallest"] else 99
     smallest = totals.get(f"{kind} smallest text px", 99)
     totals[f"{kind} smallest text px"] = min(smallest, size)
-    if phone:
+    outside = figures["smallest_outside_charts"]
+    key = f"{kind} smallest text px outside charts"
+    totals[key] = min(totals.get(key, 99), outside["size"] if outside else 99)
+    if "targets" in figures:
         total, small = figures["targets"]
-        totals["patient touch targets"] += total
-        totals["patient touch targets under 44x44"] += len(small)
-        totals["patient touch targets under 24x24"] += sum(
+        totals[f"{kind} touch targets"] += total
+        totals[f"{kind} touch targets under 44x44"] += len(small)
+        totals[f"{kind} touch targets under 24x24"] += sum(
             1 for t in small if t["width"] < MINIMUM or t["height"] < MINIMUM
         )
 
@@ -219,7 +226,7 @@ def main() -> None:
         print("\ntotals")
         for name in sorted(k for k in totals if not k.endswith(" pages") or "at 200" in k):
             print(f"  {name}: {totals[name]:g}")
-        for kind in ("patient", "staff"):
+        for kind in ("patient", "elder mode", "staff"):
             print(f"  {kind} pages: {totals[f'{kind} pages']}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
