@@ -32,3 +32,5 @@ def init_app(app) -> None:
     # decoction is installed: `{% if may_order_external is defined %}`.
     app.add_template_global(sources.may_order_external, "may_order_external")
     app.add_template_global(sources.external_order, "external_order")
+    # The patient's prescriptions (herbs) show the order each one backs, the same way.
+    app.add_template_global(sources.prescription_orders, "prescription_orders")

@@ -109,3 +109,18 @@ def external_order(record: ExternalSubmission) -> DecoctionOrder | None:
             DecoctionOrder.status.not_in(LIVE_STATUSES_EXCLUDED),
         )
     )
+
+
+def prescription_orders(rows: list[Prescription]) -> dict[int, DecoctionOrder]:
+    """The live order each prescription backs, by prescription id, in one query (the patient's
+    list and page say where the medicine is: 已发货, not only that the prescription was used)."""
+    ids = [rx.id for rx in rows]
+    if not ids:
+        return {}
+    orders = db.session.scalars(
+        select(DecoctionOrder).where(
+            DecoctionOrder.prescription_id.in_(ids),
+            DecoctionOrder.status.not_in(LIVE_STATUSES_EXCLUDED),
+        )
+    ).all()
+    return {order.prescription_id: order for order in orders if order.prescription_id}

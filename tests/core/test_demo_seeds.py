@@ -58,7 +58,7 @@ def test_the_demo_elder_finds_each_large_button_leading_somewhere_and_her_son_ac
 
     login(client, elder, DEMO_PASSWORD)
     home = client.get("/me").get_data(as_text=True)
-    assert "elder-tasks" in home and "今天。" in home  # 我今天的就诊: today's visit
+    assert "elder-tasks" in home and "今天，张明远医生。" in home  # 我今天的就诊: today's visit
     assert "还没有预约治疗" not in home and "下一次：" in home  # 我的下次治疗: the booking
     medicine = client.get("/herbs/mine").get_data(as_text=True)
     assert "陈桂兰" in medicine

@@ -154,3 +154,20 @@ def test_the_decoction_room_lands_on_its_work_list(app, client):
     shown = [int(n) for n in re.findall(r"/decoction/orders/(\d+)\"", page)]
     assert shown == [made[1], made[2], made[0], unpaid.id]
     assert page.count("停留过久") == 1
+
+
+def test_the_patients_prescriptions_say_where_the_medicine_is_and_lead_to_the_order(app, client):
+    """A used prescription is 已使用 on its own; its herb order's state (等待付款, 已发货...) is
+    what the patient (an elder most of all: 我的药) wants to know, with the way to the order."""
+    rx = approved_prescription()
+    other = approved_prescription(patient=rx.encounter.patient)  # not ordered: no order line
+    order = orders.place_order(rx, rx.encounter.patient.user, "raw", "pickup")
+    db.session.commit()
+    login(client, rx.encounter.patient.user)
+    mine = client.get("/herbs/mine").get_data(as_text=True)
+    assert mine.count("中药订单：等待付款") == 1
+    assert f'href="/decoction/orders/{order.id}"' in mine
+    page = client.get(f"/herbs/prescriptions/{rx.id}").get_data(as_text=True)
+    assert "中药订单：等待付款" in page and f'href="/decoction/orders/{order.id}"' in page
+    unordered = client.get(f"/herbs/prescriptions/{other.id}")
+    assert unordered.status_code == 200 and "中药订单：" not in unordered.get_data(as_text=True)
