@@ -110,7 +110,7 @@ def test_a_length_that_is_not_a_number_is_left_out(client, consult):
 def test_the_doctor_sees_why_in_chinese_folded_away(client, consult, cause, chinese):
     (entry,) = shown_to_doctor(client, consult, [("signaling_lost", {"cause": cause})])
     folded = re.search(r'<details class="technical">(.*?)</details>', entry, re.S).group(1)
-    assert f"原因: {chinese}" in folded
+    assert f"原因：{chinese}" in folded
     assert "consult_cause" not in entry and "Cause" not in entry
 
 
