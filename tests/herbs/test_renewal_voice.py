@@ -73,9 +73,7 @@ def test_a_written_update_keeps_its_words_and_no_recording(app):
     assert renewal.encounter.chief_complaint == "好多了"
 
 
-@pytest.mark.parametrize(
-    "update", ["", "好多了"], ids=["without words", "with words beside it"]
-)
+@pytest.mark.parametrize("update", ["", "好多了"], ids=["without words", "with words beside it"])
 def test_a_photo_as_the_voice_note_is_refused_and_nothing_is_kept(app, update):
     rx = dispensed()
     with pytest.raises(ValidationError) as refused:
