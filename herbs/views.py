@@ -525,7 +525,8 @@ def _action_refused_before_view(message: str):
 def renewal_request(prescription_id: int):
     """The patient asks to renew a dispensed prescription, in words or a voice note (语音留言);
     the new visit page follows. A problem with the words or the recording is shown beside its
-    field on the prescription page; a refusal of the renewal itself on top of it."""
+    field on the prescription page; a refusal of the renewal itself (a rule, the doctor not online)
+    is flashed on top of it, as before."""
     prescription = access.visible_prescription(current_user, prescription_id)
     form = RenewalRequestForm()
     if not form.validate_on_submit():

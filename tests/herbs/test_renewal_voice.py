@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from herbs.models import PrescriptionRenewal
 from herbs.services import renewals
 from tcm_app.common.errors import ValidationError
-from tcm_app.common.voice_notes import words_or_voice_problem
 from tcm_app.extensions import db
 from tcm_app.models.audit import AuditEntry
 from tcm_app.models.encounters import Encounter
@@ -27,14 +26,15 @@ from tests.voice_samples import kept_sound_without_tags, tagged_wav
 
 
 @pytest.mark.parametrize(
-    "update, has_voice, problem",
+    "update, voice, refused",
     [
-        ("咳嗽减轻，仍有鼻塞", False, None),
-        ("", True, None),
-        ("咳嗽减轻，仍有鼻塞", True, None),
-        ("", False, "words_or_voice_required"),
-        (" \n ", False, "words_or_voice_required"),
-        (None, False, "words_or_voice_required"),
+        ("咳嗽减轻，仍有鼻塞", None, None),
+        ("", tagged_wav(), None),
+        ("咳嗽减轻，仍有鼻塞", tagged_wav(), None),
+        ("", None, "words_or_voice_required"),
+        (" \n ", None, "words_or_voice_required"),
+        (None, None, "words_or_voice_required"),
+        ("很好" * 501, tagged_wav(), "update_too_long"),
     ],
     ids=[
         "a written update asks for a renewal",
@@ -43,10 +43,18 @@ from tests.voice_samples import kept_sound_without_tags, tagged_wav
         "neither is refused",
         "blank lines without a voice note are refused",
         "nothing at all is refused",
+        "a voice note does not let the words run over 1000 characters",
     ],
 )
-def test_a_renewal_request_has_words_or_a_voice_note(update, has_voice, problem):
-    assert words_or_voice_problem(update, has_voice) == problem
+def test_a_renewal_request_has_words_or_a_voice_note(app, update, voice, refused):
+    rx = dispensed()
+    if refused is None:
+        renewal = renewals.request_renewal(rx.encounter.patient.user, rx, update, voice)
+        assert renewal.status == "requested" and bool(renewal.audio_key) == (voice is not None)
+        return
+    with pytest.raises(ValidationError) as refusal:
+        renewals.request_renewal(rx.encounter.patient.user, rx, update, voice)
+    assert refusal.value.fields == {"update": [refused]}
 
 
 def test_a_spoken_update_is_kept_stripped_and_audited(app):
