@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     FieldList,
@@ -84,13 +85,16 @@ class SigningPasswordForm(FlaskForm):
 
 
 class RenewalRequestForm(FlaskForm):
-    """A repeat prescription (续方): how the patient is since the last one."""
+    """A repeat prescription (续方): how the patient is since the last one, written or said in a
+    voice note (语音留言)."""
 
     update = TextAreaField(
         _l("How are you since the last prescription?"),
         description=_l("Any change, any reaction to the medicine, what you still feel."),
-        validators=[InputRequired(), Length(max=1000)],
+        # Required unless a voice note says it: the service's rule (words_or_voice_problem).
+        validators=[Length(max=1000)],
     )
+    voice = FileField(_l("Or say it in a voice note"))
 
 
 class RenewalDeclineForm(FlaskForm):

@@ -49,7 +49,6 @@ ERROR_MESSAGES = {
         "This prescription has been renewed %(max)s times in a row; the doctor needs to see you "
         "in person before another."
     ),
-    "update_required": _l("Say how you are since the last prescription."),
     "update_too_long": _l("At most 1000 characters."),
     "renewal_decided": _l("This renewal is already decided."),
 }
@@ -57,6 +56,7 @@ ERROR_MESSAGES = {
 # Names of the audit log's actions and objects of this domain (tcm_app/views/audit_labels.py).
 AUDIT_ACTIONS = {
     "prescription.renewal_request": _l("Renewal asked"),
+    "prescription.renewal_voice": _l("Renewal update said in a voice note"),
     "prescription.renewal_refused": _l("Renewal refused"),
     "prescription.renewal_renew": _l("Prescription renewed into a new draft"),
     "prescription.renewal_decline": _l("Renewal declined"),

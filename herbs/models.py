@@ -243,6 +243,10 @@ class PrescriptionRenewal(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decline_reason: Mapped[str | None] = mapped_column(Text)
     new_prescription_id: Mapped[int | None] = mapped_column(ForeignKey("prescriptions.id"))
+    # The update said in a voice note (语音留言, migration 0027): stored file and type; the
+    # written update may then be empty.
+    audio_key: Mapped[str | None] = mapped_column(String(64))
+    audio_mime: Mapped[str | None] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 

@@ -41,6 +41,7 @@ from tcm_app.views.helpers import apply_errors, flash_error
 from tcm_app.views.recovery import recent_sign_in_required
 from tcm_app.views.responses import pdf_response
 from tcm_app.views.security_headers import allow_same_origin_framing
+from tcm_app.views.voice import posted_voice, voice_response
 
 # Its scripts are served from <domain>/static at /herbs/static/ (endpoint herbs.static).
 bp = Blueprint("herbs", __name__, url_prefix="/herbs", static_folder="static")
@@ -331,7 +332,9 @@ def prescription_view(prescription_id: int):
     return render_view(prescription, ReviewForm(formdata=None))
 
 
-def render_view(prescription, review_form, status=200):
+def render_view(prescription, review_form, status=200, renewal_form=None):
+    """The prescription page; `renewal_form`: the patient's posted renewal request, shown
+    again with its errors beside its fields (else the page draws an empty one)."""
     history = _history(prescription)
     return (
         render_template(
@@ -343,6 +346,7 @@ def render_view(prescription, review_form, status=200):
             history=history,
             cost=prescriptions.herb_cost(prescription),
             intact=prescriptions.content_intact(prescription) if prescription.signed_at else None,
+            renewal_form=renewal_form,
         ),
         status,
     )
@@ -519,23 +523,42 @@ def _action_refused_before_view(message: str):
 @bp.route("/prescriptions/<int:prescription_id>/renewal", methods=["POST"])
 @roles_required(Role.PATIENT)
 def renewal_request(prescription_id: int):
-    """The patient asks to renew a dispensed prescription; the new visit page follows."""
+    """The patient asks to renew a dispensed prescription, in words or a voice note (语音留言);
+    the new visit page follows. A problem with the words or the recording is shown beside its
+    field on the prescription page; a refusal of the renewal itself (a rule, the doctor not online)
+    is flashed on top of it, as before."""
     prescription = access.visible_prescription(current_user, prescription_id)
     form = RenewalRequestForm()
-    back = url_for("herbs.prescription_view", prescription_id=prescription_id)
     if not form.validate_on_submit():
-        flash(_("Say how you are since the last prescription (at most 1000 characters)."), "error")
-        return redirect(back)
+        return render_view(prescription, ReviewForm(formdata=None), 422, renewal_form=form)
     try:
-        renewal = renewals.request_renewal(current_user, prescription, form.update.data)
+        renewal = renewals.request_renewal(
+            current_user, prescription, form.update.data or "", posted_voice()
+        )
         db.session.commit()
     except TCMError as exc:
         db.session.rollback()
+        if set(exc.fields) & {"update", "voice"}:
+            apply_errors(form, exc)
+            return render_view(prescription, ReviewForm(formdata=None), exc.status,
+                               renewal_form=form)  # fmt: skip
         flash_error(exc)
-        return redirect(back)
+        return redirect(url_for("herbs.prescription_view", prescription_id=prescription_id))
     flash(_("Renewal asked. Add a record of your in-person diagnosis and a tongue photo here; "
             "the doctor decides whether it can be renewed online."))  # fmt: skip
     return redirect(url_for("core.encounter_view", encounter_id=renewal.encounter_id))
+
+
+@bp.get("/renewals/<int:renewal_id>/voice")
+@roles_required(Role.PATIENT, Role.DOCTOR)
+def renewal_voice(renewal_id: int):
+    """The renewal's update said in a voice note, played where it is read (the renewal's visit
+    page): to the patient's side and the deciding doctor; anyone else's, or none: 404."""
+    renewal = db.session.get(PrescriptionRenewal, renewal_id)
+    if renewal is None:
+        raise NotFoundError("renewal not found")
+    core_access.visible_encounter(current_user, renewal.encounter_id)  # 404 when not theirs
+    return voice_response(renewal.audio_key, renewal.audio_mime, f"renewal-{renewal.id}")
 
 
 @bp.route("/renewals/<int:renewal_id>/renew", methods=["POST"])

@@ -1,10 +1,12 @@
 """Repeat prescriptions (续方): the patient (or guardian) asks to renew a dispensed prescription
-with a short update; that opens an online follow-up with the same doctor, tied to the earlier
-prescription. The doctor decides eligibility as for any follow-up, then renews it (a new draft
-with the same herbs, packets and usage, which the doctor may change, reviews and signs anew:
-never automatic) or declines with a reason the patient reads. Flushes; the caller commits."""
+with a short update, written or said in a voice note (语音留言); that opens an online follow-up
+with the same doctor, tied to the earlier prescription. The doctor decides eligibility as for any
+follow-up, then renews it (a new draft with the same herbs, packets and usage, which the doctor
+may change, reviews and signs anew: never automatic) or declines with a reason the patient
+reads. Flushes; the caller commits."""
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -13,6 +15,7 @@ from herbs.renewal_rules import RenewalFacts, RenewalLimits, renewal_refusal
 from herbs.services import prescriptions
 from tcm_app.common.errors import ConflictError, NotFoundError, ValidationError
 from tcm_app.common.online_care import EncounterKind
+from tcm_app.common.voice_notes import words_or_voice_problem
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.services import inbox
@@ -21,11 +24,14 @@ from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today, to_clinic, utc_now
 from tcm_app.services.encounters import request_encounter
 from tcm_app.services.transitions import move
+from tcm_app.services.voice_uploads import add_with_recording, checked_recording
 
 REQUESTED, RENEWED, DECLINED = "requested", "renewed", "declined"
 UPDATE_MAX_CHARS = 1000
 DECLINED_TEXT = _l("Dr %(name)s did not renew your prescription: %(reason)s")
 REQUESTED_TEXT = _l("%(name)s asks to renew a prescription.")
+# The visit's chief complaint when the update is only said (the visit record needs words).
+SPOKEN_COMPLAINT = _l("Repeat prescription: the update is in a voice note.")
 
 
 def limits() -> RenewalLimits:
@@ -68,16 +74,16 @@ def refusal(prescription: Prescription):
     return renewal_refusal(facts, limits())
 
 
-def request_renewal(actor: User, prescription: Prescription, update: str) -> PrescriptionRenewal:
-    """The patient's side asks; refused with the rule's reason, or the doctor's (not online)."""
+def request_renewal(
+    actor: User, prescription: Prescription, update: str, voice: bytes | None = None
+) -> PrescriptionRenewal:
+    """The patient's side asks, with the update written, said in a voice note (语音留言: the
+    words then optional), or both; the recording is checked before anything is kept. Refused
+    with the rule's reason, or the doctor's (not online)."""
     if actor.role != Role.PATIENT or prescription.patient_id not in own_patient_ids(actor):
         raise NotFoundError("prescription not found")
-    text = (update or "").strip()
-    if not text:
-        raise ValidationError("say how you are", "update_required", {"update": ["required"]})
-    if len(text) > UPDATE_MAX_CHARS:
-        raise ValidationError("at most 1000 characters", "update_too_long",
-                              {"update": ["update_too_long"]})  # fmt: skip
+    recording = checked_recording(voice)
+    text = _update_words(update, recording is not None)
     refused = refusal(prescription)
     if refused is not None:
         raise refused.refusal(ConflictError).audited(
@@ -85,14 +91,22 @@ def request_renewal(actor: User, prescription: Prescription, update: str) -> Pre
         )
     encounter = request_encounter(
         actor, prescription.encounter.patient, prescription.encounter.doctor,
-        EncounterKind.ONLINE_FOLLOWUP, text, clinic_today(),
+        EncounterKind.ONLINE_FOLLOWUP, text or _spoken_complaint(), clinic_today(),
     )  # fmt: skip
-    renewal = PrescriptionRenewal(
-        source_id=prescription.id, encounter_id=encounter.id, patient_id=prescription.patient_id,
-        update_text=text, status=REQUESTED, requested_by_id=actor.id, requested_at=utc_now(),
-    )  # fmt: skip
-    db.session.add(renewal)
-    db.session.flush()
+
+    def renewal_row(audio_key: str | None, audio_mime: str | None) -> PrescriptionRenewal:
+        return PrescriptionRenewal(
+            source_id=prescription.id, encounter_id=encounter.id,
+            patient_id=prescription.patient_id, update_text=text, status=REQUESTED,
+            requested_by_id=actor.id, requested_at=utc_now(),
+            audio_key=audio_key, audio_mime=audio_mime,
+        )  # fmt: skip
+
+    def voice_audited(row: PrescriptionRenewal) -> None:
+        record_audit("prescription.renewal_voice", "prescription", prescription.id,
+                     f"renewal {row.id}: voice note ({row.audio_mime})", actor=actor)  # fmt: skip
+
+    renewal = add_with_recording(recording, renewal_row, voice_audited)
     record_audit(
         "prescription.renewal_request", "prescription", prescription.id,
         f"renewal asked: visit {encounter.id}", actor=actor,
@@ -105,6 +119,25 @@ def request_renewal(actor: User, prescription: Prescription, update: str) -> Pre
         subject=("encounter", encounter.id),
     )  # fmt: skip
     return renewal
+
+
+def _update_words(update: str | None, has_voice: bool) -> str:
+    """The written update: required unless a voice note says it, never too long."""
+    text = (update or "").strip()
+    problem = words_or_voice_problem(text, has_voice)
+    if problem:
+        raise ValidationError("write it or say it", problem, {"update": [problem]})
+    if len(text) > UPDATE_MAX_CHARS:
+        raise ValidationError("at most 1000 characters", "update_too_long",
+                              {"update": ["update_too_long"]})  # fmt: skip
+    return text
+
+
+def _spoken_complaint() -> str:
+    """The visit's chief complaint for a spoken update, in the clinic's language (the record's,
+    not the page's)."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return str(SPOKEN_COMPLAINT)
 
 
 def _require_doctor(renewal: PrescriptionRenewal, doctor: User) -> None:

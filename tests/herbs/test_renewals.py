@@ -57,7 +57,7 @@ def test_an_empty_update_is_refused_on_its_field(app):
     rx = dispensed()
     with pytest.raises(ValidationError) as refused:
         renewals.request_renewal(rx.encounter.patient.user, rx, "   ")
-    assert refused.value.fields == {"update": ["required"]}
+    assert refused.value.fields == {"update": ["words_or_voice_required"]}
 
 
 def test_renewing_waits_for_the_eligibility_decision(app):
