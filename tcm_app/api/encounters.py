@@ -201,6 +201,8 @@ def document_create(encounter_id: int):
 
 def _form_body(schema) -> dict:
     """A multipart request's fields checked like its JSON body (ids written as digits)."""
+    if None in request.form:  # a part whose Content-Disposition names no field
+        raise ValidationError("every form part needs a name", fields={"form": ["unnamed_part"]})
     body: dict = request.form.to_dict()
     for name in ("patient_id", "doctor_id"):
         if body.get(name, "").isdigit():

@@ -161,3 +161,30 @@ def test_a_bad_multipart_request_is_a_json_422_and_keeps_nothing(
     error = api_error(refused, 422, code)
     assert error["message"]
     assert count_visits() == 0 and voice_files() == []
+
+
+def test_a_multipart_part_without_a_name_is_a_json_422_not_a_server_error(people, client):
+    """A part whose Content-Disposition names no field (found by the API fuzzer: its key is None,
+    which the error body could not even be written with)."""
+    patient, doctor = people
+    headers, _ = issue(patient.user)
+    body = (
+        b"".join(
+            b"--B\r\nContent-Disposition: form-data" + name + b"\r\n\r\n" + value + b"\r\n"
+            for name, value in [
+                (b"", b"x"),
+                (b'; name="patient_id"', str(patient.id).encode()),
+                (b'; name="doctor_id"', str(doctor.id).encode()),
+                (b'; name="kind"', b"online_followup"),
+                (b'; name="chief_complaint"', COMPLAINT.encode()),
+            ]
+        )
+        + b"--B--\r\n"
+    )
+    refused = client.post(
+        f"{API}/encounters", data=body, headers=headers,
+        content_type="multipart/form-data; boundary=B",
+    )  # fmt: skip
+    error = api_error(refused, 422, "invalid")
+    assert error["fields"] == {"form": ["unnamed_part"]}
+    assert count_visits() == 0
