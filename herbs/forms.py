@@ -91,7 +91,7 @@ class RenewalRequestForm(FlaskForm):
     update = TextAreaField(
         _l("How are you since the last prescription?"),
         description=_l("Any change, any reaction to the medicine, what you still feel."),
-        # Required unless a voice note says it: the service's rule (words_or_voice_problem).
+        # Required unless a voice note says it: the service's rule (required_words_or_voice).
         validators=[Length(max=1000)],
     )
     voice = FileField(_l("Or say it in a voice note"))

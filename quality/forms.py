@@ -47,7 +47,7 @@ class DecisionForm(FlaskForm):
 class ComplaintForm(FlaskForm):
     patient_id = SelectField(_l("For whom"), coerce=int, validators=[InputRequired()])
     about = SelectField(_l("About"), validators=[Optional()])
-    # Required unless a voice note says it: the service's rule (words_or_voice_problem).
+    # Required unless a voice note says it: the service's rule (required_words_or_voice).
     text = TextAreaField(_l("Your complaint"), validators=[Length(max=rules.COMPLAINT_MAX)])
     voice = FileField(_l("Or say it in a voice note instead"))
 

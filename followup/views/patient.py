@@ -14,6 +14,7 @@ from tcm_app.models.accounts import Role
 from tcm_app.views.form_action import form_action
 from tcm_app.views.guards import roles_required
 from tcm_app.views.responses import file_response
+from tcm_app.views.voice import posted_voice
 
 
 @bp.get("/mine")
@@ -40,7 +41,7 @@ def _answer(task):
 
     def save():
         answers = {code: value for code, value in given.items() if value is not None}
-        return tasks.answer(task, current_user, answers, form.note.data or "", _voice())
+        return tasks.answer(task, current_user, answers, form.note.data or "", posted_voice())
 
     return form_action(
         form, save,
@@ -49,15 +50,6 @@ def _answer(task):
         done=_("Thank you; your answers have reached your doctor."),
         then=url_for("followup.my_plans"), invalid_status=422,
     )  # fmt: skip
-
-
-def _voice() -> bytes | None:
-    """The recording sent with the answers, read and its spooled upload closed at once."""
-    upload = request.files.get("voice")
-    if not upload or not upload.filename:
-        return None
-    with upload.stream:  # a large upload is spooled to a temporary file
-        return upload.read()
 
 
 def _photo(task):

@@ -15,7 +15,6 @@ from herbs.renewal_rules import RenewalFacts, RenewalLimits, renewal_refusal
 from herbs.services import prescriptions
 from tcm_app.common.errors import ConflictError, NotFoundError, ValidationError
 from tcm_app.common.online_care import EncounterKind
-from tcm_app.common.voice_notes import words_or_voice_problem
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.services import inbox
@@ -24,7 +23,12 @@ from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_today, to_clinic, utc_now
 from tcm_app.services.encounters import request_encounter
 from tcm_app.services.transitions import move
-from tcm_app.services.voice_uploads import add_with_recording, checked_recording
+from tcm_app.services.voice_uploads import (
+    Recording,
+    add_with_recording,
+    checked_recording,
+    required_words_or_voice,
+)
 
 REQUESTED, RENEWED, DECLINED = "requested", "renewed", "declined"
 UPDATE_MAX_CHARS = 1000
@@ -83,7 +87,7 @@ def request_renewal(
     if actor.role != Role.PATIENT or prescription.patient_id not in own_patient_ids(actor):
         raise NotFoundError("prescription not found")
     recording = checked_recording(voice)
-    text = _update_words(update, recording is not None)
+    text = _update_words(update, recording)
     refused = refusal(prescription)
     if refused is not None:
         raise refused.refusal(ConflictError).audited(
@@ -121,12 +125,9 @@ def request_renewal(
     return renewal
 
 
-def _update_words(update: str | None, has_voice: bool) -> str:
+def _update_words(update: str | None, recording: Recording | None) -> str:
     """The written update: required unless a voice note says it, never too long."""
-    text = (update or "").strip()
-    problem = words_or_voice_problem(text, has_voice)
-    if problem:
-        raise ValidationError("write it or say it", problem, {"update": [problem]})
+    text = required_words_or_voice(update, recording, "update")
     if len(text) > UPDATE_MAX_CHARS:
         raise ValidationError("at most 1000 characters", "update_too_long",
                               {"update": ["update_too_long"]})  # fmt: skip

@@ -12,7 +12,6 @@ from quality import rules
 from quality.models import Complaint, ComplaintStep
 from quality.services import subjects
 from tcm_app.common.errors import ConflictError, NotFoundError, ValidationError
-from tcm_app.common.voice_notes import words_or_voice_problem
 from tcm_app.extensions import db
 from tcm_app.models.accounts import Role, User
 from tcm_app.models.patients import Patient
@@ -21,7 +20,12 @@ from tcm_app.services.access import own_patient_ids
 from tcm_app.services.audit import record_audit
 from tcm_app.services.clock import clinic_zone, utc_now
 from tcm_app.services.transitions import move
-from tcm_app.services.voice_uploads import add_with_recording, checked_recording
+from tcm_app.services.voice_uploads import (
+    Recording,
+    add_with_recording,
+    checked_recording,
+    required_words_or_voice,
+)
 
 ANSWERED_TEXT = _l("Your complaint has been answered; open it to read the answer.")
 FILED_TEXT = _l("A new complaint waits for an answer by %(due)s.")
@@ -57,7 +61,7 @@ def file(
     if patient_id not in ids:
         raise NotFoundError("patient not found")
     recording = checked_recording(voice)
-    text = _words(text, recording is not None)
+    text = _words(text, recording)
     subject = None
     if about:
         kind, _, raw_id = about.partition(":")
@@ -91,12 +95,10 @@ def file(
     return complaint
 
 
-def _words(text: str, has_voice: bool) -> str:
+def _words(text: str, recording: Recording | None) -> str:
     """The complaint's words: required unless a voice note says it, never too long."""
-    problem = words_or_voice_problem(text, has_voice)
-    if problem:
-        raise ValidationError("write it or say it", problem, {"text": [problem]})
-    return _text(text, "text") if (text or "").strip() else ""
+    words = required_words_or_voice(text, recording, "text")
+    return _text(words, "text") if words else ""
 
 
 def _step(complaint: Complaint, kind: str, text: str, actor: User) -> ComplaintStep:

@@ -25,6 +25,7 @@ from tcm_app.models.accounts import Role, User
 from tcm_app.models.encounters import Encounter
 from tcm_app.services import access, documents, encounters
 from tcm_app.services.clock import clinic_today
+from tcm_app.views.voice import posted_voice
 
 VIEWERS = (Role.PATIENT, Role.DOCTOR, Role.CLINIC)
 MAX_LISTED = 200
@@ -102,7 +103,7 @@ def encounter_create():
               schema: EncounterSchema
     """
     if request.mimetype == "multipart/form-data":
-        body, voice = _form_body(EncounterCreateSchema()), _voice_part()
+        body, voice = _form_body(EncounterCreateSchema()), posted_voice()
     else:
         body, voice = load_json(EncounterCreateSchema()), None
     patient = access.visible_patient(current_user, body["patient_id"])
@@ -213,14 +214,6 @@ def _form_body(schema) -> dict:
         raise ValidationError(
             "the request body is invalid", "invalid", exc.normalized_messages()
         ) from exc
-
-
-def _voice_part() -> bytes | None:
-    upload = request.files.get("voice")
-    if upload is None or not upload.filename:
-        return None
-    with upload.stream:
-        return upload.read()
 
 
 def _date_field(name: str) -> date | None:

@@ -8,10 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from tcm_app.common.errors import NotFoundError
-from tcm_app.common.voice_notes import VoiceKind, VoiceNoteError, strip_voice_metadata, voice_kind
+from tcm_app.common.errors import NotFoundError, ValidationError
+from tcm_app.common.voice_notes import (
+    VoiceKind,
+    VoiceNoteError,
+    strip_voice_metadata,
+    voice_kind,
+    words_or_voice_problem,
+)
 from tcm_app.extensions import db
-from tcm_app.services.storage import FileMissingError, storage
+from tcm_app.services.storage import storage
 from tcm_app.services.uploads import store_upload
 
 VOICE_FOLDER = "voice"  # under UPLOAD_FOLDER, beside the consults' "chat"
@@ -35,6 +41,15 @@ def checked_recording(data: bytes | None, field: str = "voice") -> Recording | N
         raise exc.refusal(fields={field: [exc.code]}) from exc
 
 
+def required_words_or_voice(text: str | None, recording: Recording | None, field: str) -> str:
+    """The written words, stripped: required unless `recording` says them (words_or_voice_problem),
+    refused beside `field` when there are neither."""
+    problem = words_or_voice_problem(text, recording is not None)
+    if problem:
+        raise ValidationError("write it or say it", problem, {field: [problem]})
+    return (text or "").strip()
+
+
 def add_with_recording(
     recording: Recording | None,
     make_row: Callable[[str | None, str | None], Row],
@@ -56,11 +71,8 @@ def add_with_recording(
 
 
 def read_recording(audio_key: str | None) -> bytes:
-    """The stored recording; NotFoundError when the row has none or its file is gone (a 404,
-    never a 500)."""
+    """The stored recording; NotFoundError when the row has none. A file that is gone raises
+    FileMissingError, which every request answers with a 404 (tcm_app/views/errors.py)."""
     if not audio_key:
         raise NotFoundError("no voice note")
-    try:
-        return storage().read(audio_key, VOICE_FOLDER)
-    except FileMissingError:
-        raise NotFoundError("the voice note's file is missing") from None
+    return storage().read(audio_key, VOICE_FOLDER)
